@@ -1,0 +1,17 @@
+# Writes OUTPUT, a C++ file holding every sql/NNN_*.sql migration as a string, in order, so
+# textus-admin carries its schema with it. Run as: cmake -DSQL_DIR=... -DOUTPUT=... -P this.
+file(GLOB migrations RELATIVE "${SQL_DIR}" "${SQL_DIR}/[0-9][0-9][0-9]_*.sql")
+list(SORT migrations)
+set(body "// Generated from sql/ by cmake/embed_sql.cmake; do not edit.\n")
+string(APPEND body "#include \"common/migrations.h\"\n\nnamespace textus {\n\n")
+string(APPEND body "const std::vector<Migration>& bundled_migrations() {\n")
+string(APPEND body "    static const std::vector<Migration> migrations = {\n")
+foreach(name IN LISTS migrations)
+  file(READ "${SQL_DIR}/${name}" sql)
+  string(SUBSTRING "${name}" 0 3 version)
+  math(EXPR version "${version}")
+  string(APPEND body "        {${version}, \"${name}\", R\"textus_sql(${sql})textus_sql\"},\n")
+endforeach()
+string(APPEND body "    };\n    return migrations;\n}\n\n}  // namespace textus\n")
+file(WRITE "${OUTPUT}.tmp" "${body}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)

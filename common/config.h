@@ -1,0 +1,46 @@
+// Configuration: read once from the environment (DESIGN §6), validated, with defaults.
+#pragma once
+
+#include <functional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace textus {
+
+struct Config {
+    std::string database_url;
+    std::string public_base_url;
+    std::string twilio_account_sid;
+    std::string twilio_auth_token;
+    std::string twilio_phone_number;
+    std::string twilio_messaging_service_sid;
+    std::string twilio_api_base;
+    std::string commerce7_app_id;
+    std::string commerce7_secret;
+    std::string commerce7_tenant;
+    std::string commerce7_api_base;
+    std::string publish_url;
+    std::string business_name;
+    std::string consent_text;
+    std::string opt_in_request_text;
+    std::string opt_out_notice;
+    std::string default_region;
+    std::string log_level;
+
+    // Reads every variable through `getenv` (nullptr or "" = unset) and applies defaults.
+    // Throws ConfigError naming every variable in `required` that is unset and every value that
+    // is malformed; it never includes a value, which may be a secret.
+    static Config load(const std::function<const char*(const char*)>& getenv,
+                       std::span<const std::string_view> required);
+};
+
+class ConfigError : public std::runtime_error {
+  public:
+    explicit ConfigError(std::vector<std::string> problems);
+    std::vector<std::string> problems;  // e.g. "DATABASE_URL is not set"
+};
+
+}  // namespace textus

@@ -1,0 +1,78 @@
+// The contact resource (DESIGN §4): its fields, how a JSON body changes it (with every
+// validation rule), how it renders, and how list queries are read.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/http.h"
+
+namespace textus::contacts {
+
+// The latest opt-in consent on record (read-only: it comes from consent_events).
+struct Consent {
+    std::string at;
+    std::optional<std::string> ip;
+    std::optional<std::string> text;
+    std::string source;
+};
+
+struct Contact {
+    int64_t id = 0;
+    std::string first_name;
+    std::string last_name;
+    std::optional<std::string> email;
+    std::string phone;                     // E.164
+    std::optional<std::string> birthdate;  // YYYY-MM-DD
+    std::string status = "new";
+    std::vector<std::string> tags;
+    std::string notes;
+    std::string source = "staff";
+    bool sms_opt_in = false;
+    std::optional<std::string> opted_out_at;
+    std::optional<Consent> consent;
+    std::optional<std::string> commerce7_customer_id;
+    nlohmann::json address;  // null or {street, city, state, zip}
+    bool email_opt_in = false;
+    bool call_opt_in = false;
+    std::optional<std::string> preferred_contact_method;
+    nlohmann::json interests;  // null or the full interests object
+    std::optional<std::string> assigned_agent;
+    std::optional<std::string> last_contact_at;
+    std::optional<std::string> last_contact_method;
+    std::string created_at;
+    std::string updated_at;
+};
+
+// `base` with every writable field present in `body` validated and applied; read-only fields
+// (id, optedOutAt, consent, commerce7CustomerId, createdAt, updatedAt) are ignored so a client
+// may send back what it read. The result must have first and last name and phone.
+// Throws HttpError 400 naming the field at fault.
+Contact apply_json(const nlohmann::json& body, Contact base, std::string_view default_region);
+
+nlohmann::json to_json(const Contact& contact);
+
+inline constexpr int kDefaultLimit = 50;
+inline constexpr int kMaxLimit = 200;
+
+struct ListQuery {
+    std::optional<std::string> search_pattern;  // a LIKE pattern over search_text
+    std::optional<std::string> status;
+    std::optional<bool> sms_opt_in;
+    int limit = kDefaultLimit;
+    int64_t skip = 0;
+};
+
+// ?search=&status=&optIn=&limit=&skip=; 400 for a bad value.
+ListQuery parse_list_query(const Form& query);
+
+// The LIKE pattern matching `search` anywhere in a contact's name, email or phone digits:
+// lower-cased, LIKE's wildcards escaped; a phone-looking search ("(760) 555-12") keeps only
+// its digits. Empty when there is nothing to search for.
+std::string search_pattern(std::string_view search);
+
+}  // namespace textus::contacts

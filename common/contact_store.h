@@ -1,0 +1,42 @@
+// Contacts in PostgreSQL: list, find, create, update, delete, and the consent events that
+// every change of SMS opt-in writes (DESIGN §5).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/contact.h"
+
+namespace textus {
+class Tx;
+}
+
+namespace textus::contacts {
+
+struct Page {
+    std::vector<Contact> contacts;
+    int64_t total = 0;
+};
+
+// Who changes a contact, for the consent log.
+struct Actor {
+    std::string source;  // "staff", "web", "keyword"
+    std::string detail;  // e.g. "staff key front-desk", or the consent text shown
+    std::string ip;
+};
+
+// Newest first.
+Page list(Tx& tx, const ListQuery& query);
+std::optional<Contact> find(Tx& tx, int64_t id);
+
+// The stored contact. 409 duplicate_phone when another contact has the phone.
+Contact create(Tx& tx, const Contact& contact, const Actor& actor);
+// `contact` replaces the stored one with `id` (404 when there is none); a change of SMS
+// opt-in is recorded as a consent event. 409 duplicate_phone as for create.
+Contact update(Tx& tx, int64_t id, const Contact& contact, const Actor& actor);
+// False when there was no such contact. The consent log keeps its events (by phone).
+bool remove(Tx& tx, int64_t id);
+
+}  // namespace textus::contacts

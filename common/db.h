@@ -1,0 +1,125 @@
+// The one database helper: a lazily opened connection per process, prepared statements only,
+// one transaction per unit of work (libpqxx's model), and a reconnect after the server went
+// away. A request during an outage gets 503; the next one after the server is back succeeds.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_set>
+#include <vector>
+
+#include "common/error.h"
+
+namespace textus {
+
+// A statement is prepared on first use on each connection, under its name.
+struct Statement {
+    std::string name;
+    std::string sql;
+};
+
+// A statement parameter: text in PostgreSQL's input format, or NULL.
+using Param = std::optional<std::string>;
+
+inline Param param(std::string value) {
+    return value;
+}
+inline Param param(std::string_view value) {
+    return std::string(value);
+}
+inline Param param(const char* value) {
+    return std::string(value);
+}
+inline Param param(int64_t value) {
+    return std::to_string(value);
+}
+inline Param param(int value) {
+    return std::to_string(value);
+}
+inline Param param(bool value) {
+    return value ? "true" : "false";
+}
+inline Param param(std::nullopt_t) {
+    return std::nullopt;
+}
+template <typename T>
+Param param(const std::optional<T>& value) {
+    return value ? param(*value) : std::nullopt;
+}
+
+class Db;
+
+// One unit of work: everything it executes commits together or not at all.
+class Tx {
+  public:
+    template <typename... Args>
+    pqxx::result exec(const Statement& statement, const Args&... args) {
+        return exec_params(statement, {param(args)...});
+    }
+    pqxx::result exec_params(const Statement& statement, const std::vector<Param>& params);
+
+    // Runs a trusted multi-statement script shipped with the program (migrations only);
+    // request data never goes through here.
+    void exec_script(const std::string& sql);
+
+  private:
+    friend class Db;
+    Tx(Db& db, pqxx::work& work) : db_(db), work_(work) {}
+    Db& db_;
+    pqxx::work& work_;
+};
+
+class Db {
+  public:
+    explicit Db(std::string url) : url_(std::move(url)) {}
+
+    // Runs `unit(Tx&)` in one transaction and commits it; returns what `unit` returns.
+    // Database unreachable: HttpError 503 (a unit that failed on a connection that had gone
+    // stale while idle is retried once on a fresh one: it had not committed).
+    template <typename Unit>
+    auto transact(Unit&& unit) -> std::invoke_result_t<Unit&, Tx&> {
+        for (int attempt = 1;; ++attempt) {
+            const bool reused = connection_ != nullptr;
+            try {
+                pqxx::work work(connection());
+                Tx tx(*this, work);
+                if constexpr (std::is_void_v<std::invoke_result_t<Unit&, Tx&>>) {
+                    unit(tx);
+                    work.commit();
+                    return;
+                } else {
+                    auto result = unit(tx);
+                    work.commit();
+                    return result;
+                }
+            } catch (const pqxx::in_doubt_error&) {
+                disconnect();
+                throw database_unavailable();
+            } catch (const pqxx::broken_connection&) {
+                disconnect();
+                if (!(reused && attempt == 1)) throw database_unavailable();
+            } catch (const pqxx::sql_error& error) {
+                if (!lost_connection(error)) throw;
+                disconnect();
+                if (!(reused && attempt == 1)) throw database_unavailable();
+            }
+        }
+    }
+
+  private:
+    friend class Tx;
+    pqxx::connection& connection();
+    void disconnect();
+    static bool lost_connection(const pqxx::sql_error& error);
+
+    std::string url_;
+    std::unique_ptr<pqxx::connection> connection_;
+    std::unordered_set<std::string> prepared_;
+};
+
+}  // namespace textus

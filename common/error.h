@@ -1,0 +1,42 @@
+// The one error type. Anything a request can fail with is an HttpError (or becomes one in
+// server.cpp's error mapping), rendered as DESIGN §4's JSON error body with its status.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace textus {
+
+class HttpError : public std::runtime_error {
+  public:
+    HttpError(int status, std::string code, std::string message, std::string field = {})
+        : std::runtime_error(std::move(message)),
+          status(status),
+          code(std::move(code)),
+          field(std::move(field)) {}
+
+    int status;
+    std::string code;   // machine-readable, e.g. "invalid_phone"
+    std::string field;  // the request field at fault, or empty
+    std::vector<std::pair<std::string, std::string>> headers;  // e.g. Allow, WWW-Authenticate
+};
+
+inline HttpError bad_request(std::string code, std::string message, std::string field = {}) {
+    return HttpError(400, std::move(code), std::move(message), std::move(field));
+}
+
+inline HttpError not_found(std::string message) {
+    return HttpError(404, "not_found", std::move(message));
+}
+
+inline HttpError conflict(std::string code, std::string message, std::string field = {}) {
+    return HttpError(409, std::move(code), std::move(message), std::move(field));
+}
+
+inline HttpError database_unavailable() {
+    return HttpError(503, "database_unavailable", "The database is unreachable; try again shortly");
+}
+
+}  // namespace textus

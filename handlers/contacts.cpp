@@ -1,0 +1,99 @@
+// /api/crm/contacts: staff manage contacts (DESIGN §4).
+#include "common/config.h"
+#include "common/contact.h"
+#include "common/contact_store.h"
+#include "common/db.h"
+#include "common/server.h"
+
+namespace {
+
+using namespace textus;
+using nlohmann::json;
+
+contacts::Actor staff_actor(const Context& c) {
+    return {"staff", "staff key " + c.staff_key, c.request.remote_addr};
+}
+
+Response contact_response(int status, const contacts::Contact& contact) {
+    return Response::json(status, {{"success", true}, {"contact", contacts::to_json(contact)}});
+}
+
+HttpError no_contact(int64_t id) {
+    return not_found("No contact with id " + std::to_string(id));
+}
+
+Response list(Context& c) {
+    const auto query = contacts::parse_list_query(c.request.query());
+    const auto page = c.db.transact([&](Tx& tx) { return contacts::list(tx, query); });
+    json items = json::array();
+    for (const auto& contact : page.contacts) items.push_back(contacts::to_json(contact));
+    return Response::json(
+        200,
+        {{"success", true},
+         {"contacts", items},
+         {"pagination",
+          {{"total", page.total},
+           {"limit", query.limit},
+           {"skip", query.skip},
+           {"hasMore", query.skip + static_cast<int64_t>(page.contacts.size()) < page.total}}}});
+}
+
+Response create(Context& c) {
+    const auto contact = contacts::apply_json(json_body(c.request), {}, c.config.default_region);
+    return contact_response(
+        201, c.db.transact([&](Tx& tx) { return contacts::create(tx, contact, staff_actor(c)); }));
+}
+
+Response show(Context& c) {
+    const auto id = c.params.id("id");
+    const auto contact = c.db.transact([&](Tx& tx) { return contacts::find(tx, id); });
+    if (!contact) throw no_contact(id);
+    return contact_response(200, *contact);
+}
+
+// PUT replaces every writable field (absent ones are cleared); PATCH changes only the fields
+// it names. Neither touches smsOptIn unless it is named: opt-in changes only on purpose.
+Response replace(Context& c) {
+    const auto id = c.params.id("id");
+    const auto body = json_body(c.request);
+    return contact_response(200, c.db.transact([&](Tx& tx) {
+        const auto current = contacts::find(tx, id);
+        if (!current) throw no_contact(id);
+        contacts::Contact base;
+        base.sms_opt_in = current->sms_opt_in;
+        const auto contact = contacts::apply_json(body, base, c.config.default_region);
+        return contacts::update(tx, id, contact, staff_actor(c));
+    }));
+}
+
+Response patch(Context& c) {
+    const auto id = c.params.id("id");
+    const auto body = json_body(c.request);
+    return contact_response(200, c.db.transact([&](Tx& tx) {
+        const auto current = contacts::find(tx, id);
+        if (!current) throw no_contact(id);
+        const auto contact = contacts::apply_json(body, *current, c.config.default_region);
+        return contacts::update(tx, id, contact, staff_actor(c));
+    }));
+}
+
+Response remove(Context& c) {
+    const auto id = c.params.id("id");
+    if (!c.db.transact([&](Tx& tx) { return contacts::remove(tx, id); })) throw no_contact(id);
+    return Response::json(200, {{"success", true}, {"id", id}});
+}
+
+const Route kRoutes[] = {
+    {"GET", "/api/crm/contacts", list, Auth::staff},
+    {"POST", "/api/crm/contacts", create, Auth::staff},
+    {"GET", "/api/crm/contacts/{id}", show, Auth::staff},
+    {"PUT", "/api/crm/contacts/{id}", replace, Auth::staff},
+    {"PATCH", "/api/crm/contacts/{id}", patch, Auth::staff},
+    {"DELETE", "/api/crm/contacts/{id}", remove, Auth::staff},
+};
+
+}  // namespace
+
+int main() {
+    return serve({.name = "contacts", .routes = kRoutes});
+}

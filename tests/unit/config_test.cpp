@@ -1,0 +1,60 @@
+#include "common/config.h"
+
+#include <catch2/catch.hpp>
+#include <map>
+#include <string>
+
+using namespace textus;
+
+namespace {
+
+auto env_of(std::map<std::string, std::string> values) {
+    return [values = std::move(values)](const char* name) -> const char* {
+        const auto it = values.find(name);
+        return it == values.end() ? nullptr : it->second.c_str();
+    };
+}
+
+const std::string_view kNeedsDb[] = {"DATABASE_URL"};
+const std::string_view kNeedsTwilio[] = {"DATABASE_URL", "TWILIO_AUTH_TOKEN"};
+
+}  // namespace
+
+TEST_CASE("Config::load applies defaults") {
+    const auto c = Config::load(env_of({{"DATABASE_URL", "postgresql:///t"}}), kNeedsDb);
+    CHECK(c.database_url == "postgresql:///t");
+    CHECK(c.opt_out_notice == "Reply STOP to opt out.");
+    CHECK(c.default_region == "US");
+    CHECK(c.log_level == "info");
+    CHECK(c.twilio_api_base == "https://api.twilio.com");
+}
+
+TEST_CASE("Config::load names every missing required variable, never a value") {
+    try {
+        Config::load(env_of({{"TWILIO_ACCOUNT_SID", "ACsecretish"}}), kNeedsTwilio);
+        FAIL("no error");
+    } catch (const ConfigError& e) {
+        CHECK(e.problems ==
+              std::vector<std::string>{"DATABASE_URL is not set", "TWILIO_AUTH_TOKEN is not set"});
+        CHECK(std::string(e.what()).find("ACsecretish") == std::string::npos);
+    }
+}
+
+TEST_CASE("Config::load treats an empty value as unset") {
+    CHECK_THROWS_AS(Config::load(env_of({{"DATABASE_URL", ""}}), kNeedsDb), ConfigError);
+}
+
+TEST_CASE("Config::load rejects malformed values without echoing them") {
+    try {
+        Config::load(env_of({{"DATABASE_URL", "x"},
+                             {"DEFAULT_REGION", "usa"},
+                             {"LOG_LEVEL", "loud"},
+                             {"TWILIO_API_BASE", "ftp://secret-host"}}),
+                     kNeedsDb);
+        FAIL("no error");
+    } catch (const ConfigError& e) {
+        CHECK(e.problems.size() == 3);
+        CHECK(std::string(e.what()).find("secret-host") == std::string::npos);
+        CHECK(std::string(e.what()).find("TWILIO_API_BASE") != std::string::npos);
+    }
+}

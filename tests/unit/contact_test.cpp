@@ -1,0 +1,218 @@
+#include "common/contact.h"
+
+#include <catch2/catch.hpp>
+
+#include "common/error.h"
+
+using namespace textus;
+using namespace textus::contacts;
+using nlohmann::json;
+
+namespace {
+
+const json kValid = {{"firstName", "Ann"}, {"lastName", "Lee"}, {"phone", "(760) 555-1234"}};
+
+json with(json body, const std::string& key, json value) {
+    body[key] = std::move(value);
+    return body;
+}
+
+HttpError error_of(const json& body, Contact base = {}) {
+    try {
+        apply_json(body, std::move(base), "US");
+    } catch (const HttpError& e) {
+        return e;
+    }
+    FAIL("accepted " << body.dump());
+    return HttpError(0, "", "");
+}
+
+}  // namespace
+
+TEST_CASE("apply_json builds a contact with defaults and an E.164 phone") {
+    const auto c = apply_json(kValid, {}, "US");
+    CHECK(c.first_name == "Ann");
+    CHECK(c.phone == "+17605551234");
+    CHECK(c.status == "new");
+    CHECK(c.source == "staff");
+    CHECK_FALSE(c.sms_opt_in);
+    CHECK_FALSE(c.email);
+}
+
+TEST_CASE("apply_json accepts every writable field") {
+    json body = kValid;
+    body.update({{"email", " ann@example.com "},
+                 {"birthdate", "1985-04-23"},
+                 {"status", "qualified"},
+                 {"tags", {"vip", " wine club ", "vip", ""}},
+                 {"notes", "Robert'); DROP TABLE contacts;--"},
+                 {"smsOptIn", true},
+                 {"address", {{"street", "1 Vine St"}, {"city", "Napa"}}},
+                 {"preferences", {{"emailOptIn", true}, {"preferredContactMethod", "sms"}}},
+                 {"interests", {{"buying", true}, {"priceRange", {{"min", 100000}}}}},
+                 {"assignedAgent", "Dana"},
+                 {"lastContactAt", "2026-11-20T10:00:00Z"},
+                 {"lastContactMethod", "in-person"},
+                 {"id", 999},
+                 {"createdAt", "ignored"}});
+    const auto c = apply_json(body, {}, "US");
+    CHECK(c.email == "ann@example.com");
+    CHECK(c.birthdate == "1985-04-23");
+    CHECK(c.status == "qualified");
+    CHECK(c.tags == std::vector<std::string>{"vip", "wine club"});
+    CHECK(c.notes == "Robert'); DROP TABLE contacts;--");
+    CHECK(c.sms_opt_in);
+    CHECK(c.address ==
+          json{{"street", "1 Vine St"}, {"city", "Napa"}, {"state", nullptr}, {"zip", nullptr}});
+    CHECK(c.email_opt_in);
+    CHECK_FALSE(c.call_opt_in);
+    CHECK(c.preferred_contact_method == "sms");
+    CHECK(c.interests["buying"] == true);
+    CHECK(c.interests["selling"] == false);
+    CHECK(c.interests["priceRange"] == json{{"min", 100000}, {"max", nullptr}});
+    CHECK(c.assigned_agent == "Dana");
+    CHECK(c.last_contact_method == "in-person");
+    CHECK(c.id == 0);
+    CHECK(c.created_at.empty());
+}
+
+TEST_CASE("apply_json changes only the named fields of the base (PATCH)") {
+    auto base = apply_json(with(kValid, "notes", "keep"), {}, "US");
+    const auto c = apply_json({{"status", "client"}}, base, "US");
+    CHECK(c.status == "client");
+    CHECK(c.notes == "keep");
+    CHECK(c.phone == "+17605551234");
+    base.email = "ann@example.com";
+    CHECK(apply_json({{"email", nullptr}}, base, "US").email == std::nullopt);
+    CHECK(apply_json({{"email", ""}}, base, "US").email == std::nullopt);
+}
+
+TEST_CASE("apply_json names the missing required field") {
+    for (const char* field : {"firstName", "lastName", "phone"}) {
+        json body = kValid;
+        body.erase(field);
+        const auto e = error_of(body);
+        CHECK(e.code == "missing_field");
+        CHECK(e.field == field);
+        CHECK(error_of(with(kValid, field, "  ")).field == field);
+    }
+}
+
+TEST_CASE("apply_json refuses wrong JSON types with the field's name") {
+    const std::pair<const char*, json> cases[] = {
+        {"firstName", 5},         {"lastName", nullptr},        {"phone", 7605551234},
+        {"email", true},          {"smsOptIn", "yes"},          {"notes", json::array()},
+        {"address", "1 Vine St"}, {"preferences", nullptr},     {"interests", 3},
+        {"birthdate", 19850423},  {"lastContactAt", 1700000000}};
+    for (const auto& [field, value] : cases) {
+        const auto e = error_of(with(kValid, field, value));
+        CHECK(e.status == 400);
+        CHECK(e.field == field);
+    }
+}
+
+TEST_CASE("apply_json refuses invalid values with specific codes") {
+    CHECK(error_of(with(kValid, "phone", "555-1234")).code == "invalid_phone");
+    CHECK(error_of(with(kValid, "phone", "not a phone")).code == "invalid_phone");
+    for (const char* email : {"ann", "ann@", "@example.com", "ann@example", "a b@example.com"}) {
+        CHECK(error_of(with(kValid, "email", email)).code == "invalid_email");
+    }
+    CHECK(error_of(with(kValid, "status", "vip")).code == "invalid_status");
+    for (const char* date :
+         {"1985-13-01", "1985-02-30", "85-04-23", "1985/04/23", "2999-01-01", "1850-01-01"}) {
+        CHECK(error_of(with(kValid, "birthdate", date)).code == "invalid_birthdate");
+    }
+    CHECK(error_of(with(kValid, "tags", "vip")).code == "invalid_tags");
+    CHECK(error_of(with(kValid, "tags", json{"vip", 3})).code == "invalid_tags");
+    CHECK(error_of(with(kValid, "lastContactAt", "yesterday")).field == "lastContactAt");
+    CHECK(error_of(with(kValid, "lastContactMethod", "fax")).field == "lastContactMethod");
+    CHECK(error_of(with(kValid, "firstName", std::string(101, 'a'))).field == "firstName");
+    CHECK(error_of(with(kValid, "firstName", std::string("a\0b", 3))).field == "firstName");
+    CHECK(error_of(with(kValid, "preferences", {{"preferredContactMethod", "fax"}})).field ==
+          "preferences.preferredContactMethod");
+    CHECK(error_of(with(kValid, "interests", {{"priceRange", {{"min", -1}}}})).field ==
+          "interests.priceRange.min");
+}
+
+TEST_CASE("to_json renders every field of DESIGN's contact") {
+    auto c = apply_json(kValid, {}, "US");
+    c.id = 7;
+    c.created_at = c.updated_at = "2026-11-23T09:00:00.000Z";
+    c.consent = Consent{"2026-11-23T09:00:00.000Z", "203.0.113.9", "I agree", "web"};
+    const auto j = to_json(c);
+    for (const char* key : {"id",
+                            "firstName",
+                            "lastName",
+                            "email",
+                            "phone",
+                            "birthdate",
+                            "status",
+                            "tags",
+                            "notes",
+                            "source",
+                            "smsOptIn",
+                            "optedOutAt",
+                            "consent",
+                            "commerce7CustomerId",
+                            "address",
+                            "preferences",
+                            "interests",
+                            "assignedAgent",
+                            "lastContactAt",
+                            "lastContactMethod",
+                            "createdAt",
+                            "updatedAt"}) {
+        CHECK(j.contains(key));
+    }
+    CHECK(j["id"] == 7);
+    CHECK(j["email"].is_null());
+    CHECK(j["tags"] == json::array());
+    CHECK(j["consent"] == json{{"at", "2026-11-23T09:00:00.000Z"},
+                               {"ip", "203.0.113.9"},
+                               {"text", "I agree"},
+                               {"source", "web"}});
+    CHECK(j["preferences"] ==
+          json{{"emailOptIn", false}, {"callOptIn", false}, {"preferredContactMethod", nullptr}});
+}
+
+TEST_CASE("search_pattern escapes LIKE and reduces phone-looking searches to digits") {
+    CHECK(search_pattern("Ann") == "%ann%");
+    CHECK(search_pattern("(760) 555-12") == "%76055512%");
+    CHECK(search_pattern("+1 760") == "%1760%");
+    CHECK(search_pattern("50%_off\\") == "%50\\%\\_off\\\\%");
+    CHECK(search_pattern("   ") == "");
+    CHECK(search_pattern("ann 2") == "%ann 2%");
+}
+
+TEST_CASE("parse_list_query reads filters and pagination") {
+    const auto q = parse_list_query({{"search", "ann"},
+                                     {"status", "client"},
+                                     {"optIn", "true"},
+                                     {"limit", "10"},
+                                     {"skip", "20"}});
+    CHECK(q.search_pattern == "%ann%");
+    CHECK(q.status == "client");
+    CHECK(q.sms_opt_in == true);
+    CHECK(q.limit == 10);
+    CHECK(q.skip == 20);
+    const auto d = parse_list_query({{"search", ""}});
+    CHECK_FALSE(d.search_pattern);
+    CHECK(d.limit == kDefaultLimit);
+    CHECK(d.skip == 0);
+}
+
+TEST_CASE("parse_list_query refuses bad values") {
+    const Form cases[] = {{{"limit", "0"}},     {{"limit", "201"}},
+                          {{"limit", "ten"}},   {{"skip", "-1"}},
+                          {{"optIn", "yes"}},   {{"status", "vip"}},
+                          {{"limit", "5; --"}}, {{"search", std::string(201, 'a')}}};
+    for (const auto& form : cases) {
+        try {
+            parse_list_query(form);
+            FAIL("accepted " << form.begin()->first << "=" << form.begin()->second);
+        } catch (const HttpError& e) {
+            CHECK(e.status == 400);
+            CHECK(e.field == form.begin()->first);
+        }
+    }
+}
