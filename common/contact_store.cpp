@@ -41,6 +41,11 @@ const Statement kListAll{"contacts_list_all", kSelect + " WHERE true" + filters(
                                                   " ORDER BY c.id DESC LIMIT $3 OFFSET $4"};
 const Statement kCountAll{"contacts_count_all",
                           "SELECT count(*) FROM contacts c WHERE true" + filters(1)};
+// How to run a list depends on how many rows match: a rare search wants the trigram index, a
+// common one the primary key backwards until the page is full. A cached generic plan cannot
+// know (measured: 40 ms against 1 ms at 100k contacts), so lists are planned for their values.
+const Statement kCustomPlans{"contacts_custom_plans",
+                             "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"};
 const Statement kFind{"contacts_find", kSelect + " WHERE c.id = $1"};
 const Statement kLockOptIn{"contacts_lock_opt_in",
                            "SELECT sms_opt_in FROM contacts WHERE id = $1 FOR UPDATE"};
@@ -128,6 +133,7 @@ void record_consent(Tx& tx, int64_t id, const Contact& contact, const Actor& act
 
 Page list(Tx& tx, const ListQuery& q) {
     Page page;
+    tx.exec(kCustomPlans);
     const auto rows = q.search_pattern ? tx.exec(kListSearch, *q.search_pattern, q.status,
                                                  q.sms_opt_in, q.limit, q.skip)
                                        : tx.exec(kListAll, q.status, q.sms_opt_in, q.limit, q.skip);
