@@ -177,6 +177,15 @@ TEST_CASE("smsOptIn changes are recorded as consent events") {
     CHECK(stack().query("SELECT string_agg(kind, ',' ORDER BY id) FROM consent_events"
                         " WHERE contact_id = " +
                         id) == "opt_in,opt_out");
+
+    // The consent log is append-only and outlives the contact, keyed by phone.
+    CHECK_THROWS(
+        stack().query("UPDATE consent_events SET kind = 'opt_in' WHERE contact_id = " + id));
+    CHECK_THROWS(stack().query("DELETE FROM consent_events WHERE contact_id = " + id));
+    REQUIRE(stack().request("DELETE", "/api/crm/contacts/" + id).status == 200);
+    CHECK(stack().query("SELECT string_agg(kind || '/' || coalesce(contact_id::text, 'null'), ','"
+                        " ORDER BY id) FROM consent_events WHERE phone = '" +
+                        contact["phone"].get<std::string>() + "'") == "opt_in/null,opt_out/null");
 }
 
 TEST_CASE("SQL in strings is stored verbatim and harms nothing") {

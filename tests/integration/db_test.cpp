@@ -1,0 +1,85 @@
+// common/db and common/migrations against the stack's real PostgreSQL.
+#include "common/db.h"
+
+#include <catch2/catch.hpp>
+
+#include "common/migrations.h"
+#include "tests/integration/stack.h"
+
+using textus::Db;
+using textus::HttpError;
+using textus::Statement;
+using textus::Tx;
+using textus::test::Stack;
+
+namespace {
+
+const Statement kCreate{"test_create", "CREATE TABLE IF NOT EXISTS db_test (value text)"};
+const Statement kInsert{"test_insert", "INSERT INTO db_test (value) VALUES ($1)"};
+const Statement kCount{"test_count", "SELECT count(*) FROM db_test WHERE value = $1"};
+const Statement kEcho{"test_echo", "SELECT $1::text, $2::bigint, $3::boolean, $4::text IS NULL"};
+
+int64_t count(Db& db, const std::string& value) {
+    return db.transact([&](Tx& tx) { return tx.exec(kCount, value)[0][0].as<int64_t>(); });
+}
+
+void terminate_other_backends() {
+    Stack::get().query(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+        " WHERE datname = 'textus' AND pid <> pg_backend_pid() AND backend_type = 'client "
+        "backend'");
+}
+
+}  // namespace
+
+TEST_CASE("Db::transact commits a unit of work and rolls back a failed one") {
+    Db db(Stack::get().database_url);
+    db.transact([](Tx& tx) { tx.exec(kCreate); });
+    db.transact([](Tx& tx) { tx.exec(kInsert, "kept"); });
+    CHECK(count(db, "kept") == 1);
+    CHECK_THROWS_AS(db.transact([](Tx& tx) {
+        tx.exec(kInsert, "dropped");
+        throw textus::not_found("abandon");
+    }),
+                    HttpError);
+    CHECK(count(db, "dropped") == 0);
+}
+
+TEST_CASE("Db passes parameters as values, NULL included") {
+    Db db(Stack::get().database_url);
+    const auto row = db.transact([](Tx& tx) {
+        return tx.exec(kEcho, "x'); DROP TABLE contacts; --", int64_t{42}, true, std::nullopt)[0];
+    });
+    CHECK(row[0].as<std::string>() == "x'); DROP TABLE contacts; --");
+    CHECK(row[1].as<int64_t>() == 42);
+    CHECK(row[2].as<bool>());
+    CHECK(row[3].as<bool>());
+}
+
+TEST_CASE("Db replaces a connection the server dropped while it was idle") {
+    Db db(Stack::get().database_url);
+    db.transact([](Tx& tx) { tx.exec(kCreate); });
+    terminate_other_backends();
+    CHECK_NOTHROW(count(db, "kept"));
+    // The handlers' idle connections went too; their next requests still succeed.
+    for (int i = 0; i < 4; ++i) {
+        CHECK(Stack::get().request("GET", "/api/crm/contacts?limit=1").status == 200);
+    }
+}
+
+TEST_CASE("Db answers 503 when the database cannot be reached") {
+    Db db("postgresql:///textus?host=/nonexistent&connect_timeout=2");
+    try {
+        db.transact([](Tx& tx) { tx.exec(kEcho, "", 0, false, std::nullopt); });
+        FAIL("no error");
+    } catch (const HttpError& e) {
+        CHECK(e.status == 503);
+        CHECK(e.code == "database_unavailable");
+    }
+}
+
+TEST_CASE("migrate applies nothing twice") {
+    Db db(Stack::get().database_url);
+    CHECK(textus::migrate(db, textus::bundled_migrations()).empty());
+    CHECK(textus::bundled_migrations().front().name == "001_schema.sql");
+}
