@@ -292,6 +292,12 @@ Contact apply_json(const json& body, Contact contact, std::string_view default_r
     return contact;
 }
 
+Contact replacement_base(const Contact& current) {
+    Contact base;
+    base.sms_opt_in = current.sms_opt_in;
+    return base;
+}
+
 json to_json(const Contact& c) {
     json consent = nullptr;
     if (c.consent) {

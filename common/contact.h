@@ -54,6 +54,10 @@ struct Contact {
 // Throws HttpError 400 naming the field at fault.
 Contact apply_json(const nlohmann::json& body, Contact base, std::string_view default_region);
 
+// What a PUT applies its body to: a blank contact that keeps `current`'s SMS opt-in, which
+// changes only when a body names it.
+Contact replacement_base(const Contact& current);
+
 nlohmann::json to_json(const Contact& contact);
 
 inline constexpr int kDefaultLimit = 50;

@@ -52,29 +52,24 @@ Response show(Context& c) {
 }
 
 // PUT replaces every writable field (absent ones are cleared); PATCH changes only the fields
-// it names. Neither touches smsOptIn unless it is named: opt-in changes only on purpose.
-Response replace(Context& c) {
+// it names.
+Response update(Context& c, bool replace) {
     const auto id = c.params.id("id");
     const auto body = json_body(c.request);
     return contact_response(200, c.db.transact([&](Tx& tx) {
         const auto current = contacts::find(tx, id);
         if (!current) throw no_contact(id);
-        contacts::Contact base;
-        base.sms_opt_in = current->sms_opt_in;
+        const auto base = replace ? contacts::replacement_base(*current) : *current;
         const auto contact = contacts::apply_json(body, base, c.config.default_region);
         return contacts::update(tx, id, contact, staff_actor(c));
     }));
 }
 
+Response replace(Context& c) {
+    return update(c, true);
+}
 Response patch(Context& c) {
-    const auto id = c.params.id("id");
-    const auto body = json_body(c.request);
-    return contact_response(200, c.db.transact([&](Tx& tx) {
-        const auto current = contacts::find(tx, id);
-        if (!current) throw no_contact(id);
-        const auto contact = contacts::apply_json(body, *current, c.config.default_region);
-        return contacts::update(tx, id, contact, staff_actor(c));
-    }));
+    return update(c, false);
 }
 
 Response remove(Context& c) {

@@ -87,6 +87,17 @@ TEST_CASE("apply_json changes only the named fields of the base (PATCH)") {
     CHECK(apply_json({{"email", ""}}, base, "US").email == std::nullopt);
 }
 
+TEST_CASE("replacement_base clears everything but SMS opt-in (PUT)") {
+    auto current = apply_json(with(with(kValid, "smsOptIn", true), "notes", "old"), {}, "US");
+    current.id = 5;
+    const auto base = replacement_base(current);
+    CHECK(base.sms_opt_in);
+    CHECK(base.notes.empty());
+    CHECK(base.phone.empty());
+    CHECK(apply_json(kValid, base, "US").notes.empty());
+    CHECK_FALSE(apply_json(with(kValid, "smsOptIn", false), base, "US").sms_opt_in);
+}
+
 TEST_CASE("apply_json names the missing required field") {
     for (const char* field : {"firstName", "lastName", "phone"}) {
         json body = kValid;
