@@ -76,15 +76,23 @@ std::optional<std::string> optional_choice(const json& value, std::string_view f
     return out;
 }
 
+// An array of strings, trimmed, without empties or repeats. `shape_code` is the error code for
+// a value that is not an array of strings at all.
 std::vector<std::string> string_list(const json& value, std::string_view field, size_t max_items,
-                                     size_t max_length) {
-    if (!value.is_array()) throw invalid(field, "must be an array of strings");
+                                     size_t max_length,
+                                     std::string_view shape_code = "invalid_field") {
+    const bool strings =
+        value.is_array() &&
+        std::all_of(value.begin(), value.end(), [](const json& item) { return item.is_string(); });
+    if (!strings) {
+        throw bad_request(std::string(shape_code),
+                          std::string(field) + " must be an array of strings", std::string(field));
+    }
     if (value.size() > max_items) {
         throw invalid(field, "must have at most " + std::to_string(max_items) + " items");
     }
     std::vector<std::string> out;
     for (const auto& item : value) {
-        if (!item.is_string()) throw invalid(field, "must be an array of strings");
         auto entry = text(item, field, max_length);
         if (!entry.empty() && std::find(out.begin(), out.end(), entry) == out.end()) {
             out.push_back(std::move(entry));
@@ -258,17 +266,7 @@ Contact apply_json(const json& body, Contact contact, std::string_view default_r
         }
         contact.status = status;
     }
-    if (const auto* v = has("tags")) {
-        if (!v->is_array()) {
-            throw bad_request("invalid_tags", "tags must be an array of strings", "tags");
-        }
-        for (const auto& tag : *v) {
-            if (!tag.is_string()) {
-                throw bad_request("invalid_tags", "tags must be an array of strings", "tags");
-            }
-        }
-        contact.tags = string_list(*v, "tags", 50, 50);
-    }
+    if (const auto* v = has("tags")) contact.tags = string_list(*v, "tags", 50, 50, "invalid_tags");
     if (const auto* v = has("notes")) contact.notes = v->is_null() ? "" : text(*v, "notes", 10000);
     if (const auto* v = has("source")) {
         const auto source = optional_text(*v, "source", 50);
