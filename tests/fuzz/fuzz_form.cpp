@@ -1,0 +1,23 @@
+// Query strings and form bodies: parse_form and url_decode on any bytes.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "common/error.h"
+#include "common/http.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    const std::string_view input(reinterpret_cast<const char*>(data), size);
+    try {
+        // Every escape or '+' decodes to one byte and anything else to itself, so decoding
+        // never lengthens its input; a longer result means it read past what it was given.
+        if (textus::url_decode(input).size() > input.size()) std::abort();
+        for (const auto& [name, value] : textus::parse_form(input)) {
+            if (name.size() + value.size() > input.size()) std::abort();
+        }
+    } catch (const textus::HttpError&) {
+        // Refusing bad input is the expected outcome; any other exception is a finding.
+    }
+    return 0;
+}

@@ -1,0 +1,21 @@
+// Phone numbers as people type them, read in a few default regions.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "common/phone.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    const std::string_view input(reinterpret_cast<const char*>(data), size);
+    for (const char* region : {"US", "GB", "DE", "BR"}) {
+        const auto e164 = textus::phone::to_e164(input, region);
+        if (!e164) continue;
+        // E.164 is what is stored and compared: '+' and digits, and it reads back as itself.
+        if ((*e164)[0] != '+' || textus::phone::digits(*e164).size() + 1 != e164->size() ||
+            textus::phone::to_e164(*e164, region) != e164) {
+            std::abort();
+        }
+    }
+    return 0;
+}
