@@ -1,13 +1,15 @@
 #include "common/contact.h"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <regex>
 
 #include "common/error.h"
 #include "common/phone.h"
+#include "common/text.h"
 
 namespace textus::contacts {
 
@@ -37,25 +39,27 @@ HttpError invalid(std::string_view field, std::string_view what) {
                        std::string(field));
 }
 
-std::string trim(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) return {};
-    const auto last = text.find_last_not_of(" \t\r\n");
-    return std::string(text.substr(first, last - first + 1));
-}
+enum class Lines { one, many };
 
-// A string field, trimmed; at most `max` bytes, no NUL (PostgreSQL text cannot hold one).
-std::string text(const json& value, std::string_view field, size_t max) {
+// A string field without surrounding white space or invisible characters; at most `max`
+// characters; no control characters but tab and line breaks in multi-line text (and never NUL,
+// which PostgreSQL text cannot hold).
+std::string text(const json& value, std::string_view field, size_t max, Lines lines = Lines::one) {
     if (!value.is_string()) throw invalid(field, "must be a string");
-    auto out = trim(value.get_ref<const std::string&>());
-    if (out.size() > max)
+    const auto& given = value.get_ref<const std::string&>();
+    // nlohmann's parser refuses malformed UTF-8, but a json built in code may hold any bytes.
+    if (!text::valid_utf8(given)) throw invalid(field, "must be UTF-8 text");
+    auto out = text::trim(given);
+    if (text::length(out) > max) {
         throw invalid(field, "must be at most " + std::to_string(max) + " characters");
-    if (out.find('\0') != std::string::npos)
-        throw invalid(field, "must not contain NUL characters");
+    }
+    if (text::has_control(out, lines == Lines::many)) {
+        throw invalid(field, "must not contain control characters");
+    }
     return out;
 }
 
-// A string or null; "" counts as null.
+// A string or null; "" (after trimming) counts as null.
 std::optional<std::string> optional_text(const json& value, std::string_view field, size_t max) {
     if (value.is_null()) return std::nullopt;
     auto out = text(value, field, max);
@@ -101,12 +105,6 @@ std::vector<std::string> string_list(const json& value, std::string_view field, 
     return out;
 }
 
-bool valid_date(int y, unsigned m, unsigned d) {
-    return std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month{m},
-                                       std::chrono::day{d}}
-        .ok();
-}
-
 int number(std::string_view digits) {
     int value = 0;
     std::from_chars(digits.data(), digits.data() + digits.size(), value);
@@ -134,18 +132,44 @@ std::optional<std::string> birthdate(const json& value) {
     return date;
 }
 
+// An RFC 3339 time, normalised to UTC ("2026-11-23T17:30:00.250Z") so that PostgreSQL never
+// sees an offset it would misread. Offsets beyond ±14:00 (no place on Earth has one) and years
+// outside 0001-9999, before or after conversion, are refused: what GET returns must PUT back.
 std::optional<std::string> timestamp(const json& value, std::string_view field) {
     auto at = optional_text(value, field, 40);
     if (!at) return at;
     static const std::regex shape(
-        R"(^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$)");
+        R"(^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?([Zz]|([+-])(\d{2}):(\d{2}))$)");
+    const auto refuse = [&] {
+        return invalid(field,
+                       "must be an RFC 3339 time in years 0001-9999 with an offset of at most "
+                       "14:00, e.g. 2026-11-23T09:30:00Z");
+    };
     std::smatch m;
-    if (!std::regex_match(*at, m, shape) ||
-        !valid_date(number(m.str(1)), number(m.str(2)), number(m.str(3))) ||
-        number(m.str(4)) > 23 || number(m.str(5)) > 59 || number(m.str(6)) > 59) {
-        throw invalid(field, "must be an RFC 3339 time, e.g. 2026-11-23T09:30:00Z");
+    if (!std::regex_match(*at, m, shape)) throw refuse();
+    using namespace std::chrono;
+    const year_month_day local_day{year{number(m.str(1))}, month(number(m.str(2))),
+                                   day(number(m.str(3)))};
+    const int hour = number(m.str(4)), minute = number(m.str(5)), second = number(m.str(6));
+    const int offset_hours = m[9].matched ? number(m.str(10)) : 0;
+    const int offset_minutes = m[9].matched ? number(m.str(11)) : 0;
+    if (!local_day.ok() || local_day.year() < year{1} || hour > 23 || minute > 59 || second > 59 ||
+        offset_minutes > 59 || offset_hours * 60 + offset_minutes > 14 * 60) {
+        throw refuse();
     }
-    return at;
+    const auto offset =
+        (m.str(9) == "-" ? -1 : 1) * (hours{offset_hours} + minutes{offset_minutes});
+    const auto utc = sys_days{local_day} + hours{hour} + minutes{minute} + seconds{second} - offset;
+    const year_month_day utc_day{floor<days>(utc)};
+    if (utc_day.year() < year{1} || utc_day.year() > year{9999}) throw refuse();
+    const hh_mm_ss time{utc - floor<days>(utc)};
+    char out[40];
+    std::snprintf(out, sizeof out, "%04d-%02u-%02uT%02d:%02d:%02d%sZ",
+                  static_cast<int>(utc_day.year()), static_cast<unsigned>(utc_day.month()),
+                  static_cast<unsigned>(utc_day.day()), static_cast<int>(time.hours().count()),
+                  static_cast<int>(time.minutes().count()),
+                  static_cast<int>(time.seconds().count()), m.str(7).c_str());
+    return std::string(out);
 }
 
 std::optional<std::string> email(const json& value) {
@@ -198,12 +222,17 @@ json interests(const json& value) {
             const auto it = r.find(bound);
             if (it == r.end() || it->is_null()) {
                 range[bound] = nullptr;
-            } else if (it->is_number() && it->get<double>() >= 0) {
+            } else if (it->is_number() && it->get<double>() >= 0 &&
+                       std::isfinite(it->get<double>())) {
                 range[bound] = *it;
             } else {
                 throw invalid(std::string("interests.priceRange.") + bound,
                               "must be a non-negative number or null");
             }
+        }
+        if (range["min"].is_number() && range["max"].is_number() &&
+            range["min"].get<double>() > range["max"].get<double>()) {
+            throw invalid("interests.priceRange", "min must not be more than max");
         }
     }
     const auto timeframe = optional_text(get("timeframe"), "interests.timeframe", 100);
@@ -250,12 +279,9 @@ Contact apply_json(const json& body, Contact contact, std::string_view default_r
     if (const auto* v = has("phone")) {
         const auto given = text(*v, "phone", 40);
         if (given.empty()) throw missing("phone");
-        const auto e164 = phone::to_e164(given, default_region);
-        if (!e164) {
-            throw bad_request("invalid_phone",
-                              "Phone number must be a valid number, e.g. +17605551234", "phone");
-        }
-        contact.phone = *e164;
+        auto parsed = phone::parse(given, default_region);
+        if (!parsed.e164) throw bad_request("invalid_phone", parsed.problem, "phone");
+        contact.phone = std::move(*parsed.e164);
     }
     if (const auto* v = has("birthdate")) contact.birthdate = birthdate(*v);
     if (const auto* v = has("status")) {
@@ -267,7 +293,9 @@ Contact apply_json(const json& body, Contact contact, std::string_view default_r
         contact.status = status;
     }
     if (const auto* v = has("tags")) contact.tags = string_list(*v, "tags", 50, 50, "invalid_tags");
-    if (const auto* v = has("notes")) contact.notes = v->is_null() ? "" : text(*v, "notes", 10000);
+    if (const auto* v = has("notes")) {
+        contact.notes = v->is_null() ? "" : text(*v, "notes", 10000, Lines::many);
+    }
     if (const auto* v = has("source")) {
         const auto source = optional_text(*v, "source", 50);
         contact.source = source.value_or("staff");
@@ -290,10 +318,31 @@ Contact apply_json(const json& body, Contact contact, std::string_view default_r
     return contact;
 }
 
-Contact replacement_base(const Contact& current) {
+Contact apply_write(const json& body, const Contact* stored, bool replace,
+                    std::string_view default_region) {
     Contact base;
-    base.sms_opt_in = current.sms_opt_in;
-    return base;
+    if (stored && !replace) base = *stored;
+    if (stored && replace) {
+        // PUT replaces what staff edit, not a record's history: opt-in changes only on purpose
+        // and a web lead keeps its origin.
+        base.sms_opt_in = stored->sms_opt_in;
+        base.source = stored->source;
+    }
+    auto contact = apply_json(body, std::move(base), default_region);
+    // Consent belongs to a number: a new number is not opted in unless this request says so.
+    if (stored && contact.phone != stored->phone && !body.contains("smsOptIn")) {
+        contact.sms_opt_in = false;
+    }
+    return contact;
+}
+
+ConsentChange consent_change(const Contact* stored, const Contact& contact) {
+    if (!stored) return contact.sms_opt_in ? ConsentChange::opt_in : ConsentChange::none;
+    if (contact.phone != stored->phone) {
+        return contact.sms_opt_in ? ConsentChange::opt_in : ConsentChange::phone_changed;
+    }
+    if (contact.sms_opt_in == stored->sms_opt_in) return ConsentChange::none;
+    return contact.sms_opt_in ? ConsentChange::opt_in : ConsentChange::opt_out;
 }
 
 json to_json(const Contact& c) {
@@ -332,7 +381,7 @@ json to_json(const Contact& c) {
 }
 
 std::string search_pattern(std::string_view search) {
-    auto term = trim(search);
+    auto term = text::trim(search);
     const bool phone_like =
         std::any_of(term.begin(), term.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
         term.find_first_not_of("0123456789 +-().") == std::string::npos;
@@ -341,7 +390,7 @@ std::string search_pattern(std::string_view search) {
     std::string pattern = "%";
     for (const char c : term) {
         if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-        pattern += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        pattern += c;
     }
     return pattern + "%";
 }
@@ -349,8 +398,8 @@ std::string search_pattern(std::string_view search) {
 ListQuery parse_list_query(const Form& query) {
     ListQuery out;
     const auto get = [&](const char* name) -> const std::string* {
-        const auto it = query.find(name);
-        return it == query.end() || it->second.empty() ? nullptr : &it->second;
+        const auto* value = query.get(name);
+        return value && !value->empty() ? value : nullptr;
     };
     const auto integer = [&](const char* name, int64_t min, int64_t max, int64_t fallback) {
         const auto* text = get(name);
@@ -367,7 +416,7 @@ ListQuery parse_list_query(const Form& query) {
         return value;
     };
     if (const auto* search = get("search")) {
-        if (search->size() > 200) {
+        if (text::length(*search) > 200) {
             throw bad_request("invalid_query", "search must be at most 200 characters", "search");
         }
         if (auto pattern = search_pattern(*search); !pattern.empty()) out.search_pattern = pattern;

@@ -54,9 +54,18 @@ struct Contact {
 // Throws HttpError 400 naming the field at fault.
 Contact apply_json(const nlohmann::json& body, Contact base, std::string_view default_region);
 
-// What a PUT applies its body to: a blank contact that keeps `current`'s SMS opt-in, which
-// changes only when a body names it.
-Contact replacement_base(const Contact& current);
+// What a write of `body` makes of `stored` (nullptr: a new contact). `replace` (PUT) starts from
+// a blank contact that keeps only the stored SMS opt-in and source, otherwise (PATCH) from
+// `stored`; apply_json then applies the body. Consent belongs to a number: when the phone
+// changes, the contact is opted in only if the body says so.
+Contact apply_write(const nlohmann::json& body, const Contact* stored, bool replace,
+                    std::string_view default_region);
+
+// The consent event a write from `stored` (nullptr: a new contact) to `contact` records:
+// opt_in or opt_out when SMS opt-in changes, and for a new phone opt_in when the same write
+// records consent, phone_changed otherwise (the old number's consent does not carry over).
+enum class ConsentChange { none, opt_in, opt_out, phone_changed };
+ConsentChange consent_change(const Contact* stored, const Contact& contact);
 
 nlohmann::json to_json(const Contact& contact);
 
@@ -75,8 +84,9 @@ struct ListQuery {
 ListQuery parse_list_query(const Form& query);
 
 // The LIKE pattern matching `search` anywhere in a contact's name, email or phone digits:
-// lower-cased, LIKE's wildcards escaped; a phone-looking search ("(760) 555-12") keeps only
-// its digits. Empty when there is nothing to search for.
+// LIKE's wildcards escaped; a phone-looking search ("(760) 555-12") keeps only its digits.
+// Empty when there is nothing to search for. The SQL lower-cases it, as it does the searched
+// text, so that case-insensitivity covers every alphabet and not only ASCII.
 std::string search_pattern(std::string_view search);
 
 }  // namespace textus::contacts

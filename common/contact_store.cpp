@@ -19,7 +19,7 @@ const std::string kSelect =
     " consent.source"
     " FROM contacts c LEFT JOIN LATERAL ("
     "  SELECT e.created_at, e.ip, e.detail, e.source FROM consent_events e"
-    "  WHERE e.contact_id = c.id AND e.kind = 'opt_in'"
+    "  WHERE e.contact_id = c.id AND e.phone = c.phone AND e.kind = 'opt_in'"
     "  ORDER BY e.created_at DESC, e.id DESC LIMIT 1) consent ON true";
 
 // Status and opt-in filters, numbered from $n; a NULL parameter does not filter.
@@ -30,13 +30,13 @@ std::string filters(int n) {
 }
 
 // A search gets its own statements: a generic plan for "$1 IS NULL OR LIKE $1" could not use
-// the trigram index.
-const Statement kListSearch{"contacts_list_search", kSelect + " WHERE c.search_text LIKE $1" +
-                                                        filters(2) +
-                                                        " ORDER BY c.id DESC LIMIT $4 OFFSET $5"};
+// the trigram index. lower() here, as in search_text, folds case in every alphabet.
+const Statement kListSearch{"contacts_list_search",
+                            kSelect + " WHERE c.search_text LIKE lower($1)" + filters(2) +
+                                " ORDER BY c.id DESC LIMIT $4 OFFSET $5"};
 const Statement kCountSearch{
     "contacts_count_search",
-    "SELECT count(*) FROM contacts c WHERE c.search_text LIKE $1" + filters(2)};
+    "SELECT count(*) FROM contacts c WHERE c.search_text LIKE lower($1)" + filters(2)};
 const Statement kListAll{"contacts_list_all", kSelect + " WHERE true" + filters(1) +
                                                   " ORDER BY c.id DESC LIMIT $3 OFFSET $4"};
 const Statement kCountAll{"contacts_count_all",
@@ -47,29 +47,40 @@ const Statement kCountAll{"contacts_count_all",
 const Statement kCustomPlans{"contacts_custom_plans",
                              "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"};
 const Statement kFind{"contacts_find", kSelect + " WHERE c.id = $1"};
-const Statement kLockOptIn{"contacts_lock_opt_in",
-                           "SELECT sms_opt_in FROM contacts WHERE id = $1 FOR UPDATE"};
+const Statement kLock{"contacts_lock", kSelect + " WHERE c.id = $1 FOR UPDATE OF c"};
+// When a number is not being opted in, it is opted out if its latest opt-in or opt-out on
+// record, under any contact, is an opt-out: consent belongs to the number.
+std::string number_opted_out_at(int phone_parameter) {
+    return "(SELECT CASE WHEN e.kind = 'opt_out' THEN e.created_at END FROM consent_events e"
+           " WHERE e.phone = $" +
+           std::to_string(phone_parameter) +
+           " AND e.kind IN ('opt_in', 'opt_out') ORDER BY e.created_at DESC, e.id DESC LIMIT 1)";
+}
 const Statement kPhoneOwner{"contacts_phone_owner",
                             "SELECT id FROM contacts WHERE phone = $1 AND id <> $2"};
 const Statement kInsert{
     "contacts_insert",
     "INSERT INTO contacts (first_name, last_name, email, phone, birthdate, status, tags, notes,"
-    " source, sms_opt_in, address, email_opt_in, call_opt_in, preferred_contact_method,"
-    " interests, assigned_agent, last_contact_at, last_contact_method)"
-    " VALUES ($1, $2, $3, $4, $5::date, $6, $7::jsonb, $8, $9, $10, $11::jsonb, $12, $13, $14,"
-    " $15::jsonb, $16, $17::timestamptz, $18)"
-    " ON CONFLICT (phone) DO NOTHING RETURNING id"};
+    " source, sms_opt_in, opted_out_at, address, email_opt_in, call_opt_in,"
+    " preferred_contact_method, interests, assigned_agent, last_contact_at, last_contact_method)"
+    " VALUES ($1, $2, $3, $4, $5::date, $6, $7::jsonb, $8, $9, $10,"
+    " CASE WHEN $10 THEN NULL ELSE " +
+        number_opted_out_at(4) +
+        " END, $11::jsonb, $12, $13, $14, $15::jsonb, $16, $17::timestamptz, $18)"
+        " ON CONFLICT (phone) DO NOTHING RETURNING id"};
 const Statement kUpdate{
     "contacts_update",
     "UPDATE contacts SET first_name = $2, last_name = $3, email = $4, phone = $5,"
     " birthdate = $6::date, status = $7, tags = $8::jsonb, notes = $9, source = $10,"
     " sms_opt_in = $11,"
-    " opted_out_at = CASE WHEN $11 = sms_opt_in THEN opted_out_at"
-    "                     WHEN $11 THEN NULL ELSE now() END,"
-    " address = $12::jsonb, email_opt_in = $13, call_opt_in = $14,"
-    " preferred_contact_method = $15, interests = $16::jsonb, assigned_agent = $17,"
-    " last_contact_at = $18::timestamptz, last_contact_method = $19, updated_at = now()"
-    " WHERE id = $1"};
+    " opted_out_at = CASE WHEN $11 THEN NULL"
+    "                     WHEN phone <> $5 THEN " +
+        number_opted_out_at(5) +
+        "                     WHEN sms_opt_in THEN now() ELSE opted_out_at END,"
+        " address = $12::jsonb, email_opt_in = $13, call_opt_in = $14,"
+        " preferred_contact_method = $15, interests = $16::jsonb, assigned_agent = $17,"
+        " last_contact_at = $18::timestamptz, last_contact_method = $19, updated_at = now()"
+        " WHERE id = $1"};
 const Statement kDelete{"contacts_delete", "DELETE FROM contacts WHERE id = $1 RETURNING id"};
 const Statement kConsentEvent{
     "contacts_consent_event",
@@ -124,9 +135,21 @@ HttpError duplicate_phone(const std::string& phone, int64_t owner) {
                     "phone");
 }
 
-void record_consent(Tx& tx, int64_t id, const Contact& contact, const Actor& actor) {
-    tx.exec(kConsentEvent, id, contact.phone, contact.sms_opt_in ? "opt_in" : "opt_out",
-            actor.source, actor.detail, actor.ip.empty() ? std::nullopt : Param(actor.ip));
+// The consent event of a write from `stored` (nullptr: a new contact) to `contact`, if any.
+void record_consent(Tx& tx, int64_t id, const Contact* stored, const Contact& contact,
+                    const Actor& actor) {
+    const auto change = consent_change(stored, contact);
+    if (change == ConsentChange::none) return;
+    const char* kind = change == ConsentChange::opt_in    ? "opt_in"
+                       : change == ConsentChange::opt_out ? "opt_out"
+                                                          : "phone_changed";
+    auto detail = actor.detail;
+    if (change == ConsentChange::phone_changed) {
+        detail = "phone changed from " + stored->phone + " by " + actor.detail +
+                 "; that number's consent does not carry over";
+    }
+    tx.exec(kConsentEvent, id, contact.phone, kind, actor.source, detail,
+            actor.ip.empty() ? std::nullopt : Param(actor.ip));
 }
 
 }  // namespace
@@ -162,13 +185,18 @@ Contact create(Tx& tx, const Contact& c, const Actor& actor) {
         throw duplicate_phone(c.phone, owner.empty() ? 0 : owner[0][0].as<int64_t>());
     }
     const auto id = inserted[0][0].as<int64_t>();
-    if (c.sms_opt_in) record_consent(tx, id, c, actor);
+    record_consent(tx, id, nullptr, c, actor);
     return *find(tx, id);
 }
 
-Contact update(Tx& tx, int64_t id, const Contact& c, const Actor& actor) {
-    const auto current = tx.exec(kLockOptIn, id);
-    if (current.empty()) throw not_found("No contact with id " + std::to_string(id));
+std::optional<Contact> lock(Tx& tx, int64_t id) {
+    const auto rows = tx.exec(kLock, id);
+    if (rows.empty()) return std::nullopt;
+    return from_row(rows[0]);
+}
+
+Contact update(Tx& tx, const Contact& stored, const Contact& c, const Actor& actor) {
+    const auto id = stored.id;
     if (const auto owner = tx.exec(kPhoneOwner, c.phone, id); !owner.empty()) {
         throw duplicate_phone(c.phone, owner[0][0].as<int64_t>());
     }
@@ -176,7 +204,7 @@ Contact update(Tx& tx, int64_t id, const Contact& c, const Actor& actor) {
             json(c.tags).dump(), c.notes, c.source, c.sms_opt_in, json_text(c.address),
             c.email_opt_in, c.call_opt_in, c.preferred_contact_method, json_text(c.interests),
             c.assigned_agent, c.last_contact_at, c.last_contact_method);
-    if (current[0][0].as<bool>() != c.sms_opt_in) record_consent(tx, id, c, actor);
+    record_consent(tx, id, &stored, c, actor);
     return *find(tx, id);
 }
 

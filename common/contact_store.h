@@ -31,11 +31,16 @@ struct Actor {
 Page list(Tx& tx, const ListQuery& query);
 std::optional<Contact> find(Tx& tx, int64_t id);
 
-// The stored contact. 409 duplicate_phone when another contact has the phone.
+// The contact, locked until the unit of work ends: read it with this, decide, then update, so
+// that no parallel write slips in between (a lost field, or an opt-in nobody gave).
+std::optional<Contact> lock(Tx& tx, int64_t id);
+
+// The stored contact. 409 duplicate_phone when another contact has the phone. Its consent event
+// (consent_change) is recorded; it starts opted out if its number's last word was an opt-out.
 Contact create(Tx& tx, const Contact& contact, const Actor& actor);
-// `contact` replaces the stored one with `id` (404 when there is none); a change of SMS
-// opt-in is recorded as a consent event. 409 duplicate_phone as for create.
-Contact update(Tx& tx, int64_t id, const Contact& contact, const Actor& actor);
+// `contact` replaces `stored`, which lock() returned in this unit of work; its consent event
+// (consent_change) is recorded. 409 duplicate_phone as for create.
+Contact update(Tx& tx, const Contact& stored, const Contact& contact, const Actor& actor);
 // False when there was no such contact. The consent log keeps its events (by phone).
 bool remove(Tx& tx, int64_t id);
 

@@ -1,6 +1,9 @@
 // The one database helper: a lazily opened connection per process, prepared statements only,
 // one transaction per unit of work (libpqxx's model), and a reconnect after the server went
 // away. A request during an outage gets 503; the next one after the server is back succeeds.
+//
+// A unit of work only talks to the database: it makes no outside calls (Twilio, Commerce7,
+// publishing), so that rolling it back undoes all it did. Make those calls between units.
 #pragma once
 
 #include <cstdint>
@@ -69,25 +72,38 @@ class Tx {
 
   private:
     friend class Db;
-    Tx(Db& db, pqxx::work& work) : db_(db), work_(work) {}
+    Tx(Db& db, pqxx::work& work, int& executed) : db_(db), work_(work), executed_(executed) {}
     Db& db_;
     pqxx::work& work_;
+    int& executed_;  // statements sent so far
 };
+
+// libpq connection parameters added to a URL that does not set them: a database that stops
+// answering costs a request seconds (503), not a stalled process until nginx gives up.
+inline constexpr std::string_view kConnectTimeoutSeconds = "5";
+inline constexpr std::string_view kStatementTimeout = "5s";
+
+// `url` (a postgresql:// URL or a "key=value" string) with connect_timeout, TCP keepalives,
+// tcp_user_timeout and a statement_timeout (through `options`) added where it sets none.
+std::string with_timeouts(std::string_view url);
 
 class Db {
   public:
-    explicit Db(std::string url) : url_(std::move(url)) {}
+    explicit Db(std::string_view url) : url_(with_timeouts(url)) {}
 
     // Runs `unit(Tx&)` in one transaction and commits it; returns what `unit` returns.
-    // Database unreachable: HttpError 503 (a unit that failed on a connection that had gone
-    // stale while idle is retried once on a fresh one: it had not committed).
+    // Database unreachable or too slow: HttpError 503. A unit is retried once, on a fresh
+    // connection, only when it failed before running any statement on a connection that had
+    // been idle since an earlier unit (the server dropped it meanwhile): then it did nothing.
     template <typename Unit>
     auto transact(Unit&& unit) -> std::invoke_result_t<Unit&, Tx&> {
         for (int attempt = 1;; ++attempt) {
             const bool reused = connection_ != nullptr;
+            int executed = 0;
+            const auto retry = [&] { return reused && attempt == 1 && executed == 0; };
             try {
                 pqxx::work work(connection());
-                Tx tx(*this, work);
+                Tx tx(*this, work, executed);
                 if constexpr (std::is_void_v<std::invoke_result_t<Unit&, Tx&>>) {
                     unit(tx);
                     work.commit();
@@ -102,11 +118,12 @@ class Db {
                 throw database_unavailable();
             } catch (const pqxx::broken_connection&) {
                 disconnect();
-                if (!(reused && attempt == 1)) throw database_unavailable();
+                if (!retry()) throw database_unavailable();
             } catch (const pqxx::sql_error& error) {
+                if (timed_out(error)) throw database_timeout();
                 if (!lost_connection(error)) throw;
                 disconnect();
-                if (!(reused && attempt == 1)) throw database_unavailable();
+                if (!retry()) throw database_unavailable();
             }
         }
     }
@@ -116,6 +133,7 @@ class Db {
     pqxx::connection& connection();
     void disconnect();
     static bool lost_connection(const pqxx::sql_error& error);
+    static bool timed_out(const pqxx::sql_error& error);
 
     std::string url_;
     std::unique_ptr<pqxx::connection> connection_;

@@ -39,4 +39,8 @@ inline HttpError database_unavailable() {
     return HttpError(503, "database_unavailable", "The database is unreachable; try again shortly");
 }
 
+inline HttpError database_timeout() {
+    return HttpError(503, "database_timeout", "The database did not answer in time; try again");
+}
+
 }  // namespace textus

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace textus {
 
@@ -63,7 +64,24 @@ int hex_value(char c) {
     return -1;
 }
 
+std::string_view trim_spaces(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
 }  // namespace
+
+void Form::add(std::string name, std::string value) {
+    pairs_.emplace_back(std::move(name), std::move(value));
+}
+
+const std::string* Form::get(std::string_view name) const {
+    for (const auto& [n, v] : pairs_) {
+        if (n == name) return &v;
+    }
+    return nullptr;
+}
 
 const std::string& Request::header(const std::string& lower_case_name) const {
     static const std::string absent;
@@ -72,7 +90,7 @@ const std::string& Request::header(const std::string& lower_case_name) const {
 }
 
 Form Request::query() const {
-    return parse_form(query_string);
+    return parse_form(query_string, "invalid_query");
 }
 
 Response Response::json(int status, const nlohmann::json& body) {
@@ -81,6 +99,18 @@ Response Response::json(int status, const nlohmann::json& body) {
     // Replace invalid UTF-8 rather than throw: an answer must always render.
     response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return response;
+}
+
+Response Response::text(int status, std::string content_type, std::string body) {
+    Response response;
+    response.status = status;
+    response.content_type = std::move(content_type);
+    response.body = std::move(body);
+    return response;
+}
+
+Response Response::no_content() {
+    return text(204, "", "");
 }
 
 Request read_request(const char* const* envp) {
@@ -104,6 +134,7 @@ Request read_request(const char* const* envp) {
         const auto uri = get("REQUEST_URI");
         request.path = url_decode(std::string_view(uri).substr(0, uri.find('?')));
     }
+    request.uri = get("REQUEST_URI");
     request.query_string = get("QUERY_STRING");
     request.content_type = get("CONTENT_TYPE");
     request.remote_addr = get("REMOTE_ADDR");
@@ -114,14 +145,20 @@ Request read_request(const char* const* envp) {
         std::replace(header.begin(), header.end(), '_', '-');
         request.headers.emplace(std::move(header), value);
     }
-    const auto length = get("CONTENT_LENGTH");
-    std::from_chars(length.data(), length.data() + length.size(), request.content_length);
+    request.content_length = get("CONTENT_LENGTH");
     return request;
 }
 
-void read_body(Request& request, size_t content_length,
-               const std::function<size_t(char*, size_t)>& read, size_t max_body) {
-    if (content_length > max_body) {
+void read_body(Request& request, const std::function<size_t(char*, size_t)>& read,
+               size_t max_body) {
+    const auto& length = request.content_length;
+    size_t content_length = 0;
+    if (length.find_first_not_of("0123456789") != std::string::npos) {
+        throw bad_request("invalid_content_length", "Content-Length must be a decimal number");
+    }
+    const auto [end, error] =
+        std::from_chars(length.data(), length.data() + length.size(), content_length);
+    if (error == std::errc::result_out_of_range || content_length > max_body) {
         throw HttpError(413, "payload_too_large",
                         "Request body is larger than " + std::to_string(max_body / 1024) + " KiB");
     }
@@ -138,11 +175,21 @@ void read_body(Request& request, size_t content_length,
 std::string serialize(const Response& response) {
     std::string out = "Status: " + std::to_string(response.status) + " " +
                       reason_phrase(response.status) + "\r\n";
-    out += "Content-Type: " + response.content_type + "\r\n";
+    if (!response.content_type.empty()) out += "Content-Type: " + response.content_type + "\r\n";
     for (const auto& [name, value] : response.headers) out += name + ": " + value + "\r\n";
     out += "\r\n";
     out += response.body;
     return out;
+}
+
+bool valid_header(std::string_view name, std::string_view value) {
+    if (name.empty()) return false;
+    for (const char c : name) {
+        const bool token = std::isalnum(static_cast<unsigned char>(c)) ||
+                           std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+        if (!token) return false;
+    }
+    return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
 }
 
 std::string url_decode(std::string_view encoded) {
@@ -163,7 +210,7 @@ std::string url_decode(std::string_view encoded) {
     return out;
 }
 
-Form parse_form(std::string_view encoded) {
+Form parse_form(std::string_view encoded, std::string_view error_code) {
     Form form;
     while (!encoded.empty()) {
         const auto amp = encoded.find('&');
@@ -173,21 +220,46 @@ Form parse_form(std::string_view encoded) {
         const auto eq = pair.find('=');
         auto name = url_decode(pair.substr(0, eq));
         auto value = eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1));
-        form.emplace(std::move(name), std::move(value));
+        for (const auto* text : {&name, &value}) {
+            if (!text::valid_utf8(*text) || text->find('\0') != std::string::npos) {
+                // The name is shown only when it is itself printable text.
+                const bool printable = text::valid_utf8(name) && !text::has_control(name, false);
+                throw bad_request(std::string(error_code),
+                                  (printable ? "Parameter " + name : std::string("A parameter")) +
+                                      " must be UTF-8 text without NUL characters",
+                                  printable ? name : std::string());
+            }
+        }
+        form.add(std::move(name), std::move(value));
     }
     return form;
 }
 
+bool has_media_type(std::string_view content_type, std::string_view media_type) {
+    const auto semicolon = content_type.find(';');
+    if (lower(trim_spaces(content_type.substr(0, semicolon))) != media_type) return false;
+    if (semicolon == std::string_view::npos) return true;
+    // Only a charset parameter, and only UTF-8: anything else would be read wrongly.
+    const auto parameter = lower(trim_spaces(content_type.substr(semicolon + 1)));
+    return parameter.empty() || parameter == "charset=utf-8" || parameter == "charset=\"utf-8\"";
+}
+
 nlohmann::json json_body(const Request& request) {
-    const auto type = lower(request.content_type);
-    const auto media_type = std::string_view(type).substr(0, type.find(';'));
-    if (media_type != "application/json") {
+    if (!has_media_type(request.content_type, "application/json")) {
         throw HttpError(415, "unsupported_media_type", "Send the body as application/json");
     }
     auto body = nlohmann::json::parse(request.body, nullptr, false);
     if (body.is_discarded()) throw bad_request("invalid_json", "Request body is not valid JSON");
     if (!body.is_object()) throw bad_request("invalid_json", "Request body must be a JSON object");
     return body;
+}
+
+Form form_body(const Request& request) {
+    if (!has_media_type(request.content_type, "application/x-www-form-urlencoded")) {
+        throw HttpError(415, "unsupported_media_type",
+                        "Send the body as application/x-www-form-urlencoded");
+    }
+    return parse_form(request.body, "invalid_form");
 }
 
 }  // namespace textus

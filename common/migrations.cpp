@@ -12,6 +12,9 @@ const Statement kCreateTable{"migrations_create_table",
                              " applied_at timestamptz NOT NULL DEFAULT now())"};
 const Statement kLock{"migrations_lock",
                       "SELECT pg_advisory_xact_lock(hashtext('textus-migrations'))"};
+// A migration may rewrite a big table: the handlers' statement timeout is not for it.
+const Statement kNoTimeout{"migrations_no_timeout",
+                           "SELECT set_config('statement_timeout', '0', true)"};
 const Statement kApplied{"migrations_applied",
                          "SELECT 1 FROM schema_migrations WHERE version = $1"};
 const Statement kRecord{"migrations_record",
@@ -28,6 +31,7 @@ std::vector<std::string> migrate(Db& db, const std::vector<Migration>& migration
     for (const auto& migration : migrations) {
         const bool ran = db.transact([&](Tx& tx) {
             tx.exec(kLock);
+            tx.exec(kNoTimeout);
             if (!tx.exec(kApplied, migration.version).empty()) return false;
             tx.exec_script(migration.sql);
             tx.exec(kRecord, migration.version, migration.name);

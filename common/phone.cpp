@@ -4,21 +4,27 @@
 
 namespace textus::phone {
 
-std::optional<std::string> to_e164(std::string_view input, std::string_view default_region) {
+Parsed parse(std::string_view input, std::string_view default_region) {
     using i18n::phonenumbers::PhoneNumber;
     using i18n::phonenumbers::PhoneNumberUtil;
+    const Parsed invalid{std::nullopt, "Phone number must be a valid number, e.g. +17605550142"};
     // Longer than any number in any format: refuse before parsing.
-    if (input.empty() || input.size() > 40) return std::nullopt;
+    if (input.empty() || input.size() > 40) return invalid;
     const auto& util = *PhoneNumberUtil::GetInstance();
     PhoneNumber number;
-    if (util.Parse(std::string(input), std::string(default_region), &number) !=
-        PhoneNumberUtil::NO_PARSING_ERROR) {
-        return std::nullopt;
+    const bool parsed = util.Parse(std::string(input), std::string(default_region), &number) ==
+                        PhoneNumberUtil::NO_PARSING_ERROR;
+    if (parsed && number.has_extension()) {
+        return {std::nullopt, "Phone number must not have an extension: it cannot receive SMS"};
     }
-    if (!util.IsValidNumber(number)) return std::nullopt;
+    if (input.find_first_not_of("0123456789 +-()./") != std::string_view::npos) {
+        return {std::nullopt,
+                "Phone number may hold only digits, spaces and + - ( ) . /, e.g. +17605550142"};
+    }
+    if (!parsed || !util.IsValidNumber(number)) return invalid;
     std::string e164;
     util.Format(number, PhoneNumberUtil::E164, &e164);
-    return e164;
+    return {e164, {}};
 }
 
 std::string digits(std::string_view text) {

@@ -7,10 +7,17 @@
 
 namespace textus::phone {
 
-// The number in E.164 when `input` is a valid number, written in any common format; a number
-// without a country code is read in `default_region` (ISO 3166 code, e.g. "US").
-// libphonenumber's metadata is loaded on first use (it costs ~12 ms), not at start-up.
-std::optional<std::string> to_e164(std::string_view input, std::string_view default_region);
+struct Parsed {
+    std::optional<std::string> e164;  // set when the input is one valid number
+    std::string problem;              // otherwise why not, in words for the person who typed it
+};
+
+// A number written in any common format ("(760) 555-0142", "+1 760 555 0142"); one without a
+// country code is read in `default_region` (ISO 3166 code, e.g. "US"). Refused: anything but
+// digits, spaces and + - ( ) . / (libphonenumber would find a number inside "call me at ...",
+// or read letters as keypad digits), an extension (it cannot receive SMS), and numbers
+// libphonenumber does not consider valid. Its metadata loads on first use (~12 ms).
+Parsed parse(std::string_view input, std::string_view default_region);
 
 // Only the digits of `text`: what staff search compares phone numbers by.
 std::string digits(std::string_view text);

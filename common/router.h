@@ -1,5 +1,5 @@
-// Routes as a table: a handler declares (method, path pattern, function, auth) rows and the
-// serve loop (server.h) dispatches to them, like cgit's cmd.c.
+// Routes as a table: a handler declares (method, path pattern, function, auth, body) rows and
+// the serve loop (server.h) dispatches to them, like cgit's cmd.c and its command flags.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +15,13 @@ namespace textus {
 class Db;
 struct Config;
 
-enum class Auth { none, staff };
+// Who may call a route: anyone, staff with a bearer key (401 otherwise), or Twilio with a valid
+// X-Twilio-Signature over PUBLIC_BASE_URL + the request URI and the form body (403 otherwise).
+enum class Auth { none, staff, twilio };
+
+// What a route reads as its body: nothing, a JSON object (Context::json) or form fields
+// (Context::form); 415 for another content type.
+enum class Body { none, json, form };
 
 // Values captured by "{name}" segments of a route pattern.
 class RouteParams {
@@ -35,6 +41,8 @@ struct Context {
     const Config& config;
     Db& db;
     std::string staff_key;  // name of the staff key that authenticated, on Auth::staff routes
+    nlohmann::json json;    // the body, on Body::json routes
+    Form form;              // the body, on Body::form routes
 };
 
 using HandlerFn = Response (*)(Context&);
@@ -44,6 +52,8 @@ struct Route {
     std::string_view pattern;  // "/api/crm/contacts/{id}": "{name}" matches one path segment
     HandlerFn handler;
     Auth auth;
+    Body body = Body::none;
+    size_t max_body = kMaxBodyBytes;
 };
 
 struct RouteMatch {

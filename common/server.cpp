@@ -7,12 +7,14 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 #include "common/auth.h"
 #include "common/config.h"
 #include "common/db.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/twilio_signature.h"
 
 extern char** environ;
 
@@ -20,7 +22,8 @@ namespace textus {
 
 namespace {
 
-using BodyReader = std::function<size_t(char*, size_t)>;
+// Answers one request; sets `route` to the matched pattern for the log line.
+using Responder = std::function<Response(Request&, const BodyReader&, std::string_view& route)>;
 
 HttpError unauthorized() {
     HttpError error(401, "unauthorized",
@@ -37,43 +40,60 @@ std::string authenticate_staff(Db& db, const Request& request) {
     return *name;
 }
 
-// Everything that happens between reading the request line and writing the answer.
-Response respond(const Service& service, const Config& config, Db& db, Request& request,
-                 const BodyReader& read, std::string_view& route_label) {
-    try {
-        const auto match = match_route(service.routes, request.method, request.path);
-        route_label = match.route->pattern;
-        Context context{request, match.params, config, db, {}};
-        if (match.route->auth == Auth::staff) context.staff_key = authenticate_staff(db, request);
-        read_body(request, request.content_length, read);
-        return match.route->handler(context);
-    } catch (...) {
-        return error_response();
+// Twilio signs the URL it requested: our public base URL and the URI as it reached nginx.
+void authenticate_twilio(const Config& config, const Request& request, const Form& form) {
+    std::string_view base = config.public_base_url;
+    while (base.ends_with('/')) base.remove_suffix(1);
+    const auto& given = request.header("x-twilio-signature");
+    if (given.empty() || !twilio::valid_signature(config.twilio_auth_token,
+                                                  std::string(base) + request.uri, form, given)) {
+        throw HttpError(403, "invalid_signature",
+                        "X-Twilio-Signature is missing or does not match this request");
+    }
+}
+
+// A header built from a bad value must not split the answer: refuse it as our own error.
+void check_headers(const Response& response) {
+    if (!valid_header("Content-Type", response.content_type)) {
+        throw std::logic_error("answer has an invalid Content-Type");
+    }
+    for (const auto& [name, value] : response.headers) {
+        if (!valid_header(name, value)) throw std::logic_error("answer has an invalid header");
     }
 }
 
 void log_request(const Request& request, std::string_view route, int status,
-                 std::chrono::steady_clock::time_point start) {
+                 std::chrono::steady_clock::time_point start, bool delivered) {
     const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
-    spdlog::info("{} {} {} {:.2f}ms rid={}", request.method, route, status, took.count(),
-                 request.request_id.empty() ? "-" : request.request_id);
+    const auto rid = request.request_id.empty() ? "-" : request.request_id;
+    if (delivered) {
+        spdlog::info("{} {} {} {:.2f}ms rid={}", request.method, route, status, took.count(), rid);
+    } else {
+        spdlog::warn("{} {} {} {:.2f}ms rid={} answer not delivered: the connection was closed",
+                     request.method, route, status, took.count(), rid);
+    }
 }
 
-int serve_cgi(const Service& service, const Config& config, Db& db) {
+// Every answer of this API is private and current.
+Response finish(Response response) {
+    response.headers.emplace_back("Cache-Control", "no-store");
+    return response;
+}
+
+int serve_cgi(const Responder& respond_to) {
     const auto start = std::chrono::steady_clock::now();
     auto request = read_request(environ);
     std::string_view route = "-";
-    const auto response = respond(
-        service, config, db, request,
-        [](char* buffer, size_t n) { return std::fread(buffer, 1, n, stdin); }, route);
+    const auto response = finish(respond_to(
+        request, [](char* buffer, size_t n) { return std::fread(buffer, 1, n, stdin); }, route));
     const auto out = serialize(response);
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    std::fflush(stdout);
-    log_request(request, route, response.status, start);
+    const bool delivered =
+        std::fwrite(out.data(), 1, out.size(), stdout) == out.size() && std::fflush(stdout) == 0;
+    log_request(request, route, response.status, start, delivered);
     return 0;
 }
 
-int serve_fastcgi(const Service& service, const Config& config, Db& db) {
+int serve_fastcgi(const Responder& respond_to) {
     if (FCGX_Init() != 0) {
         spdlog::critical("FastCGI initialisation failed");
         return 1;
@@ -84,22 +104,44 @@ int serve_fastcgi(const Service& service, const Config& config, Db& db) {
         const auto start = std::chrono::steady_clock::now();
         auto request = read_request(raw.envp);
         std::string_view route = "-";
-        const auto response = respond(
-            service, config, db, request,
+        const auto response = finish(respond_to(
+            request,
             [&](char* buffer, size_t n) {
                 const int got = FCGX_GetStr(buffer, static_cast<int>(n), raw.in);
                 return got > 0 ? static_cast<size_t>(got) : 0;
             },
-            route);
+            route));
         const auto out = serialize(response);
-        FCGX_PutStr(out.data(), static_cast<int>(out.size()), raw.out);
+        const bool delivered = FCGX_PutStr(out.data(), static_cast<int>(out.size()), raw.out) ==
+                                   static_cast<int>(out.size()) &&
+                               FCGX_FFlush(raw.out) == 0;
         FCGX_Finish_r(&raw);
-        log_request(request, route, response.status, start);
+        log_request(request, route, response.status, start, delivered);
     }
     return 0;
 }
 
 }  // namespace
+
+Response respond(const Service& service, const Config& config, Db& db, Request& request,
+                 const BodyReader& read, std::string_view& route_label) {
+    try {
+        const auto match = match_route(service.routes, request.method, request.path);
+        const auto& route = *match.route;
+        route_label = route.pattern;
+        Context context{request, match.params, config, db, {}, {}, {}};
+        if (route.body != Body::none) read_body(request, read, route.max_body);
+        if (route.auth == Auth::staff) context.staff_key = authenticate_staff(db, request);
+        if (route.body == Body::json) context.json = json_body(request);
+        if (route.body == Body::form) context.form = form_body(request);
+        if (route.auth == Auth::twilio) authenticate_twilio(config, request, context.form);
+        auto response = route.handler(context);
+        check_headers(response);
+        return response;
+    } catch (...) {
+        return error_response();
+    }
+}
 
 Response error_response() {
     try {
@@ -113,39 +155,60 @@ Response error_response() {
         return response;
     } catch (const pqxx::unique_violation&) {
         // A race the handler's own checks could not see, e.g. two writes of one phone.
-        return Response::json(409, {{"success", false},
-                                    {"error",
-                                     {{"code", "conflict"},
-                                      {"message",
-                                       "The change conflicts with another record; "
-                                       "reload and try again"}}}});
+        return error_response(409, "conflict",
+                              "The change conflicts with another record; reload and try again");
+    } catch (const pqxx::data_exception& error) {
+        // SQLSTATE class 22: a value from the request that PostgreSQL cannot take. The
+        // server's message can quote the value (personal data): log only the SQLSTATE.
+        spdlog::warn("database refused a value: sqlstate {}", error.sqlstate());
+        return error_response(400, "invalid_value",
+                              "A value in the request is out of range or malformed");
     } catch (const pqxx::sql_error& error) {
-        // The server's message can quote values (personal data): log only the SQLSTATE.
         spdlog::error("database error: sqlstate {}", error.sqlstate());
+    } catch (const pqxx::broken_connection&) {
+        spdlog::error("database_unavailable: the connection was lost");
+        return error_response(503, "database_unavailable",
+                              "The database is unreachable; try again shortly");
     } catch (const std::exception& error) {
         spdlog::error("internal error: {}", error.what());
     } catch (...) {
         spdlog::error("internal error: unknown exception");
     }
-    return Response::json(500, {{"success", false},
-                                {"error",
-                                 {{"code", "internal_error"},
-                                  {"message", "Something went wrong on our side; it is logged"}}}});
+    return error_response(500, "internal_error", "Something went wrong on our side; it is logged");
+}
+
+Response error_response(int status, std::string_view code, std::string_view message) {
+    return Response::json(status,
+                          {{"success", false}, {"error", {{"code", code}, {"message", message}}}});
 }
 
 int serve(const Service& service) {
     log::init(service.name, "info");
     std::signal(SIGPIPE, SIG_IGN);  // a client that hung up must not kill the process
     Config config;
+    std::optional<Db> db;
+    Responder respond_to;
     try {
         config = Config::load(std::getenv, service.required_config);
+        spdlog::set_level(spdlog::level::from_str(config.log_level));
+        db.emplace(config.database_url);
+        respond_to = [&](Request& request, const BodyReader& read, std::string_view& route) {
+            return respond(service, config, *db, request, read, route);
+        };
     } catch (const ConfigError& error) {
-        for (const auto& problem : error.problems) spdlog::critical("configuration: {}", problem);
-        return 2;
+        // Exiting would only have the supervisor restart us in a loop behind nginx's 502: stay
+        // up and say what is missing (names, never values) on every request.
+        std::string missing;
+        for (const auto& problem : error.problems) {
+            spdlog::critical("configuration: {}", problem);
+            missing += (missing.empty() ? "" : "; ") + problem;
+        }
+        respond_to = [missing](Request&, const BodyReader&, std::string_view&) {
+            return error_response(503, "configuration_incomplete",
+                                  "This service's configuration is incomplete: " + missing);
+        };
     }
-    spdlog::set_level(spdlog::level::from_str(config.log_level));
-    Db db(config.database_url);
-    return FCGX_IsCGI() ? serve_cgi(service, config, db) : serve_fastcgi(service, config, db);
+    return FCGX_IsCGI() ? serve_cgi(respond_to) : serve_fastcgi(respond_to);
 }
 
 }  // namespace textus

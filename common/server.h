@@ -1,9 +1,15 @@
 // The one serve loop: every handler executable is `return serve(service);` with a route
 // table. It accepts FastCGI requests (or serves the single request of a CGI run), reads and
-// dispatches them, checks staff keys, maps every error to DESIGN §4's JSON body in one place,
-// and logs one line per request.
+// dispatches them, checks staff keys and Twilio signatures, reads each route's body, maps every
+// error to DESIGN §4's JSON body in one place, and logs one line per request.
+//
+// Order of checks: route (404, 405), body size (400 bad Content-Length, 413), staff key (401),
+// body type and syntax (415, 400), Twilio signature (403, over the parsed form), handler.
+// A process whose configuration is incomplete stays up and answers every request with 503
+// configuration_incomplete naming what is missing.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -21,9 +27,21 @@ struct Service {
 
 int serve(const Service& service);
 
+// Fills up to n bytes of request body, returns how many (0 at the end).
+using BodyReader = std::function<size_t(char*, size_t)>;
+
+// One request through the route table, everything between reading the CGI variables and
+// writing the answer (serve() adds Cache-Control and writes it). Sets `route_label` to the
+// matched pattern, for the log line.
+Response respond(const Service& service, const Config& config, Db& db, Request& request,
+                 const BodyReader& read, std::string_view& route_label);
+
 // The response for the exception being handled: an HttpError as itself, a lost database as
 // 503, anything else as a logged 500 that tells the client nothing internal. Call only
 // inside a catch block.
 Response error_response();
+
+// DESIGN §4's error body with `status`, without a field.
+Response error_response(int status, std::string_view code, std::string_view message);
 
 }  // namespace textus

@@ -39,7 +39,7 @@ Response list(Context& c) {
 }
 
 Response create(Context& c) {
-    const auto contact = contacts::apply_json(json_body(c.request), {}, c.config.default_region);
+    const auto contact = contacts::apply_write(c.json, nullptr, false, c.config.default_region);
     return contact_response(
         201, c.db.transact([&](Tx& tx) { return contacts::create(tx, contact, staff_actor(c)); }));
 }
@@ -52,16 +52,15 @@ Response show(Context& c) {
 }
 
 // PUT replaces every writable field (absent ones are cleared); PATCH changes only the fields
-// it names.
+// it names. Read, decide and write under the row lock, in one unit of work.
 Response update(Context& c, bool replace) {
     const auto id = c.params.id("id");
-    const auto body = json_body(c.request);
     return contact_response(200, c.db.transact([&](Tx& tx) {
-        const auto current = contacts::find(tx, id);
-        if (!current) throw no_contact(id);
-        const auto base = replace ? contacts::replacement_base(*current) : *current;
-        const auto contact = contacts::apply_json(body, base, c.config.default_region);
-        return contacts::update(tx, id, contact, staff_actor(c));
+        const auto stored = contacts::lock(tx, id);
+        if (!stored) throw no_contact(id);
+        const auto contact =
+            contacts::apply_write(c.json, &*stored, replace, c.config.default_region);
+        return contacts::update(tx, *stored, contact, staff_actor(c));
     }));
 }
 
@@ -80,10 +79,10 @@ Response remove(Context& c) {
 
 const Route kRoutes[] = {
     {"GET", "/api/crm/contacts", list, Auth::staff},
-    {"POST", "/api/crm/contacts", create, Auth::staff},
+    {"POST", "/api/crm/contacts", create, Auth::staff, Body::json},
     {"GET", "/api/crm/contacts/{id}", show, Auth::staff},
-    {"PUT", "/api/crm/contacts/{id}", replace, Auth::staff},
-    {"PATCH", "/api/crm/contacts/{id}", patch, Auth::staff},
+    {"PUT", "/api/crm/contacts/{id}", replace, Auth::staff, Body::json},
+    {"PATCH", "/api/crm/contacts/{id}", patch, Auth::staff, Body::json},
     {"DELETE", "/api/crm/contacts/{id}", remove, Auth::staff},
 };
 

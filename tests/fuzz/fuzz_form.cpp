@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         // Every escape or '+' decodes to one byte and anything else to itself, so decoding
         // never lengthens its input; a longer result means it read past what it was given.
         if (textus::url_decode(input).size() > input.size()) std::abort();
-        for (const auto& [name, value] : textus::parse_form(input)) {
+        for (const auto& [name, value] : textus::parse_form(input).pairs()) {
             if (name.size() + value.size() > input.size()) std::abort();
         }
     } catch (const textus::HttpError&) {

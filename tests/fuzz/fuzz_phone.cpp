@@ -9,11 +9,11 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view input(reinterpret_cast<const char*>(data), size);
     for (const char* region : {"US", "GB", "DE", "BR"}) {
-        const auto e164 = textus::phone::to_e164(input, region);
+        const auto e164 = textus::phone::parse(input, region).e164;
         if (!e164) continue;
         // E.164 is what is stored and compared: '+' and digits, and it reads back as itself.
         if ((*e164)[0] != '+' || textus::phone::digits(*e164).size() + 1 != e164->size() ||
-            textus::phone::to_e164(*e164, region) != e164) {
+            textus::phone::parse(*e164, region).e164 != e164) {
             std::abort();
         }
     }

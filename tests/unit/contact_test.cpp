@@ -87,15 +87,44 @@ TEST_CASE("apply_json changes only the named fields of the base (PATCH)") {
     CHECK(apply_json({{"email", ""}}, base, "US").email == std::nullopt);
 }
 
-TEST_CASE("replacement_base clears everything but SMS opt-in (PUT)") {
-    auto current = apply_json(with(with(kValid, "smsOptIn", true), "notes", "old"), {}, "US");
-    current.id = 5;
-    const auto base = replacement_base(current);
-    CHECK(base.sms_opt_in);
-    CHECK(base.notes.empty());
-    CHECK(base.phone.empty());
-    CHECK(apply_json(kValid, base, "US").notes.empty());
-    CHECK_FALSE(apply_json(with(kValid, "smsOptIn", false), base, "US").sms_opt_in);
+TEST_CASE("apply_write: PUT clears what staff edit but keeps SMS opt-in and source") {
+    auto stored = apply_json(with(with(kValid, "smsOptIn", true), "notes", "old"), {}, "US");
+    stored.id = 5;
+    stored.source = "web";
+    const auto put = apply_write(kValid, &stored, true, "US");
+    CHECK(put.sms_opt_in);
+    CHECK(put.source == "web");
+    CHECK(put.notes.empty());
+    CHECK(consent_change(&stored, put) == ConsentChange::none);
+    const auto out = apply_write(with(kValid, "smsOptIn", false), &stored, true, "US");
+    CHECK_FALSE(out.sms_opt_in);
+    CHECK(consent_change(&stored, out) == ConsentChange::opt_out);
+    CHECK(apply_write(with(kValid, "source", "import"), &stored, true, "US").source == "import");
+    const auto patched = apply_write({{"notes", "new"}}, &stored, false, "US");
+    CHECK(patched.notes == "new");
+    CHECK(patched.source == "web");
+    CHECK(consent_change(&stored, patched) == ConsentChange::none);
+}
+
+TEST_CASE("apply_write: consent belongs to a number") {
+    auto stored = apply_json(with(kValid, "smsOptIn", true), {}, "US");
+    stored.id = 5;
+    const auto moved = apply_write({{"phone", "+1 619 555 0100"}}, &stored, false, "US");
+    CHECK(moved.phone == "+16195550100");
+    CHECK_FALSE(moved.sms_opt_in);
+    CHECK(consent_change(&stored, moved) == ConsentChange::phone_changed);
+    const auto consented =
+        apply_write({{"phone", "+1 619 555 0100"}, {"smsOptIn", true}}, &stored, false, "US");
+    CHECK(consented.sms_opt_in);
+    CHECK(consent_change(&stored, consented) == ConsentChange::opt_in);
+    // The same number written differently is no change.
+    const auto same = apply_write({{"phone", "(760) 555-1234"}}, &stored, false, "US");
+    CHECK(same.sms_opt_in);
+    CHECK(consent_change(&stored, same) == ConsentChange::none);
+    const auto created = apply_write(with(kValid, "smsOptIn", true), nullptr, false, "US");
+    CHECK(consent_change(nullptr, created) == ConsentChange::opt_in);
+    CHECK(consent_change(nullptr, apply_write(kValid, nullptr, false, "US")) ==
+          ConsentChange::none);
 }
 
 TEST_CASE("apply_json names the missing required field") {
@@ -143,6 +172,64 @@ TEST_CASE("apply_json refuses invalid values with specific codes") {
           "preferences.preferredContactMethod");
     CHECK(error_of(with(kValid, "interests", {{"priceRange", {{"min", -1}}}})).field ==
           "interests.priceRange.min");
+    CHECK(
+        error_of(with(kValid, "interests", {{"priceRange", {{"min", 500}, {"max", 100}}}})).field ==
+        "interests.priceRange");
+    CHECK(error_of(with(kValid, "firstName", "Ann\x01")).field == "firstName");
+}
+
+TEST_CASE("apply_json refuses a phone with words, letters or an extension around the number") {
+    for (const char* phone :
+         {"Call me +1 760 555 0142 ok", "+1 760 555 0142 ext. 12", "+1 760 555 0142 x12",
+          "760-555-0142;ext=12", "1-800-FLOWERS", "+1 760 555 0142#"}) {
+        const auto e = error_of(with(kValid, "phone", phone));
+        CHECK(e.code == "invalid_phone");
+        CHECK(e.field == "phone");
+    }
+    CHECK(error_of(with(kValid, "phone", "+1 760 555 0142 ext. 12")).what() ==
+          std::string("Phone number must not have an extension: it cannot receive SMS"));
+}
+
+TEST_CASE("apply_json: a required name of only white space or invisible characters is missing") {
+    for (const char* blank : {"   ", "\xE2\x80\x8B", "\xC2\xA0\xE2\x80\x8B\xEF\xBB\xBF",
+                              "\xE3\x80\x80", "\t\xE2\x81\xA0"}) {
+        const auto e = error_of(with(kValid, "firstName", blank));
+        CHECK(e.code == "missing_field");
+        CHECK(e.field == "firstName");
+    }
+    CHECK(apply_json(with(kValid, "firstName", "\xE2\x80\x8B Zo\xC3\xAB "), {}, "US").first_name ==
+          "Zo\xC3\xAB");
+}
+
+TEST_CASE("apply_json counts length limits in characters, not bytes") {
+    std::string hundred;
+    for (int i = 0; i < 100; ++i) hundred += "\xC3\x89";  // É
+    CHECK(apply_json(with(kValid, "firstName", hundred), {}, "US").first_name == hundred);
+    const auto e = error_of(with(kValid, "firstName", hundred + "a"));
+    CHECK(e.field == "firstName");
+    CHECK(std::string(e.what()) == "firstName must be at most 100 characters");
+}
+
+TEST_CASE("apply_json reads RFC 3339 times and stores them in UTC") {
+    const auto at = [](const char* given) {
+        return apply_json(with(kValid, "lastContactAt", given), {}, "US").last_contact_at;
+    };
+    CHECK(at("2026-11-20T10:00:00Z") == "2026-11-20T10:00:00Z");
+    CHECK(at("2026-11-20T10:00:00.25+02:00") == "2026-11-20T08:00:00.25Z");
+    CHECK(at("2026-01-01T00:30:00-14:00") == "2026-01-01T14:30:00Z");
+    CHECK(at("2026-01-01t00:00:00z") == "2026-01-01T00:00:00Z");
+    CHECK(at("0001-01-01T12:00:00+11:00") == "0001-01-01T01:00:00Z");
+    CHECK(at("9999-12-31T23:59:59Z") == "9999-12-31T23:59:59Z");
+    // What GET returns (milliseconds, Z) reads back unchanged.
+    CHECK(at("2026-11-20T10:00:00.123Z") == "2026-11-20T10:00:00.123Z");
+    for (const char* bad :
+         {"2026-01-01T00:00:00+16:00", "2026-01-01T00:00:00+14:01", "2026-01-01T00:00:00-15:00",
+          "2026-01-01T00:00:00+05:60", "0000-06-01T00:00:00Z", "0001-01-01T00:00:00+01:00",
+          "9999-12-31T23:00:00-02:00", "2026-02-30T00:00:00Z", "2026-01-01T24:00:00Z",
+          "2026-01-01 00:00:00Z", "2026-01-01T00:00:00"}) {
+        const auto e = error_of(with(kValid, "lastContactAt", bad));
+        CHECK(e.field == "lastContactAt");
+    }
 }
 
 TEST_CASE("to_json renders every field of DESIGN's contact") {
@@ -187,7 +274,8 @@ TEST_CASE("to_json renders every field of DESIGN's contact") {
 }
 
 TEST_CASE("search_pattern escapes LIKE and reduces phone-looking searches to digits") {
-    CHECK(search_pattern("Ann") == "%ann%");
+    CHECK(search_pattern("Ann") == "%Ann%");  // the SQL lower-cases, in every alphabet
+    CHECK(search_pattern(" \xC3\x89mile ") == "%\xC3\x89mile%");
     CHECK(search_pattern("(760) 555-12") == "%76055512%");
     CHECK(search_pattern("+1 760") == "%1760%");
     CHECK(search_pattern("50%_off\\") == "%50\\%\\_off\\\\%");
@@ -196,34 +284,32 @@ TEST_CASE("search_pattern escapes LIKE and reduces phone-looking searches to dig
 }
 
 TEST_CASE("parse_list_query reads filters and pagination") {
-    const auto q = parse_list_query({{"search", "ann"},
-                                     {"status", "client"},
-                                     {"optIn", "true"},
-                                     {"limit", "10"},
-                                     {"skip", "20"}});
+    const auto q =
+        parse_list_query(parse_form("search=ann&status=client&optIn=true&limit=10&skip=20"));
     CHECK(q.search_pattern == "%ann%");
     CHECK(q.status == "client");
     CHECK(q.sms_opt_in == true);
     CHECK(q.limit == 10);
     CHECK(q.skip == 20);
-    const auto d = parse_list_query({{"search", ""}});
+    const auto d = parse_list_query(parse_form("search="));
     CHECK_FALSE(d.search_pattern);
     CHECK(d.limit == kDefaultLimit);
     CHECK(d.skip == 0);
 }
 
 TEST_CASE("parse_list_query refuses bad values") {
-    const Form cases[] = {{{"limit", "0"}},     {{"limit", "201"}},
-                          {{"limit", "ten"}},   {{"skip", "-1"}},
-                          {{"optIn", "yes"}},   {{"status", "vip"}},
-                          {{"limit", "5; --"}}, {{"search", std::string(201, 'a')}}};
-    for (const auto& form : cases) {
+    const std::pair<std::string, std::string> cases[] = {
+        {"limit", "0"},   {"limit", "201"},  {"limit", "ten"},   {"skip", "-1"},
+        {"optIn", "yes"}, {"status", "vip"}, {"limit", "5; --"}, {"search", std::string(201, 'a')}};
+    for (const auto& [name, value] : cases) {
+        Form form;
+        form.add(name, value);
         try {
             parse_list_query(form);
-            FAIL("accepted " << form.begin()->first << "=" << form.begin()->second);
+            FAIL("accepted " << name << "=" << value);
         } catch (const HttpError& e) {
             CHECK(e.status == 400);
-            CHECK(e.field == form.begin()->first);
+            CHECK(e.field == name);
         }
     }
 }

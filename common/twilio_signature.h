@@ -1,0 +1,21 @@
+// Twilio's request signature (X-Twilio-Signature), computed as Twilio's helper libraries do:
+// base64 of HMAC-SHA1, keyed with the account's auth token, over the full URL Twilio requested
+// followed by every form parameter's name and value, names sorted and a repeated name's values
+// sorted.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/http.h"
+
+namespace textus::twilio {
+
+std::string signature(std::string_view auth_token, std::string_view url, const Form& params);
+
+// True when `given` is the signature of `url` as it is, or of `url` with its port removed or
+// the scheme's default port added (Twilio signs either form); compared in constant time.
+bool valid_signature(std::string_view auth_token, std::string_view url, const Form& params,
+                     std::string_view given);
+
+}  // namespace textus::twilio
