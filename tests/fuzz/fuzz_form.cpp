@@ -13,7 +13,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         // Every escape or '+' decodes to one byte and anything else to itself, so decoding
         // never lengthens its input; a longer result means it read past what it was given.
         if (textus::url_decode(input).size() > input.size()) std::abort();
-        for (const auto& [name, value] : textus::parse_form(input).pairs()) {
+        // Named: in a range-for over parse_form(input).pairs() the temporary Form would be
+        // destroyed before the loop body runs (C++20 extends no temporary but the range's own).
+        const auto form = textus::parse_form(input);
+        for (const auto& [name, value] : form.pairs()) {
             if (name.size() + value.size() > input.size()) std::abort();
         }
     } catch (const textus::HttpError&) {
