@@ -17,6 +17,8 @@ namespace {
 const Statement kCreate{"test_create", "CREATE TABLE IF NOT EXISTS db_test (value text)"};
 const Statement kInsert{"test_insert", "INSERT INTO db_test (value) VALUES ($1)"};
 const Statement kCount{"test_count", "SELECT count(*) FROM db_test WHERE value = $1"};
+const Statement kTerminateSelf{"test_terminate_self",
+                               "SELECT pg_terminate_backend(pg_backend_pid())"};
 const Statement kEcho{"test_echo", "SELECT $1::text, $2::bigint, $3::boolean, $4::text IS NULL"};
 
 int64_t count(Db& db, const std::string& value) {
@@ -65,6 +67,24 @@ TEST_CASE("Db replaces a connection the server dropped while it was idle") {
     for (int i = 0; i < 4; ++i) {
         CHECK(Stack::get().request("GET", "/api/crm/contacts?limit=1").status == 200);
     }
+}
+
+TEST_CASE("Db does not re-run a unit that broke after it sent a statement") {
+    Db db(Stack::get().database_url);
+    db.transact([](Tx& tx) { tx.exec(kCreate); });  // the connection is now a reused one
+    int runs = 0;
+    try {
+        db.transact([&](Tx& tx) {
+            ++runs;
+            tx.exec(kInsert, "midway");
+            tx.exec(kTerminateSelf);
+        });
+        FAIL("no error");
+    } catch (const HttpError& e) {
+        CHECK(e.status == 503);
+    }
+    CHECK(runs == 1);
+    CHECK(count(db, "midway") == 0);
 }
 
 TEST_CASE("Db answers 503 when the database cannot be reached") {

@@ -366,3 +366,36 @@ TEST_CASE("shipped programs use the one shared C++ runtime (libstdc++.so.6)") {
         CHECK(needed.find("[libstdc++.so.6]") != std::string::npos);
     }
 }
+
+TEST_CASE("a statement that waits too long is a 503 within seconds, not a stalled handler") {
+    const auto id = create({});
+    const auto before = contact(id);
+    RowLock lock(id);
+    const auto start = std::chrono::steady_clock::now();
+    const auto reply = patch(id, {{"notes", "waits for the lock"}});
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    lock.release();
+    check_error(reply, 503, "database_timeout");
+    CHECK(took.count() < 10);
+    CHECK(contact(id) == before);
+}
+
+TEST_CASE("a database server that accepts no connection is a 503 within seconds") {
+    REQUIRE(stack().request("GET", "/api/crm/contacts?limit=1").status == 200);
+    // The handlers' connections go, and the server stops answering new ones.
+    stack().query(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = 'textus'"
+        " AND pid <> pg_backend_pid() AND backend_type = 'client backend'");
+    const auto postmaster = read_file(stack().state_dir + "/pg/postmaster.pid");
+    const auto pid = postmaster.substr(0, postmaster.find('\n'));
+    REQUIRE(run("kill -STOP " + pid).exit_code == 0);
+    const auto start = std::chrono::steady_clock::now();
+    const auto reply = stack().request("GET", "/api/crm/contacts?limit=1");
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    run("kill -CONT " + pid);
+    check_error(reply, 503, "database_unavailable");
+    CHECK(took.count() < 10);
+    for (int i = 0; i < 4; ++i) {
+        CHECK(stack().request("GET", "/api/crm/contacts?limit=1").status == 200);
+    }
+}
