@@ -399,3 +399,17 @@ TEST_CASE("a database server that accepts no connection is a 503 within seconds"
         CHECK(stack().request("GET", "/api/crm/contacts?limit=1").status == 200);
     }
 }
+
+TEST_CASE("a handler without its configuration answers 503 naming what is missing") {
+    const auto out = run("env -i REQUEST_METHOD=GET REQUEST_URI=/api/crm/contacts LOG_LEVEL=loud " +
+                         stack().bin_dir + "/textus-contacts 2>/dev/null")
+                         .output;
+    INFO(out);
+    REQUIRE(out.starts_with("Status: 503 Service Unavailable\r\n"));
+    const auto body = json::parse(out.substr(out.find("\r\n\r\n") + 4));
+    CHECK(body["error"]["code"] == "configuration_incomplete");
+    const auto message = body["error"]["message"].get<std::string>();
+    CHECK(message.find("DATABASE_URL is not set") != std::string::npos);
+    CHECK(message.find("LOG_LEVEL must be one of") != std::string::npos);
+    CHECK(message.find("loud") == std::string::npos);
+}
