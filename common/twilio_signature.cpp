@@ -60,17 +60,18 @@ std::string signature(std::string_view auth_token, std::string_view url, const F
 bool valid_signature(std::string_view auth_token, std::string_view url, const Form& params,
                      std::string_view given) {
     const auto parts = split(url);
-    const std::string without_port = std::string(parts.scheme_and_host) + std::string(parts.rest);
-    std::string with_port(url);
-    if (parts.port.empty()) {
-        const auto port = parts.scheme_and_host.starts_with("https://") ? ":443" : ":80";
-        with_port = std::string(parts.scheme_and_host) + port + std::string(parts.rest);
+    const auto default_port = parts.scheme_and_host.starts_with("https://") ? ":443" : ":80";
+    const std::string candidates[] = {
+        std::string(url),
+        std::string(parts.scheme_and_host) + std::string(parts.rest),
+        std::string(parts.scheme_and_host) + default_port + std::string(parts.rest),
+    };
+    // Every form is computed and compared, so the time taken does not tell which one matched.
+    bool valid = false;
+    for (const auto& candidate : candidates) {
+        valid |= auth::constant_time_equal(signature(auth_token, candidate, params), given);
     }
-    // Both are computed and compared, so the time taken does not tell which form matched.
-    const bool first =
-        auth::constant_time_equal(signature(auth_token, without_port, params), given);
-    const bool second = auth::constant_time_equal(signature(auth_token, with_port, params), given);
-    return first || second;
+    return valid;
 }
 
 }  // namespace textus::twilio

@@ -14,7 +14,8 @@ namespace textus::twilio {
 std::string signature(std::string_view auth_token, std::string_view url, const Form& params);
 
 // True when `given` is the signature of `url` as it is, or of `url` with its port removed or
-// the scheme's default port added (Twilio signs either form); compared in constant time.
+// with the scheme's default port in its place (Twilio signs either form); compared in constant
+// time.
 bool valid_signature(std::string_view auth_token, std::string_view url, const Form& params,
                      std::string_view given);
 

@@ -44,6 +44,14 @@ TEST_CASE("valid_signature accepts the URL with and without its port") {
                                   call_params(), "Zmvh+3yNM1Phv2jhDCwEM3q5ebU="));
 }
 
+TEST_CASE("valid_signature accepts the signature of the URL exactly as given, odd or not") {
+    for (const char* url : {"https://host:/path", "https://host:#f", "@[:::", "no-scheme"}) {
+        INFO(url);
+        CHECK(twilio::valid_signature(kToken, url, call_params(),
+                                      twilio::signature(kToken, url, call_params())));
+    }
+}
+
 TEST_CASE("valid_signature refuses forged, truncated, missing and misplaced signatures") {
     const std::string good = "RSOYDt4T1cUTdK1PDd93/VVr8B8=";
     for (const auto& bad : {std::string(), good.substr(0, 27), good.substr(0, 20), good + "=",
