@@ -3,16 +3,19 @@
 #include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <pqxx/pqxx>
 #include <regex>
+#include <sstream>
 #include <stdexcept>
 
 namespace textus::test {
@@ -39,15 +42,29 @@ std::string line_after(const std::string& text, const std::string& label) {
     return m.str(2);
 }
 
+// The environment of every deploy/ script the stack runs: the handlers get deploy/handler's
+// defaults (DATABASE_URL as the role textus), whatever the test's own environment holds.
 std::string env_prefix(const Stack& s) {
-    return "TEXTUS_STATE='" + s.state_dir + "' TEXTUS_PORT=" + std::to_string(s.port) +
-           " TEXTUS_BIN_DIR='" + s.bin_dir + "' DATABASE_URL='" + s.database_url + "' ";
+    return "env -u DATABASE_URL -u TEXTUS_ADMIN_DATABASE_URL TEXTUS_STATE='" + s.state_dir +
+           "' TEXTUS_PORT=" + std::to_string(s.port) + " TEXTUS_BIN_DIR='" + s.bin_dir +
+           "' LOG_LEVEL=debug ";
+}
+
+void must_run(const std::string& command, const std::string& what) {
+    if (run(command).exit_code != 0) throw std::runtime_error("could not " + what);
 }
 
 }  // namespace
 
-nlohmann::json Reply::json() const {
-    return nlohmann::json::parse(body);
+nlohmann::json& Reply::json() const {
+    if (!parsed_) parsed_ = nlohmann::json::parse(body);
+    return *parsed_;
+}
+
+size_t Reply::header_count(const std::string& name) const {
+    return std::count_if(header_lines.begin(), header_lines.end(), [&](const auto& header) {
+        return strcasecmp(header.first.c_str(), name.c_str()) == 0;
+    });
 }
 
 CommandResult run(const std::string& command) {
@@ -73,8 +90,11 @@ Stack::Stack() {
     state_dir = dir;
     bin_dir = TEXTUS_BIN_DIR;
     port = free_port();
-    database_url = "postgresql:///textus?host=" + state_dir + "/pgsock&user=postgres";
-    const auto up = run(env_prefix(*this) + "LOG_LEVEL=debug " TEXTUS_SOURCE_DIR "/deploy/up");
+    const auto socket = "postgresql:///textus?host=" + state_dir + "/pgsock&user=";
+    database_url = socket + "postgres";
+    owner_database_url = socket + "textus_owner";
+    app_database_url = socket + "textus";
+    const auto up = run(env_prefix(*this) + TEXTUS_SOURCE_DIR "/deploy/up");
     staff_key = line_after(up.output, "staff key");
     if (up.exit_code != 0 || staff_key.empty() || line_after(up.output, "url").empty()) {
         throw std::runtime_error("deploy/up failed (exit " + std::to_string(up.exit_code) +
@@ -100,8 +120,13 @@ Reply Stack::request(const std::string& method, const std::string& path, const s
     if (!key.empty()) req.set_header("Authorization", "Bearer " + key);
     const auto result = client.send(req);
     if (!result) throw std::runtime_error("no answer from nginx for " + method + " " + path);
-    Reply reply{result->status, {}, result->body};
-    for (const auto& [name, value] : result->headers) reply.headers[name] = value;
+    Reply reply;
+    reply.status = result->status;
+    reply.body = result->body;
+    for (const auto& [name, value] : result->headers) {
+        reply.headers[name] = value;
+        reply.header_lines.emplace_back(name, value);
+    }
     return reply;
 }
 
@@ -114,19 +139,39 @@ std::string Stack::query(const std::string& sql) {
 }
 
 CommandResult Stack::admin(const std::string& args) {
-    return run("DATABASE_URL='" + database_url + "' " + bin_dir + "/textus-admin " + args);
+    return run("DATABASE_URL='" + owner_database_url + "' " + bin_dir + "/textus-admin " + args);
 }
 
 void Stack::stop_postgres() {
-    if (run(env_prefix(*this) + TEXTUS_SOURCE_DIR "/deploy/postgres stop").exit_code != 0) {
-        throw std::runtime_error("could not stop PostgreSQL");
-    }
+    must_run(env_prefix(*this) + TEXTUS_SOURCE_DIR "/deploy/postgres stop", "stop PostgreSQL");
 }
 
 void Stack::start_postgres() {
-    if (run(env_prefix(*this) + TEXTUS_SOURCE_DIR "/deploy/postgres start").exit_code != 0) {
-        throw std::runtime_error("could not start PostgreSQL");
-    }
+    must_run(env_prefix(*this) + TEXTUS_SOURCE_DIR "/deploy/postgres start", "start PostgreSQL");
+}
+
+void Stack::stop_handler(const std::string& name) {
+    must_run(env_prefix(*this) + TEXTUS_SOURCE_DIR "/deploy/handler stop " + name,
+             "stop handler " + name);
+}
+
+void Stack::restart_handler(const std::string& name, const std::string& handler_env) {
+    // start stops the running one first.
+    must_run(
+        env_prefix(*this) + TEXTUS_SOURCE_DIR "/deploy/handler start " + name + " " + handler_env,
+        "restart handler " + name);
+}
+
+void Stack::restart_handler(const std::string& name) {
+    restart_handler(name, "");
+}
+
+std::vector<int> Stack::handler_pids(const std::string& name) {
+    const auto listed = run("pgrep -P \"$(cat '" + state_dir + "/run/" + name + ".pid')\"");
+    std::vector<int> pids;
+    std::istringstream lines(listed.output);
+    for (int pid; lines >> pid;) pids.push_back(pid);
+    return pids;
 }
 
 }  // namespace textus::test

@@ -5,15 +5,26 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace textus::test {
 
 struct Reply {
     int status = 0;
-    std::map<std::string, std::string> headers;
+    std::map<std::string, std::string> headers;                     // one value per name
+    std::vector<std::pair<std::string, std::string>> header_lines;  // every header, as sent
     std::string body;
-    nlohmann::json json() const;
+    // The body parsed once; it lives as long as the Reply, so that
+    // `for (const auto& c : reply.json()["contacts"])` is safe.
+    nlohmann::json& json() const;
+    // How many headers named `name` (case-insensitive) the answer had.
+    size_t header_count(const std::string& name) const;
+
+  private:
+    mutable std::optional<nlohmann::json> parsed_;
 };
 
 struct CommandResult {
@@ -38,14 +49,25 @@ class Stack {
     // "" for NULL or no row.
     std::string query(const std::string& sql);
 
-    // Runs textus-admin with the stack's DATABASE_URL.
+    // Runs textus-admin as deploy/up does, as the owner of the tables.
     CommandResult admin(const std::string& args);
 
     void stop_postgres();
     void start_postgres();
 
+    // deploy/handler: stops the handler NAME (its socket goes too), or stops it and starts it
+    // again with its environment changed by `env_prefix`, words for env(1) such as
+    // "env -u DATABASE_URL" or "LOG_LEVEL=debug", or with the stack's normal environment.
+    void stop_handler(const std::string& name);
+    void restart_handler(const std::string& name, const std::string& env_prefix);
+    void restart_handler(const std::string& name);
+    // The handler processes of NAME (multiwatch's children).
+    std::vector<int> handler_pids(const std::string& name);
+
     std::string state_dir;
-    std::string database_url;
+    std::string database_url;        // superuser: tests inspect and change anything
+    std::string owner_database_url;  // textus_owner: migrations and textus-admin
+    std::string app_database_url;    // textus: the handlers' role
     std::string staff_key;
     std::string bin_dir;
     int port = 0;

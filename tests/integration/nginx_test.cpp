@@ -1,0 +1,305 @@
+// What nginx answers and logs itself (docs/decisions.md, nginx and logs): JSON errors under
+// /api/ with exactly one Cache-Control, a dead or stuck handler, restarting a handler, and no
+// personal data in any log file of the stack.
+#include <signal.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <pqxx/pqxx>
+#include <random>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "tests/integration/stack.h"
+
+using nlohmann::json;
+using textus::test::Reply;
+using textus::test::Stack;
+
+namespace {
+
+Stack& stack() {
+    return Stack::get();
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// An answer nginx made itself: DESIGN §4's JSON error, not cached, with the request id.
+void check_nginx_error(const Reply& reply, int status, const std::string& code) {
+    INFO(reply.status << " " << reply.body);
+    CHECK(reply.status == status);
+    CHECK(reply.headers.at("Content-Type") == "application/json; charset=utf-8");
+    CHECK(reply.header_count("Cache-Control") == 1);
+    CHECK(reply.headers.at("Cache-Control") == "no-store");
+    CHECK(std::regex_match(reply.headers.at("X-Request-Id"), std::regex("[0-9a-f]{32}")));
+    const auto body = json::parse(reply.body);
+    CHECK(body["success"] == false);
+    CHECK(body["error"]["code"] == code);
+    CHECK(body["error"]["message"].is_string());
+}
+
+// A handler's answer: its own Cache-Control, and none added by nginx.
+void check_handler_answer(const Reply& reply, int status) {
+    INFO(reply.status << " " << reply.body);
+    CHECK(reply.status == status);
+    CHECK(reply.header_count("Cache-Control") == 1);
+    CHECK(reply.headers.at("Cache-Control") == "no-store");
+    CHECK(reply.header_count("X-Request-Id") == 1);
+    CHECK(reply.headers.at("Content-Type") == "application/json; charset=utf-8");
+}
+
+// A valid US number no other test is likely to use: +1 760 NNN NNNN, the exchange neither
+// N11 nor 555.
+std::string random_phone() {
+    static std::mt19937 random(std::random_device{}());
+    auto exchange = 200 + random() % 700;
+    while (exchange % 100 == 11 || exchange == 555) exchange = 200 + random() % 700;
+    return "+1760" + std::to_string(exchange) + std::to_string(1000 + random() % 9000);
+}
+
+std::string url_encode(const std::string& text) {
+    std::string out;
+    for (const unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_') {
+            out += static_cast<char>(c);
+        } else {
+            char hex[4];
+            std::snprintf(hex, sizeof hex, "%%%02X", c);
+            out += hex;
+        }
+    }
+    return out;
+}
+
+// Waits until the handler has logged the request (it logs after answering).
+void wait_for_handler_log(const std::string& name, const std::string& request_id) {
+    const auto path = stack().state_dir + "/log/" + name + ".log";
+    for (int i = 0; i < 50 && read_file(path).find("rid=" + request_id) == std::string::npos; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(40));
+    }
+}
+
+// The access log's line for a request (nginx writes it just after answering).
+std::string access_log_line(const std::string& request_id) {
+    const std::regex line("[^\n]* rid=" + request_id + "\n");
+    std::smatch m;
+    for (int i = 0; i < 50; ++i) {
+        const auto log = read_file(stack().state_dir + "/log/nginx-access.log");
+        if (std::regex_search(log, m, line)) return m.str();
+        std::this_thread::sleep_for(std::chrono::milliseconds(40));
+    }
+    return "";
+}
+
+// Every "file: secret" found in a file under the stack's log/ directory.
+std::string logs_holding(const std::vector<std::string>& secrets) {
+    std::string found;
+    for (const auto& entry :
+         std::filesystem::recursive_directory_iterator(stack().state_dir + "/log")) {
+        if (!entry.is_regular_file()) continue;
+        const auto text = read_file(entry.path());
+        for (const auto& secret : secrets) {
+            if (text.find(secret) != std::string::npos) {
+                found += entry.path().filename().string() + ": " + secret + "\n";
+            }
+        }
+    }
+    return found;
+}
+
+// Restores the handler's normal processes however the test ends.
+struct RestartAtExit {
+    std::string name;
+    ~RestartAtExit() { stack().restart_handler(name); }
+};
+
+// Waits until multiwatch has forked its two children.
+std::vector<int> wait_for_handler_pids(const std::string& name) {
+    auto pids = stack().handler_pids(name);
+    for (int i = 0; i < 50 && pids.size() < 2; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(40));
+        pids = stack().handler_pids(name);
+    }
+    return pids;
+}
+
+std::string environment_of(int pid) {
+    auto text = read_file("/proc/" + std::to_string(pid) + "/environ");
+    std::replace(text.begin(), text.end(), '\0', '\n');
+    return "\n" + text;
+}
+
+}  // namespace
+
+TEST_CASE("nginx answers its own errors under /api/ in JSON, with one Cache-Control") {
+    check_nginx_error(stack().request("GET", "/api/no/such/thing"), 404, "not_found");
+    check_nginx_error(stack().request("POST", "/api/crm/contacts/7/extra", "{}"), 404, "not_found");
+    check_nginx_error(stack().request("GET", "/.textus-error"), 404, "not_found");
+    // Over nginx's 1 MiB; the handler itself refuses over 64 KiB.
+    const auto too_large =
+        stack().request("POST", "/api/crm/contacts?search=x", std::string(2 << 20, ' '));
+    check_nginx_error(too_large, 413, "payload_too_large");
+    // Logged as the client sent it, without the query.
+    CHECK(access_log_line(too_large.headers.at("X-Request-Id"))
+              .find(" POST /api/crm/contacts HTTP/1.1 413 ") != std::string::npos);
+    check_nginx_error(stack().request("GET", "/api/crm/contacts?" + std::string(10000, 'a')), 414,
+                      "uri_too_long");
+    check_nginx_error(stack().request("TRACE", "/api/crm/contacts"), 405, "method_not_allowed");
+    check_nginx_error(stack().request("GET", "/api/../../etc/passwd"), 400, "bad_request");
+}
+
+TEST_CASE("handlers' answers pass unchanged, trailing slash included") {
+    const auto list = stack().request("GET", "/api/crm/contacts/?limit=1");
+    check_handler_answer(list, 200);
+    CHECK(list.json()["success"] == true);
+
+    const auto created = stack().request(
+        "POST", "/api/crm/contacts/",
+        json{{"firstName", "Slash"}, {"lastName", "Ed"}, {"phone", random_phone()}}.dump());
+    check_handler_answer(created, 201);
+    const auto id = std::to_string(created.json()["contact"]["id"].get<int64_t>());
+    const auto read = stack().request("GET", "/api/crm/contacts/" + id + "/");
+    check_handler_answer(read, 200);
+    CHECK(read.json()["contact"]["id"] == std::stoll(id));
+
+    // The handler's own errors are not replaced by nginx's.
+    const auto missing = stack().request("GET", "/api/crm/contacts/999999999/");
+    check_handler_answer(missing, 404);
+    CHECK(missing.json()["error"]["message"] != "No such route");
+    const auto unauthorized = stack().request("GET", "/api/crm/contacts", "", "");
+    check_handler_answer(unauthorized, 401);
+    CHECK(unauthorized.json()["error"]["code"] == "unauthorized");
+}
+
+TEST_CASE("a dead handler gets a JSON 502, logged without the request's query") {
+    const auto phone = random_phone();
+    {
+        RestartAtExit restart{"contacts"};
+        stack().stop_handler("contacts");
+        const auto reply = stack().request("GET", "/api/crm/contacts?search=" + url_encode(phone));
+        check_nginx_error(reply, 502, "handler_unavailable");
+        // What the sysadmin has instead of the error log: status, upstream status, request id.
+        const auto line = access_log_line(reply.headers.at("X-Request-Id"));
+        CHECK(line.find(" GET /api/crm/contacts HTTP/1.1 502 ") != std::string::npos);
+        CHECK(line.find(" 502 0.") != std::string::npos);
+    }
+    check_handler_answer(stack().request("GET", "/api/crm/contacts?limit=1"), 200);
+    CHECK(logs_holding({phone.substr(1)}) == "");
+}
+
+TEST_CASE("a stuck handler gets a JSON 504, and answers again once it resumes") {
+    const auto email = "stuck" + std::to_string(std::rand()) + "@example.org";
+    const auto pids = wait_for_handler_pids("contacts");
+    REQUIRE(!pids.empty());
+    {
+        struct Resume {
+            std::vector<int> pids;
+            ~Resume() {
+                for (const auto pid : pids) kill(pid, SIGCONT);
+            }
+        } resume{pids};
+        for (const auto pid : pids) REQUIRE(kill(pid, SIGSTOP) == 0);
+        const auto started = std::chrono::steady_clock::now();
+        check_nginx_error(stack().request("GET", "/api/crm/contacts?search=" + url_encode(email)),
+                          504, "handler_timeout");
+        CHECK(std::chrono::steady_clock::now() - started >= std::chrono::seconds(5));
+    }
+    check_handler_answer(stack().request("GET", "/api/crm/contacts?limit=1"), 200);
+    CHECK(logs_holding({email.substr(0, email.find('@'))}) == "");
+}
+
+TEST_CASE("restart_handler starts a handler with another environment, and again without") {
+    RestartAtExit restart{"contacts"};
+    stack().restart_handler("contacts", "env -u BUSINESS_NAME TEXTUS_RESTART_TEST=yes");
+    auto pids = wait_for_handler_pids("contacts");
+    REQUIRE(pids.size() == 2);
+    CHECK(environment_of(pids[0]).find("\nTEXTUS_RESTART_TEST=yes\n") != std::string::npos);
+    CHECK(environment_of(pids[0]).find("\nBUSINESS_NAME=") == std::string::npos);
+    CHECK(environment_of(pids[0]).find("\nDATABASE_URL=") != std::string::npos);
+    check_handler_answer(stack().request("GET", "/api/crm/contacts?limit=1"), 200);
+
+    stack().restart_handler("contacts");
+    pids = wait_for_handler_pids("contacts");
+    REQUIRE(pids.size() == 2);
+    const auto environment = environment_of(pids[0]);
+    CHECK(environment.find("TEXTUS_RESTART_TEST") == std::string::npos);
+    CHECK(environment.find("\nDATABASE_URL=" + stack().app_database_url + "\n") !=
+          std::string::npos);
+    check_handler_answer(stack().request("GET", "/api/crm/contacts?limit=1"), 200);
+}
+
+TEST_CASE("no log file holds a phone, email, name, note or key after searches and duplicates") {
+    const auto phone = random_phone();                                 // +1760ABCDEFG
+    const auto fragment = phone.substr(5, 3) + "-" + phone.substr(8);  // ABC-DEFG
+    const auto tag = std::to_string(std::rand());
+    const auto name = "Quillon" + tag;
+    const auto email = "q.logs" + tag + "@example.org";
+    const auto note = "confidential note " + tag;
+    const auto created = stack().request("POST", "/api/crm/contacts",
+                                         json{{"firstName", name},
+                                              {"lastName", "Vexley"},
+                                              {"phone", phone},
+                                              {"email", email},
+                                              {"notes", note}}
+                                             .dump());
+    REQUIRE(created.status == 201);
+
+    for (const auto& search : {phone, phone.substr(1), fragment, email, name}) {
+        const auto found = stack().request("GET", "/api/crm/contacts?search=" + url_encode(search));
+        INFO(search);
+        CHECK(found.json()["pagination"]["total"] == 1);
+    }
+    const auto duplicate = stack().request(
+        "POST", "/api/crm/contacts",
+        json{{"firstName", name}, {"lastName", "Again"}, {"phone", phone}, {"email", email}}
+            .dump());
+    CHECK(duplicate.status == 409);
+    const auto other = stack().request(
+        "POST", "/api/crm/contacts",
+        json{{"firstName", "Other"}, {"lastName", "One"}, {"phone", random_phone()}}.dump());
+    REQUIRE(other.status == 201);
+    const auto patched = stack().request(
+        "PATCH",
+        "/api/crm/contacts/" + std::to_string(other.json()["contact"]["id"].get<int64_t>()),
+        json{{"phone", phone}, {"notes", note}}.dump());
+    CHECK(patched.status == 409);
+    wait_for_handler_log("contacts", patched.headers.at("X-Request-Id"));
+    // A chat channel id is a bearer secret: the access log masks it (no such route yet).
+    const auto channel = "chan" + tag + "x9Kq";
+    const auto chat = stack().request("GET", "/api/chat/" + channel + "/messages?s=" + tag, "", "");
+    CHECK(chat.status == 404);
+    CHECK(access_log_line(chat.headers.at("X-Request-Id")).find(" GET /api/chat/*/messages ") !=
+          std::string::npos);
+
+    // A unique violation that PostgreSQL itself logs, as the handlers' role would meet it.
+    try {
+        pqxx::connection connection(stack().app_database_url);
+        pqxx::nontransaction tx(connection);
+        tx.exec("INSERT INTO contacts (first_name, last_name, email, phone) VALUES ('" + name +
+                "', 'Vexley', '" + email + "', '" + phone + "')");
+        FAIL("the duplicate phone was accepted");
+    } catch (const pqxx::unique_violation&) {
+    }
+    const auto postgres_log = stack().state_dir + "/log/postgres.log";
+    for (int i = 0;
+         i < 50 && read_file(postgres_log).find("contacts_phone_key") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(40));
+    }
+    CHECK(read_file(postgres_log).find("duplicate key value violates unique constraint") !=
+          std::string::npos);
+
+    CHECK(logs_holding({phone, phone.substr(1), phone.substr(2), fragment, phone.substr(5), email,
+                        email.substr(0, email.find('@')), name, note, channel,
+                        stack().staff_key}) == "");
+}
