@@ -413,3 +413,16 @@ TEST_CASE("a handler without its configuration answers 503 naming what is missin
     CHECK(message.find("LOG_LEVEL must be one of") != std::string::npos);
     CHECK(message.find("loud") == std::string::npos);
 }
+
+TEST_CASE("through nginx, a handler started without its configuration answers 503 and says why") {
+    stack().restart_handler("contacts", "-u DATABASE_URL");
+    const auto reply = stack().request("GET", "/api/crm/contacts?limit=1");
+    const auto second = stack().request("POST", "/api/crm/contacts", R"({"firstName":"A"})");
+    stack().restart_handler("contacts");
+    check_error(reply, 503, "configuration_incomplete");
+    CHECK(reply.json()["error"]["message"].get<std::string>().find("DATABASE_URL is not set") !=
+          std::string::npos);
+    CHECK(reply.headers.at("Cache-Control") == "no-store");
+    check_error(second, 503, "configuration_incomplete");
+    CHECK(stack().request("GET", "/api/crm/contacts?limit=1").status == 200);
+}
