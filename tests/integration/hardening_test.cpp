@@ -349,7 +349,7 @@ TEST_CASE("plain CGI refuses a CONTENT_LENGTH that is not a number") {
             run("printf '{}' | env -i REQUEST_METHOD=POST REQUEST_URI=/api/crm/contacts"
                 " CONTENT_TYPE=application/json CONTENT_LENGTH=" +
                 std::string(length) + " HTTP_AUTHORIZATION='Bearer " + stack().staff_key +
-                "' DATABASE_URL='" + stack().database_url + "' " + stack().bin_dir +
+                "' DATABASE_URL='" + stack().app_database_url + "' " + stack().bin_dir +
                 "/textus-contacts 2>/dev/null")
                 .output;
         INFO(length << ": " << out);

@@ -33,7 +33,7 @@ std::string run_cgi(const std::string& method, const std::string& uri, const std
     std::ofstream(body_file) << body;
     return run("env -i REQUEST_METHOD=" + method + " REQUEST_URI='" + uri + "'" +
                " CONTENT_TYPE=application/json CONTENT_LENGTH=" + std::to_string(body.size()) +
-               " HTTP_AUTHORIZATION='Bearer " + key + "' DATABASE_URL='" + stack().database_url +
+               " HTTP_AUTHORIZATION='Bearer " + key + "' DATABASE_URL='" + stack().app_database_url +
                "' " + stack().bin_dir + "/textus-contacts < " + body_file + " 2>/dev/null")
         .output;
 }
