@@ -312,8 +312,6 @@ Contact apply_json(const json& body, Contact contact, std::string_view default_r
     if (const auto* v = has("lastContactMethod")) {
         contact.last_contact_method = optional_choice(*v, "lastContactMethod", kContactMethods);
     }
-    if (contact.first_name.empty()) throw missing("firstName");
-    if (contact.last_name.empty()) throw missing("lastName");
     if (contact.phone.empty()) throw missing("phone");
     return contact;
 }
@@ -329,6 +327,14 @@ Contact apply_write(const json& body, const Contact* stored, bool replace,
         base.source = stored->source;
     }
     auto contact = apply_json(body, std::move(base), default_region);
+    // Names are required, except that a contact created by an inbound SMS has none yet and may
+    // keep none through an edit that does not name them.
+    for (const auto& [name, field] : {std::pair{&Contact::first_name, "firstName"},
+                                      std::pair{&Contact::last_name, "lastName"}}) {
+        if ((contact.*name).empty() && (!stored || !((*stored).*name).empty())) {
+            throw missing(field);
+        }
+    }
     // Consent belongs to a number: a new number is not opted in unless this request says so.
     if (stored && contact.phone != stored->phone && !body.contains("smsOptIn")) {
         contact.sms_opt_in = false;

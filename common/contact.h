@@ -50,14 +50,15 @@ struct Contact {
 
 // `base` with every writable field present in `body` validated and applied; read-only fields
 // (id, optedOutAt, consent, commerce7CustomerId, createdAt, updatedAt) are ignored so a client
-// may send back what it read. The result must have first and last name and phone.
+// may send back what it read. The result must have a phone; apply_write requires names.
 // Throws HttpError 400 naming the field at fault.
 Contact apply_json(const nlohmann::json& body, Contact base, std::string_view default_region);
 
 // What a write of `body` makes of `stored` (nullptr: a new contact). `replace` (PUT) starts from
 // a blank contact that keeps only the stored SMS opt-in and source, otherwise (PATCH) from
-// `stored`; apply_json then applies the body. Consent belongs to a number: when the phone
-// changes, the contact is opted in only if the body says so.
+// `stored`; apply_json then applies the body. First and last name are required, but a contact
+// that has none yet (created by an inbound SMS) keeps none without a word. Consent belongs to a
+// number: when the phone changes, the contact is opted in only if the body says so.
 Contact apply_write(const nlohmann::json& body, const Contact* stored, bool replace,
                     std::string_view default_region);
 

@@ -81,6 +81,17 @@ const Statement kUpdate{
         " preferred_contact_method = $15, interests = $16::jsonb, assigned_agent = $17,"
         " last_contact_at = $18::timestamptz, last_contact_method = $19, updated_at = now()"
         " WHERE id = $1"};
+const Statement kLockByPhone{"contacts_lock_by_phone",
+                             kSelect + " WHERE c.phone = $1 FOR UPDATE OF c"};
+const Statement kInsertFromSms{
+    "contacts_insert_from_sms",
+    "INSERT INTO contacts (first_name, last_name, phone, source, opted_out_at)"
+    " VALUES ('', '', $1, 'sms', " +
+        number_opted_out_at(1) + ") ON CONFLICT (phone) DO NOTHING"};
+const Statement kSetOptIn{"contacts_set_opt_in",
+                          "UPDATE contacts SET sms_opt_in = $2,"
+                          " opted_out_at = CASE WHEN $2 THEN NULL ELSE now() END,"
+                          " updated_at = now() WHERE id = $1"};
 const Statement kDelete{"contacts_delete", "DELETE FROM contacts WHERE id = $1 RETURNING id"};
 const Statement kConsentEvent{
     "contacts_consent_event",
@@ -206,6 +217,24 @@ Contact update(Tx& tx, const Contact& stored, const Contact& c, const Actor& act
             c.assigned_agent, c.last_contact_at, c.last_contact_method);
     record_consent(tx, id, &stored, c, actor);
     return *find(tx, id);
+}
+
+Contact lock_or_create_by_phone(Tx& tx, const std::string& phone) {
+    tx.exec(kInsertFromSms, phone);
+    return from_row(tx.exec(kLockByPhone, phone)[0]);
+}
+
+void apply_keyword(Tx& tx, const Contact& c, const keywords::Match& keyword) {
+    const bool opted_out = !c.sms_opt_in && c.opted_out_at;
+    const bool changes = (keyword.kind == keywords::Kind::opt_out && !opted_out) ||
+                         (keyword.kind == keywords::Kind::opt_in && !c.sms_opt_in) ||
+                         keyword.kind == keywords::Kind::help;
+    if (!changes) return;
+    if (keyword.kind != keywords::Kind::help) {
+        tx.exec(kSetOptIn, c.id, keyword.kind == keywords::Kind::opt_in);
+    }
+    tx.exec(kConsentEvent, c.id, c.phone, keywords::name(keyword.kind), "keyword", keyword.keyword,
+            std::nullopt);
 }
 
 bool remove(Tx& tx, int64_t id) {

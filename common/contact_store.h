@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/contact.h"
+#include "common/keywords.h"
 
 namespace textus {
 class Tx;
@@ -41,6 +42,15 @@ Contact create(Tx& tx, const Contact& contact, const Actor& actor);
 // `contact` replaces `stored`, which lock() returned in this unit of work; its consent event
 // (consent_change) is recorded. 409 duplicate_phone as for create.
 Contact update(Tx& tx, const Contact& stored, const Contact& contact, const Actor& actor);
+// The contact with this E.164 phone, locked until the unit of work ends; created first, without
+// names and with source "sms", when there is none (someone texted us).
+Contact lock_or_create_by_phone(Tx& tx, const std::string& phone);
+
+// What an inbound keyword means for `locked` (from lock or lock_or_create_by_phone): an opt-out
+// or opt-in changes its SMS opt-in and is recorded, with source "keyword", when it changes
+// anything; a help request is always recorded.
+void apply_keyword(Tx& tx, const Contact& locked, const keywords::Match& keyword);
+
 // False when there was no such contact. The consent log keeps its events (by phone).
 bool remove(Tx& tx, int64_t id);
 

@@ -27,6 +27,16 @@ HttpError error_of(const json& body, Contact base = {}) {
     return HttpError(0, "", "");
 }
 
+HttpError write_error_of(const json& body, const Contact* stored = nullptr) {
+    try {
+        apply_write(body, stored, false, "US");
+    } catch (const HttpError& e) {
+        return e;
+    }
+    FAIL("accepted " << body.dump());
+    return HttpError(0, "", "");
+}
+
 }  // namespace
 
 TEST_CASE("apply_json builds a contact with defaults and an E.164 phone") {
@@ -127,15 +137,27 @@ TEST_CASE("apply_write: consent belongs to a number") {
           ConsentChange::none);
 }
 
-TEST_CASE("apply_json names the missing required field") {
+TEST_CASE("apply_write names the missing required field") {
     for (const char* field : {"firstName", "lastName", "phone"}) {
         json body = kValid;
         body.erase(field);
-        const auto e = error_of(body);
+        const auto e = write_error_of(body);
         CHECK(e.code == "missing_field");
         CHECK(e.field == field);
-        CHECK(error_of(with(kValid, field, "  ")).field == field);
+        CHECK(write_error_of(with(kValid, field, "  ")).field == field);
     }
+}
+
+TEST_CASE("apply_write lets a contact without names (from an inbound SMS) keep none") {
+    Contact from_sms;
+    from_sms.id = 9;
+    from_sms.phone = "+17605551234";
+    from_sms.source = "sms";
+    CHECK(apply_write({{"notes", "called back"}}, &from_sms, false, "US").notes == "called back");
+    CHECK(apply_write({{"phone", "+17605551234"}}, &from_sms, true, "US").first_name.empty());
+    const auto named = apply_write({{"firstName", "Ann"}}, &from_sms, false, "US");
+    CHECK(named.first_name == "Ann");
+    CHECK(write_error_of({{"firstName", " "}}, &named).field == "firstName");
 }
 
 TEST_CASE("apply_json refuses wrong JSON types with the field's name") {
@@ -193,7 +215,7 @@ TEST_CASE("apply_json refuses a phone with words, letters or an extension around
 TEST_CASE("apply_json: a required name of only white space or invisible characters is missing") {
     for (const char* blank : {"   ", "\xE2\x80\x8B", "\xC2\xA0\xE2\x80\x8B\xEF\xBB\xBF",
                               "\xE3\x80\x80", "\t\xE2\x81\xA0"}) {
-        const auto e = error_of(with(kValid, "firstName", blank));
+        const auto e = write_error_of(with(kValid, "firstName", blank));
         CHECK(e.code == "missing_field");
         CHECK(e.field == "firstName");
     }

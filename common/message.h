@@ -1,0 +1,65 @@
+// The message resource (DESIGN §4) and what Twilio posts about messages: an inbound SMS/MMS
+// and a delivery status callback, read from their form fields with every check.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/http.h"
+
+namespace textus::messages {
+
+struct Message {
+    int64_t id = 0;
+    std::optional<std::string> sid;
+    std::optional<int64_t> contact_id;
+    std::string direction;  // inbound, outbound
+    std::string channel;    // sms, web
+    std::string from;
+    std::string to;
+    std::string body;
+    std::vector<std::string> media_urls;
+    std::string status;
+    std::optional<int> error_code;
+    std::optional<std::string> error_message;
+    std::optional<int> segments;
+    std::optional<std::string> price;
+    std::optional<std::string> price_unit;
+    std::optional<std::string> sent_by;
+    std::string created_at;
+    std::optional<std::string> delivered_at;
+    std::optional<std::string> read_at;
+};
+
+nlohmann::json to_json(const Message& message);
+
+// An inbound SMS or MMS as Twilio posts it to the webhook.
+struct Inbound {
+    std::string sid;   // MessageSid: SM or MM + 32 hex digits
+    std::string from;  // E.164, a short code or an alphanumeric sender: stored as given
+    std::string to;
+    std::string body;
+    std::vector<std::string> media_urls;   // MediaUrl0..N-1
+    std::vector<std::string> media_types;  // MediaContentType0..N-1
+    std::optional<int> segments;           // NumSegments
+};
+
+// 400 naming the field when a required one is missing or malformed.
+Inbound parse_inbound(const Form& form);
+
+// A delivery status callback: our message id from the callback URL's query (we put it there
+// when sending, and the signature covers it), and Twilio's fields.
+struct StatusUpdate {
+    std::optional<int64_t> message_id;  // ?id= of the StatusCallback URL
+    std::string sid;                    // MessageSid
+    std::string status;                 // MessageStatus
+    std::optional<int> error_code;      // ErrorCode
+    std::optional<std::string> error_message;
+};
+
+StatusUpdate parse_status(const Form& form, const Form& query);
+
+}  // namespace textus::messages

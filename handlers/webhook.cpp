@@ -1,0 +1,59 @@
+// /api/twilio/webhook and /api/twilio/status: what Twilio posts, signed (DESIGN §4). A 200 means
+// the message is committed: Twilio does not post it again after one.
+#include "common/config.h"
+#include "common/contact_store.h"
+#include "common/db.h"
+#include "common/keywords.h"
+#include "common/message.h"
+#include "common/message_store.h"
+#include "common/phone.h"
+#include "common/server.h"
+
+namespace {
+
+using namespace textus;
+
+// Twilio's own auto-replies answer STOP and HELP; we add nothing.
+Response empty_twiml() {
+    return Response::text(200, "text/xml",
+                          "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>");
+}
+
+// A sender we can text back: a phone number in E.164, not a short code or a name.
+bool is_phone_number(const std::string& from, const Config& config) {
+    return from.starts_with('+') && phone::parse(from, config.default_region).e164 == from;
+}
+
+Response inbound(Context& c) {
+    const auto in = messages::parse_inbound(c.form);
+    c.db.transact([&](Tx& tx) {
+        std::optional<contacts::Contact> contact;
+        if (is_phone_number(in.from, c.config)) {
+            contact = contacts::lock_or_create_by_phone(tx, in.from);
+        }
+        const auto stored =
+            messages::insert_inbound(tx, in, contact ? std::optional(contact->id) : std::nullopt);
+        // A keyword counts once, when its message is new: Twilio retries the same post.
+        if (stored && contact) contacts::apply_keyword(tx, *contact, keywords::classify(in.body));
+    });
+    return empty_twiml();
+}
+
+Response status(Context& c) {
+    const auto update = messages::parse_status(c.form, c.request.query());
+    c.db.transact([&](Tx& tx) { messages::apply_status(tx, update); });
+    return Response::no_content();
+}
+
+const Route kRoutes[] = {
+    {"POST", "/api/twilio/webhook", inbound, Auth::twilio, Body::form},
+    {"POST", "/api/twilio/status", status, Auth::twilio, Body::form},
+};
+
+}  // namespace
+
+int main() {
+    return serve({.name = "webhook",
+                  .routes = kRoutes,
+                  .required_config = {"DATABASE_URL", "PUBLIC_BASE_URL", "TWILIO_AUTH_TOKEN"}});
+}
