@@ -16,9 +16,11 @@ json nullable(const std::optional<std::string>& value) {
     return value ? json(*value) : json(nullptr);
 }
 
-// The field's value; 400 when it is missing (or empty, when `required`) or too long.
+// The field's value ("" when absent and not `required`); 400 when a required one is missing or
+// empty, or when it is too long.
 std::string field(const Form& form, const std::string& name, size_t max, bool required = true) {
     const auto* value = form.get(name);
+    if (!required && !value) return {};
     if (!value || (required && value->empty())) {
         throw bad_request("missing_field", name + " is required", name);
     }

@@ -1,0 +1,93 @@
+#include "common/message.h"
+
+#include <catch2/catch.hpp>
+
+#include "common/error.h"
+
+using namespace textus;
+using namespace textus::messages;
+using nlohmann::json;
+
+namespace {
+
+const std::string kSid = "SM" + std::string(32, 'a');
+
+int status_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const HttpError& e) {
+        return e.status;
+    }
+    return 0;
+}
+
+}  // namespace
+
+TEST_CASE("parse_inbound reads an SMS and an MMS as Twilio posts them") {
+    const auto sms = parse_inbound(parse_form("MessageSid=" + kSid +
+                                              "&From=%2B17605550142&To=%2B17605550100&Body=Hi+there"
+                                              "&NumMedia=0&NumSegments=1"));
+    CHECK(sms.sid == kSid);
+    CHECK(sms.from == "+17605550142");
+    CHECK(sms.body == "Hi there");
+    CHECK(sms.segments == 1);
+    CHECK(sms.media_urls.empty());
+    const auto mms = parse_inbound(
+        parse_form("MessageSid=MM" + std::string(32, 'b') +
+                   "&From=ACME&To=%2B17605550100&Body=&NumMedia=2&MediaUrl0=https%3A%2F%2Fa"
+                   "&MediaContentType0=image%2Fjpeg&MediaUrl1=https%3A%2F%2Fb"));
+    CHECK(mms.from == "ACME");
+    CHECK(mms.media_urls == std::vector<std::string>{"https://a", "https://b"});
+    CHECK(mms.media_types == std::vector<std::string>{"image/jpeg", ""});
+}
+
+TEST_CASE("parse_inbound refuses what Twilio would not send") {
+    const std::string good = "&From=%2B17605550142&To=%2B17605550100&Body=x";
+    for (const auto& bad :
+         {std::string("From=%2B17605550142&To=%2B1&Body=x"), "MessageSid=SM123" + good,
+          "MessageSid=XX" + std::string(32, 'a') + good,
+          "MessageSid=" + kSid + "&To=%2B17605550100&Body=x",
+          "MessageSid=" + kSid + good + "&NumMedia=11", "MessageSid=" + kSid + good + "&NumMedia=1",
+          "MessageSid=" + kSid + good + "&NumMedia=1&MediaUrl0=ftp%3A%2F%2Fx",
+          "MessageSid=" + kSid +
+              "&From=%2B17605550142&To=%2B17605550100&Body=" + std::string(1601, 'x')}) {
+        INFO(bad);
+        CHECK(status_of([&] { parse_inbound(parse_form(bad)); }) == 400);
+    }
+}
+
+TEST_CASE("parse_status reads our id from the query and Twilio's fields from the form") {
+    const auto update = parse_status(
+        parse_form("MessageSid=" + kSid + "&MessageStatus=undelivered&ErrorCode=30003"),
+        parse_form("id=42"));
+    CHECK(update.message_id == 42);
+    CHECK(update.sid == kSid);
+    CHECK(update.status == "undelivered");
+    CHECK(update.error_code == 30003);
+    CHECK_FALSE(
+        parse_status(parse_form("MessageSid=" + kSid + "&MessageStatus=sent"), Form()).message_id);
+    for (const char* id : {"id=0", "id=abc", "id=4x", "id=-1"}) {
+        CHECK(status_of([&] {
+                  parse_status(parse_form("MessageSid=" + kSid + "&MessageStatus=sent"),
+                               parse_form(id));
+              }) == 400);
+    }
+    CHECK(status_of([&] { parse_status(parse_form("MessageSid=" + kSid), Form()); }) == 400);
+}
+
+TEST_CASE("to_json renders every field of DESIGN's message") {
+    Message m;
+    m.id = 3;
+    m.direction = "inbound";
+    m.channel = "sms";
+    m.status = "received";
+    m.created_at = "2026-11-23T09:00:00.000Z";
+    const auto j = to_json(m);
+    for (const char* key : {"id", "sid", "contactId", "direction", "channel", "from", "to", "body",
+                            "mediaUrls", "status", "errorCode", "errorMessage", "segments", "price",
+                            "priceUnit", "sentBy", "createdAt", "deliveredAt", "readAt"}) {
+        CHECK(j.contains(key));
+    }
+    CHECK(j["sid"].is_null());
+    CHECK(j["mediaUrls"] == json::array());
+}
