@@ -407,20 +407,6 @@ ListQuery parse_list_query(const Form& query) {
         const auto* value = query.get(name);
         return value && !value->empty() ? value : nullptr;
     };
-    const auto integer = [&](const char* name, int64_t min, int64_t max, int64_t fallback) {
-        const auto* text = get(name);
-        if (!text) return fallback;
-        int64_t value = 0;
-        const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
-        if (error != std::errc() || end != text->data() + text->size() || value < min ||
-            value > max) {
-            throw bad_request("invalid_query",
-                              std::string(name) + " must be a whole number from " +
-                                  std::to_string(min) + " to " + std::to_string(max),
-                              name);
-        }
-        return value;
-    };
     if (const auto* search = get("search")) {
         if (text::length(*search) > 200) {
             throw bad_request("invalid_query", "search must be at most 200 characters", "search");
@@ -440,8 +426,8 @@ ListQuery parse_list_query(const Form& query) {
         }
         out.sms_opt_in = *opt_in == "true";
     }
-    out.limit = static_cast<int>(integer("limit", 1, kMaxLimit, kDefaultLimit));
-    out.skip = integer("skip", 0, 1'000'000'000, 0);
+    out.limit = static_cast<int>(query_integer(query, "limit", 1, kMaxLimit, kDefaultLimit));
+    out.skip = query_integer(query, "skip", 0, 1'000'000'000, 0);
     return out;
 }
 

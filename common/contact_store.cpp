@@ -47,6 +47,7 @@ const Statement kCountAll{"contacts_count_all",
 const Statement kCustomPlans{"contacts_custom_plans",
                              "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"};
 const Statement kFind{"contacts_find", kSelect + " WHERE c.id = $1"};
+const Statement kFindMany{"contacts_find_many", kSelect + " WHERE c.id = ANY($1::bigint[])"};
 const Statement kLock{"contacts_lock", kSelect + " WHERE c.id = $1 FOR UPDATE OF c"};
 // When a number is not being opted in, it is opted out if its latest opt-in or opt-out on
 // record, under any contact, is an opt-out: consent belongs to the number.
@@ -183,6 +184,12 @@ std::optional<Contact> find(Tx& tx, int64_t id) {
     const auto rows = tx.exec(kFind, id);
     if (rows.empty()) return std::nullopt;
     return from_row(rows[0]);
+}
+
+std::vector<Contact> find_many(Tx& tx, const std::vector<int64_t>& ids) {
+    std::vector<Contact> out;
+    for (const auto& row : tx.exec(kFindMany, ids)) out.push_back(from_row(row));
+    return out;
 }
 
 Contact create(Tx& tx, const Contact& c, const Actor& actor) {

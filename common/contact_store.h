@@ -31,6 +31,8 @@ struct Actor {
 // Newest first.
 Page list(Tx& tx, const ListQuery& query);
 std::optional<Contact> find(Tx& tx, int64_t id);
+// The contacts with these ids, in no particular order.
+std::vector<Contact> find_many(Tx& tx, const std::vector<int64_t>& ids);
 
 // The contact, locked until the unit of work ends: read it with this, decide, then update, so
 // that no parallel write slips in between (a lost field, or an opt-in nobody gave).

@@ -47,6 +47,12 @@ inline Param param(int value) {
 inline Param param(bool value) {
     return value ? "true" : "false";
 }
+// A bigint[] in PostgreSQL's array input format: "{1,2,3}".
+inline Param param(const std::vector<int64_t>& values) {
+    std::string out = "{";
+    for (const auto value : values) out += (out.size() > 1 ? "," : "") + std::to_string(value);
+    return out + "}";
+}
 inline Param param(std::nullopt_t) {
     return std::nullopt;
 }

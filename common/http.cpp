@@ -93,6 +93,21 @@ Form Request::query() const {
     return parse_form(query_string, "invalid_query");
 }
 
+int64_t query_integer(const Form& query, const char* name, int64_t min, int64_t max,
+                      int64_t fallback) {
+    const auto* text = query.get(name);
+    if (!text || text->empty()) return fallback;
+    int64_t value = 0;
+    const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (error != std::errc() || end != text->data() + text->size() || value < min || value > max) {
+        throw bad_request("invalid_query",
+                          std::string(name) + " must be a whole number from " +
+                              std::to_string(min) + " to " + std::to_string(max),
+                          name);
+    }
+    return value;
+}
+
 Response Response::json(int status, const nlohmann::json& body) {
     Response response;
     response.status = status;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -43,6 +44,11 @@ struct Request {
     // The query string's parameters; 400 invalid_query as parse_form.
     Form query() const;
 };
+
+// The query parameter `name` as a whole number from `min` to `max`, `fallback` when absent or
+// empty; 400 invalid_query naming it otherwise.
+int64_t query_integer(const Form& query, const char* name, int64_t min, int64_t max,
+                      int64_t fallback);
 
 struct Response {
     int status = 200;

@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "common/error.h"
+#include "common/phone.h"
 #include "common/text.h"
 
 namespace textus::messages {
@@ -115,6 +116,30 @@ StatusUpdate parse_status(const Form& form, const Form& query) {
         update.error_message = field(form, "ErrorMessage", 1000);
     }
     return update;
+}
+
+MessageQuery parse_message_query(const Form& query, std::string_view default_region) {
+    MessageQuery out;
+    if (const auto id = query_integer(query, "contactId", 1, INT64_MAX, 0)) out.contact_id = id;
+    if (const auto before = query_integer(query, "before", 1, INT64_MAX, 0)) out.before = before;
+    out.limit = static_cast<int>(query_integer(query, "limit", 1, kMaxPage, kDefaultPage));
+    if (const auto* given = query.get("phoneNumber"); given && !given->empty()) {
+        const auto trimmed = text::trim(*given);
+        if (text::length(trimmed) > 64 || text::has_control(trimmed, false)) {
+            throw bad_request("invalid_query", "phoneNumber must be a phone number or sender",
+                              "phoneNumber");
+        }
+        // Short codes and alphanumeric senders are stored as given.
+        out.phone = phone::parse(trimmed, default_region).e164.value_or(trimmed);
+    }
+    if (const auto* direction = query.get("direction"); direction && !direction->empty()) {
+        if (*direction != "inbound" && *direction != "outbound") {
+            throw bad_request("invalid_query", "direction must be inbound or outbound",
+                              "direction");
+        }
+        out.direction = *direction;
+    }
+    return out;
 }
 
 }  // namespace textus::messages

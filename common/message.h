@@ -62,4 +62,19 @@ struct StatusUpdate {
 
 StatusUpdate parse_status(const Form& form, const Form& query);
 
+inline constexpr int kDefaultPage = 50;
+inline constexpr int kMaxPage = 200;
+
+// GET /api/crm/sms/messages: newest first, a page of `limit` before the message `before`.
+struct MessageQuery {
+    std::optional<int64_t> contact_id;
+    std::optional<std::string> phone;      // from or to: E.164 when it reads as a number
+    std::optional<std::string> direction;  // inbound, outbound
+    int limit = kDefaultPage;
+    std::optional<int64_t> before;  // a message id: the page starts after it
+};
+
+// ?contactId=&phoneNumber=&direction=&limit=&before=; 400 invalid_query naming a bad value.
+MessageQuery parse_message_query(const Form& query, std::string_view default_region);
+
 }  // namespace textus::messages

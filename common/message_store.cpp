@@ -38,6 +38,24 @@ const Statement kUpdateStatus{
     " WHERE id = $1 RETURNING " +
         kColumns};
 
+const Statement kList{"messages_list",
+                      "SELECT " + kColumns +
+                          " FROM messages m WHERE ($1::bigint IS NULL OR m.contact_id = $1)"
+                          " AND ($2::text IS NULL OR m.from_number = $2 OR m.to_number = $2)"
+                          " AND ($3::text IS NULL OR m.direction = $3)"
+                          " AND ($4::bigint IS NULL OR (m.created_at, m.id) <"
+                          "      (SELECT b.created_at, b.id FROM messages b WHERE b.id = $4))"
+                          " ORDER BY m.created_at DESC, m.id DESC LIMIT $5"};
+// As for contacts: the best index depends on the filters given, so plan for their values.
+const Statement kCustomPlans{"messages_custom_plans",
+                             "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"};
+const Statement kFindMany{"messages_find_many",
+                          "SELECT " + kColumns + " FROM messages WHERE id = ANY($1::bigint[])"};
+const Statement kContactExists{"messages_contact_exists", "SELECT 1 FROM contacts WHERE id = $1"};
+const Statement kMarkRead{"messages_mark_read",
+                          "UPDATE messages SET read_at = now() WHERE contact_id = $1"
+                          " AND direction = 'inbound' AND read_at IS NULL"};
+
 std::optional<std::string> text(const pqxx::field& field) {
     if (field.is_null()) return std::nullopt;
     return field.as<std::string>();
@@ -99,6 +117,32 @@ std::optional<Message> apply_status(Tx& tx, const StatusUpdate& update) {
     }
     return from_row(tx.exec(kUpdateStatus, id, update.sid, update.status, update.error_code,
                             update.error_message)[0]);
+}
+
+MessagePage list(Tx& tx, const MessageQuery& q) {
+    tx.exec(kCustomPlans);
+    // One more than the page: whether there is a next one.
+    const auto rows = tx.exec(kList, q.contact_id, q.phone, q.direction, q.before, q.limit + 1);
+    MessagePage page;
+    for (const auto& row : rows) {
+        if (static_cast<int>(page.messages.size()) == q.limit) {
+            page.next_before = page.messages.back().id;
+            break;
+        }
+        page.messages.push_back(from_row(row));
+    }
+    return page;
+}
+
+std::vector<Message> find_many(Tx& tx, const std::vector<int64_t>& ids) {
+    std::vector<Message> out;
+    for (const auto& row : tx.exec(kFindMany, ids)) out.push_back(from_row(row));
+    return out;
+}
+
+std::optional<int64_t> mark_read(Tx& tx, int64_t contact_id) {
+    if (tx.exec(kContactExists, contact_id).empty()) return std::nullopt;
+    return tx.exec(kMarkRead, contact_id).affected_rows();
 }
 
 }  // namespace textus::messages

@@ -9,3 +9,6 @@ CREATE INDEX contacts_conversations_idx ON contacts (last_message_at DESC, id DE
     WHERE last_message_at IS NOT NULL;
 -- Status callbacks find their message by SID; inbound messages by sender for "texted us first".
 CREATE INDEX messages_from_idx ON messages (from_number) WHERE direction = 'inbound';
+-- Conversations search message bodies too, case-folded like contacts' search_text.
+CREATE INDEX messages_body_search_idx ON messages USING gin (lower(body) gin_trgm_ops)
+    WITH (fastupdate = off);

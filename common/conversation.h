@@ -1,0 +1,49 @@
+// Conversations (DESIGN §4): one row per contact with messages, newest first, with its last
+// message and unread count: what the inbox lists.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/contact.h"
+#include "common/http.h"
+#include "common/message.h"
+
+namespace textus {
+class Tx;
+}
+
+namespace textus::conversations {
+
+struct Query {
+    std::optional<std::string> search_pattern;  // as contacts::search_pattern, also over bodies
+    int limit = contacts::kDefaultLimit;
+    int64_t skip = 0;
+};
+
+// ?search=&limit=&skip=; 400 invalid_query naming a bad value.
+Query parse_query(const Form& query);
+
+struct Conversation {
+    contacts::Contact contact;
+    messages::Message last_message;
+    int64_t unread_count = 0;
+    int64_t message_count = 0;
+};
+
+struct Page {
+    std::vector<Conversation> conversations;
+    int64_t total = 0;
+};
+
+// Newest conversation first; a search matches a contact's name, email or phone digits, or the
+// body of any of its messages.
+Page list(Tx& tx, const Query& query);
+
+// {contact, phoneNumber, lastMessage, unreadCount, messageCount, lastMessageAt}
+nlohmann::json to_json(const Conversation& conversation);
+
+}  // namespace textus::conversations

@@ -1,0 +1,149 @@
+// /api/crm/sms/messages and /api/crm/sms/conversations through nginx, fed by signed inbound
+// posts to the webhook.
+#include <catch2/catch.hpp>
+
+#include "tests/integration/stack.h"
+#include "tests/integration/twilio_post.h"
+
+using nlohmann::json;
+using namespace textus::test;
+
+namespace {
+
+Stack& stack() {
+    return Stack::get();
+}
+
+void text_us(const std::string& from, const std::string& body) {
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), from, body)).status == 200);
+}
+
+std::string contact_of(const std::string& phone) {
+    return stack().query("SELECT id FROM contacts WHERE phone = '" + phone + "'");
+}
+
+json get(const std::string& path) {
+    const auto reply = stack().request("GET", path);
+    INFO(path << ": " << reply.body);
+    REQUIRE(reply.status == 200);
+    return reply.json();
+}
+
+void check_error(const Reply& reply, int status, const std::string& code,
+                 const std::string& field = "") {
+    INFO(reply.body);
+    CHECK(reply.status == status);
+    CHECK(reply.json()["error"]["code"] == code);
+    if (!field.empty()) CHECK(reply.json()["error"]["field"] == field);
+}
+
+}  // namespace
+
+TEST_CASE("messages list newest first with keyset pages and filters", "[inbox]") {
+    const auto from = new_phone();
+    for (int i = 0; i < 5; ++i) text_us(from, "message " + std::to_string(i));
+    const auto contact = contact_of(from);
+    stack().query(
+        "INSERT INTO messages (contact_id, direction, from_number, to_number, body,"
+        " status) VALUES (" +
+        contact + ", 'outbound', '+17605550100', '" + from + "', 'our reply', 'delivered')");
+
+    const auto first = get("/api/crm/sms/messages?contactId=" + contact + "&limit=4");
+    REQUIRE(first["messages"].size() == 4);
+    CHECK(first["messages"][0]["body"] == "our reply");
+    CHECK(first["messages"][1]["body"] == "message 4");
+    CHECK(first["messages"][0]["contactId"] == std::stoll(contact));
+    REQUIRE(first["nextBefore"].is_number());
+    const auto second = get("/api/crm/sms/messages?contactId=" + contact + "&limit=4&before=" +
+                            std::to_string(first["nextBefore"].get<int64_t>()));
+    REQUIRE(second["messages"].size() == 2);
+    CHECK(second["messages"][0]["body"] == "message 1");
+    CHECK(second["messages"][1]["body"] == "message 0");
+    CHECK(second["nextBefore"].is_null());
+
+    const auto inbound_only =
+        get("/api/crm/sms/messages?contactId=" + contact + "&direction=inbound&limit=200");
+    CHECK(inbound_only["messages"].size() == 5);
+    // By phone, written as people write it: "(619) 555-1234".
+    const auto by_phone = get("/api/crm/sms/messages?phoneNumber=%28" + from.substr(2, 3) +
+                              "%29%20" + from.substr(5, 3) + "-" + from.substr(8) + "&limit=200");
+    CHECK(by_phone["messages"].size() == 6);
+}
+
+TEST_CASE("conversations: one row per contact, newest first, unread counts cleared by read",
+          "[inbox]") {
+    const auto tag = std::to_string(std::rand() % 100000);
+    const auto quiet = new_phone(), busy = new_phone();
+    text_us(quiet, "first conversation " + tag);
+    text_us(busy, "hello " + tag);
+    text_us(busy, "are you there? " + tag);
+    const auto busy_id = contact_of(busy), quiet_id = contact_of(quiet);
+
+    const auto page = get("/api/crm/sms/conversations?limit=2");
+    REQUIRE(page["conversations"].size() == 2);
+    const auto& top = page["conversations"][0];
+    CHECK(top["contact"]["id"] == std::stoll(busy_id));
+    CHECK(top["phoneNumber"] == busy);
+    CHECK(top["lastMessage"]["body"] == "are you there? " + tag);
+    CHECK(top["unreadCount"] == 2);
+    CHECK(top["messageCount"] == 2);
+    CHECK(top["lastMessageAt"] == top["lastMessage"]["createdAt"]);
+    CHECK(page["conversations"][1]["contact"]["id"] == std::stoll(quiet_id));
+    CHECK(page["pagination"]["limit"] == 2);
+    CHECK(page["pagination"]["hasMore"] == (page["pagination"]["total"].get<int>() > 2));
+
+    const auto read = stack().request("POST", "/api/crm/sms/messages/read",
+                                      json{{"contactId", std::stoll(busy_id)}}.dump());
+    INFO(read.body);
+    REQUIRE(read.status == 200);
+    CHECK(read.json()["marked"] == 2);
+    CHECK(get("/api/crm/sms/conversations?limit=1")["conversations"][0]["unreadCount"] == 0);
+    CHECK(stack()
+              .request("POST", "/api/crm/sms/messages/read",
+                       json{{"contactId", std::stoll(busy_id)}}.dump())
+              .json()["marked"] == 0);
+
+    // Search covers name, phone and message bodies.
+    REQUIRE(stack()
+                .request("PATCH", "/api/crm/contacts/" + quiet_id,
+                         json{{"firstName", "Quentin" + tag}, {"lastName", "Quiet"}}.dump())
+                .status == 200);
+    const auto by_name = get("/api/crm/sms/conversations?search=quentin" + tag);
+    REQUIRE(by_name["conversations"].size() == 1);
+    CHECK(by_name["conversations"][0]["contact"]["id"] == std::stoll(quiet_id));
+    const auto by_body = get("/api/crm/sms/conversations?search=ARE%20YOU%20THERE%3F%20" + tag);
+    REQUIRE(by_body["conversations"].size() == 1);
+    CHECK(by_body["conversations"][0]["contact"]["id"] == std::stoll(busy_id));
+    CHECK(by_body["pagination"]["total"] == 1);
+    const auto by_digits = get("/api/crm/sms/conversations?search=" + busy.substr(5));
+    CHECK(by_digits["conversations"][0]["contact"]["id"] == std::stoll(busy_id));
+}
+
+TEST_CASE("inbox routes refuse bad input and need a staff key", "[inbox]") {
+    check_error(stack().request("GET", "/api/crm/sms/messages?limit=0"), 400, "invalid_query",
+                "limit");
+    check_error(stack().request("GET", "/api/crm/sms/messages?contactId=abc"), 400, "invalid_query",
+                "contactId");
+    check_error(stack().request("GET", "/api/crm/sms/messages?before=-1"), 400, "invalid_query",
+                "before");
+    check_error(stack().request("GET", "/api/crm/sms/messages?direction=sideways"), 400,
+                "invalid_query", "direction");
+    check_error(stack().request("GET", "/api/crm/sms/messages?phoneNumber=%ff"), 400,
+                "invalid_query");
+    check_error(stack().request("GET", "/api/crm/sms/conversations?skip=-1"), 400, "invalid_query",
+                "skip");
+    check_error(stack().request("GET", "/api/crm/sms/conversations?search=%00"), 400,
+                "invalid_query");
+    check_error(stack().request("POST", "/api/crm/sms/messages/read", R"({"contactId":"7"})"), 400,
+                "invalid_field", "contactId");
+    check_error(stack().request("POST", "/api/crm/sms/messages/read", R"({"contactId":999999999})"),
+                404, "not_found");
+    check_error(stack().request("POST", "/api/crm/sms/messages/read", "{", "<staff>"), 400,
+                "invalid_json");
+    check_error(stack().request("DELETE", "/api/crm/sms/conversations"), 405, "method_not_allowed");
+    for (const auto& path : {"/api/crm/sms/messages", "/api/crm/sms/conversations"}) {
+        check_error(stack().request("GET", path, "", ""), 401, "unauthorized");
+    }
+    check_error(stack().request("POST", "/api/crm/sms/messages/read", R"({"contactId":1})", ""),
+                401, "unauthorized");
+}
