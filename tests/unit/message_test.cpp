@@ -91,3 +91,24 @@ TEST_CASE("to_json renders every field of DESIGN's message") {
     CHECK(j["sid"].is_null());
     CHECK(j["mediaUrls"] == json::array());
 }
+
+TEST_CASE("parse_message_query reads filters and keyset paging") {
+    const auto q = parse_message_query(
+        parse_form("contactId=7&phoneNumber=%28760%29+555-0142&direction=inbound&limit=20"
+                   "&before=99"),
+        "US");
+    CHECK(q.contact_id == 7);
+    CHECK(q.phone == "+17605550142");
+    CHECK(q.direction == "inbound");
+    CHECK(q.limit == 20);
+    CHECK(q.before == 99);
+    const auto d = parse_message_query(parse_form("phoneNumber=22395"), "US");
+    CHECK(d.phone == "22395");  // a short code, as stored
+    CHECK(d.limit == kDefaultPage);
+    CHECK_FALSE(d.before);
+    for (const char* bad :
+         {"limit=0", "limit=201", "before=0", "contactId=x", "direction=up", "phoneNumber=%01"}) {
+        INFO(bad);
+        CHECK(status_of([&] { parse_message_query(parse_form(bad), "US"); }) == 400);
+    }
+}
