@@ -7,6 +7,7 @@
 #include "common/message.h"
 #include "common/message_store.h"
 #include "common/phone.h"
+#include "common/publish.h"
 #include "common/server.h"
 
 namespace {
@@ -26,22 +27,31 @@ bool is_phone_number(const std::string& from, const Config& config) {
 
 Response inbound(Context& c) {
     const auto in = messages::parse_inbound(c.form);
-    c.db.transact([&](Tx& tx) {
+    const auto stored = c.db.transact([&](Tx& tx) {
         std::optional<contacts::Contact> contact;
         if (is_phone_number(in.from, c.config)) {
             contact = contacts::lock_or_create_by_phone(tx, in.from);
         }
-        const auto stored =
+        auto message =
             messages::insert_inbound(tx, in, contact ? std::optional(contact->id) : std::nullopt);
         // A keyword counts once, when its message is new: Twilio retries the same post.
-        if (stored && contact) contacts::apply_keyword(tx, *contact, keywords::classify(in.body));
+        if (message && contact) contacts::apply_keyword(tx, *contact, keywords::classify(in.body));
+        return message;
     });
+    if (stored) {
+        publish::to(c.config, publish::kStaffChannel,
+                    {{"type", "message"}, {"message", messages::to_json(*stored)}});
+    }
     return empty_twiml();
 }
 
 Response status(Context& c) {
     const auto update = messages::parse_status(c.form, c.request.query());
-    c.db.transact([&](Tx& tx) { messages::apply_status(tx, update); });
+    const auto message = c.db.transact([&](Tx& tx) { return messages::apply_status(tx, update); });
+    if (message) {
+        publish::to(c.config, publish::kStaffChannel,
+                    {{"type", "status"}, {"message", messages::to_json(*message)}});
+    }
     return Response::no_content();
 }
 

@@ -46,8 +46,9 @@ std::string line_after(const std::string& text, const std::string& label) {
 // defaults (DATABASE_URL as the role textus), whatever the test's own environment holds.
 std::string env_prefix(const Stack& s) {
     return "env -u DATABASE_URL -u TEXTUS_ADMIN_DATABASE_URL TEXTUS_STATE='" + s.state_dir +
-           "' TEXTUS_PORT=" + std::to_string(s.port) + " TEXTUS_BIN_DIR='" + s.bin_dir +
-           "' LOG_LEVEL=debug ";
+           "' TEXTUS_PORT=" + std::to_string(s.port) +
+           " TEXTUS_PUBLISH_PORT=" + std::to_string(s.publish_port) + " TEXTUS_BIN_DIR='" +
+           s.bin_dir + "' LOG_LEVEL=debug ";
 }
 
 void must_run(const std::string& command, const std::string& what) {
@@ -90,6 +91,9 @@ Stack::Stack() {
     state_dir = dir;
     bin_dir = TEXTUS_BIN_DIR;
     port = free_port();
+    do {
+        publish_port = free_port();
+    } while (publish_port == port);
     const auto socket = "postgresql:///textus?host=" + state_dir + "/pgsock&user=";
     database_url = socket + "postgres";
     owner_database_url = socket + "textus_owner";

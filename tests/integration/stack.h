@@ -71,6 +71,7 @@ class Stack {
     std::string staff_key;
     std::string bin_dir;
     int port = 0;
+    int publish_port = 0;  // nchan's publisher, loopback only
 
   private:
     Stack();

@@ -1,0 +1,45 @@
+#include "common/publish.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include "common/config.h"
+
+namespace textus::publish {
+
+namespace {
+
+// nchan answers at once; a publisher slower than this is broken, and the request must not wait.
+constexpr time_t kConnectTimeoutSeconds = 1;
+constexpr time_t kReadTimeoutSeconds = 2;
+
+}  // namespace
+
+bool to(const Config& config, std::string_view channel, const nlohmann::json& event) {
+    const std::string_view url = config.publish_url;
+    const auto path_start =
+        url.find('/', url.find("://") == std::string_view::npos ? 0 : url.find("://") + 3);
+    if (url.empty()) {
+        spdlog::warn("publish skipped: PUBLISH_URL is not set");
+        return false;
+    }
+    const std::string origin(url.substr(0, path_start));
+    const std::string path =
+        std::string(path_start == std::string_view::npos ? "" : url.substr(path_start)) + "/" +
+        std::string(channel);
+    httplib::Client client(origin);
+    client.set_connection_timeout(kConnectTimeoutSeconds, 0);
+    client.set_read_timeout(kReadTimeoutSeconds, 0);
+    const auto result = client.Post(path.c_str(), event.dump(), "application/json");
+    if (!result || result->status / 100 != 2) {
+        // The channel of a chat is a bearer secret: log only its kind.
+        spdlog::warn("publish to {} failed: {}",
+                     channel == kStaffChannel ? "the staff channel" : "a chat channel",
+                     result ? "status " + std::to_string(result->status)
+                            : httplib::to_string(result.error()));
+        return false;
+    }
+    return true;
+}
+
+}  // namespace textus::publish

@@ -1,0 +1,25 @@
+// Live events for the browsers (DESIGN §2, §8): a handler POSTs one JSON event to nchan's
+// publisher location (PUBLISH_URL, reachable from loopback only) and nginx holds it for the
+// long-poll subscribers. The database stays the source of truth: a failed publish is logged and
+// never fails the request, and a browser that missed events reloads from the API.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+namespace textus {
+
+struct Config;
+
+namespace publish {
+
+// Every staff inbox listens here: new messages, status changes, contact changes.
+inline constexpr std::string_view kStaffChannel = "staff";
+
+// Publishes `event` to `channel` at PUBLISH_URL + "/" + channel, after the unit of work that it
+// reports has committed. False, and a warning in the log, when the publisher did not take it or
+// PUBLISH_URL is not set.
+bool to(const Config& config, std::string_view channel, const nlohmann::json& event);
+
+}  // namespace publish
+}  // namespace textus

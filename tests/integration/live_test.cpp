@@ -1,0 +1,115 @@
+// Staff live events: the webhook publishes to nchan's loopback publisher, and a staff browser
+// long-polls /api/poll/staff behind a URL signed with TOKEN_SECRET that nginx checks itself.
+#include <httplib.h>
+#include <openssl/evp.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <fstream>
+
+#include "tests/integration/stack.h"
+#include "tests/integration/twilio_post.h"
+
+using nlohmann::json;
+using namespace textus::test;
+
+namespace {
+
+std::string token_secret() {
+    std::ifstream in(Stack::get().state_dir + "/token-secret");
+    std::string secret;
+    in >> secret;
+    return secret;
+}
+
+// nginx's secure_link_md5 "$secure_link_expires$1 <secret>": base64url of the MD5, unpadded.
+std::string signed_query(long long expires, const std::string& channel) {
+    const auto text = std::to_string(expires) + channel + " " + token_secret();
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    EVP_Digest(text.data(), text.size(), digest, &size, EVP_md5(), nullptr);
+    std::string encoded(4 * ((size + 2) / 3), '\0');
+    encoded.resize(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()), digest,
+                                   static_cast<int>(size)));
+    for (auto& c : encoded) c = c == '+' ? '-' : c == '/' ? '_' : c;
+    while (!encoded.empty() && encoded.back() == '=') encoded.pop_back();
+    return "e=" + std::to_string(expires) + "&s=" + encoded;
+}
+
+long long now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// Long-polls the staff channel from its oldest buffered event until `match` says yes; the
+// events it saw on the way, up to `limit`.
+std::optional<json> poll_until(const std::function<bool(const json&)>& match, int limit = 400) {
+    httplib::Client client("127.0.0.1", Stack::get().port);
+    client.set_read_timeout(5, 0);
+    std::string since = "Thu, 01 Jan 1970 00:00:00 GMT", tag = "0";
+    const auto path = "/api/poll/staff?" + signed_query(now() + 60, "staff");
+    for (int i = 0; i < limit; ++i) {
+        const auto reply =
+            client.Get(path.c_str(), {{"If-Modified-Since", since}, {"If-None-Match", tag}});
+        if (!reply || reply->status != 200) return std::nullopt;
+        const auto event = json::parse(reply->body);
+        if (match(event)) return event;
+        since = reply->get_header_value("Last-Modified");
+        tag = reply->get_header_value("Etag");
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("an inbound SMS and its status reach the staff long-poll", "[live]") {
+    const auto sid = new_sid();
+    const auto body = "live event " + std::to_string(now()) + "-" + sid.substr(26);
+    REQUIRE(post("/api/twilio/webhook", inbound(sid, new_phone(), body)).status == 200);
+    const auto event = poll_until(
+        [&](const json& e) { return e["type"] == "message" && e["message"]["body"] == body; });
+    REQUIRE(event);
+    CHECK((*event)["message"]["sid"] == sid);
+    CHECK((*event)["message"]["direction"] == "inbound");
+
+    const auto outbound_sid = new_sid();
+    Stack::get().query(
+        "INSERT INTO messages (sid, direction, from_number, to_number, body, status) VALUES ('" +
+        outbound_sid + "', 'outbound', '+17605550100', '+16195550177', 'x', 'sent')");
+    REQUIRE(
+        post("/api/twilio/status", {{"MessageSid", outbound_sid}, {"MessageStatus", "delivered"}})
+            .status == 204);
+    const auto status = poll_until([&](const json& e) {
+        return e["type"] == "status" && e["message"]["sid"] == outbound_sid;
+    });
+    REQUIRE(status);
+    CHECK((*status)["message"]["status"] == "delivered");
+}
+
+TEST_CASE("the staff long-poll wants a valid, unexpired signature", "[live]") {
+    httplib::Client client("127.0.0.1", Stack::get().port);
+    const auto check = [&](const std::string& query, int status, const std::string& code) {
+        const auto reply = client.Get(("/api/poll/staff?" + query).c_str());
+        REQUIRE(reply);
+        INFO(query << ": " << reply->body);
+        CHECK(reply->status == status);
+        CHECK(json::parse(reply->body)["error"]["code"] == code);
+        CHECK(reply->get_header_value("Cache-Control") == "no-store");
+    };
+    check("", 403, "forbidden");
+    check("e=" + std::to_string(now() + 60) + "&s=AAAAAAAAAAAAAAAAAAAAAA", 403, "forbidden");
+    // A signature for another channel does not open this one.
+    check(signed_query(now() + 60, "chat-x"), 403, "forbidden");
+    check(signed_query(now() - 5, "staff"), 410, "link_expired");
+}
+
+TEST_CASE("the publisher is not reachable through the site", "[live]") {
+    httplib::Client client("127.0.0.1", Stack::get().port);
+    const auto reply = client.Post("/pub/staff", R"({"type":"forged"})", "application/json");
+    REQUIRE(reply);
+    CHECK(reply->status == 404);
+    const auto api = client.Post("/api/pub/staff", R"({"type":"forged"})", "application/json");
+    REQUIRE(api);
+    CHECK(api->status == 404);
+}
