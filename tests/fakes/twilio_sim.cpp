@@ -1,0 +1,819 @@
+// twilio-sim: a fake of Twilio's Messages API (2010-04-01) for the tests and the local stack,
+// shaped after Twilio's own OpenAPI description (../shared/twilio-oai): message JSON, list
+// pages with next_page_uri, media lists, Twilio's error bodies, basic auth. After a create it
+// moves the message queued -> sent -> delivered, posting a signed status callback at each step.
+// It records every API request, and fails on demand, through hooks under /sim/, a path Twilio
+// does not use (docs/decisions.md, Twilio client and simulator):
+//
+//   GET    /sim/requests   {"requests": [{method, path, query, form, authOk}]}; names -> values
+//   DELETE /sim/requests
+//   POST   /sim/fail       {"count": N, "status": S, "code": C, "delayMs": D, "retryAfter": R}:
+//                          the next N API answers (in the order posted) wait D ms, then are
+//                          error S with Twilio code C (either part may be left out);
+//                          {"to": "+1...", "code": C, "status": S}: every create to that
+//                          number fails so
+//   DELETE /sim/fail       forget both kinds
+//   POST   /sim/messages   {"messages": [Twilio message JSON: to, from, body, direction,
+//                          status, date_created, sid, media_urls, ...]}: history to list
+//   POST   /sim/callbacks  {"enabled": bool, "delayMs": D}: off, created messages stay as they
+//                          are and nothing is posted (tests then post callbacks themselves)
+//
+// Configured by flags or the environment (--help); prints "listening on http://HOST:PORT" when
+// it accepts connections. Not a textus-* program: deploy/up starts those as handlers.
+#include <httplib.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdlib>
+#include <ctime>
+#include <deque>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <random>
+#include <regex>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+#include "common/error.h"
+#include "common/http.h"
+#include "common/log.h"
+#include "common/segments.h"
+#include "common/twilio_client.h"
+#include "common/twilio_signature.h"
+
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+using Pairs = std::vector<std::pair<std::string, std::string>>;
+
+struct Options {
+    std::string host = "127.0.0.1";
+    int port = 0;  // 0: any free port, printed when ready
+    std::string account_sid = "AC00000000000000000000000000000000";
+    std::string auth_token = "sim-auth-token";
+    std::string phone_number = "+15005550006";  // the sender of Messaging Service sends
+    std::string ready_file;
+    int callback_delay_ms = 500;
+};
+
+const std::string kSidHex = "[0-9a-fA-F]{32}";
+const std::string kPrefix = "/2010-04-01/Accounts/(AC" + kSidHex + ")";
+const std::string kMessageSid = "((?:SM|MM)" + kSidHex + ")";
+
+std::string base64(const std::string& data) {
+    std::string out(4 * ((data.size() + 2) / 3), '\0');
+    EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                    reinterpret_cast<const unsigned char*>(data.data()),
+                    static_cast<int>(data.size()));
+    return out;
+}
+
+std::string rfc2822_now() {
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char out[40];
+    std::strftime(out, sizeof out, "%a, %d %b %Y %H:%M:%S +0000", &utc);
+    return out;
+}
+
+std::string default_message(int code) {
+    static const std::map<int, std::string> kMessages = {
+        {20003, "Authenticate"},
+        {20404, "The requested resource was not found"},
+        {20429, "Too Many Requests"},
+        {20500, "Internal Server Error"},
+        {21211, "The 'To' number is not a valid phone number."},
+        {21602, "Message body is required."},
+        {21603, "A 'From' phone number is required."},
+        {21604, "A 'To' phone number is required."},
+        {21610, "Attempt to send to unsubscribed recipient"},
+        {21614, "'To' number is not a valid mobile number"},
+    };
+    const auto it = kMessages.find(code);
+    return it == kMessages.end() ? "Error " + std::to_string(code) : it->second;
+}
+
+int default_status(int code) {
+    if (code == 20003) return 401;
+    if (code == 20404) return 404;
+    if (code == 20429) return 429;
+    if (code >= 20500 && code < 20600) return 500;
+    return 400;
+}
+
+int default_code(int status) {
+    if (status == 401) return 20003;
+    if (status == 404) return 20404;
+    if (status == 429) return 20429;
+    return status >= 500 ? 20500 : 0;
+}
+
+// Twilio's error body: {code, message, more_info, status}.
+void twilio_error(httplib::Response& res, int status, int code, const std::string& message = {}) {
+    res.status = status;
+    json body{{"code", code ? json(code) : json(nullptr)},
+              {"message", message.empty() ? default_message(code) : message},
+              {"more_info", "https://www.twilio.com/docs/errors/" + std::to_string(code)},
+              {"status", status}};
+    if (code == 20003) {
+        body["detail"] = "Your AccountSid or AuthToken was incorrect.";
+        res.set_header("WWW-Authenticate", "Basic realm=\"Twilio API\"");
+    }
+    res.set_content(body.dump(), "application/json");
+}
+
+json grouped(const textus::Form& form) {
+    json out = json::object();
+    for (const auto& [name, value] : form.pairs()) out[name].push_back(value);
+    return out;
+}
+
+std::string first(const textus::Form& form, std::string_view name) {
+    const auto* value = form.get(name);
+    return value ? *value : std::string();
+}
+
+std::vector<std::string> all(const textus::Form& form, std::string_view name) {
+    std::vector<std::string> values;
+    for (const auto& [n, v] : form.pairs()) {
+        if (n == name) values.push_back(v);
+    }
+    return values;
+}
+
+std::string content_type_of(const std::string& url) {
+    const auto path = url.substr(0, url.find_first_of("?#"));
+    for (const auto& [ext, type] :
+         {std::pair{".png", "image/png"}, {".gif", "image/gif"}, {".mp4", "video/mp4"}}) {
+        if (path.ends_with(ext)) return type;
+    }
+    return "image/jpeg";
+}
+
+class Sim {
+  public:
+    explicit Sim(Options options)
+        : o_(std::move(options)),
+          callback_delay_(o_.callback_delay_ms),
+          worker_([this] { run_callbacks(); }) {}
+
+    ~Sim() {
+        {
+            std::lock_guard lock(mu_);
+            stopping_ = true;
+        }
+        cv_.notify_all();
+        worker_.join();
+    }
+
+    void install(httplib::Server& server);
+
+  private:
+    struct Stored {
+        json resource;
+        std::vector<std::string> media_urls, media_sids;
+        std::string created;  // RFC 3339 UTC: sorts as text
+        uint64_t seq;
+    };
+    struct Rule {
+        int remaining, status, code, delay_ms, retry_after;
+    };
+    struct NumberRule {
+        int status, code;
+    };
+    struct Job {
+        std::string sid, status, callback;
+    };
+
+    // Records an API request, then applies the failure rules, basic auth and the account: true
+    // when the route's handler is to answer.
+    bool admit(const httplib::Request& req, httplib::Response& res);
+    void create(const httplib::Request& req, httplib::Response& res);
+    void list(const httplib::Request& req, httplib::Response& res);
+    void fetch(const httplib::Request& req, httplib::Response& res);
+    void media(const httplib::Request& req, httplib::Response& res);
+    void fail(const httplib::Request& req, httplib::Response& res);
+    void seed(const httplib::Request& req, httplib::Response& res);
+    void callbacks(const httplib::Request& req, httplib::Response& res);
+    void run_callbacks();
+    void advance(const Job& job);
+
+    std::string random_sid(std::string_view prefix);
+    std::string media_uri(const Stored& m, size_t i) const;
+    json media_json(const Stored& m, size_t i) const;
+    Stored& store(json resource, std::vector<std::string> media_urls);  // mu_ held
+    Stored* find(std::string_view sid);                                 // mu_ held
+
+    const Options o_;
+    std::mutex mu_;
+    std::mt19937_64 random_{std::random_device{}()};
+    std::vector<Stored> messages_;
+    uint64_t seq_ = 0;
+    json requests_ = json::array();
+    std::deque<Rule> rules_;
+    std::map<std::string, NumberRule> number_rules_;
+    bool callbacks_on_ = true;
+    std::chrono::milliseconds callback_delay_;
+    std::multimap<Clock::time_point, Job> jobs_;
+    bool stopping_ = false;
+    std::condition_variable cv_;
+    std::thread worker_;  // last: it starts running in the constructor
+};
+
+std::string Sim::random_sid(std::string_view prefix) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string sid(prefix);
+    for (int i = 0; i < 32; ++i) sid += kHex[random_() % 16];
+    return sid;
+}
+
+Sim::Stored& Sim::store(json resource, std::vector<std::string> media_urls) {
+    Stored m{std::move(resource), std::move(media_urls), {}, {}, ++seq_};
+    const auto sid = m.resource["sid"].get<std::string>();
+    for (size_t i = 0; i < m.media_urls.size(); ++i) m.media_sids.push_back(random_sid("ME"));
+    m.created =
+        textus::twilio::to_rfc3339(m.resource["date_created"].get<std::string>()).value_or("");
+    const auto uri = textus::twilio::message_path(o_.account_sid, sid);
+    m.resource["uri"] = uri;
+    m.resource["subresource_uris"] = {{"media", uri.substr(0, uri.size() - 5) + "/Media.json"}};
+    m.resource["num_media"] = std::to_string(m.media_urls.size());
+    messages_.push_back(std::move(m));
+    return messages_.back();
+}
+
+Sim::Stored* Sim::find(std::string_view sid) {
+    const auto it = std::find_if(messages_.begin(), messages_.end(),
+                                 [&](const Stored& m) { return m.resource["sid"] == sid; });
+    return it == messages_.end() ? nullptr : &*it;
+}
+
+std::string Sim::media_uri(const Stored& m, size_t i) const {
+    const auto uri = m.resource["uri"].get<std::string>();
+    return uri.substr(0, uri.size() - 5) + "/Media/" + m.media_sids[i] + ".json";
+}
+
+json Sim::media_json(const Stored& m, size_t i) const {
+    return {{"account_sid", o_.account_sid},
+            {"content_type", content_type_of(m.media_urls[i])},
+            {"date_created", m.resource["date_created"]},
+            {"date_updated", m.resource["date_created"]},
+            {"parent_sid", m.resource["sid"]},
+            {"sid", m.media_sids[i]},
+            {"uri", media_uri(m, i)}};
+}
+
+bool Sim::admit(const httplib::Request& req, httplib::Response& res) {
+    const auto query_start = req.target.find('?');
+    const auto query = query_start == std::string::npos
+                           ? std::string_view()
+                           : std::string_view(req.target).substr(query_start + 1);
+    textus::Form query_form, form;
+    try {
+        query_form = textus::parse_form(query);
+        if (textus::has_media_type(req.get_header_value("Content-Type"),
+                                   "application/x-www-form-urlencoded")) {
+            form = textus::parse_form(req.body, "invalid_form");
+        }
+    } catch (const textus::HttpError& e) {
+        twilio_error(res, 400, 0, e.what());
+        return false;
+    }
+    const auto expected = "Basic " + base64(o_.account_sid + ":" + o_.auth_token);
+    // Media content is public, as Twilio's is by default; everything else needs the account.
+    const bool needs_auth = req.path.ends_with(".json");
+    const bool auth_ok = req.get_header_value("Authorization") == expected;
+    std::optional<Rule> rule;
+    {
+        std::lock_guard lock(mu_);
+        requests_.push_back({{"method", req.method},
+                             {"path", req.path},
+                             {"query", grouped(query_form)},
+                             {"form", grouped(form)},
+                             {"authOk", auth_ok}});
+        if (!rules_.empty()) {
+            rule = rules_.front();
+            if (--rules_.front().remaining <= 0) rules_.pop_front();
+        }
+    }
+    if (rule) {
+        if (rule->delay_ms > 0) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(rule->delay_ms));
+        }
+        if (rule->status) {
+            if (rule->retry_after >= 0) {
+                res.set_header("Retry-After", std::to_string(rule->retry_after));
+            }
+            twilio_error(res, rule->status, rule->code);
+            return false;
+        }
+    }
+    if (needs_auth && !auth_ok) {
+        twilio_error(res, 401, 20003);
+        return false;
+    }
+    // Another account's resources: Twilio answers as if they did not exist.
+    const auto account_prefix = "/2010-04-01/Accounts/" + o_.account_sid + "/";
+    if (req.path.starts_with("/2010-04-01/Accounts/") && !req.path.starts_with(account_prefix)) {
+        twilio_error(res, 404, 20404);
+        return false;
+    }
+    return true;
+}
+
+void Sim::create(const httplib::Request& req, httplib::Response& res) {
+    const auto form = textus::parse_form(req.body, "invalid_form");
+    const auto to = first(form, "To");
+    const auto from = first(form, "From");
+    const auto service = first(form, "MessagingServiceSid");
+    const auto body = first(form, "Body");
+    auto media = all(form, "MediaUrl");
+    if (to.empty()) return twilio_error(res, 400, 21604);
+    if (from.empty() && service.empty()) return twilio_error(res, 400, 21603);
+    if (body.empty() && media.empty()) return twilio_error(res, 400, 21602);
+    static const std::regex kE164(R"(\+[1-9][0-9]{6,14})");
+    if (!std::regex_match(to, kE164)) {
+        return twilio_error(res, 400, 21211,
+                            "The 'To' number " + to + " is not a valid phone number.");
+    }
+    const auto segments = textus::segments::count(body);
+    const auto now = rfc2822_now();
+    std::lock_guard lock(mu_);
+    if (const auto rule = number_rules_.find(to); rule != number_rules_.end()) {
+        return twilio_error(res, rule->second.status, rule->second.code);
+    }
+    json resource{{"account_sid", o_.account_sid},
+                  {"api_version", "2010-04-01"},
+                  {"body", body},
+                  {"date_created", now},
+                  {"date_sent", nullptr},
+                  {"date_updated", now},
+                  {"direction", "outbound-api"},
+                  {"error_code", nullptr},
+                  {"error_message", nullptr},
+                  // A Messaging Service picks its sender when the message is sent.
+                  {"from", from.empty() ? json(nullptr) : json(from)},
+                  {"messaging_service_sid", service.empty() ? json(nullptr) : json(service)},
+                  {"num_segments", std::to_string(segments ? segments->segments : 1)},
+                  {"price", nullptr},
+                  {"price_unit", "USD"},
+                  {"sid", random_sid(media.empty() ? "SM" : "MM")},
+                  {"status", from.empty() ? "accepted" : "queued"},
+                  {"to", to}};
+    auto& m = store(std::move(resource), std::move(media));
+    if (callbacks_on_) {
+        const auto callback = first(form, "StatusCallback");
+        const auto sid = m.resource["sid"].get<std::string>();
+        auto at = Clock::now();
+        for (const char* status : {"queued", "sent", "delivered"}) {
+            at += callback_delay_;
+            jobs_.emplace(at, Job{sid, status, callback});
+        }
+        cv_.notify_all();
+    }
+    res.status = 201;
+    res.set_content(m.resource.dump(), "application/json");
+}
+
+void Sim::fetch(const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(mu_);
+    const auto* m = find(req.matches[2].str());
+    if (!m) return twilio_error(res, 404, 20404);
+    res.set_content(m->resource.dump(), "application/json");
+}
+
+void Sim::list(const httplib::Request& req, httplib::Response& res) {
+    const auto query = textus::parse_form(
+        std::string_view(req.target).substr(std::min(req.target.find('?'), req.target.size()) + 1));
+    const auto to = first(query, "To");
+    const auto from = first(query, "From");
+    const auto token = first(query, "PageToken");
+    int page_size = 50, page = 0;
+    try {
+        if (const auto* v = query.get("PageSize")) page_size = std::stoi(*v);
+        if (const auto* v = query.get("Page")) page = std::stoi(*v);
+    } catch (const std::exception&) {
+        page_size = 0;
+    }
+    if (page_size < 1 || page_size > 1000 || page < 0) {
+        return twilio_error(res, 400, 20001, "Invalid PageSize or Page");
+    }
+    std::lock_guard lock(mu_);
+    std::vector<const Stored*> matching;
+    for (const auto& m : messages_) {
+        if ((to.empty() || m.resource["to"] == to) &&
+            (from.empty() || m.resource["from"] == from)) {
+            matching.push_back(&m);
+        }
+    }
+    // Newest first, as Twilio lists them.
+    std::sort(matching.begin(), matching.end(), [](const Stored* a, const Stored* b) {
+        return std::tie(a->created, a->seq) > std::tie(b->created, b->seq);
+    });
+    // A PageToken names the last message before the page (PA) or the first after it (PB), so
+    // messages arriving meanwhile do not shift the pages of a listing under way.
+    const auto position = [&](std::string_view sid) {
+        const auto it = std::find_if(matching.begin(), matching.end(),
+                                     [&](const Stored* m) { return m->resource["sid"] == sid; });
+        return it == matching.end() ? -1 : static_cast<int>(it - matching.begin());
+    };
+    int start = page * page_size;
+    if (token.starts_with("PA") && position(token.substr(2)) >= 0) {
+        start = position(token.substr(2)) + 1;
+    } else if (token.starts_with("PB") && position(token.substr(2)) >= 0) {
+        start = std::max(0, position(token.substr(2)) - page_size);
+    }
+    start = std::min(start, static_cast<int>(matching.size()));
+    const int end = std::min(start + page_size, static_cast<int>(matching.size()));
+    const auto uri = [&](int n, std::string page_token) {
+        Pairs params;
+        if (!to.empty()) params.emplace_back("To", to);
+        if (!from.empty()) params.emplace_back("From", from);
+        params.emplace_back("PageSize", std::to_string(page_size));
+        params.emplace_back("Page", std::to_string(n));
+        if (!page_token.empty()) params.emplace_back("PageToken", page_token);
+        return req.path + "?" + textus::twilio::form_encode(params);
+    };
+    json messages = json::array();
+    for (int i = start; i < end; ++i) messages.push_back(matching[i]->resource);
+    const bool more = end < static_cast<int>(matching.size());
+    json answer{
+        {"messages", messages},
+        {"end", std::max(start, end - 1)},
+        {"first_page_uri", uri(0, {})},
+        {"next_page_uri",
+         more ? json(uri(page + 1, "PA" + matching[end - 1]->resource["sid"].get<std::string>()))
+              : json(nullptr)},
+        {"page", page},
+        {"page_size", page_size},
+        {"previous_page_uri",
+         page > 0 && start < end
+             ? json(uri(page - 1, "PB" + matching[start]->resource["sid"].get<std::string>()))
+             : json(nullptr)},
+        {"start", start},
+        {"uri", uri(page, token)}};
+    res.set_content(answer.dump(), "application/json");
+}
+
+void Sim::media(const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(mu_);
+    const auto* m = find(req.matches[2].str());
+    if (!m) return twilio_error(res, 404, 20404);
+    if (req.matches.size() > 3 && req.matches[3].matched) {
+        // A media URL: Twilio redirects to the stored content; here, the URL it came from.
+        const auto it = std::find(m->media_sids.begin(), m->media_sids.end(), req.matches[3].str());
+        if (it == m->media_sids.end()) return twilio_error(res, 404, 20404);
+        return res.set_redirect(m->media_urls[it - m->media_sids.begin()], 307);
+    }
+    json list = json::array();
+    for (size_t i = 0; i < m->media_urls.size(); ++i) list.push_back(media_json(*m, i));
+    const auto uri = req.path + "?PageSize=50&Page=0";
+    res.set_content(json{{"media_list", list},
+                         {"end", list.empty() ? 0 : list.size() - 1},
+                         {"first_page_uri", uri},
+                         {"next_page_uri", nullptr},
+                         {"page", 0},
+                         {"page_size", 50},
+                         {"previous_page_uri", nullptr},
+                         {"start", 0},
+                         {"uri", uri}}
+                        .dump(),
+                    "application/json");
+}
+
+void Sim::fail(const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(mu_);
+    if (req.method == "DELETE") {
+        rules_.clear();
+        number_rules_.clear();
+        res.status = 204;
+        return;
+    }
+    const auto body = json::parse(req.body);
+    const int code = body.value("code", 0);
+    if (body.contains("to")) {
+        if (!code) throw std::invalid_argument("a number's rule needs a code");
+        number_rules_[body.at("to").get<std::string>()] = {
+            body.value("status", default_status(code)), code};
+    } else {
+        const int status = body.value("status", code ? default_status(code) : 0);
+        const Rule rule{body.value("count", 1), status, code ? code : default_code(status),
+                        body.value("delayMs", 0), body.value("retryAfter", -1)};
+        if (!rule.status && !rule.delay_ms) throw std::invalid_argument("nothing to do");
+        rules_.push_back(rule);
+    }
+    res.status = 204;
+}
+
+void Sim::seed(const httplib::Request& req, httplib::Response& res) {
+    const auto body = json::parse(req.body);
+    const auto& items = body.is_array() ? body : body.at("messages");
+    json created = json::array();
+    std::lock_guard lock(mu_);
+    for (const auto& item : items) {
+        const auto direction = item.value("direction", std::string("inbound"));
+        const auto text = item.value("body", std::string());
+        const auto media = item.value("media_urls", std::vector<std::string>());
+        const auto date = item.value("date_created", rfc2822_now());
+        if (!textus::twilio::to_rfc3339(date)) throw std::invalid_argument("bad date_created");
+        const auto segments = textus::segments::count(text);
+        json resource{
+            {"account_sid", o_.account_sid},
+            {"api_version", "2010-04-01"},
+            {"body", text},
+            {"date_created", date},
+            {"date_sent", item.value("date_sent", date)},
+            {"date_updated", item.value("date_updated", date)},
+            {"direction", direction},
+            {"error_code", item.value("error_code", json(nullptr))},
+            {"error_message", item.value("error_message", json(nullptr))},
+            {"from", item.at("from")},
+            {"messaging_service_sid", item.value("messaging_service_sid", json(nullptr))},
+            {"num_segments",
+             item.value("num_segments", std::to_string(segments ? segments->segments : 1))},
+            {"price", item.value("price", json(nullptr))},
+            {"price_unit", item.value("price_unit", std::string("USD"))},
+            {"sid", item.value("sid", random_sid(media.empty() ? "SM" : "MM"))},
+            {"status", item.value("status", direction == "inbound" ? "received" : "delivered")},
+            {"to", item.at("to")}};
+        if (!textus::twilio::valid_message_sid(resource["sid"].get<std::string>())) {
+            throw std::invalid_argument("bad sid");
+        }
+        created.push_back(store(std::move(resource), media).resource);
+    }
+    res.status = 201;
+    res.set_content(json{{"messages", created}}.dump(), "application/json");
+}
+
+void Sim::callbacks(const httplib::Request& req, httplib::Response& res) {
+    const auto body = json::parse(req.body);
+    std::lock_guard lock(mu_);
+    callbacks_on_ = body.value("enabled", callbacks_on_);
+    callback_delay_ = std::chrono::milliseconds(body.value("delayMs", callback_delay_.count()));
+    res.status = 204;
+}
+
+// One thread posts every callback, in time order: one message's never overtake each other.
+void Sim::run_callbacks() {
+    std::unique_lock lock(mu_);
+    while (!stopping_) {
+        if (jobs_.empty()) {
+            cv_.wait(lock);
+            continue;
+        }
+        const auto next = jobs_.begin()->first;
+        if (Clock::now() < next) {
+            cv_.wait_until(lock, next);
+            continue;
+        }
+        const auto job = jobs_.begin()->second;
+        jobs_.erase(jobs_.begin());
+        lock.unlock();
+        advance(job);
+        lock.lock();
+    }
+}
+
+void Sim::advance(const Job& job) {
+    textus::Form fields;
+    {
+        std::lock_guard lock(mu_);
+        auto* m = find(job.sid);
+        if (!m) return;
+        auto& r = m->resource;
+        const auto now = rfc2822_now();
+        r["status"] = job.status;
+        r["date_updated"] = now;
+        if (job.status == "sent") {
+            r["date_sent"] = now;
+            if (r["from"].is_null()) r["from"] = o_.phone_number;
+            char price[16];
+            std::snprintf(price, sizeof price, "-%.5f",
+                          0.0079 * std::stoi(r["num_segments"].get<std::string>()));
+            r["price"] = price;
+        }
+        if (job.callback.empty()) return;
+        fields.add("AccountSid", o_.account_sid);
+        fields.add("ApiVersion", "2010-04-01");
+        fields.add("From", r["from"].is_null() ? "" : r["from"].get<std::string>());
+        fields.add("MessageSid", job.sid);
+        fields.add("MessageStatus", job.status);
+        if (!r["messaging_service_sid"].is_null()) {
+            fields.add("MessagingServiceSid", r["messaging_service_sid"].get<std::string>());
+        }
+        fields.add("SmsSid", job.sid);
+        fields.add("SmsStatus", job.status);
+        fields.add("To", r["to"].get<std::string>());
+    }
+    static const std::regex kUrl(R"((https?://[^/?#]+)([^#]*))");
+    std::smatch parts;
+    if (!std::regex_match(job.callback, parts, kUrl)) {
+        spdlog::warn("callback for {}: StatusCallback is not an http(s) URL", job.sid);
+        return;
+    }
+    httplib::Client client(parts[1].str());
+    client.set_connection_timeout(std::chrono::seconds(2));
+    client.set_read_timeout(std::chrono::seconds(5));
+    const auto path = parts[2].length() ? parts[2].str() : "/";
+    Pairs pairs(fields.pairs().begin(), fields.pairs().end());
+    const auto result = client.Post(
+        path,
+        {{"X-Twilio-Signature", textus::twilio::signature(o_.auth_token, job.callback, fields)},
+         {"User-Agent", "TwilioProxy/1.1"}},
+        textus::twilio::form_encode(pairs), "application/x-www-form-urlencoded");
+    if (!result) {
+        spdlog::warn("callback {} for {}: {}", job.status, job.sid,
+                     httplib::to_string(result.error()));
+    } else {
+        spdlog::info("callback {} for {}: HTTP {}", job.status, job.sid, result->status);
+    }
+}
+
+void Sim::install(httplib::Server& server) {
+    // API routes pass admit() first (not in a pre-routing handler: that runs before the body is
+    // read, and could not record the form); hooks do not.
+    const auto api = [this](auto handler) {
+        return [this, handler](const httplib::Request& req, httplib::Response& res) {
+            if (!admit(req, res)) return;
+            if constexpr (std::is_member_function_pointer_v<decltype(handler)>) {
+                (this->*handler)(req, res);
+            } else {
+                handler(req, res);
+            }
+        };
+    };
+    const auto hook = [this](void (Sim::*member)(const httplib::Request&, httplib::Response&)) {
+        return [this, member](const httplib::Request& req, httplib::Response& res) {
+            (this->*member)(req, res);
+        };
+    };
+    server.Post(kPrefix + "/Messages\\.json", api(&Sim::create));
+    server.Get(kPrefix + "/Messages\\.json", api(&Sim::list));
+    server.Get(kPrefix + "/Messages/" + kMessageSid + "\\.json", api(&Sim::fetch));
+    server.Get(kPrefix + "/Messages/" + kMessageSid + "/Media\\.json", api(&Sim::media));
+    server.Get(kPrefix + "/Messages/" + kMessageSid + "/Media/(ME" + kSidHex + ")",
+               api(&Sim::media));
+    // Any other API path is recorded, and not found, as at Twilio.
+    const auto unknown = [](const httplib::Request& req, httplib::Response& res) {
+        twilio_error(res, 404, 20404, "The requested resource " + req.path + " was not found");
+    };
+    server.Get("/2010-04-01/.*", api(unknown));
+    server.Post("/2010-04-01/.*", api(unknown));
+    server.Delete("/2010-04-01/.*", api(unknown));
+    server.Get("/sim/requests", [this](const httplib::Request&, httplib::Response& res) {
+        std::lock_guard lock(mu_);
+        res.set_content(json{{"requests", requests_}}.dump(), "application/json");
+    });
+    server.Delete("/sim/requests", [this](const httplib::Request&, httplib::Response& res) {
+        std::lock_guard lock(mu_);
+        requests_ = json::array();
+        res.status = 204;
+    });
+    server.Post("/sim/fail", hook(&Sim::fail));
+    server.Delete("/sim/fail", hook(&Sim::fail));
+    server.Post("/sim/messages", hook(&Sim::seed));
+    server.Post("/sim/callbacks", hook(&Sim::callbacks));
+    // A hook given bad JSON, or an API request with a form that is not UTF-8.
+    server.set_exception_handler(
+        [](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
+            std::string what = "error";
+            try {
+                std::rethrow_exception(error);
+            } catch (const std::exception& e) {
+                what = e.what();
+            }
+            if (req.path.starts_with("/sim/")) {
+                res.status = 400;
+                res.set_content(json{{"error", what}}.dump(), "application/json");
+            } else {
+                twilio_error(res, 400, 0, what);
+            }
+        });
+    server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+        if (res.status == 404 && res.body.empty() && !req.path.starts_with("/sim/")) {
+            twilio_error(res, 404, 20404, "The requested resource " + req.path + " was not found");
+        }
+    });
+    server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+        spdlog::info("{} {} {}", req.method, req.path, res.status);
+    });
+}
+
+const char* kUsage =
+    "usage: twilio-sim [--host H] [--port P] [--account-sid AC...] [--auth-token T]\n"
+    "                  [--phone-number +1...] [--ready-file F] [--callback-delay-ms D]\n"
+    "Environment: TWILIO_SIM_HOST, TWILIO_SIM_PORT, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN,\n"
+    "TWILIO_PHONE_NUMBER, TWILIO_SIM_READY_FILE, TWILIO_SIM_CALLBACK_DELAY_MS, LOG_LEVEL.\n"
+    "Port 0 (the default) takes any free port. When ready it prints, and writes to the ready\n"
+    "file, \"listening on http://HOST:PORT\".\n";
+
+Options parse_options(int argc, char** argv) {
+    Options o;
+    const std::pair<const char*, std::string*> strings[] = {{"host", &o.host},
+                                                            {"account-sid", &o.account_sid},
+                                                            {"auth-token", &o.auth_token},
+                                                            {"phone-number", &o.phone_number},
+                                                            {"ready-file", &o.ready_file}};
+    const auto env = [](const char* name) -> const char* {
+        const char* value = std::getenv(name);
+        return value && *value ? value : nullptr;
+    };
+    const std::pair<const char*, std::string*> from_env[] = {
+        {"TWILIO_SIM_HOST", &o.host},
+        {"TWILIO_ACCOUNT_SID", &o.account_sid},
+        {"TWILIO_AUTH_TOKEN", &o.auth_token},
+        {"TWILIO_PHONE_NUMBER", &o.phone_number},
+        {"TWILIO_SIM_READY_FILE", &o.ready_file}};
+    for (const auto& [name, field] : from_env) {
+        if (const char* value = env(name)) *field = value;
+    }
+    if (const char* value = env("TWILIO_SIM_PORT")) o.port = std::atoi(value);
+    if (const char* value = env("TWILIO_SIM_CALLBACK_DELAY_MS")) {
+        o.callback_delay_ms = std::atoi(value);
+    }
+    for (int i = 1; i < argc; ++i) {
+        const std::string flag = argv[i];
+        if (flag == "--help" || i + 1 >= argc || !flag.starts_with("--")) {
+            std::cerr << kUsage;
+            std::exit(flag == "--help" ? 0 : 2);
+        }
+        const std::string value = argv[++i];
+        const auto name = flag.substr(2);
+        const auto it = std::find_if(std::begin(strings), std::end(strings),
+                                     [&](const auto& s) { return name == s.first; });
+        if (it != std::end(strings)) {
+            *it->second = value;
+        } else if (name == "port") {
+            o.port = std::atoi(value.c_str());
+        } else if (name == "callback-delay-ms") {
+            o.callback_delay_ms = std::atoi(value.c_str());
+        } else {
+            std::cerr << "unknown flag " << flag << "\n" << kUsage;
+            std::exit(2);
+        }
+    }
+    if (!std::regex_match(o.account_sid, std::regex("AC" + kSidHex)) || o.auth_token.empty() ||
+        o.port < 0 || o.port > 65535 || o.callback_delay_ms < 0) {
+        std::cerr << "twilio-sim: bad account SID, auth token, port or delay\n" << kUsage;
+        std::exit(2);
+    }
+    return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const auto options = parse_options(argc, argv);
+    const char* level = std::getenv("LOG_LEVEL");
+    textus::log::init("twilio-sim", level && *level ? level : "info");
+    // SIGTERM and SIGINT are taken by one thread (sigwait), which stops the server; every other
+    // thread, started after this, has them blocked. A callback to a closed socket must not kill.
+    std::signal(SIGPIPE, SIG_IGN);
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+    httplib::Server server;
+    // One request per connection: an idle keep-alive connection would hold up a stop.
+    server.set_keep_alive_max_count(1);
+    Sim sim(options);
+    sim.install(server);
+    const int port = options.port
+                         ? (server.bind_to_port(options.host, options.port) ? options.port : -1)
+                         : server.bind_to_any_port(options.host);
+    if (port <= 0) {
+        std::cerr << "twilio-sim: cannot listen on " << options.host << ":" << options.port << "\n";
+        return 1;
+    }
+    std::atomic<bool> signalled = false;
+    std::thread stopper([&] {
+        int signal = 0;
+        sigwait(&stop_signals, &signal);
+        signalled = true;
+        server.stop();
+    });
+    const auto ready = "listening on http://" + options.host + ":" + std::to_string(port);
+    if (!options.ready_file.empty()) std::ofstream(options.ready_file) << ready << "\n";
+    std::cout << ready << std::endl;
+    const bool ok = server.listen_after_bind();
+    // Stopped otherwise than by a signal: wake the stopper so that it can be joined.
+    if (!signalled) pthread_kill(stopper.native_handle(), SIGTERM);
+    stopper.join();
+    return ok ? 0 : 1;
+}
