@@ -362,20 +362,16 @@ std::vector<std::string> Client::media_urls(const Message& message) {
     std::vector<std::string> urls;
     if (message.num_media == 0) return urls;
     if (!valid_message_sid(message.sid)) throw std::invalid_argument("not a message SID");
+    // A message has at most 10 media (Twilio's limit): one page of 50 holds them all.
     auto path = message_path(account_sid_, message.sid);
-    path.replace(path.size() - 5, 5, "/Media.json");
-    const auto own_list = path + "?";
-    while (!path.empty()) {
-        const auto page = call(false, path, {}, "list media");
-        const auto items = page.find("media_list");
-        if (items == page.end() || !items->is_array()) break;
-        for (const auto& item : *items) {
-            auto uri = string_field(item, "uri");
-            if (uri.ends_with(".json")) uri.resize(uri.size() - 5);
-            if (uri.starts_with("/")) urls.push_back(api_base_ + uri);
-        }
-        path = string_field(page, "next_page_uri");
-        if (items->empty() || !path.starts_with(own_list)) break;
+    path.replace(path.size() - 5, 5, "/Media.json?PageSize=50");
+    const auto page = call(false, path, {}, "list media");
+    const auto items = page.find("media_list");
+    if (items == page.end() || !items->is_array()) return urls;
+    for (const auto& item : *items) {
+        auto uri = string_field(item, "uri");
+        if (uri.ends_with(".json")) uri.resize(uri.size() - 5);
+        if (uri.starts_with("/")) urls.push_back(api_base_ + uri);
     }
     return urls;
 }
