@@ -147,3 +147,26 @@ TEST_CASE("inbox routes refuse bad input and need a staff key", "[inbox]") {
     check_error(stack().request("POST", "/api/crm/sms/messages/read", R"({"contactId":1})", ""),
                 401, "unauthorized");
 }
+
+TEST_CASE("deploy/sim-sms plays the customer: its text shows up as a conversation", "[inbox]") {
+    const auto from = new_phone();
+    const auto out =
+        run("TEXTUS_STATE='" + stack().state_dir + "' TEXTUS_PORT=" + std::to_string(stack().port) +
+            " TEXTUS_BIN_DIR='" + stack().bin_dir + "' " TEXTUS_SOURCE_DIR "/deploy/sim-sms '" +
+            from + "' 'Do you have the 2019 Zinfandel?' https://example.com/cellar.jpg");
+    INFO(out.output);
+    REQUIRE(out.exit_code == 0);
+    CHECK(out.output.ends_with(" 200\n"));
+    const auto found = get("/api/crm/sms/conversations?search=2019%20Zinfandel");
+    REQUIRE(found["conversations"].size() == 1);
+    const auto& conversation = found["conversations"][0];
+    CHECK(conversation["phoneNumber"] == from);
+    CHECK(conversation["unreadCount"] == 1);
+    CHECK(conversation["lastMessage"]["mediaUrls"] == json{"https://example.com/cellar.jpg"});
+    // Without the stack's token it is refused.
+    const auto forged = run("TWILIO_AUTH_TOKEN=wrong " + stack().bin_dir +
+                            "/sim-sms http://127.0.0.1:" + std::to_string(stack().port) +
+                            "/api/twilio/webhook '" + from + "' hi");
+    CHECK(forged.exit_code == 1);
+    CHECK(forged.output.ends_with(" 403\n"));
+}
