@@ -397,8 +397,10 @@ void Sim::fetch(const httplib::Request& req, httplib::Response& res) {
 }
 
 void Sim::list(const httplib::Request& req, httplib::Response& res) {
+    const auto query_start = req.target.find('?');
     const auto query = textus::parse_form(
-        std::string_view(req.target).substr(std::min(req.target.find('?'), req.target.size()) + 1));
+        query_start == std::string::npos ? std::string_view()
+                                         : std::string_view(req.target).substr(query_start + 1));
     const auto to = first(query, "To");
     const auto from = first(query, "From");
     const auto token = first(query, "PageToken");

@@ -1,5 +1,8 @@
 // What a sysadmin relies on: the database going away and coming back, a handler run as plain
 // CGI, the admin CLI, migrations, and logs free of personal data.
+#include <httplib.h>
+
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
@@ -33,8 +36,9 @@ std::string run_cgi(const std::string& method, const std::string& uri, const std
     std::ofstream(body_file) << body;
     return run("env -i REQUEST_METHOD=" + method + " REQUEST_URI='" + uri + "'" +
                " CONTENT_TYPE=application/json CONTENT_LENGTH=" + std::to_string(body.size()) +
-               " HTTP_AUTHORIZATION='Bearer " + key + "' DATABASE_URL='" + stack().app_database_url +
-               "' " + stack().bin_dir + "/textus-contacts < " + body_file + " 2>/dev/null")
+               " HTTP_AUTHORIZATION='Bearer " + key + "' DATABASE_URL='" +
+               stack().app_database_url + "' " + stack().bin_dir + "/textus-contacts < " +
+               body_file + " 2>/dev/null")
         .output;
 }
 
@@ -135,4 +139,26 @@ TEST_CASE("handler logs carry request ids and no personal data or keys") {
     CHECK(log.find("logged.person") == std::string::npos);
     CHECK(log.find(stack().staff_key) == std::string::npos);
     CHECK(log.find("Logged") == std::string::npos);
+}
+
+TEST_CASE("deploy/up runs the Twilio simulator and points the handlers at it") {
+    httplib::Client sim("127.0.0.1", stack().sim_port);
+    const auto requests = sim.Get("/sim/requests");
+    REQUIRE(requests);
+    CHECK(requests->status == 200);
+    const auto pids = stack().handler_pids("webhook");
+    REQUIRE_FALSE(pids.empty());
+    std::string environ = read_file("/proc/" + std::to_string(pids[0]) + "/environ");
+    std::replace(environ.begin(), environ.end(), '\0', '\n');
+    CHECK(environ.find("\nTWILIO_API_BASE=http://127.0.0.1:" + std::to_string(stack().sim_port) +
+                       "\n") != std::string::npos);
+    CHECK(environ.find("\nTWILIO_ACCOUNT_SID=AC") != std::string::npos);
+    // The account is the simulator's: it takes the handlers' credentials.
+    const auto token = read_file(stack().state_dir + "/twilio-auth-token");
+    const auto account = "AC" + read_file(stack().state_dir + "/twilio-account");
+    sim.set_basic_auth(account, token);
+    const auto list = sim.Get(("/2010-04-01/Accounts/" + account + "/Messages.json").c_str());
+    REQUIRE(list);
+    INFO(list->body);
+    CHECK(list->status == 200);
 }

@@ -47,8 +47,9 @@ std::string line_after(const std::string& text, const std::string& label) {
 std::string env_prefix(const Stack& s) {
     return "env -u DATABASE_URL -u TEXTUS_ADMIN_DATABASE_URL TEXTUS_STATE='" + s.state_dir +
            "' TEXTUS_PORT=" + std::to_string(s.port) +
-           " TEXTUS_PUBLISH_PORT=" + std::to_string(s.publish_port) + " TEXTUS_BIN_DIR='" +
-           s.bin_dir + "' LOG_LEVEL=debug ";
+           " TEXTUS_PUBLISH_PORT=" + std::to_string(s.publish_port) +
+           " TEXTUS_SIM_PORT=" + std::to_string(s.sim_port) + " TEXTUS_BIN_DIR='" + s.bin_dir +
+           "' LOG_LEVEL=debug ";
 }
 
 void must_run(const std::string& command, const std::string& what) {
@@ -94,6 +95,9 @@ Stack::Stack() {
     do {
         publish_port = free_port();
     } while (publish_port == port);
+    do {
+        sim_port = free_port();
+    } while (sim_port == port || sim_port == publish_port);
     const auto socket = "postgresql:///textus?host=" + state_dir + "/pgsock&user=";
     database_url = socket + "postgres";
     owner_database_url = socket + "textus_owner";

@@ -72,6 +72,7 @@ class Stack {
     std::string bin_dir;
     int port = 0;
     int publish_port = 0;  // nchan's publisher, loopback only
+    int sim_port = 0;      // the Twilio simulator, the handlers' TWILIO_API_BASE
 
   private:
     Stack();
