@@ -5,17 +5,16 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <fstream>
 #include <optional>
 #include <pqxx/pqxx>
 #include <regex>
-#include <sstream>
 #include <thread>
 #include <vector>
 
 #include "tests/integration/stack.h"
 
 using nlohmann::json;
+using textus::test::read_file;
 using textus::test::Reply;
 using textus::test::run;
 using textus::test::Stack;
@@ -69,13 +68,6 @@ void check_error(const Reply& reply, int status, const std::string& code,
     const auto body = reply.json();
     CHECK(body["error"]["code"] == code);
     if (!field.empty()) CHECK(body["error"]["field"] == field);
-}
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 // Holds a contact's row lock from outside the stack, as a slow writer would.

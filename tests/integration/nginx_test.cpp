@@ -9,16 +9,15 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <pqxx/pqxx>
 #include <random>
 #include <regex>
-#include <sstream>
 #include <thread>
 
 #include "tests/integration/stack.h"
 
 using nlohmann::json;
+using textus::test::read_file;
 using textus::test::Reply;
 using textus::test::Stack;
 
@@ -26,13 +25,6 @@ namespace {
 
 Stack& stack() {
     return Stack::get();
-}
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 // An answer nginx made itself: DESIGN §4's JSON error, not cached, with the request id.

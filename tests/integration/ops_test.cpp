@@ -13,6 +13,7 @@
 #include "tests/integration/stack.h"
 
 using nlohmann::json;
+using textus::test::read_file;
 using textus::test::run;
 using textus::test::Stack;
 
@@ -20,13 +21,6 @@ namespace {
 
 Stack& stack() {
     return Stack::get();
-}
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 // Runs the contacts handler as a CGI program: the request in the environment and on stdin.

@@ -35,6 +35,9 @@ struct CommandResult {
 // Runs a shell command, capturing stdout.
 CommandResult run(const std::string& command);
 
+// A whole file ("" when it cannot be read): logs, pid files, /proc entries.
+std::string read_file(const std::string& path);
+
 class Stack {
   public:
     static Stack& get();

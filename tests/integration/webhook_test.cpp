@@ -2,8 +2,6 @@
 #include <httplib.h>
 
 #include <catch2/catch.hpp>
-#include <fstream>
-#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -32,13 +30,6 @@ std::string events_of(const std::string& phone) {
         "SELECT coalesce(string_agg(kind || '/' || source || '/' || coalesce(detail, ''), ','"
         " ORDER BY id), '') FROM consent_events WHERE phone = '" +
         phone + "'");
-}
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 }  // namespace
