@@ -7,7 +7,6 @@
 #include <chrono>
 #include <fstream>
 #include <regex>
-#include <sstream>
 #include <thread>
 
 #include "tests/integration/stack.h"
