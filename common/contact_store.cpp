@@ -41,11 +41,6 @@ const Statement kListAll{"contacts_list_all", kSelect + " WHERE true" + filters(
                                                   " ORDER BY c.id DESC LIMIT $3 OFFSET $4"};
 const Statement kCountAll{"contacts_count_all",
                           "SELECT count(*) FROM contacts c WHERE true" + filters(1)};
-// How to run a list depends on how many rows match: a rare search wants the trigram index, a
-// common one the primary key backwards until the page is full. A cached generic plan cannot
-// know (measured: 40 ms against 1 ms at 100k contacts), so lists are planned for their values.
-const Statement kCustomPlans{"contacts_custom_plans",
-                             "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"};
 const Statement kFind{"contacts_find", kSelect + " WHERE c.id = $1"};
 const Statement kFindMany{"contacts_find_many", kSelect + " WHERE c.id = ANY($1::bigint[])"};
 const Statement kLock{"contacts_lock", kSelect + " WHERE c.id = $1 FOR UPDATE OF c"};
@@ -99,38 +94,33 @@ const Statement kConsentEvent{
     "INSERT INTO consent_events (contact_id, phone, kind, source, detail, ip)"
     " VALUES ($1, $2, $3, $4, $5, $6)"};
 
-std::optional<std::string> text(const pqxx::field& field) {
-    if (field.is_null()) return std::nullopt;
-    return field.as<std::string>();
-}
-
 Contact from_row(const pqxx::row& row) {
     Contact c;
     c.id = row[0].as<int64_t>();
     c.first_name = row[1].as<std::string>();
     c.last_name = row[2].as<std::string>();
-    c.email = text(row[3]);
+    c.email = nullable(row[3]);
     c.phone = row[4].as<std::string>();
-    c.birthdate = text(row[5]);
+    c.birthdate = nullable(row[5]);
     c.status = row[6].as<std::string>();
     c.tags = json::parse(row[7].as<std::string>()).get<std::vector<std::string>>();
     c.notes = row[8].as<std::string>();
     c.source = row[9].as<std::string>();
     c.sms_opt_in = row[10].as<bool>();
-    c.opted_out_at = text(row[11]);
-    c.commerce7_customer_id = text(row[12]);
+    c.opted_out_at = nullable(row[11]);
+    c.commerce7_customer_id = nullable(row[12]);
     c.address = row[13].is_null() ? json(nullptr) : json::parse(row[13].as<std::string>());
     c.email_opt_in = row[14].as<bool>();
     c.call_opt_in = row[15].as<bool>();
-    c.preferred_contact_method = text(row[16]);
+    c.preferred_contact_method = nullable(row[16]);
     c.interests = row[17].is_null() ? json(nullptr) : json::parse(row[17].as<std::string>());
-    c.assigned_agent = text(row[18]);
-    c.last_contact_at = text(row[19]);
-    c.last_contact_method = text(row[20]);
+    c.assigned_agent = nullable(row[18]);
+    c.last_contact_at = nullable(row[19]);
+    c.last_contact_method = nullable(row[20]);
     c.created_at = row[21].as<std::string>();
     c.updated_at = row[22].as<std::string>();
     if (!row[23].is_null()) {
-        c.consent = Consent{row[23].as<std::string>(), text(row[24]), text(row[25]),
+        c.consent = Consent{row[23].as<std::string>(), nullable(row[24]), nullable(row[25]),
                             row[26].as<std::string>()};
     }
     return c;
@@ -168,7 +158,7 @@ void record_consent(Tx& tx, int64_t id, const Contact* stored, const Contact& co
 
 Page list(Tx& tx, const ListQuery& q) {
     Page page;
-    tx.exec(kCustomPlans);
+    tx.plan_for_values();
     const auto rows = q.search_pattern ? tx.exec(kListSearch, *q.search_pattern, q.status,
                                                  q.sms_opt_in, q.limit, q.skip)
                                        : tx.exec(kListAll, q.status, q.sms_opt_in, q.limit, q.skip);

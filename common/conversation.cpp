@@ -32,8 +32,6 @@ const Statement kList{"conversations_list", kRow + kOrder};
 const Statement kCount{"conversations_count", kCountAll};
 const Statement kListSearch{"conversations_list_search", kRow + search(3) + kOrder};
 const Statement kCountSearch{"conversations_count_search", kCountAll + search(1)};
-const Statement kCustomPlans{"conversations_custom_plans",
-                             "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"};
 
 }  // namespace
 
@@ -54,7 +52,7 @@ Query parse_query(const Form& query) {
 }
 
 Page list(Tx& tx, const Query& q) {
-    tx.exec(kCustomPlans);
+    tx.plan_for_values();
     const auto rows = q.search_pattern ? tx.exec(kListSearch, q.limit, q.skip, *q.search_pattern)
                                        : tx.exec(kList, q.limit, q.skip);
     std::vector<int64_t> contact_ids, message_ids;

@@ -57,6 +57,12 @@ pqxx::result Tx::exec_params(const Statement& statement, const std::vector<Param
     return work_.exec_prepared(statement.name, pqxx::prepare::make_dynamic_params(values));
 }
 
+void Tx::plan_for_values() {
+    static const Statement custom_plans{
+        "db_custom_plans", "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"};
+    exec(custom_plans);
+}
+
 void Tx::exec_script(const std::string& sql) {
     ++executed_;
     work_.exec(sql);

@@ -63,6 +63,13 @@ Param param(const std::optional<T>& value) {
 
 class Db;
 
+// A column's value, or nothing when it is NULL.
+template <typename T = std::string>
+std::optional<T> nullable(const pqxx::field& field) {
+    if (field.is_null()) return std::nullopt;
+    return field.as<T>();
+}
+
 // One unit of work: everything it executes commits together or not at all.
 class Tx {
   public:
@@ -71,6 +78,11 @@ class Tx {
         return exec_params(statement, {param(args)...});
     }
     pqxx::result exec_params(const Statement& statement, const std::vector<Param>& params);
+
+    // Plans this transaction's statements for their actual values, not a cached generic plan:
+    // for lists whose best index depends on the filters given (a rare search wants a trigram
+    // index, a common one the primary key backwards; measured 40 ms against 1 ms at 100k rows).
+    void plan_for_values();
 
     // Runs a trusted multi-statement script shipped with the program (migrations only);
     // request data never goes through here.

@@ -46,9 +46,6 @@ const Statement kList{"messages_list",
                           " AND ($4::bigint IS NULL OR (m.created_at, m.id) <"
                           "      (SELECT b.created_at, b.id FROM messages b WHERE b.id = $4))"
                           " ORDER BY m.created_at DESC, m.id DESC LIMIT $5"};
-// As for contacts: the best index depends on the filters given, so plan for their values.
-const Statement kCustomPlans{"messages_custom_plans",
-                             "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"};
 const Statement kFindMany{"messages_find_many",
                           "SELECT " + kColumns + " FROM messages WHERE id = ANY($1::bigint[])"};
 const Statement kContactExists{"messages_contact_exists", "SELECT 1 FROM contacts WHERE id = $1"};
@@ -56,20 +53,10 @@ const Statement kMarkRead{"messages_mark_read",
                           "UPDATE messages SET read_at = now() WHERE contact_id = $1"
                           " AND direction = 'inbound' AND read_at IS NULL"};
 
-std::optional<std::string> text(const pqxx::field& field) {
-    if (field.is_null()) return std::nullopt;
-    return field.as<std::string>();
-}
-
-std::optional<int> integer(const pqxx::field& field) {
-    if (field.is_null()) return std::nullopt;
-    return field.as<int>();
-}
-
 Message from_row(const pqxx::row& row) {
     Message m;
     m.id = row[0].as<int64_t>();
-    m.sid = text(row[1]);
+    m.sid = nullable(row[1]);
     if (!row[2].is_null()) m.contact_id = row[2].as<int64_t>();
     m.direction = row[3].as<std::string>();
     m.channel = row[4].as<std::string>();
@@ -78,15 +65,15 @@ Message from_row(const pqxx::row& row) {
     m.body = row[7].as<std::string>();
     m.media_urls = json::parse(row[8].as<std::string>()).get<std::vector<std::string>>();
     m.status = row[9].as<std::string>();
-    m.error_code = integer(row[10]);
-    m.error_message = text(row[11]);
-    m.segments = integer(row[12]);
-    m.price = text(row[13]);
-    m.price_unit = text(row[14]);
-    m.sent_by = text(row[15]);
+    m.error_code = nullable<int>(row[10]);
+    m.error_message = nullable(row[11]);
+    m.segments = nullable<int>(row[12]);
+    m.price = nullable(row[13]);
+    m.price_unit = nullable(row[14]);
+    m.sent_by = nullable(row[15]);
     m.created_at = row[16].as<std::string>();
-    m.delivered_at = text(row[17]);
-    m.read_at = text(row[18]);
+    m.delivered_at = nullable(row[17]);
+    m.read_at = nullable(row[18]);
     return m;
 }
 
@@ -120,7 +107,7 @@ std::optional<Message> apply_status(Tx& tx, const StatusUpdate& update) {
 }
 
 MessagePage list(Tx& tx, const MessageQuery& q) {
-    tx.exec(kCustomPlans);
+    tx.plan_for_values();
     // One more than the page: whether there is a next one.
     const auto rows = tx.exec(kList, q.contact_id, q.phone, q.direction, q.before, q.limit + 1);
     MessagePage page;
