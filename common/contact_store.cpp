@@ -79,10 +79,10 @@ const Statement kUpdate{
         " WHERE id = $1"};
 const Statement kLockByPhone{"contacts_lock_by_phone",
                              kSelect + " WHERE c.phone = $1 FOR UPDATE OF c"};
-const Statement kInsertFromSms{
-    "contacts_insert_from_sms",
+const Statement kInsertByPhone{
+    "contacts_insert_by_phone",
     "INSERT INTO contacts (first_name, last_name, phone, source, opted_out_at)"
-    " VALUES ('', '', $1, 'sms', " +
+    " VALUES ('', '', $1, $2, " +
         number_opted_out_at(1) + ") ON CONFLICT (phone) DO NOTHING"};
 const Statement kSetOptIn{"contacts_set_opt_in",
                           "UPDATE contacts SET sms_opt_in = $2,"
@@ -216,8 +216,8 @@ Contact update(Tx& tx, const Contact& stored, const Contact& c, const Actor& act
     return *find(tx, id);
 }
 
-Contact lock_or_create_by_phone(Tx& tx, const std::string& phone) {
-    tx.exec(kInsertFromSms, phone);
+Contact lock_or_create_by_phone(Tx& tx, const std::string& phone, const std::string& source) {
+    tx.exec(kInsertByPhone, phone, source);
     return from_row(tx.exec(kLockByPhone, phone)[0]);
 }
 

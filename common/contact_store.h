@@ -45,8 +45,9 @@ Contact create(Tx& tx, const Contact& contact, const Actor& actor);
 // (consent_change) is recorded. 409 duplicate_phone as for create.
 Contact update(Tx& tx, const Contact& stored, const Contact& contact, const Actor& actor);
 // The contact with this E.164 phone, locked until the unit of work ends; created first, without
-// names and with source "sms", when there is none (someone texted us).
-Contact lock_or_create_by_phone(Tx& tx, const std::string& phone);
+// names and with `source` ("sms": someone texted us; "staff": staff texted a new number), when
+// there is none.
+Contact lock_or_create_by_phone(Tx& tx, const std::string& phone, const std::string& source);
 
 // What an inbound keyword means for `locked` (from lock or lock_or_create_by_phone): an opt-out
 // or opt-in changes its SMS opt-in and is recorded, with source "keyword", when it changes

@@ -21,6 +21,34 @@ const Statement kInsertInbound{
     " VALUES ($1, $2, 'inbound', 'sms', $3, $4, $5, $6::jsonb, $7::jsonb, 'received', $8)"
     " ON CONFLICT (sid) DO NOTHING RETURNING " +
         kColumns};
+const Statement kInsertOutbound{
+    "messages_insert_outbound",
+    "INSERT INTO messages (contact_id, direction, channel, from_number, to_number, body,"
+    " media_urls, status, segments, sent_by, idempotency_key, request_digest, opt_in_request)"
+    " VALUES ($1, 'outbound', 'sms', $2, $3, $4, $5::jsonb, 'queued', $6, $7, $8, $9, $10)"
+    " ON CONFLICT (idempotency_key) DO NOTHING RETURNING " +
+        kColumns};
+const Statement kFindByKey{"messages_find_by_idempotency_key",
+                           "SELECT " + kColumns +
+                               ", request_digest, send_error::text,"
+                               " extract(epoch FROM now() - created_at)::bigint"
+                               " FROM messages WHERE idempotency_key = $1"};
+const Statement kLockStatus{"messages_lock_status",
+                            "SELECT status FROM messages WHERE id = $1 FOR UPDATE"};
+const Statement kRecordAccepted{
+    "messages_record_accepted",
+    "UPDATE messages SET sid = coalesce(sid, $2), status = $3,"
+    " from_number = coalesce(nullif($4, ''), from_number), segments = coalesce($5, segments),"
+    " price = coalesce($6, price), price_unit = coalesce($7, price_unit), send_error = NULL"
+    " WHERE id = $1 RETURNING " +
+        kColumns};
+const Statement kRecordRefused{"messages_record_refused",
+                               "UPDATE messages SET send_error = $2::jsonb,"
+                               " status = CASE WHEN $3 THEN 'failed' ELSE status END,"
+                               " error_code = CASE WHEN $3 THEN $4 ELSE error_code END,"
+                               " error_message = CASE WHEN $3 THEN $5 ELSE error_message END"
+                               " WHERE id = $1 RETURNING " +
+                                   kColumns};
 const Statement kLatest{"messages_contact_latest",
                         "UPDATE contacts SET last_message_at = $2::timestamptz,"
                         " last_message_id = $3 WHERE id = $1"};
@@ -87,6 +115,40 @@ std::optional<Message> insert_inbound(Tx& tx, const Inbound& in,
     auto message = from_row(rows[0]);
     if (contact_id) tx.exec(kLatest, *contact_id, message.created_at, message.id);
     return message;
+}
+
+std::optional<Message> insert_outbound(Tx& tx, const Outbound& out) {
+    const auto rows = tx.exec(kInsertOutbound, out.contact_id, out.from, out.to, out.body,
+                              json(out.media_urls).dump(), out.segments, out.sent_by,
+                              out.idempotency_key, out.request_digest, out.opt_in_request);
+    if (rows.empty()) return std::nullopt;
+    auto message = from_row(rows[0]);
+    tx.exec(kLatest, out.contact_id, message.created_at, message.id);
+    return message;
+}
+
+std::optional<KeyedSend> find_by_idempotency_key(Tx& tx, const std::string& key) {
+    const auto rows = tx.exec(kFindByKey, key);
+    if (rows.empty()) return std::nullopt;
+    const auto& row = rows[0];
+    const auto columns = row.size();
+    const auto send_error = nullable(row[columns - 2]);
+    return KeyedSend{.message = from_row(row),
+                     .request_digest = nullable(row[columns - 3]).value_or(""),
+                     .send_error = send_error ? json::parse(*send_error) : json(nullptr),
+                     .age_seconds = row[columns - 1].as<int64_t>()};
+}
+
+Message record_accepted(Tx& tx, int64_t id, const Accepted& accepted) {
+    const auto current = tx.exec(kLockStatus, id)[0][0].as<std::string>();
+    const auto status = std::string(message_status::advance(current, accepted.status));
+    return from_row(tx.exec(kRecordAccepted, id, accepted.sid, status, accepted.from,
+                            accepted.segments, accepted.price, accepted.price_unit)[0]);
+}
+
+Message record_refused(Tx& tx, int64_t id, const Refused& refused) {
+    return from_row(tx.exec(kRecordRefused, id, refused.send_error.dump(), refused.failed,
+                            refused.error_code, refused.error_message)[0]);
 }
 
 std::optional<Message> apply_status(Tx& tx, const StatusUpdate& update) {

@@ -1,9 +1,12 @@
-// Messages in PostgreSQL (DESIGN §5): inbound messages stored once per MessageSid, and status
-// callbacks that only ever move a message forward.
+// Messages in PostgreSQL (DESIGN §5): inbound messages stored once per MessageSid, outbound
+// messages written before Twilio is called and settled after, and status callbacks that only
+// ever move a message forward.
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "common/message.h"
@@ -19,6 +22,56 @@ namespace textus::messages {
 // MessageSid before (it retries): the message is stored once.
 std::optional<Message> insert_inbound(Tx& tx, const Inbound& inbound,
                                       std::optional<int64_t> contact_id);
+
+// A message we are about to hand to Twilio.
+struct Outbound {
+    int64_t contact_id = 0;
+    std::string from;  // TWILIO_PHONE_NUMBER, or the Messaging Service SID until Twilio says
+    std::string to;
+    std::string body;
+    std::vector<std::string> media_urls;
+    int segments = 1;
+    std::string sent_by;  // the staff key's name
+    std::optional<std::string> idempotency_key;
+    std::optional<std::string> request_digest;
+    bool opt_in_request = false;
+};
+
+// Stores it, queued and without a SID, as the contact's latest message. Nothing when a message
+// with its idempotency key exists (find_by_idempotency_key then has it).
+std::optional<Message> insert_outbound(Tx& tx, const Outbound& outbound);
+
+// An earlier send with an Idempotency-Key, as it is now.
+struct KeyedSend {
+    Message message;
+    std::string request_digest;
+    nlohmann::json send_error;  // our error answer ({status, code, message}), or null
+    int64_t age_seconds = 0;
+};
+std::optional<KeyedSend> find_by_idempotency_key(Tx& tx, const std::string& key);
+
+// Twilio accepted outbound message `id`: its SID, sender, segments and price are stored and its
+// status moves forward to Twilio's (the status callbacks may have come first).
+struct Accepted {
+    std::string sid;
+    std::string status;
+    std::string from;  // empty: keep ours
+    std::optional<int> segments;
+    std::optional<std::string> price;
+    std::optional<std::string> price_unit;
+};
+Message record_accepted(Tx& tx, int64_t id, const Accepted& accepted);
+
+// A send that did not succeed: our answer is kept for retries with its key and, when Twilio
+// refused the message (`failed`), the row is failed with Twilio's code and words. The row as it
+// is now.
+struct Refused {
+    nlohmann::json send_error;  // {status, code, message}
+    bool failed = false;
+    std::optional<int> error_code;
+    std::optional<std::string> error_message;
+};
+Message record_refused(Tx& tx, int64_t id, const Refused& refused);
 
 // Applies a status callback to its message, found by our id (when the callback URL has one and
 // its SID, if any, agrees) or else by SID: the status moves forward or stays (message_status),

@@ -30,7 +30,7 @@ Response inbound(Context& c) {
     const auto stored = c.db.transact([&](Tx& tx) {
         std::optional<contacts::Contact> contact;
         if (is_phone_number(in.from, c.config)) {
-            contact = contacts::lock_or_create_by_phone(tx, in.from);
+            contact = contacts::lock_or_create_by_phone(tx, in.from, "sms");
         }
         auto message =
             messages::insert_inbound(tx, in, contact ? std::optional(contact->id) : std::nullopt);

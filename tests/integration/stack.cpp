@@ -124,9 +124,10 @@ Stack::~Stack() {
 }
 
 Reply Stack::request(const std::string& method, const std::string& path, const std::string& body,
-                     const std::string& auth, const std::string& content_type) {
+                     const std::string& auth, const std::string& content_type,
+                     const std::vector<std::pair<std::string, std::string>>& headers) {
     httplib::Client client("127.0.0.1", port);
-    client.set_read_timeout(10, 0);
+    client.set_read_timeout(30, 0);
     httplib::Request req;
     req.method = method;
     req.path = path;
@@ -134,6 +135,7 @@ Reply Stack::request(const std::string& method, const std::string& path, const s
     if (!body.empty() || !content_type.empty()) req.set_header("Content-Type", content_type);
     const auto key = auth == "<staff>" ? staff_key : auth;
     if (!key.empty()) req.set_header("Authorization", "Bearer " + key);
+    for (const auto& [name, value] : headers) req.set_header(name, value);
     const auto result = client.send(req);
     if (!result) throw std::runtime_error("no answer from nginx for " + method + " " + path);
     Reply reply;

@@ -43,10 +43,12 @@ class Stack {
     static Stack& get();
     ~Stack();
 
-    // One HTTP request to nginx. `auth` is the bearer key ("" sends no Authorization).
+    // One HTTP request to nginx. `auth` is the bearer key ("" sends no Authorization);
+    // `headers` are added as given.
     Reply request(const std::string& method, const std::string& path, const std::string& body = "",
                   const std::string& auth = "<staff>",
-                  const std::string& content_type = "application/json");
+                  const std::string& content_type = "application/json",
+                  const std::vector<std::pair<std::string, std::string>>& headers = {});
 
     // One value (first column of the first row) of a query on the stack's database, as text;
     // "" for NULL or no row.

@@ -1,0 +1,294 @@
+#include "common/send.h"
+
+#include <algorithm>
+
+#include "common/auth.h"
+#include "common/contact_store.h"
+#include "common/db.h"
+#include "common/message_store.h"
+#include "common/phone.h"
+#include "common/segments.h"
+#include "common/text.h"
+
+namespace textus::send {
+
+namespace {
+
+using nlohmann::json;
+
+// The number's latest opt-in or opt-out under any contact (consent belongs to the number), an
+// inbound message from it, a message from us that may have reached it (a send whose fate is
+// unknown has no SID: it does not count, so the notice goes again rather than never), and the
+// contact's latest opt-in request that Twilio did not refuse.
+const Statement kNumberRecord{
+    "send_number_record",
+    "SELECT (SELECT e.kind FROM consent_events e WHERE e.phone = $1"
+    "         AND e.kind IN ('opt_in', 'opt_out') ORDER BY e.created_at DESC, e.id DESC LIMIT 1),"
+    " EXISTS (SELECT 1 FROM messages m WHERE m.direction = 'inbound' AND m.from_number = $1),"
+    " EXISTS (SELECT 1 FROM messages m WHERE m.direction = 'outbound' AND m.to_number = $1"
+    "         AND m.sid IS NOT NULL AND m.status NOT IN ('failed', 'undelivered')),"
+    " (SELECT extract(epoch FROM now() - max(m.created_at))::bigint FROM messages m"
+    "   WHERE m.contact_id = $2 AND m.opt_in_request AND m.status <> 'failed')"};
+
+std::string media_url(const json& value) {
+    if (!value.is_string()) {
+        throw bad_request("invalid_field", "mediaUrls must be a list of URLs", "mediaUrls");
+    }
+    const auto url = value.get<std::string>();
+    const bool absolute = url.starts_with("https://") || url.starts_with("http://");
+    const bool clean =
+        url.find_first_of(" \t\r\n") == std::string::npos && !text::has_control(url, false);
+    if (!absolute || !clean || url.size() > kMaxMediaUrlBytes) {
+        throw bad_request("invalid_field",
+                          "mediaUrls must hold absolute http(s) URLs of at most " +
+                              std::to_string(kMaxMediaUrlBytes) + " bytes",
+                          "mediaUrls");
+    }
+    return url;
+}
+
+HttpError error_from_json(const json& stored) {
+    return HttpError(stored.value("status", 502), stored.value("code", "twilio_error"),
+                     stored.value("message", "The send did not succeed"));
+}
+
+json error_json(const HttpError& error) {
+    return {{"status", error.status}, {"code", error.code}, {"message", error.what()}};
+}
+
+// What a retry with a known key gets: the send as it is now, or its stored error.
+Prepared replay(const messages::KeyedSend& keyed, const Request& request) {
+    if (keyed.request_digest != request.digest()) {
+        throw HttpError(422, "idempotency_key_reused",
+                        "This Idempotency-Key was used for another request; use a new key",
+                        "Idempotency-Key");
+    }
+    if (keyed.message.sid) return {.message = keyed.message, .replay = true};
+    if (!keyed.send_error.is_null()) throw error_from_json(keyed.send_error);
+    if (keyed.age_seconds < kInFlightSeconds) {
+        throw HttpError(409, "send_in_progress",
+                        "A send with this Idempotency-Key is in progress; try again shortly");
+    }
+    throw HttpError(502, "twilio_unavailable",
+                    "The send with this Idempotency-Key stopped before Twilio answered: the "
+                    "message may or may not have been sent; sync the conversation to see");
+}
+
+}  // namespace
+
+std::string Request::digest() const {
+    const json canonical = {{"to", to ? json(*to) : json(nullptr)},
+                            {"contactId", contact_id ? json(*contact_id) : json(nullptr)},
+                            {"body", body},
+                            {"mediaUrls", media_urls},
+                            {"optInRequest", opt_in_request}};
+    return auth::sha256_hex(canonical.dump());
+}
+
+Request parse(const json& body, std::string_view idempotency_key, std::string_view default_region) {
+    Request request;
+    const auto to = body.find("to");
+    const auto contact_id = body.find("contactId");
+    const bool has_to = to != body.end() && !to->is_null();
+    const bool has_contact = contact_id != body.end() && !contact_id->is_null();
+    if (has_to && has_contact) {
+        throw bad_request("invalid_field", "Give either to or contactId, not both", "to");
+    }
+    if (!has_to && !has_contact) {
+        throw bad_request("missing_field", "to (a phone number) or contactId is required", "to");
+    }
+    if (has_to) {
+        if (!to->is_string()) throw bad_request("invalid_phone", "to must be a phone number", "to");
+        const auto parsed = phone::parse(to->get<std::string>(), default_region);
+        if (!parsed.e164) throw bad_request("invalid_phone", parsed.problem, "to");
+        request.to = parsed.e164;
+    } else {
+        if (!contact_id->is_number_integer() || contact_id->get<int64_t>() <= 0) {
+            throw bad_request("invalid_field", "contactId must be a contact's id", "contactId");
+        }
+        request.contact_id = contact_id->get<int64_t>();
+    }
+
+    if (const auto it = body.find("optInRequest"); it != body.end() && !it->is_null()) {
+        if (!it->is_boolean()) {
+            throw bad_request("invalid_field", "optInRequest must be true or false",
+                              "optInRequest");
+        }
+        request.opt_in_request = it->get<bool>();
+    }
+    if (const auto it = body.find("mediaUrls"); it != body.end() && !it->is_null()) {
+        if (!it->is_array()) {
+            throw bad_request("invalid_field", "mediaUrls must be a list of URLs", "mediaUrls");
+        }
+        if (it->size() > kMaxMedia) {
+            throw bad_request("invalid_field",
+                              "mediaUrls holds at most " + std::to_string(kMaxMedia) + " URLs",
+                              "mediaUrls");
+        }
+        for (const auto& url : *it) request.media_urls.push_back(media_url(url));
+    }
+    if (const auto it = body.find("body"); it != body.end() && !it->is_null()) {
+        if (!it->is_string()) throw bad_request("invalid_field", "body must be text", "body");
+        request.body = it->get<std::string>();
+    }
+
+    if (request.opt_in_request && (!request.body.empty() || !request.media_urls.empty())) {
+        throw bad_request("invalid_field",
+                          "An opt-in request sends the configured text: leave body and "
+                          "mediaUrls out",
+                          request.body.empty() ? "mediaUrls" : "body");
+    }
+    if (!request.opt_in_request && request.media_urls.empty() && text::trim(request.body).empty()) {
+        throw bad_request("missing_field", "body is required (or mediaUrls)", "body");
+    }
+    if (text::has_control(request.body, true)) {
+        throw bad_request("invalid_field", "body must not hold control characters", "body");
+    }
+    if (text::length(request.body) > kMaxBodyCharacters) {
+        throw bad_request(
+            "body_too_long",
+            "body must be at most " + std::to_string(kMaxBodyCharacters) + " characters", "body");
+    }
+
+    if (!idempotency_key.empty()) {
+        const bool visible_ascii = std::all_of(idempotency_key.begin(), idempotency_key.end(),
+                                               [](char c) { return c > 0x20 && c < 0x7f; });
+        if (!visible_ascii || idempotency_key.size() > kMaxIdempotencyKeyBytes) {
+            throw bad_request("invalid_header",
+                              "Idempotency-Key must be 1 to " +
+                                  std::to_string(kMaxIdempotencyKeyBytes) +
+                                  " visible ASCII characters",
+                              "Idempotency-Key");
+        }
+        request.idempotency_key = std::string(idempotency_key);
+    }
+    return request;
+}
+
+void check_allowed(const Request& request, const NumberRecord& number) {
+    if (number.last_consent == "opt_out") {
+        throw conflict("opted_out",
+                       "This number opted out of texts (it replied STOP); they can text START to "
+                       "opt back in");
+    }
+    if (request.opt_in_request) {
+        if (number.seconds_since_opt_in_request &&
+            *number.seconds_since_opt_in_request < kOptInRequestIntervalSeconds) {
+            HttpError error(429, "opt_in_request_limit",
+                            "An opt-in request went to this contact in the last 24 hours");
+            error.headers.emplace_back("Retry-After",
+                                       std::to_string(kOptInRequestIntervalSeconds -
+                                                      *number.seconds_since_opt_in_request));
+            throw error;
+        }
+        return;
+    }
+    if (number.last_consent != "opt_in" && !number.texted_us) {
+        throw HttpError(403, "no_consent",
+                        "This contact has not opted in to texts and has not texted you; send an "
+                        "opt-in request (optInRequest: true) instead");
+    }
+}
+
+std::string outgoing_body(const Request& request, const NumberRecord& number,
+                          const Config& config) {
+    if (request.opt_in_request && config.opt_in_request_text.empty()) {
+        throw HttpError(503, "configuration_incomplete",
+                        "OPT_IN_REQUEST_TEXT is not set: opt-in requests cannot be sent");
+    }
+    auto body = request.opt_in_request ? config.opt_in_request_text : request.body;
+    if (!number.reached && !config.opt_out_notice.empty()) {
+        body += (body.empty() ? "" : "\n\n") + config.opt_out_notice;
+    }
+    if (text::length(body) > kMaxBodyCharacters) {
+        throw bad_request("body_too_long",
+                          "With the opt-out notice the first message to a number gets, body "
+                          "must be at most " +
+                              std::to_string(kMaxBodyCharacters -
+                                             (text::length(body) - text::length(request.body))) +
+                              " characters",
+                          "body");
+    }
+    return body;
+}
+
+Prepared prepare(Tx& tx, const Request& request, const Config& config,
+                 const std::string& staff_key) {
+    if (request.idempotency_key) {
+        if (const auto keyed = messages::find_by_idempotency_key(tx, *request.idempotency_key)) {
+            return replay(*keyed, request);
+        }
+    }
+    // The contact stays locked until the row is written: two sends to one contact decide in
+    // turn (the opt-out notice goes once, one opt-in request a day).
+    std::optional<contacts::Contact> contact;
+    if (request.contact_id) {
+        contact = contacts::lock(tx, *request.contact_id);
+        if (!contact) throw not_found("No contact with id " + std::to_string(*request.contact_id));
+    } else {
+        contact = contacts::lock_or_create_by_phone(tx, *request.to, "staff");
+    }
+
+    const auto row = tx.exec(kNumberRecord, contact->phone, contact->id)[0];
+    const NumberRecord number{.last_consent = nullable(row[0]),
+                              .texted_us = row[1].as<bool>(),
+                              .reached = row[2].as<bool>(),
+                              .seconds_since_opt_in_request = nullable<int64_t>(row[3])};
+    check_allowed(request, number);
+    const auto body = outgoing_body(request, number, config);
+
+    const messages::Outbound outbound{
+        .contact_id = contact->id,
+        .from = config.twilio_phone_number.empty() ? config.twilio_messaging_service_sid
+                                                   : config.twilio_phone_number,
+        .to = contact->phone,
+        .body = body,
+        .media_urls = request.media_urls,
+        .segments = static_cast<int>(segments::count(body).value_or(segments::Count{}).segments),
+        .sent_by = staff_key,
+        .idempotency_key = request.idempotency_key,
+        .request_digest = request.idempotency_key ? std::optional(request.digest()) : std::nullopt,
+        .opt_in_request = request.opt_in_request};
+    if (auto message = messages::insert_outbound(tx, outbound)) return {.message = *message};
+    // The same key committed by a parallel request while this one waited on it.
+    return replay(*messages::find_by_idempotency_key(tx, *request.idempotency_key), request);
+}
+
+messages::Message record_accepted(Tx& tx, int64_t message_id, const twilio::Message& sent) {
+    return messages::record_accepted(
+        tx, message_id,
+        {.sid = sent.sid,
+         .status = sent.status,
+         .from = sent.from,
+         .segments = sent.num_segments > 0 ? std::optional(sent.num_segments) : std::nullopt,
+         .price = sent.price.empty() ? std::nullopt : std::optional(sent.price),
+         .price_unit = sent.price_unit.empty() ? std::nullopt : std::optional(sent.price_unit)});
+}
+
+messages::Message record_refused(Tx& tx, int64_t message_id, const twilio::TwilioError& error) {
+    auto message = messages::record_refused(
+        tx, message_id,
+        {.send_error = error_json(error),
+         .failed = !error.outcome_unknown,
+         .error_code = error.twilio_code ? std::optional(error.twilio_code) : std::nullopt,
+         .error_message =
+             error.twilio_message.empty() ? std::nullopt : std::optional(error.twilio_message)});
+    // Twilio knows the recipient replied STOP (perhaps before we had them): so does our log.
+    if (error.twilio_code == 21610 && message.contact_id) {
+        if (const auto contact = contacts::lock(tx, *message.contact_id)) {
+            contacts::apply_keyword(tx, *contact, {keywords::Kind::opt_out, "Twilio error 21610"});
+        }
+    }
+    return message;
+}
+
+json answer(const messages::Message& message) {
+    const auto count = segments::count(message.body);
+    return {{"success", true},
+            {"message", messages::to_json(message)},
+            {"twilioMessageSid", message.sid ? json(*message.sid) : json(nullptr)},
+            {"segments", message.segments.value_or(count ? count->segments : 1)},
+            {"encoding", count ? count->encoding : segments::kGsm7}};
+}
+
+}  // namespace textus::send

@@ -1,0 +1,90 @@
+// Sending an SMS/MMS from the inbox (POST /api/crm/sms/send, DESIGN §4): who may be texted,
+// what goes out, and the unit of work around the Twilio call. The row is written before Twilio
+// is called and settled after, so a crash never loses a send, and a retry with the same
+// Idempotency-Key gets the same answer without a second Twilio call.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/config.h"
+#include "common/message.h"
+#include "common/twilio_client.h"
+
+namespace textus {
+class Tx;
+}
+
+namespace textus::send {
+
+inline constexpr size_t kMaxBodyCharacters = 1600;  // Twilio's limit for Body
+inline constexpr size_t kMaxMedia = 10;             // Twilio's limit for MediaUrl
+inline constexpr size_t kMaxMediaUrlBytes = 2048;
+inline constexpr size_t kMaxIdempotencyKeyBytes = 255;
+inline constexpr int kOptInRequestIntervalSeconds = 24 * 60 * 60;
+// A keyed send with neither an outcome nor a SID after this long died on its way (its handler
+// was killed): a retry is told the outcome is unknown instead of "in progress".
+inline constexpr int kInFlightSeconds = 120;
+
+struct Request {
+    std::optional<std::string> to;  // E.164
+    std::optional<int64_t> contact_id;
+    std::string body;  // as typed; empty for a media-only message or an opt-in request
+    std::vector<std::string> media_urls;
+    bool opt_in_request = false;
+    std::optional<std::string> idempotency_key;
+
+    // SHA-256 of what the request asks for: a key reused for another request is refused.
+    std::string digest() const;
+};
+
+// The JSON body and the Idempotency-Key header ("" when absent); 400 naming the field at fault.
+Request parse(const nlohmann::json& body, std::string_view idempotency_key,
+              std::string_view default_region);
+
+// What the database knows of the recipient's number when a send is decided.
+struct NumberRecord {
+    std::optional<std::string> last_consent;  // the latest "opt_in" or "opt_out" on record
+    bool texted_us = false;                   // an inbound message from the number
+    bool reached = false;  // a message from us that Twilio did not refuse (failed/undelivered)
+    // Seconds since the contact's last opt-in request that Twilio did not refuse, if any.
+    std::optional<int64_t> seconds_since_opt_in_request;
+};
+
+// Throws the refusal for this send, if any: 409 opted_out (the number's last word was STOP),
+// 429 opt_in_request_limit with Retry-After (one opt-in request per contact per 24 hours), 403
+// no_consent (neither opted in nor texted us first, and not an opt-in request).
+void check_allowed(const Request& request, const NumberRecord& number);
+
+// The text that goes out: the body, or OPT_IN_REQUEST_TEXT for an opt-in request (503
+// configuration_incomplete when it is unset), followed by "\n\n" + OPT_OUT_NOTICE when the
+// number has never been reached. 400 body_too_long past Twilio's 1,600 characters.
+std::string outgoing_body(const Request& request, const NumberRecord& number, const Config& config);
+
+// A send ready for Twilio (its row is committed, status queued), or the stored answer of an
+// earlier request with the same key.
+struct Prepared {
+    messages::Message message;
+    bool replay = false;  // the key was used before: `message` is that send as it is now
+};
+
+// One unit of work: a replay for a known key (or its stored error thrown), otherwise the
+// recipient resolved and locked (contactId: 404 when unknown; `to`: its contact, created when
+// the send is allowed), the rules checked, and the row written.
+Prepared prepare(Tx& tx, const Request& request, const Config& config,
+                 const std::string& staff_key);
+
+// The units of work after the Twilio call: Twilio accepted `sent`; or it refused (the row is
+// failed with Twilio's code and words; 21610 also opts the number out) or its fate is unknown
+// (the row stays queued for a callback or a sync to settle). Both return the row as it is now.
+messages::Message record_accepted(Tx& tx, int64_t message_id, const twilio::Message& sent);
+messages::Message record_refused(Tx& tx, int64_t message_id, const twilio::TwilioError& error);
+
+// 201's body: {success, message, twilioMessageSid, segments, encoding}.
+nlohmann::json answer(const messages::Message& message);
+
+}  // namespace textus::send
