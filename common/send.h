@@ -48,11 +48,11 @@ Request parse(const nlohmann::json& body, std::string_view idempotency_key,
 
 // What the database knows of the recipient's number when a send is decided.
 struct NumberRecord {
-    std::optional<std::string> last_consent;  // the latest "opt_in" or "opt_out" on record
-    bool texted_us = false;                   // an inbound message from the number
+    std::optional<std::string> last_consent{};  // the latest "opt_in" or "opt_out" on record
+    bool texted_us = false;                     // an inbound message from the number
     bool reached = false;  // a message from us that Twilio did not refuse (failed/undelivered)
     // Seconds since the contact's last opt-in request that Twilio did not refuse, if any.
-    std::optional<int64_t> seconds_since_opt_in_request;
+    std::optional<int64_t> seconds_since_opt_in_request{};
 };
 
 // Throws the refusal for this send, if any: 409 opted_out (the number's last word was STOP),
