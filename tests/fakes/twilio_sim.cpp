@@ -803,17 +803,23 @@ int main(int argc, char** argv) {
         std::cerr << "twilio-sim: cannot listen on " << options.host << ":" << options.port << "\n";
         return 1;
     }
-    std::atomic<bool> signalled = false;
+    std::atomic<bool> signalled = false, listened = false;
     std::thread stopper([&] {
         int signal = 0;
         sigwait(&stop_signals, &signal);
         signalled = true;
+        // A signal right after the ready line can come before listen_after_bind() starts, when
+        // stop() would do nothing and the server would then run on.
+        while (!server.is_running() && !listened) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
         server.stop();
     });
     const auto ready = "listening on http://" + options.host + ":" + std::to_string(port);
     if (!options.ready_file.empty()) std::ofstream(options.ready_file) << ready << "\n";
     std::cout << ready << std::endl;
     const bool ok = server.listen_after_bind();
+    listened = true;
     // Stopped otherwise than by a signal: wake the stopper so that it can be joined.
     if (!signalled) pthread_kill(stopper.native_handle(), SIGTERM);
     stopper.join();
