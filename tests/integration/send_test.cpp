@@ -1,5 +1,7 @@
 // POST /api/crm/sms/send through nginx, against the stack's Twilio simulator: who may be texted,
 // what goes out, and nothing lost or sent twice when Twilio or the client misbehaves.
+#include "common/send.h"
+
 #include <httplib.h>
 
 #include <catch2/catch.hpp>
@@ -290,6 +292,43 @@ TEST_CASE("a send whose fate Twilio left unknown stays queued and is never sent 
     CHECK(q("SELECT status FROM messages WHERE idempotency_key = '" + key + "'") == "queued");
     CHECK(send(body, key).status == 502);
     CHECK(creates_to(phone).size() == 1);
+}
+
+TEST_CASE("a keyed send whose handler died is in progress, then of unknown fate", "[send]") {
+    const auto phone = new_phone();
+    const auto contact = texted_first(phone);
+    const auto key = "key-" + new_sid();
+    const json body = {{"contactId", std::stoll(contact)}, {"body", "Lost in flight"}};
+    const auto digest = textus::send::parse(body, key, "US").digest();
+    // What a handler killed between its insert and Twilio's answer leaves behind.
+    q("INSERT INTO messages (contact_id, direction, from_number, to_number, body, status,"
+      " idempotency_key, request_digest) VALUES (" +
+      contact + ", 'outbound', '+17605550100', '" + phone + "', 'Lost in flight', 'queued', '" +
+      key + "', '" + digest + "')");
+    const auto fresh = send(body, key);
+    INFO(fresh.body);
+    CHECK(fresh.status == 409);
+    CHECK(fresh.json()["error"]["code"] == "send_in_progress");
+    q("UPDATE messages SET created_at = now() - interval '3 minutes' WHERE idempotency_key = '" +
+      key + "'");
+    const auto stale = send(body, key);
+    INFO(stale.body);
+    CHECK(stale.status == 502);
+    CHECK(stale.json()["error"]["message"].get<std::string>().find("may or may not") !=
+          std::string::npos);
+    CHECK(creates_to(phone).empty());
+
+    // Its status callback arrives after all (Twilio had it): the key now answers 201.
+    const auto id = q("SELECT id FROM messages WHERE idempotency_key = '" + key + "'");
+    const auto sid = new_sid();
+    REQUIRE(post("/api/twilio/status?id=" + id,
+                 {{"MessageSid", sid}, {"MessageStatus", "sent"}, {"To", phone}})
+                .status == 204);
+    const auto settled = send(body, key);
+    INFO(settled.body);
+    CHECK(settled.status == 201);
+    CHECK(settled.json()["twilioMessageSid"] == sid);
+    CHECK(settled.json()["message"]["status"] == "sent");
 }
 
 TEST_CASE("Twilio's 21610 opts the number out; 21211 is an invalid phone", "[send]") {
