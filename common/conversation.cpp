@@ -1,6 +1,7 @@
 #include "common/conversation.h"
 
 #include <unordered_map>
+#include <utility>
 
 #include "common/contact_store.h"
 #include "common/db.h"
@@ -13,24 +14,31 @@ namespace textus::conversations {
 namespace {
 
 // Ids and counts first; the contacts and last messages are then read by id, by their own stores.
-const std::string kRow =
-    "SELECT c.id, c.last_message_id,"
-    " (SELECT count(*) FROM messages u WHERE u.contact_id = c.id AND u.direction = 'inbound'"
-    "  AND u.read_at IS NULL),"
-    " (SELECT count(*) FROM messages a WHERE a.contact_id = c.id)"
-    " FROM contacts c WHERE c.last_message_at IS NOT NULL";
-const std::string kOrder = " ORDER BY c.last_message_at DESC, c.id DESC LIMIT $1 OFFSET $2";
+// The page is chosen first and counted after, so a deep `skip` does not count the messages of
+// every row it skips.
+std::string page_of(const std::string& filter) {
+    return "SELECT p.id, p.last_message_id,"
+           " (SELECT count(*) FROM messages u WHERE u.contact_id = p.id"
+           "  AND u.direction = 'inbound' AND u.read_at IS NULL),"
+           " (SELECT count(*) FROM messages a WHERE a.contact_id = p.id)"
+           " FROM (SELECT c.id, c.last_message_id, c.last_message_at FROM contacts c"
+           "  WHERE c.last_message_at IS NOT NULL" +
+           filter +
+           "  ORDER BY c.last_message_at DESC, c.id DESC LIMIT $1 OFFSET $2) p"
+           " ORDER BY p.last_message_at DESC, p.id DESC";
+}
 const std::string kCountAll = "SELECT count(*) FROM contacts c WHERE c.last_message_at IS NOT NULL";
-// A search gets its own statements, so that each plan can use its trigram indexes.
+// A search gets its own statements, so that each plan can use its trigram indexes: the two
+// matches are a union of ids (an OR across the tables would scan every contact).
 std::string search(int parameter) {
     const auto p = "lower($" + std::to_string(parameter) + ")";
-    return " AND (c.search_text LIKE " + p +
-           " OR c.id IN (SELECT s.contact_id FROM messages s WHERE lower(s.body) LIKE " + p +
-           " AND s.contact_id IS NOT NULL))";
+    return " AND c.id IN (SELECT n.id FROM contacts n WHERE n.search_text LIKE " + p +
+           " UNION SELECT s.contact_id FROM messages s WHERE lower(s.body) LIKE " + p +
+           " AND s.contact_id IS NOT NULL)";
 }
-const Statement kList{"conversations_list", kRow + kOrder};
+const Statement kList{"conversations_list", page_of("")};
 const Statement kCount{"conversations_count", kCountAll};
-const Statement kListSearch{"conversations_list_search", kRow + search(3) + kOrder};
+const Statement kListSearch{"conversations_list_search", page_of(search(3))};
 const Statement kCountSearch{"conversations_count_search", kCountAll + search(1)};
 
 }  // namespace
@@ -71,9 +79,14 @@ Page list(Tx& tx, const Query& q) {
                                       messages_by_id.at(row[1].as<int64_t>()), row[2].as<int64_t>(),
                                       row[3].as<int64_t>()});
     }
-    const auto count =
-        q.search_pattern ? tx.exec(kCountSearch, *q.search_pattern) : tx.exec(kCount);
-    page.total = count[0][0].as<int64_t>();
+    // A page that is not full, and not past the end, is the last: it tells the total.
+    if (std::cmp_less(rows.size(), q.limit) && (!rows.empty() || q.skip == 0)) {
+        page.total = q.skip + static_cast<int64_t>(rows.size());
+    } else {
+        const auto count =
+            q.search_pattern ? tx.exec(kCountSearch, *q.search_pattern) : tx.exec(kCount);
+        page.total = count[0][0].as<int64_t>();
+    }
     return page;
 }
 

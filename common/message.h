@@ -68,7 +68,8 @@ inline constexpr int kMaxPage = 200;
 // GET /api/crm/sms/messages: newest first, a page of `limit` before the message `before`.
 struct MessageQuery {
     std::optional<int64_t> contact_id;
-    std::optional<std::string> phone;      // from or to: E.164 when it reads as a number
+    std::optional<std::string>
+        phone;  // the customer's: inbound from, outbound to; E.164 if a number
     std::optional<std::string> direction;  // inbound, outbound
     int limit = kDefaultPage;
     std::optional<int64_t> before;  // a message id: the page starts after it

@@ -69,7 +69,10 @@ const Statement kUpdateStatus{
 const Statement kList{"messages_list",
                       "SELECT " + kColumns +
                           " FROM messages m WHERE ($1::bigint IS NULL OR m.contact_id = $1)"
-                          " AND ($2::text IS NULL OR m.from_number = $2 OR m.to_number = $2)"
+                          // The customer's number: each side has its own index.
+                          " AND ($2::text IS NULL"
+                          "      OR (m.direction = 'inbound' AND m.from_number = $2)"
+                          "      OR (m.direction = 'outbound' AND m.to_number = $2))"
                           " AND ($3::text IS NULL OR m.direction = $3)"
                           " AND ($4::bigint IS NULL OR (m.created_at, m.id) <"
                           "      (SELECT b.created_at, b.id FROM messages b WHERE b.id = $4))"

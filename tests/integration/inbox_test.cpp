@@ -119,6 +119,51 @@ TEST_CASE("conversations: one row per contact, newest first, unread counts clear
     CHECK(by_digits["conversations"][0]["contact"]["id"] == std::stoll(busy_id));
 }
 
+TEST_CASE("a conversation search pages one union of name and body matches", "[inbox]") {
+    const auto tag = "zq" + std::to_string(std::rand() % 100000);
+    const auto by_name = new_phone(), by_body = new_phone(), both = new_phone();
+    text_us(by_name, "nothing to see");
+    text_us(by_body, "the " + tag + " vintage, please");
+    text_us(both, "and " + tag + " too");
+    for (const auto& [phone, name] : {std::pair{by_name, "Ann"}, std::pair{both, "Bo"}}) {
+        REQUIRE(stack()
+                    .request("PATCH", "/api/crm/contacts/" + contact_of(phone),
+                             json{{"firstName", name + tag}, {"lastName", "Search"}}.dump())
+                    .status == 200);
+    }
+    const auto path = "/api/crm/sms/conversations?search=" + tag;
+    const auto all = get(path);
+    REQUIRE(all["conversations"].size() == 3);  // `both` once
+    CHECK(all["pagination"]["total"] == 3);
+    CHECK(all["conversations"][0]["phoneNumber"] == both);  // newest first
+    CHECK(all["conversations"][0]["messageCount"] == 1);
+    CHECK(all["conversations"][2]["phoneNumber"] == by_name);
+
+    // Pages: full ones count, the last one tells the total, past the end still counts.
+    const auto first = get(path + "&limit=2");
+    CHECK(first["conversations"].size() == 2);
+    CHECK(first["pagination"]["total"] == 3);
+    CHECK(first["pagination"]["hasMore"] == true);
+    const auto last = get(path + "&limit=2&skip=2");
+    REQUIRE(last["conversations"].size() == 1);
+    CHECK(last["conversations"][0]["phoneNumber"] == by_name);
+    CHECK(last["pagination"]["total"] == 3);
+    CHECK(last["pagination"]["hasMore"] == false);
+    const auto past = get(path + "&limit=2&skip=5");
+    CHECK(past["conversations"].empty());
+    CHECK(past["pagination"]["total"] == 3);
+    CHECK(get(path + "&limit=3")["pagination"]["total"] == 3);
+
+    // By number: the customer's side of the conversation, both directions.
+    REQUIRE(stack()
+                .request("POST", "/api/crm/sms/send", json{{"to", both}, {"body", "Yes"}}.dump())
+                .status == 201);
+    const auto thread = get("/api/crm/sms/messages?phoneNumber=" + both.substr(1));
+    REQUIRE(thread["messages"].size() == 2);
+    CHECK(thread["messages"][0]["direction"] == "outbound");
+    CHECK(thread["messages"][1]["direction"] == "inbound");
+}
+
 TEST_CASE("inbox routes refuse bad input and need a staff key", "[inbox]") {
     check_error(stack().request("GET", "/api/crm/sms/messages?limit=0"), 400, "invalid_query",
                 "limit");
