@@ -14,32 +14,40 @@ namespace textus::conversations {
 namespace {
 
 // Ids and counts first; the contacts and last messages are then read by id, by their own stores.
-// The page is chosen first and counted after, so a deep `skip` does not count the messages of
-// every row it skips.
-std::string page_of(const std::string& filter) {
+// The page (`rows`: id, last_message_id, last_message_at) is chosen first and counted after, so
+// a deep `skip` does not count the messages of every row it skips.
+std::string page_of(const std::string& rows) {
     return "SELECT p.id, p.last_message_id,"
            " (SELECT count(*) FROM messages u WHERE u.contact_id = p.id"
            "  AND u.direction = 'inbound' AND u.read_at IS NULL),"
            " (SELECT count(*) FROM messages a WHERE a.contact_id = p.id)"
-           " FROM (SELECT c.id, c.last_message_id, c.last_message_at FROM contacts c"
-           "  WHERE c.last_message_at IS NOT NULL" +
-           filter +
-           "  ORDER BY c.last_message_at DESC, c.id DESC LIMIT $1 OFFSET $2) p"
+           " FROM (" +
+           rows +
+           "  ORDER BY last_message_at DESC, id DESC LIMIT $1 OFFSET $2) p"
            " ORDER BY p.last_message_at DESC, p.id DESC";
 }
-const std::string kCountAll = "SELECT count(*) FROM contacts c WHERE c.last_message_at IS NOT NULL";
-// A search gets its own statements, so that each plan can use its trigram indexes: the two
-// matches are a union of ids (an OR across the tables would scan every contact).
-std::string search(int parameter) {
+const std::string kConversations =
+    "SELECT c.id, c.last_message_id, c.last_message_at FROM contacts c"
+    " WHERE c.last_message_at IS NOT NULL";
+// A search gets its own statements, so that each plan can use its trigram indexes: the name
+// matches and the body matches are a union (an OR across the tables scanned every contact), and
+// the name matches come with their row (joining them back to contacts scanned them all).
+std::string matches(int parameter) {
     const auto p = "lower($" + std::to_string(parameter) + ")";
-    return " AND c.id IN (SELECT n.id FROM contacts n WHERE n.search_text LIKE " + p +
-           " UNION SELECT s.contact_id FROM messages s WHERE lower(s.body) LIKE " + p +
-           " AND s.contact_id IS NOT NULL)";
+    return kConversations + " AND c.search_text LIKE " + p + " UNION " + kConversations +
+           " AND c.id IN (SELECT s.contact_id FROM messages s WHERE lower(s.body) LIKE " + p + ")";
 }
-const Statement kList{"conversations_list", page_of("")};
-const Statement kCount{"conversations_count", kCountAll};
-const Statement kListSearch{"conversations_list_search", page_of(search(3))};
-const Statement kCountSearch{"conversations_count_search", kCountAll + search(1)};
+// A message's contact has its latest message set (every writer sets it), so the body matches
+// are counted without a visit to each contact.
+const std::string kCountMatches =
+    "SELECT count(*) FROM (SELECT c.id FROM contacts c WHERE c.last_message_at IS NOT NULL"
+    " AND c.search_text LIKE lower($1) UNION SELECT s.contact_id FROM messages s"
+    " WHERE lower(s.body) LIKE lower($1) AND s.contact_id IS NOT NULL) m";
+const Statement kList{"conversations_list", page_of(kConversations)};
+const Statement kCount{"conversations_count",
+                       "SELECT count(*) FROM contacts c WHERE c.last_message_at IS NOT NULL"};
+const Statement kListSearch{"conversations_list_search", page_of(matches(3))};
+const Statement kCountSearch{"conversations_count_search", kCountMatches};
 
 }  // namespace
 
