@@ -15,38 +15,40 @@ namespace {
 
 // Ids and counts first; the contacts and last messages are then read by id, by their own stores.
 // The page (`rows`: id, last_message_id, last_message_at) is chosen first and counted after, so
-// a deep `skip` does not count the messages of every row it skips.
-std::string page_of(const std::string& rows) {
+// a deep `skip` does not count the messages of every row it skips. `total` is the fifth column.
+std::string page_of(const std::string& rows, const std::string& total) {
     return "SELECT p.id, p.last_message_id,"
            " (SELECT count(*) FROM messages u WHERE u.contact_id = p.id"
            "  AND u.direction = 'inbound' AND u.read_at IS NULL),"
-           " (SELECT count(*) FROM messages a WHERE a.contact_id = p.id)"
-           " FROM (" +
-           rows +
+           " (SELECT count(*) FROM messages a WHERE a.contact_id = p.id), " +
+           total + " FROM (" + rows +
            "  ORDER BY last_message_at DESC, id DESC LIMIT $1 OFFSET $2) p"
            " ORDER BY p.last_message_at DESC, p.id DESC";
 }
 const std::string kConversations =
     "SELECT c.id, c.last_message_id, c.last_message_at FROM contacts c"
     " WHERE c.last_message_at IS NOT NULL";
-// A search gets its own statements, so that each plan can use its trigram indexes: the name
-// matches and the body matches are a union (an OR across the tables scanned every contact), and
-// the name matches come with their row (joining them back to contacts scanned them all).
+// A search is found once and counted in the same pass (a count over the window before the
+// limit): finding the body matches is the costly part. The name matches and the body matches
+// are a union, each through its own trigram index (an OR across the tables scanned every
+// contact).
 std::string matches(int parameter) {
     const auto p = "lower($" + std::to_string(parameter) + ")";
-    return kConversations + " AND c.search_text LIKE " + p + " UNION " + kConversations +
-           " AND c.id IN (SELECT s.contact_id FROM messages s WHERE lower(s.body) LIKE " + p + ")";
+    return "SELECT m.*, count(*) OVER () AS total FROM (" + kConversations +
+           " AND c.search_text LIKE " + p + " UNION " + kConversations +
+           " AND c.id IN (SELECT s.contact_id FROM messages s WHERE lower(s.body) LIKE " + p +
+           ")) m";
 }
 // A message's contact has its latest message set (every writer sets it), so the body matches
-// are counted without a visit to each contact.
+// are counted without a visit to each contact. Only for a page past the end of a search.
 const std::string kCountMatches =
     "SELECT count(*) FROM (SELECT c.id FROM contacts c WHERE c.last_message_at IS NOT NULL"
     " AND c.search_text LIKE lower($1) UNION SELECT s.contact_id FROM messages s"
     " WHERE lower(s.body) LIKE lower($1) AND s.contact_id IS NOT NULL) m";
-const Statement kList{"conversations_list", page_of(kConversations)};
+const Statement kList{"conversations_list", page_of(kConversations, "NULL::bigint")};
 const Statement kCount{"conversations_count",
                        "SELECT count(*) FROM contacts c WHERE c.last_message_at IS NOT NULL"};
-const Statement kListSearch{"conversations_list_search", page_of(matches(3))};
+const Statement kListSearch{"conversations_list_search", page_of(matches(3), "p.total")};
 const Statement kCountSearch{"conversations_count_search", kCountMatches};
 
 }  // namespace
@@ -87,9 +89,12 @@ Page list(Tx& tx, const Query& q) {
                                       messages_by_id.at(row[1].as<int64_t>()), row[2].as<int64_t>(),
                                       row[3].as<int64_t>()});
     }
-    // A page that is not full, and not past the end, is the last: it tells the total.
+    // A page that is not full, and not past the end, is the last: it tells the total. A
+    // search's rows carry it.
     if (std::cmp_less(rows.size(), q.limit) && (!rows.empty() || q.skip == 0)) {
         page.total = q.skip + static_cast<int64_t>(rows.size());
+    } else if (!rows.empty() && !rows[0][4].is_null()) {
+        page.total = rows[0][4].as<int64_t>();
     } else {
         const auto count =
             q.search_pattern ? tx.exec(kCountSearch, *q.search_pattern) : tx.exec(kCount);
