@@ -14,20 +14,27 @@ const std::string kColumns =
     " status, error_code, error_message, segments, price, price_unit, sent_by,"
     " rfc3339(created_at), rfc3339(delivered_at), rfc3339(read_at)";
 
+// A new message is its contact's latest: the insert sets that in the same statement.
+std::string inserting(const std::string& insert) {
+    return "WITH m AS (" + insert +
+           " RETURNING *), latest AS (UPDATE contacts c SET last_message_at = m.created_at,"
+           " last_message_id = m.id FROM m WHERE c.id = m.contact_id) SELECT " +
+           kColumns + " FROM m";
+}
 const Statement kInsertInbound{
     "messages_insert_inbound",
-    "INSERT INTO messages (sid, contact_id, direction, channel, from_number, to_number, body,"
-    " media_urls, media_types, status, segments)"
-    " VALUES ($1, $2, 'inbound', 'sms', $3, $4, $5, $6::jsonb, $7::jsonb, 'received', $8)"
-    " ON CONFLICT (sid) DO NOTHING RETURNING " +
-        kColumns};
+    inserting("INSERT INTO messages (sid, contact_id, direction, channel, from_number, to_number,"
+              " body, media_urls, media_types, status, segments)"
+              " VALUES ($1, $2, 'inbound', 'sms', $3, $4, $5, $6::jsonb, $7::jsonb, 'received', $8)"
+              " ON CONFLICT (sid) DO NOTHING")};
 const Statement kInsertOutbound{
     "messages_insert_outbound",
-    "INSERT INTO messages (contact_id, direction, channel, from_number, to_number, body,"
-    " media_urls, status, segments, sent_by, idempotency_key, request_digest, opt_in_request)"
-    " VALUES ($1, 'outbound', 'sms', $2, $3, $4, $5::jsonb, 'queued', $6, $7, $8, $9, $10)"
-    " ON CONFLICT (idempotency_key) DO NOTHING RETURNING " +
-        kColumns};
+    inserting(
+        "INSERT INTO messages (contact_id, direction, channel, from_number, to_number, body,"
+        " media_urls, status, segments, sent_by, idempotency_key, request_digest,"
+        " opt_in_request)"
+        " VALUES ($1, 'outbound', 'sms', $2, $3, $4, $5::jsonb, 'queued', $6, $7, $8, $9, $10)"
+        " ON CONFLICT (idempotency_key) DO NOTHING")};
 const Statement kFindByKey{"messages_find_by_idempotency_key",
                            "SELECT " + kColumns +
                                ", request_digest, send_error::text,"
@@ -49,9 +56,6 @@ const Statement kRecordRefused{"messages_record_refused",
                                " error_message = CASE WHEN $3 THEN $5 ELSE error_message END"
                                " WHERE id = $1 RETURNING " +
                                    kColumns};
-const Statement kLatest{"messages_contact_latest",
-                        "UPDATE contacts SET last_message_at = $2::timestamptz,"
-                        " last_message_id = $3 WHERE id = $1"};
 const Statement kLockById{"messages_lock_by_id",
                           "SELECT id, status FROM messages"
                           " WHERE id = $1 AND (sid IS NULL OR sid = $2) FOR UPDATE"};
@@ -115,9 +119,7 @@ std::optional<Message> insert_inbound(Tx& tx, const Inbound& in,
     const auto rows = tx.exec(kInsertInbound, in.sid, contact_id, in.from, in.to, in.body,
                               json(in.media_urls).dump(), json(in.media_types).dump(), in.segments);
     if (rows.empty()) return std::nullopt;
-    auto message = from_row(rows[0]);
-    if (contact_id) tx.exec(kLatest, *contact_id, message.created_at, message.id);
-    return message;
+    return from_row(rows[0]);
 }
 
 std::optional<Message> insert_outbound(Tx& tx, const Outbound& out) {
@@ -125,9 +127,7 @@ std::optional<Message> insert_outbound(Tx& tx, const Outbound& out) {
                               json(out.media_urls).dump(), out.segments, out.sent_by,
                               out.idempotency_key, out.request_digest, out.opt_in_request);
     if (rows.empty()) return std::nullopt;
-    auto message = from_row(rows[0]);
-    tx.exec(kLatest, out.contact_id, message.created_at, message.id);
-    return message;
+    return from_row(rows[0]);
 }
 
 std::optional<KeyedSend> find_by_idempotency_key(Tx& tx, const std::string& key) {
