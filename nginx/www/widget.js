@@ -1,0 +1,534 @@
+/* textus "Text us" widget. Embed with one tag: <script src="/widget.js" defer></script>
+   Plain JavaScript, no build step. Everything it adds lives under one .textus-root element;
+   it defines no globals. The API is DESIGN.md §4 "Public (website visitor)". */
+(function () {
+  'use strict';
+
+  // ---- Segment counter: a port of common/segments.cpp (docs/decisions.md, Messages). ----
+  // Non-ASCII characters are written as escapes so the page's charset can never change them.
+
+  // GSM 03.38's basic set in code order, without 0x1B (ESC). 'Ç' is GSM-7, 'ç' is not.
+  var GSM_BASIC = '@\u00A3$\u00A5\u00E8\u00E9\u00F9\u00EC\u00F2\u00C7\n\u00D8\u00F8\r\u00C5\u00E5' +
+    '\u0394_\u03A6\u0393\u039B\u03A9\u03A0\u03A8\u03A3\u0398\u039E\u00C6\u00E6\u00DF\u00C9' +
+    ' !"#\u00A4%&\'()*+,-./0123456789:;<=>?' +
+    '\u00A1ABCDEFGHIJKLMNOPQRSTUVWXYZ\u00C4\u00D6\u00D1\u00DC\u00A7' +
+    '\u00BFabcdefghijklmnopqrstuvwxyz\u00E4\u00F6\u00F1\u00FC\u00E0';
+  // The extension table: ESC plus a second septet, so each costs two.
+  var GSM_EXT = '\f^{}\\[~]|\u20AC';
+
+  // Septets of one character (a code point); 0 when it is not GSM-7.
+  function septets(ch) {
+    if (ch.length === 1 && GSM_BASIC.indexOf(ch) >= 0) return 1;
+    if (ch.length === 1 && GSM_EXT.indexOf(ch) >= 0) return 2;
+    return 0;
+  }
+  // UTF-16 units: two for a character outside the BMP (most emoji).
+  function units(ch) { return ch.length; }
+
+  // Parts of at most `limit` units, filled in order: a character that does not fit whole in
+  // what is left of a part (an escape pair, a surrogate pair) starts the next one.
+  function split(chars, limit, cost) {
+    var parts = 1, used = 0;
+    chars.forEach(function (ch) {
+      var n = cost(ch);
+      if (used + n > limit) { parts++; used = 0; }
+      used += n;
+    });
+    return parts;
+  }
+
+  // {encoding: 'GSM-7'|'UCS-2', characters, segments}; the empty body is 0 characters, 1 segment.
+  function segments(body) {
+    var chars = Array.from(body || ''); // code points
+    var gsm = true, sept = 0, u = 0;
+    chars.forEach(function (ch) {
+      var n = septets(ch);
+      if (!n) gsm = false;
+      sept += n;
+      u += units(ch);
+    });
+    if (gsm) return { encoding: 'GSM-7', characters: sept, segments: sept > 160 ? split(chars, 153, septets) : 1 };
+    return { encoding: 'UCS-2', characters: u, segments: u > 70 ? split(chars, 67, units) : 1 };
+  }
+
+  // ---- Form checks: the server's rules, so most mistakes are caught before a round trip. ----
+
+  var NAME_MAX = 100, MESSAGE_MAX = 1000, EMAIL_MAX = 254;
+
+  function length(s) { return Array.from(s).length; }
+  function pad(n) { return (n < 10 ? '0' : '') + n; }
+  function localToday() {
+    var d = new Date();
+    return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate());
+  }
+
+  // v: trimmed strings plus consent (boolean). Returns {field: message} for each problem.
+  function validate(v, today) {
+    var e = {};
+    if (!v.firstName) e.firstName = 'Please enter your first name.';
+    else if (length(v.firstName) > NAME_MAX) e.firstName = 'First name must be at most 100 characters.';
+    if (!v.lastName) e.lastName = 'Please enter your last name.';
+    else if (length(v.lastName) > NAME_MAX) e.lastName = 'Last name must be at most 100 characters.';
+    var digits = v.phoneNumber.replace(/[\s.()-]/g, '').replace(/^\+/, '');
+    if (!v.phoneNumber) e.phoneNumber = 'Please enter your mobile number.';
+    else if (!/^\d{10,}$/.test(digits)) e.phoneNumber = 'Please enter a full mobile number, e.g. +1 760 555 0142.';
+    if (v.email && (v.email.length > EMAIL_MAX || !/^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(v.email))) {
+      e.email = 'Please enter an email address like name@example.com, or leave it empty.';
+    }
+    if (v.birthdate) {
+      var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v.birthdate);
+      var d = m && new Date(Date.UTC(+m[1], m[2] - 1, +m[3]));
+      if (!d || d.getUTCFullYear() !== +m[1] || d.getUTCMonth() !== m[2] - 1 || d.getUTCDate() !== +m[3]) {
+        e.birthdate = 'Please enter a date as YYYY-MM-DD, or leave it empty.';
+      } else if (v.birthdate > (today || localToday())) {
+        e.birthdate = 'Birthdate cannot be in the future.';
+      }
+    }
+    if (!v.message) e.message = 'Please write a message.';
+    else if (length(v.message) > MESSAGE_MAX) e.message = 'Message must be at most 1000 characters.';
+    if (!v.consent) e.consent = 'Please check the box to agree to receive text messages.';
+    return e;
+  }
+
+  if (typeof document !== 'undefined' && !document.querySelector('.textus-root')) widget();
+
+  // ---- The widget (browser only). ----
+  function widget() {
+    var script = document.currentScript || document.querySelector('script[src*="widget.js"]');
+    var src = (script && script.src) || location.href;
+    function asset(name) { return new URL(name, src).href; } // next to widget.js
+    function apiUrl(path) { return new URL(path, src).href; } // absolute paths: the script's site
+
+    var STORE = 'textus.chat';
+    var RANK = { accepted: 0, scheduled: 0, queued: 1, sending: 2, sent: 3, delivered: 4, undelivered: 4, failed: 4, read: 5 };
+    var STATUS = { accepted: 'Queued', scheduled: 'Queued', queued: 'Queued', sending: 'Sending', sent: 'Sent',
+      delivered: 'Delivered', read: 'Read', undelivered: 'Not delivered', failed: 'Not delivered' };
+    var S = {
+      open: false, business: '', config: null, channel: null, phone: '',
+      msgs: new Map(), gen: 0, abort: null, timer: 0, failures: 0, unread: 0, sending: false
+    };
+
+    // A small element builder: h('p', {class: 'x', text: 'y'}, child...).
+    function h(tag, attrs) {
+      var el = document.createElement(tag);
+      Object.keys(attrs || {}).forEach(function (k) {
+        var v = attrs[k];
+        if (v == null || v === false) return;
+        if (k === 'text') el.textContent = v;
+        else if (k.slice(0, 2) === 'on') el.addEventListener(k.slice(2), v);
+        else el.setAttribute(k, v === true ? '' : v);
+      });
+      for (var i = 2; i < arguments.length; i++) if (arguments[i] != null) el.append(arguments[i]);
+      return el;
+    }
+
+    // ---- Build the DOM. ----
+    var root = h('div', { class: 'textus-root', hidden: true });
+    var badge = h('span', { class: 'textus-badge', hidden: true });
+    var launch = h('button', { type: 'button', class: 'textus-launch', 'aria-expanded': 'false',
+      'aria-controls': 'textus-panel', onclick: function () { S.open ? close() : open(); } }, 'Text us', badge);
+    var title = h('h2', { class: 'textus-title', id: 'textus-title', text: 'Text us' });
+    var closeBtn = h('button', { type: 'button', class: 'textus-close', 'aria-label': 'Close', onclick: close }, '\u00D7');
+    var alertBox = h('div', { class: 'textus-alert', role: 'alert' });
+    var live = h('div', { class: 'textus-sr', 'aria-live': 'polite' });
+
+    // The lead form: every field with a visible label and its own error line.
+    var F = {};
+    function field(name, label, input, optional) {
+      input.id = 'textus-f-' + name;
+      input.name = name;
+      input.className = 'textus-input';
+      var err = h('p', { class: 'textus-error', id: input.id + '-err' });
+      input.setAttribute('aria-describedby', err.id);
+      F[name] = { input: input, err: err };
+      return h('div', { class: 'textus-field' },
+        h('label', { for: input.id }, label, optional ? h('span', { class: 'textus-opt', text: ' (optional)' }) : null),
+        input, err);
+    }
+    var consentBox = h('input', { type: 'checkbox', id: 'textus-f-consent', name: 'consent', 'aria-describedby': 'textus-f-consent-err' });
+    var consentText = h('label', { for: 'textus-f-consent', text: 'Loading\u2026' });
+    var consentErr = h('p', { class: 'textus-error', id: 'textus-f-consent-err' });
+    var submitBtn = h('button', { type: 'submit', class: 'textus-btn', disabled: true }, 'Send');
+    function newTab(text, href) {
+      return h('a', { href: asset(href), target: '_blank', rel: 'noopener' }, text, h('span', { class: 'textus-sr', text: ' (opens in a new tab)' }));
+    }
+    var form = h('form', { class: 'textus-main textus-form', novalidate: true, onsubmit: submitForm },
+      field('firstName', 'First name', h('input', { type: 'text', autocomplete: 'given-name', maxlength: 200 })),
+      field('lastName', 'Last name', h('input', { type: 'text', autocomplete: 'family-name', maxlength: 200 })),
+      field('phoneNumber', 'Mobile phone', h('input', { type: 'tel', autocomplete: 'tel', inputmode: 'tel' })),
+      field('email', 'Email', h('input', { type: 'email', autocomplete: 'email' }), true),
+      field('birthdate', 'Birthdate', h('input', { type: 'date', max: localToday() }), true),
+      field('message', 'Message', h('textarea', { rows: 4 })),
+      h('div', { class: 'textus-field' },
+        h('div', { class: 'textus-check' }, consentBox, consentText), consentErr,
+        h('p', { class: 'textus-small' }, newTab('Terms', 'terms.html'), ' \u00B7 ', newTab('Privacy Policy', 'privacy.html'))),
+      submitBtn);
+    F.consent = { input: consentBox, err: consentErr }; // last in F, as on the page: errors focus the first
+
+    // The conversation: thread, connection line, composer.
+    var note = h('p', { class: 'textus-small textus-note' });
+    var thread = h('ol', { class: 'textus-thread', 'aria-label': 'Conversation', tabindex: '0' });
+    var conn = h('p', { class: 'textus-small textus-conn', 'aria-live': 'polite' });
+    var box = h('textarea', { id: 'textus-compose', class: 'textus-input', rows: 2,
+      'aria-describedby': 'textus-count textus-compose-err', oninput: count, onkeydown: composeKey });
+    var counter = h('p', { class: 'textus-count', id: 'textus-count' });
+    var sendErr = h('p', { class: 'textus-error', id: 'textus-compose-err' });
+    var sendBtn = h('button', { type: 'submit', class: 'textus-btn' }, 'Send');
+    var chat = h('div', { class: 'textus-chat', hidden: true },
+      note, thread, conn,
+      h('form', { class: 'textus-composer', onsubmit: send },
+        h('label', { for: 'textus-compose', class: 'textus-label', text: 'Message' }),
+        h('div', { class: 'textus-row' }, box, sendBtn), counter, sendErr,
+        h('button', { type: 'button', class: 'textus-link', onclick: startOver }, 'Start over')));
+
+    var panel = h('div', { class: 'textus-panel', id: 'textus-panel', role: 'dialog', 'aria-labelledby': 'textus-title',
+      hidden: true, onkeydown: function (e) { if (e.key === 'Escape') { e.preventDefault(); close(); } } },
+      h('div', { class: 'textus-head' }, title, closeBtn), alertBox, form, chat);
+    root.append(launch, panel, live);
+
+    // The stylesheet goes next to the script; the widget shows once it is styled.
+    var css = h('link', { rel: 'stylesheet', href: asset('widget.css') });
+    css.onload = css.onerror = function () { root.hidden = false; };
+    if (script && script.parentNode) script.parentNode.insertBefore(css, script.nextSibling);
+    else document.head.append(css);
+    document.body.append(root);
+    count();
+
+    // A conversation kept from an earlier page: show it again.
+    var kept = null;
+    try { kept = JSON.parse(localStorage.getItem(STORE)); } catch (_) { /* storage off: start fresh */ }
+    if (kept && kept.channel) {
+      S.channel = kept.channel;
+      S.phone = kept.phoneNumber || '';
+      showChat();
+      loadConfig();
+      resume(false);
+    }
+
+    // ---- Open and close. ----
+    function open() {
+      S.open = true;
+      S.unread = 0;
+      showBadge();
+      panel.hidden = false;
+      launch.setAttribute('aria-expanded', 'true');
+      loadConfig();
+      if (S.channel) { thread.scrollTop = thread.scrollHeight; box.focus(); } else F.firstName.input.focus();
+    }
+    function close() {
+      S.open = false;
+      panel.hidden = true;
+      launch.setAttribute('aria-expanded', 'false');
+      launch.focus();
+    }
+    function showBadge() {
+      badge.hidden = !S.unread;
+      badge.textContent = S.unread ? S.unread + (S.unread === 1 ? ' new message' : ' new messages') : '';
+    }
+
+    // ---- Talking to the server. ----
+
+    // {status, data}; data is {} when the answer is not JSON (e.g. a proxy's error page).
+    // Rejects only on a network error.
+    function api(method, path, body) {
+      var opts = { method: method, headers: { Accept: 'application/json' }, cache: 'no-store' };
+      if (body) { opts.headers['Content-Type'] = 'application/json'; opts.body = JSON.stringify(body); }
+      return fetch(apiUrl(path), opts).then(function (res) {
+        return res.json().catch(function () { return {}; }).then(function (data) {
+          return { status: res.status, data: data || {} };
+        });
+      });
+    }
+    function errorOf(r) {
+      if (r.status === 429) return { message: 'Too many requests; try again in a minute.' };
+      var err = r.data.error || {};
+      return { message: err.message || 'Something went wrong (' + r.status + '). Please try again.', field: err.field };
+    }
+    var OFFLINE = 'We could not reach the server. Check your connection and try again.';
+    function chatPath() { return '/api/chat/' + encodeURIComponent(S.channel) + '/messages'; }
+
+    // Business name and consent text, once per page (again after a failure).
+    function loadConfig() {
+      if (S.config) return;
+      S.config = api('GET', '/api/twilio/initiate').then(function (r) {
+        if (r.status !== 200 || !r.data.success) throw new Error('config');
+        S.business = r.data.businessName || '';
+        title.textContent = S.business ? 'Text ' + S.business : 'Text us';
+        consentText.textContent = r.data.consentText || '';
+        submitBtn.disabled = false;
+        if (!S.channel) alertBox.textContent = '';
+      }).catch(function () {
+        S.config = null;
+        if (!S.channel) alertBox.textContent = 'We could not load the form. Please close it and try again later.';
+      });
+    }
+
+    // ---- The lead form. ----
+    function setError(f, msg) {
+      f.err.textContent = msg || '';
+      if (msg) f.input.setAttribute('aria-invalid', 'true'); else f.input.removeAttribute('aria-invalid');
+    }
+    function submitForm(e) {
+      e.preventDefault();
+      alertBox.textContent = '';
+      alertBox.className = 'textus-alert';
+      var v = { consent: consentBox.checked };
+      ['firstName', 'lastName', 'phoneNumber', 'email', 'birthdate', 'message'].forEach(function (k) {
+        v[k] = F[k].input.value.trim();
+      });
+      var errors = validate(v);
+      // A half-typed date leaves the input's value empty: say so rather than send nothing.
+      if (F.birthdate.input.validity && F.birthdate.input.validity.badInput) errors.birthdate = 'Please enter a complete date, or clear it.';
+      var first = null;
+      Object.keys(F).forEach(function (k) {
+        setError(F[k], errors[k]);
+        if (errors[k] && !first) first = F[k].input;
+      });
+      if (first) { first.focus(); return; }
+
+      var body = { firstName: v.firstName, lastName: v.lastName, phoneNumber: v.phoneNumber, message: v.message, consent: true };
+      if (v.email) body.email = v.email;
+      if (v.birthdate) body.birthdate = v.birthdate;
+      submitBtn.disabled = true;
+      submitBtn.textContent = 'Sending\u2026';
+      api('POST', '/api/twilio/initiate', body).then(function (r) {
+        if (r.status >= 200 && r.status < 300 && r.data.success) return started(r.data);
+        var err = errorOf(r);
+        // The server names JSON fields; DESIGN's example says "phone" for phoneNumber.
+        var f = F[err.field === 'phone' ? 'phoneNumber' : err.field];
+        if (r.status === 409 || !f) {
+          // 409: the number opted out; the message says how to text START. Make it stand out.
+          alertBox.className = 'textus-alert' + (r.status === 409 ? ' textus-strong' : '');
+          alertBox.textContent = err.message;
+        } else {
+          setError(f, err.message);
+          f.input.focus();
+        }
+      }, function () {
+        alertBox.textContent = OFFLINE;
+      }).then(function () {
+        submitBtn.disabled = false;
+        submitBtn.textContent = 'Send';
+      });
+    }
+
+    // The lead went through: keep the channel, show the thread, listen for replies.
+    function started(d) {
+      S.channel = d.channel;
+      S.phone = d.phoneNumber || '';
+      try { localStorage.setItem(STORE, JSON.stringify({ channel: S.channel, phoneNumber: S.phone })); } catch (_) { /* this page only */ }
+      F.message.input.value = '';
+      consentBox.checked = false;
+      showChat();
+      (d.history || []).forEach(function (m) { upsert(m, false); });
+      startPolling(d.subscribeUrl);
+      box.focus();
+    }
+
+    function showChat() {
+      alertBox.textContent = '';
+      form.hidden = true;
+      chat.hidden = false;
+      note.textContent = S.phone
+        ? 'We also text this conversation to ' + S.phone + '; reply here or from your phone.'
+        : 'Reply here or from your phone.';
+    }
+    function showForm(message) {
+      chat.hidden = true;
+      form.hidden = false;
+      alertBox.className = 'textus-alert';
+      alertBox.textContent = message || '';
+    }
+    function forget() {
+      stopPolling();
+      try { localStorage.removeItem(STORE); } catch (_) { /* nothing kept */ }
+      S.channel = null;
+      S.phone = '';
+      S.msgs.clear();
+      thread.textContent = '';
+      sendErr.textContent = '';
+      conn.textContent = '';
+    }
+    function startOver() {
+      forget();
+      showForm();
+      loadConfig();
+      F.firstName.input.focus();
+    }
+
+    // ---- The thread. ----
+    function mine(m) { return m.direction === 'inbound' || m.sentBy === 'web'; }
+    function rank(s) { return s in RANK ? RANK[s] : -1; }
+    function when(iso) {
+      var d = new Date(iso);
+      if (!iso || isNaN(d)) return null;
+      var sameDay = d.toDateString() === new Date().toDateString();
+      var text = sameDay ? d.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' })
+        : d.toLocaleString([], { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+      return h('time', { datetime: iso, text: text });
+    }
+    function bubble(m) {
+      var me = mine(m);
+      var meta = h('p', { class: 'textus-meta' }, when(m.createdAt));
+      if (!me && STATUS[m.status]) {
+        var bad = m.status === 'failed' || m.status === 'undelivered';
+        meta.append(' \u00B7 ', h('span', { class: bad ? 'textus-failed' : null, text: STATUS[m.status] }));
+      }
+      var li = h('li', { class: 'textus-msg ' + (me ? 'textus-me' : 'textus-them'), 'data-id': m.id },
+        h('span', { class: 'textus-sr', text: me ? 'You: ' : (S.business || 'Business') + ': ' }),
+        h('p', { class: 'textus-body', text: m.body || '' }));
+      (m.mediaUrls || []).forEach(function (url, i) {
+        if (/^https?:/i.test(url)) li.append(h('a', { class: 'textus-media', href: url, target: '_blank', rel: 'noopener noreferrer', text: 'Attachment ' + (i + 1) }));
+      });
+      li.append(meta);
+      return li;
+    }
+
+    // Add a message or update the one with its id: never a duplicate, and a status never moves
+    // back (a replayed event or a late poll can carry an older one).
+    function upsert(m, announce) {
+      if (!m || m.id == null) return;
+      var old = S.msgs.get(m.id);
+      if (old && rank(m.status) < rank(old.status)) {
+        m = Object.assign({}, m, { status: old.status, deliveredAt: old.deliveredAt, readAt: old.readAt });
+      }
+      S.msgs.set(m.id, m);
+      var atEnd = thread.scrollHeight - thread.scrollTop - thread.clientHeight < 40;
+      var li = bubble(m), prev = null, next = null;
+      Array.prototype.forEach.call(thread.children, function (el) {
+        var id = Number(el.getAttribute('data-id'));
+        if (id === m.id) prev = el;
+        else if (id > m.id && !next) next = el;
+      });
+      if (prev) { prev.replaceWith(li); return; }
+      thread.insertBefore(li, next); // ids grow as messages are stored: id order is thread order
+      if (atEnd || mine(m)) thread.scrollTop = thread.scrollHeight;
+      if (announce && !mine(m)) {
+        live.textContent = '';
+        setTimeout(function () { live.textContent = 'New message from ' + (S.business || 'us') + ': ' + (m.body || ''); }, 50);
+        if (!S.open) { S.unread++; showBadge(); }
+      }
+    }
+
+    // ---- Live updates: nchan long-poll (DESIGN §8). ----
+
+    // Each loop carries a generation; starting over or a new URL makes older loops stop.
+    function stopPolling() {
+      S.gen++;
+      if (S.abort) S.abort.abort();
+      S.abort = null;
+      clearTimeout(S.timer);
+    }
+    function startPolling(url) {
+      stopPolling();
+      poll(S.gen, new URL(url, src).href, null);
+    }
+    // After a failure: 1 s, 2 s, 4 s ... at most 30 s.
+    function later(gen, fn) {
+      var ms = Math.min(30000, 1000 * Math.pow(2, Math.min(S.failures++, 5)));
+      conn.textContent = 'Reconnecting\u2026';
+      clearTimeout(S.timer);
+      S.timer = setTimeout(function () { if (gen === S.gen) fn(); }, ms);
+    }
+    function connected() {
+      S.failures = 0;
+      conn.textContent = '';
+    }
+    function poll(gen, url, headers) {
+      if (gen !== S.gen) return;
+      var abort = S.abort = new AbortController();
+      var t0 = Date.now();
+      // The first poll sends no resume headers, so it waits for what comes after the history;
+      // later ones send back Last-Modified/Etag, so nothing is missed or repeated.
+      fetch(url, { headers: headers || {}, cache: 'no-store', signal: abort.signal }).then(function (res) {
+        if (gen !== S.gen) return;
+        if (res.status === 200) {
+          var next = {}, lm = res.headers.get('Last-Modified'), tag = res.headers.get('Etag');
+          if (lm) next['If-Modified-Since'] = lm;
+          if (tag) next['If-None-Match'] = tag;
+          return res.json().catch(function () { return null; }).then(function (ev) {
+            if (gen !== S.gen) return;
+            connected();
+            // One message per event; an event may also wrap it as {type, message}.
+            upsert(ev && ev.id == null ? ev.message : ev, true);
+            poll(gen, url, next);
+          });
+        }
+        if (res.status === 304 || res.status === 408) {
+          // Nothing new in time: ask again (not in a tight loop if it answered at once).
+          connected();
+          S.timer = setTimeout(function () { poll(gen, url, headers); }, Date.now() - t0 < 1000 ? 1000 : 0);
+        } else if (res.status === 403 || res.status === 410) {
+          // The signed URL expired or was refused: the history route hands out a fresh one.
+          if (S.failures) later(gen, function () { resume(true); });
+          else { S.failures++; resume(true); }
+        } else {
+          later(gen, function () { poll(gen, url, headers); });
+        }
+      }, function () {
+        if (gen === S.gen) later(gen, function () { poll(gen, url, headers); });
+      });
+    }
+
+    // Reload the thread (after a reload of the page or an expired poll URL), then poll again.
+    function resume(announce) {
+      var gen = S.gen;
+      api('GET', chatPath()).then(function (r) {
+        if (gen !== S.gen) return;
+        if (r.status === 200 && r.data.success) {
+          (r.data.messages || []).forEach(function (m) { upsert(m, announce); });
+          startPolling(r.data.subscribeUrl);
+        } else if (r.status === 404) {
+          forget();
+          showForm('That conversation has ended. Send us a new message to start again.');
+        } else {
+          later(gen, function () { resume(announce); });
+        }
+      }, function () {
+        if (gen === S.gen) later(gen, function () { resume(announce); });
+      });
+    }
+
+    // ---- The composer. ----
+    function count() {
+      var c = segments(box.value.trim());
+      counter.textContent = c.characters + (c.characters === 1 ? ' character' : ' characters') + ' \u00B7 ' +
+        c.segments + (c.segments === 1 ? ' segment' : ' segments') + ' (' + c.encoding + ')';
+    }
+    function composeKey(e) {
+      // Enter sends, Shift+Enter is a new line; never while an input method is composing.
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); }
+    }
+    function send(e) {
+      if (e) e.preventDefault();
+      if (S.sending || !S.channel) return;
+      var body = box.value.trim();
+      sendErr.textContent = '';
+      if (!body) { sendErr.textContent = 'Please write a message.'; return; }
+      if (length(body) > MESSAGE_MAX) { sendErr.textContent = 'Message must be at most 1000 characters.'; return; }
+      S.sending = true;
+      sendBtn.disabled = true;
+      api('POST', chatPath(), { body: body }).then(function (r) {
+        if (r.status >= 200 && r.status < 300 && r.data.success) {
+          box.value = '';
+          count();
+          upsert(r.data.message, false); // the poll may bring it too: upsert dedupes by id
+        } else if (r.status === 404) {
+          forget();
+          showForm('That conversation has ended. Send us a new message to start again.');
+        } else {
+          sendErr.textContent = errorOf(r).message;
+        }
+      }, function () {
+        sendErr.textContent = OFFLINE;
+      }).then(function () {
+        S.sending = false;
+        sendBtn.disabled = false;
+        if (!chat.hidden) box.focus();
+      });
+    }
+  }
+
+  // node's tests load this file for the counter; browsers have no `module`.
+  if (typeof module !== 'undefined' && module.exports) module.exports = { segments: segments, validate: validate };
+})();
