@@ -62,6 +62,15 @@
     return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate());
   }
 
+  // A message's problem, as the server sees it: required, at most 1000 characters, and no
+  // control characters other than tab and line breaks. Null when it is fine.
+  function messageProblem(text) {
+    if (!text) return 'Please write a message.';
+    if (length(text) > MESSAGE_MAX) return 'Message must be at most 1000 characters.';
+    if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/.test(text)) return 'Message must not contain control characters.';
+    return null;
+  }
+
   // v: trimmed strings plus consent (boolean). Returns {field: message} for each problem.
   function validate(v, today) {
     var e = {};
@@ -84,8 +93,8 @@
         e.birthdate = 'Birthdate cannot be in the future.';
       }
     }
-    if (!v.message) e.message = 'Please write a message.';
-    else if (length(v.message) > MESSAGE_MAX) e.message = 'Message must be at most 1000 characters.';
+    var problem = messageProblem(v.message);
+    if (problem) e.message = problem;
     if (!v.consent) e.consent = 'Please check the box to agree to receive text messages.';
     return e;
   }
@@ -503,9 +512,8 @@
       if (e) e.preventDefault();
       if (S.sending || !S.channel) return;
       var body = box.value.trim();
-      sendErr.textContent = '';
-      if (!body) { sendErr.textContent = 'Please write a message.'; return; }
-      if (length(body) > MESSAGE_MAX) { sendErr.textContent = 'Message must be at most 1000 characters.'; return; }
+      sendErr.textContent = messageProblem(body) || '';
+      if (sendErr.textContent) return;
       S.sending = true;
       sendBtn.disabled = true;
       api('POST', chatPath(), { body: body }).then(function (r) {

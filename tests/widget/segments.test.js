@@ -47,3 +47,10 @@ test('validate: each rule names its field', () => {
     assert.ok(check({ birthdate }).birthdate, birthdate);
   }
 });
+
+test('validate: a message may hold tabs and line breaks, no other control character', () => {
+  assert.deepStrictEqual(check({ message: 'a\tb\r\nc' }), {});
+  for (const message of ['a\u0000b', 'a\u000Cb', 'a\u007Fb', 'a\u0085b']) {
+    assert.ok(check({ message }).message, JSON.stringify(message));
+  }
+});
