@@ -254,6 +254,7 @@
       return { message: err.message || 'Something went wrong (' + r.status + '). Please try again.', field: err.field };
     }
     var OFFLINE = 'We could not reach the server. Check your connection and try again.';
+    var NO_FORM = 'We could not load the form. Please close it and try again later.';
     function chatPath() { return '/api/chat/' + encodeURIComponent(S.channel) + '/messages'; }
 
     // Business name and consent text, once per page (again after a failure).
@@ -265,10 +266,10 @@
         title.textContent = S.business ? 'Text ' + S.business : 'Text us';
         consentText.textContent = r.data.consentText || '';
         submitBtn.disabled = false;
-        if (!S.channel) alertBox.textContent = '';
+        if (alertBox.textContent === NO_FORM) alertBox.textContent = ''; // keep any other notice
       }).catch(function () {
         S.config = null;
-        if (!S.channel) alertBox.textContent = 'We could not load the form. Please close it and try again later.';
+        if (!S.channel) alertBox.textContent = NO_FORM;
       });
     }
 
@@ -397,17 +398,18 @@
     // back (a replayed event or a late poll can carry an older one).
     function upsert(m, announce) {
       if (!m || m.id == null) return;
-      var old = S.msgs.get(m.id);
+      var key = String(m.id); // ids are numbers; compare them the same way wherever they come from
+      var old = S.msgs.get(key);
       if (old && rank(m.status) < rank(old.status)) {
         m = Object.assign({}, m, { status: old.status, deliveredAt: old.deliveredAt, readAt: old.readAt });
       }
-      S.msgs.set(m.id, m);
+      S.msgs.set(key, m);
       var atEnd = thread.scrollHeight - thread.scrollTop - thread.clientHeight < 40;
       var li = bubble(m), prev = null, next = null;
       Array.prototype.forEach.call(thread.children, function (el) {
-        var id = Number(el.getAttribute('data-id'));
-        if (id === m.id) prev = el;
-        else if (id > m.id && !next) next = el;
+        var id = el.getAttribute('data-id');
+        if (id === key) prev = el;
+        else if (Number(id) > Number(key) && !next) next = el;
       });
       if (prev) { prev.replaceWith(li); return; }
       thread.insertBefore(li, next); // ids grow as messages are stored: id order is thread order
