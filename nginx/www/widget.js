@@ -208,7 +208,6 @@
     try { kept = JSON.parse(localStorage.getItem(STORE)); } catch (_) { /* storage off: start fresh */ }
     if (kept && kept.channel) {
       S.channel = kept.channel;
-      S.phone = kept.phoneNumber || '';
       showChat();
       loadConfig();
       resume(false);
@@ -326,7 +325,8 @@
     function started(d) {
       S.channel = d.channel;
       S.phone = d.phoneNumber || '';
-      try { localStorage.setItem(STORE, JSON.stringify({ channel: S.channel, phoneNumber: S.phone })); } catch (_) { /* this page only */ }
+      // Only the channel id is kept (privacy.html says so): no phone number in the browser.
+      try { localStorage.setItem(STORE, JSON.stringify({ channel: S.channel })); } catch (_) { /* this page only */ }
       F.message.input.value = '';
       consentBox.checked = false;
       showChat();
