@@ -1,15 +1,26 @@
-// textus-admin: the sysadmin's tool. Reads DATABASE_URL from the environment.
+// textus-admin: the sysadmin's tool. Reads DATABASE_URL (and, for commerce7-sync, the handlers'
+// COMMERCE7_* settings) from the environment.
 //   migrate             apply sql/ migrations not yet applied
 //   create-key NAME     create a staff API key and print it (the only time it is shown)
 //   revoke-key NAME     revoke the active key called NAME
 //   list-keys           list keys (names and times, never keys or hashes)
+//   commerce7-sync [--limit N] [--retry-failed]
+//                       give up to N (100) leads pending since a Commerce7 failure their
+//                       customer; --retry-failed first queues again those that ran out of
+//                       attempts. Prints "synced S, failed F, remaining R"; exit 1 when any
+//                       failed or Commerce7 refused the credentials. For a timer
+//                       (docs/decisions.md, Commerce7 lead sync).
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/auth.h"
+#include "common/commerce7_sync.h"
 #include "common/config.h"
 #include "common/db.h"
 #include "common/log.h"
@@ -20,7 +31,53 @@ namespace {
 using namespace textus;
 
 constexpr std::string_view kUsage =
-    "usage: textus-admin migrate | create-key NAME | revoke-key NAME | list-keys\n";
+    "usage: textus-admin migrate | create-key NAME | revoke-key NAME | list-keys\n"
+    "       textus-admin commerce7-sync [--limit N] [--retry-failed]\n";
+
+struct SyncOptions {
+    int limit = commerce7::kDefaultSyncLimit;
+    bool retry_failed = false;
+};
+
+// commerce7-sync's flags; nothing when they are not understood.
+std::optional<SyncOptions> parse_sync_options(const std::vector<std::string_view>& args) {
+    SyncOptions options;
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--retry-failed") {
+            options.retry_failed = true;
+        } else if (args[i] == "--limit" && i + 1 < args.size()) {
+            const auto value = args[++i];
+            const auto [end, error] =
+                std::from_chars(value.data(), value.data() + value.size(), options.limit);
+            if (error != std::errc() || end != value.data() + value.size() || options.limit < 1) {
+                return std::nullopt;
+            }
+        } else {
+            return std::nullopt;
+        }
+    }
+    return options;
+}
+
+int commerce7_sync(Db& db, const Config& config, const SyncOptions& options) {
+    if (!commerce7::enabled(config)) {
+        std::cout << "Commerce7 is off (COMMERCE7_APP_ID, COMMERCE7_SECRET and COMMERCE7_TENANT "
+                     "are not all set): nothing to sync\n";
+        return 0;
+    }
+    if (options.retry_failed) {
+        const auto requeued = db.transact([](Tx& tx) { return commerce7::requeue_failed(tx); });
+        std::cerr << "queued " << requeued << " failed contact(s) again\n";
+    }
+    const auto run = commerce7::sync_pending(db, config, options.limit);
+    if (run.auth_refused) {
+        std::cerr << "textus-admin: Commerce7 refused the credentials (COMMERCE7_APP_ID, "
+                     "COMMERCE7_SECRET, COMMERCE7_TENANT); the run stopped\n";
+    }
+    std::cout << "synced " << run.synced << ", failed " << run.failed << ", remaining "
+              << run.remaining << "\n";
+    return run.failed > 0 || run.auth_refused ? 1 : 0;
+}
 
 int run(Db& db, std::string_view command, const std::string& name) {
     if (command == "migrate") {
@@ -54,7 +111,14 @@ int run(Db& db, std::string_view command, const std::string& name) {
 int main(int argc, char** argv) {
     const std::string_view command = argc > 1 ? argv[1] : "";
     const bool needs_name = command == "create-key" || command == "revoke-key";
-    if (argc != (needs_name ? 3 : 2) || (needs_name && std::string_view(argv[2]).empty())) {
+    std::optional<SyncOptions> sync_options;
+    if (command == "commerce7-sync") {
+        sync_options = parse_sync_options(std::vector<std::string_view>(argv + 2, argv + argc));
+        if (!sync_options) {
+            std::cerr << kUsage;
+            return 2;
+        }
+    } else if (argc != (needs_name ? 3 : 2) || (needs_name && std::string_view(argv[2]).empty())) {
         std::cerr << kUsage;
         return 2;
     }
@@ -63,6 +127,7 @@ int main(int argc, char** argv) {
         const std::string_view required[] = {"DATABASE_URL"};
         const auto config = Config::load(std::getenv, required);
         Db db(config.database_url);
+        if (sync_options) return commerce7_sync(db, config, *sync_options);
         return run(db, command, needs_name ? argv[2] : "");
     } catch (const ConfigError& error) {
         for (const auto& problem : error.problems) std::cerr << "textus-admin: " << problem << "\n";

@@ -49,8 +49,13 @@ std::string env_prefix(const Stack& s) {
     return "env -u DATABASE_URL -u TEXTUS_ADMIN_DATABASE_URL TEXTUS_STATE='" + s.state_dir +
            "' TEXTUS_PORT=" + std::to_string(s.port) +
            " TEXTUS_PUBLISH_PORT=" + std::to_string(s.publish_port) +
-           " TEXTUS_SIM_PORT=" + std::to_string(s.sim_port) + " TEXTUS_BIN_DIR='" + s.bin_dir +
-           "' LOG_LEVEL=debug ";
+           " TEXTUS_SIM_PORT=" + std::to_string(s.sim_port) +
+           " TEXTUS_C7_SIM_PORT=" + std::to_string(s.c7_sim_port) + " TEXTUS_BIN_DIR='" +
+           s.bin_dir +
+           "' LOG_LEVEL=debug"
+           // Tests stand for many visitors behind a proxy on loopback: X-Forwarded-For names
+           // each one (rate limits and consent are per client).
+           " TEXTUS_TRUSTED_PROXIES=127.0.0.1 ";
 }
 
 void must_run(const std::string& command, const std::string& what) {
@@ -106,6 +111,9 @@ Stack::Stack() {
     do {
         sim_port = free_port();
     } while (sim_port == port || sim_port == publish_port);
+    do {
+        c7_sim_port = free_port();
+    } while (c7_sim_port == port || c7_sim_port == publish_port || c7_sim_port == sim_port);
     const auto socket = "postgresql:///textus?host=" + state_dir + "/pgsock&user=";
     database_url = socket + "postgres";
     owner_database_url = socket + "textus_owner";

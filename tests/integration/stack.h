@@ -78,6 +78,7 @@ class Stack {
     int port = 0;
     int publish_port = 0;  // nchan's publisher, loopback only
     int sim_port = 0;      // the Twilio simulator, the handlers' TWILIO_API_BASE
+    int c7_sim_port = 0;   // the Commerce7 simulator, the handlers' COMMERCE7_API_BASE
 
   private:
     Stack();
