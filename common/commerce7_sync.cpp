@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <ctime>
 #include <optional>
 
 #include "common/contact_store.h"
@@ -21,10 +22,14 @@ const Statement kClaim{
     "  AND (commerce7_sync_claimed_until IS NULL OR commerce7_sync_claimed_until < now())"
     "  ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)"
     " RETURNING id, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD')"};
+// A claim another holds (a sync run mid-call) stays theirs: the contact is pending either way.
 const Statement kMarkPending{
     "commerce7_sync_mark_pending",
     "UPDATE contacts SET commerce7_sync_state = 'pending',"
-    " commerce7_sync_claimed_until = now() + $2::int * interval '1 second' WHERE id = $1"};
+    " commerce7_sync_claimed_until = CASE WHEN commerce7_sync_claimed_until > now()"
+    "  THEN commerce7_sync_claimed_until ELSE now() + $2::int * interval '1 second' END"
+    " WHERE id = $1"
+    " RETURNING commerce7_sync_claimed_until = now() + $2::int * interval '1 second'"};
 const Statement kSynced{
     "commerce7_sync_synced",
     "UPDATE contacts SET commerce7_sync_state = 'synced', commerce7_customer_id = $2,"
@@ -52,6 +57,15 @@ struct Claim {
     contacts::Contact contact;
     std::string today;  // the database's UTC day
 };
+
+std::string utc_today() {
+    const auto now = std::time(nullptr);
+    std::tm day{};
+    gmtime_r(&now, &day);
+    char text[11];
+    std::strftime(text, sizeof text, "%Y-%m-%d", &day);
+    return text;
+}
 
 }  // namespace
 
@@ -85,8 +99,23 @@ std::chrono::seconds lease_for(const Timing& timing) {
     return std::chrono::ceil<std::chrono::seconds>(3 * call) + std::chrono::minutes(1);
 }
 
-void mark_pending(Tx& tx, int64_t contact_id, const Timing& timing) {
-    tx.exec(kMarkPending, contact_id, static_cast<int64_t>(lease_for(timing).count()));
+bool mark_pending(Tx& tx, int64_t contact_id, const Timing& timing) {
+    const auto rows =
+        tx.exec(kMarkPending, contact_id, static_cast<int64_t>(lease_for(timing).count()));
+    return !rows.empty() && rows[0][0].as<bool>();
+}
+
+void sync_lead(Db& db, const Config& config, const contacts::Contact& contact,
+               const Timing& timing) {
+    try {
+        const auto customer_id =
+            Client(config, timing)
+                .find_or_create(lead_of(contact), enrolled_date(contact, utc_today()));
+        db.transact([&](Tx& tx) { record_synced(tx, contact.id, customer_id); });
+    } catch (const Commerce7Error& error) {
+        spdlog::warn("commerce7: contact {} left for the sync: {}", contact.id, error.code);
+        db.transact([&](Tx& tx) { record_failed(tx, contact.id); });
+    }
 }
 
 void record_synced(Tx& tx, int64_t contact_id, const std::string& customer_id) {

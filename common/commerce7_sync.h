@@ -25,6 +25,12 @@ namespace textus::commerce7 {
 inline constexpr int kMaxAttempts = 10;
 inline constexpr int kDefaultSyncLimit = 100;
 
+// initiate's own attempt, with a visitor waiting: one try per call and short timeouts (at most
+// about 21 s for its three calls); whatever fails is the sync's to retry.
+inline constexpr Timing kLeadTiming{.connect_timeout = std::chrono::seconds(2),
+                                    .read_timeout = std::chrono::seconds(5),
+                                    .attempts = 1};
+
 // Commerce7 is in use: COMMERCE7_APP_ID, COMMERCE7_SECRET and COMMERCE7_TENANT are all set.
 // Otherwise nothing is sent to it and nothing is synced.
 bool enabled(const Config& config);
@@ -44,8 +50,15 @@ std::chrono::seconds lease_for(const Timing& timing);
 //
 // The contact pending and claimed for lease_for(timing): for initiate, in the unit of work that
 // saves the lead, before it calls Commerce7 itself. A crash before Commerce7 answers then leaves
-// the lead to the sync, and no sync run calls Commerce7 for it in the meantime.
-void mark_pending(Tx& tx, int64_t contact_id, const Timing& timing);
+// the lead to the sync, and no sync run calls Commerce7 for it in the meantime. False when a
+// sync run holds the contact now: the caller must not call Commerce7 for it (two creates).
+bool mark_pending(Tx& tx, int64_t contact_id, const Timing& timing);
+
+// initiate's own attempt for a contact it claimed with mark_pending: find_or_create, then
+// record_synced; a Commerce7 failure is logged and recorded (record_failed), never thrown, and
+// the sync retries it. A database failure is thrown.
+void sync_lead(Db& db, const Config& config, const contacts::Contact& contact,
+               const Timing& timing);
 // Synced with `customer_id` now; attempts back to 0, claim released.
 void record_synced(Tx& tx, int64_t contact_id, const std::string& customer_id);
 // One more failed attempt, claim released: pending again, or 'failed' at kMaxAttempts.

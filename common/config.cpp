@@ -1,6 +1,7 @@
 #include "common/config.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace textus {
 
@@ -30,6 +31,7 @@ constexpr Setting kSettings[] = {
     {"OPT_IN_REQUEST_TEXT", &Config::opt_in_request_text, nullptr},
     {"OPT_OUT_NOTICE", &Config::opt_out_notice, "Reply STOP to opt out."},
     {"DEFAULT_REGION", &Config::default_region, "US"},
+    {"TOKEN_SECRET", &Config::token_secret, nullptr},
     {"LOG_LEVEL", &Config::log_level, "info"},
 };
 
@@ -83,6 +85,14 @@ Config Config::load(const std::function<const char*(const char*)>& getenv,
                              [&](const Setting& s) { return &(config.*s.field) == url; });
             problems.push_back(std::string(it->name) + " must start with http:// or https://");
         }
+    }
+    // nginx's configuration holds it too, unquoted in secure_link_md5; 16 characters at least.
+    const auto& secret = config.token_secret;
+    if (!secret.empty() &&
+        (secret.size() < 16 || !std::all_of(secret.begin(), secret.end(), [](char c) {
+             return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+         }))) {
+        problems.push_back("TOKEN_SECRET must be at least 16 letters, digits, - and _");
     }
     if (!problems.empty()) throw ConfigError(std::move(problems));
     return config;

@@ -28,6 +28,7 @@ struct Config {
     std::string opt_in_request_text;
     std::string opt_out_notice;
     std::string default_region;
+    std::string token_secret;  // signs long-poll URLs; nginx's secure_link checks them
     std::string log_level;
 
     // Reads every variable through `getenv` (nullptr or "" = unset) and applies defaults.

@@ -316,6 +316,25 @@ Contact apply_json(const json& body, Contact contact, std::string_view default_r
     return contact;
 }
 
+WebLead parse_web_lead(const json& body, std::string_view default_region) {
+    WebLead lead;
+    for (const auto& [field, out] :
+         {std::pair{"firstName", &lead.first_name}, std::pair{"lastName", &lead.last_name}}) {
+        if (!body.contains(field)) throw missing(field);
+        *out = text(body[field], field, 100);
+        if (out->empty()) throw missing(field);
+    }
+    if (!body.contains("phoneNumber")) throw missing("phoneNumber");
+    const auto given = text(body["phoneNumber"], "phoneNumber", 40);
+    if (given.empty()) throw missing("phoneNumber");
+    auto parsed = phone::parse(given, default_region);
+    if (!parsed.e164) throw bad_request("invalid_phone", parsed.problem, "phoneNumber");
+    lead.phone = std::move(*parsed.e164);
+    if (body.contains("email")) lead.email = email(body["email"]);
+    if (body.contains("birthdate")) lead.birthdate = birthdate(body["birthdate"]);
+    return lead;
+}
+
 Contact apply_write(const json& body, const Contact* stored, bool replace,
                     std::string_view default_region) {
     Contact base;

@@ -46,6 +46,9 @@ struct Contact {
     std::optional<std::string> last_contact_method;
     std::string created_at;
     std::string updated_at;
+    // The SHA-256 (hex) of the open web chat's channel id, if any: where its messages are
+    // published. Never shown: the API's contact JSON leaves it out.
+    std::optional<std::string> chat_channel;
 };
 
 // `base` with every writable field present in `body` validated and applied; read-only fields
@@ -61,6 +64,19 @@ Contact apply_json(const nlohmann::json& body, Contact base, std::string_view de
 // number: when the phone changes, the contact is opted in only if the body says so.
 Contact apply_write(const nlohmann::json& body, const Contact* stored, bool replace,
                     std::string_view default_region);
+
+// What a website visitor gives with their consent (POST /api/twilio/initiate).
+struct WebLead {
+    std::string first_name;
+    std::string last_name;
+    std::string phone;  // E.164
+    std::optional<std::string> email;
+    std::optional<std::string> birthdate;  // YYYY-MM-DD
+};
+
+// firstName, lastName and phoneNumber required, email and birthdate optional, each checked as a
+// contact's field is; 400 naming the field at fault (the phone as "phoneNumber").
+WebLead parse_web_lead(const nlohmann::json& body, std::string_view default_region);
 
 // The consent event a write from `stored` (nullptr: a new contact) to `contact` records:
 // opt_in or opt_out when SMS opt-in changes, and for a new phone opt_in when the same write

@@ -16,7 +16,7 @@ const std::string kSelect =
     " c.preferred_contact_method, c.interests::text, c.assigned_agent,"
     " rfc3339(c.last_contact_at), c.last_contact_method, rfc3339(c.created_at),"
     " rfc3339(c.updated_at), rfc3339(consent.created_at), consent.ip, consent.detail,"
-    " consent.source"
+    " consent.source, c.chat_channel"
     " FROM contacts c LEFT JOIN LATERAL ("
     "  SELECT e.created_at, e.ip, e.detail, e.source FROM consent_events e"
     "  WHERE e.contact_id = c.id AND e.phone = c.phone AND e.kind = 'opt_in'"
@@ -88,6 +88,14 @@ const Statement kSetOptIn{"contacts_set_opt_in",
                           "UPDATE contacts SET sms_opt_in = $2,"
                           " opted_out_at = CASE WHEN $2 THEN NULL ELSE now() END,"
                           " updated_at = now() WHERE id = $1"};
+// A web lead fills only what the contact lacks: whoever types a number must not rename its
+// contact or change its email. Its consent opts the number in.
+const Statement kFillWebLead{
+    "contacts_fill_web_lead",
+    "UPDATE contacts SET first_name = CASE WHEN first_name = '' THEN $2 ELSE first_name END,"
+    " last_name = CASE WHEN last_name = '' THEN $3 ELSE last_name END,"
+    " email = coalesce(email, $4), birthdate = coalesce(birthdate, $5::date),"
+    " sms_opt_in = true, opted_out_at = NULL, updated_at = now() WHERE id = $1"};
 const Statement kDelete{"contacts_delete", "DELETE FROM contacts WHERE id = $1 RETURNING id"};
 const Statement kConsentEvent{
     "contacts_consent_event",
@@ -123,6 +131,7 @@ Contact from_row(const pqxx::row& row) {
         c.consent = Consent{row[23].as<std::string>(), nullable(row[24]), nullable(row[25]),
                             row[26].as<std::string>()};
     }
+    c.chat_channel = nullable(row[27]);
     return c;
 }
 
@@ -235,6 +244,13 @@ void apply_keyword(Tx& tx, const Contact& c, const keywords::Match& keyword) {
     }
     tx.exec(kConsentEvent, c.id, c.phone, keywords::name(keyword.kind), "keyword", keyword.keyword,
             std::nullopt);
+}
+
+Contact record_web_lead(Tx& tx, const Contact& locked, const WebLead& lead, const Actor& actor) {
+    tx.exec(kFillWebLead, locked.id, lead.first_name, lead.last_name, lead.email, lead.birthdate);
+    tx.exec(kConsentEvent, locked.id, locked.phone, "opt_in", actor.source, actor.detail,
+            actor.ip.empty() ? std::nullopt : Param(actor.ip));
+    return *find(tx, locked.id);
 }
 
 bool remove(Tx& tx, int64_t id) {

@@ -54,6 +54,12 @@ Contact lock_or_create_by_phone(Tx& tx, const std::string& phone, const std::str
 // anything; a help request is always recorded.
 void apply_keyword(Tx& tx, const Contact& locked, const keywords::Match& keyword);
 
+// `locked` (from lock_or_create_by_phone) with the names, email and birthdate it lacks taken
+// from `lead`, opted in, and the consent recorded as an opt_in event by `actor` (source "web",
+// the consent text shown, the client's IP): every time a visitor gives it, even when the number
+// was opted in already. The caller refuses an opted-out number first.
+Contact record_web_lead(Tx& tx, const Contact& locked, const WebLead& lead, const Actor& actor);
+
 // False when there was no such contact. The consent log keeps its events (by phone).
 bool remove(Tx& tx, int64_t id);
 

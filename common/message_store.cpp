@@ -1,5 +1,7 @@
 #include "common/message_store.h"
 
+#include <algorithm>
+
 #include "common/db.h"
 #include "common/message_status.h"
 
@@ -27,6 +29,15 @@ const Statement kInsertInbound{
               " body, media_urls, media_types, status, segments)"
               " VALUES ($1, $2, 'inbound', 'sms', $3, $4, $5, $6::jsonb, $7::jsonb, 'received', $8)"
               " ON CONFLICT (sid) DO NOTHING")};
+// A visitor's message written in the web chat: no SID, and nothing goes to Twilio.
+const Statement kInsertWeb{
+    "messages_insert_web",
+    inserting("INSERT INTO messages (contact_id, direction, channel, from_number, to_number, body,"
+              " status, segments) VALUES ($1, 'inbound', 'web', $2, $3, $4, 'received', NULL)")};
+// A chat's history: the contact's messages from the chat's first on, the latest `limit`.
+const Statement kSince{"messages_since", "SELECT " + kColumns +
+                                             " FROM messages WHERE contact_id = $1 AND id >= $2"
+                                             " ORDER BY created_at DESC, id DESC LIMIT $3"};
 const Statement kInsertOutbound{
     "messages_insert_outbound",
     inserting(
@@ -120,6 +131,20 @@ std::optional<Message> insert_inbound(Tx& tx, const Inbound& in,
                               json(in.media_urls).dump(), json(in.media_types).dump(), in.segments);
     if (rows.empty()) return std::nullopt;
     return from_row(rows[0]);
+}
+
+Message insert_web(Tx& tx, int64_t contact_id, const std::string& from, const std::string& to,
+                   const std::string& body) {
+    return from_row(tx.exec(kInsertWeb, contact_id, from, to, body)[0]);
+}
+
+std::vector<Message> since(Tx& tx, int64_t contact_id, int64_t first_id, int limit) {
+    std::vector<Message> out;
+    for (const auto& row : tx.exec(kSince, contact_id, first_id, limit)) {
+        out.push_back(from_row(row));
+    }
+    std::reverse(out.begin(), out.end());
+    return out;
 }
 
 std::optional<Message> insert_outbound(Tx& tx, const Outbound& out) {

@@ -23,6 +23,14 @@ namespace textus::messages {
 std::optional<Message> insert_inbound(Tx& tx, const Inbound& inbound,
                                       std::optional<int64_t> contact_id);
 
+// Stores what a visitor wrote in the web chat (DESIGN §4: inbound, channel "web", received) as
+// the contact's latest message, unread for staff. `from` is the contact's phone, `to` ours.
+Message insert_web(Tx& tx, int64_t contact_id, const std::string& from, const std::string& to,
+                   const std::string& body);
+
+// The contact's messages with id `first_id` or later, oldest first: the latest `limit` of them.
+std::vector<Message> since(Tx& tx, int64_t contact_id, int64_t first_id, int limit);
+
 // A message we are about to hand to Twilio.
 struct Outbound {
     int64_t contact_id = 0;

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "common/config.h"
+#include "common/live.h"
 
 namespace textus::publish {
 
@@ -58,6 +59,12 @@ bool to(const Config& config, std::string_view channel, const nlohmann::json& ev
         return false;
     }
     return true;
+}
+
+void message(const Config& config, std::string_view type, const nlohmann::json& message,
+             const std::optional<std::string>& chat_hash) {
+    to(config, kStaffChannel, {{"type", type}, {"message", message}});
+    if (chat_hash) to(config, live::chat_channel(*chat_hash), message);
 }
 
 }  // namespace textus::publish

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace textus {
@@ -20,6 +22,12 @@ inline constexpr std::string_view kStaffChannel = "staff";
 // reports has committed. False, and a warning in the log, when the publisher did not take it or
 // PUBLISH_URL is not set.
 bool to(const Config& config, std::string_view channel, const nlohmann::json& event);
+
+// A message's new state ("message": new, "status": a status change): to the staff channel as
+// {type, message}, and, when its contact has an open web chat (`chat_hash`, the SHA-256 of its
+// channel id), to that chat as the message JSON alone (DESIGN §4).
+void message(const Config& config, std::string_view type, const nlohmann::json& message,
+             const std::optional<std::string>& chat_hash);
 
 }  // namespace publish
 }  // namespace textus

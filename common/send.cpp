@@ -1,5 +1,7 @@
 #include "common/send.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "common/auth.h"
@@ -7,6 +9,7 @@
 #include "common/db.h"
 #include "common/message_store.h"
 #include "common/phone.h"
+#include "common/publish.h"
 #include "common/segments.h"
 #include "common/text.h"
 
@@ -165,6 +168,31 @@ Request parse(const json& body, std::string_view idempotency_key, std::string_vi
     return request;
 }
 
+NumberRecord number_record(Tx& tx, const contacts::Contact& contact) {
+    const auto row = tx.exec(kNumberRecord, contact.phone, contact.id)[0];
+    return {.last_consent = nullable(row[0]),
+            .texted_us = row[1].as<bool>(),
+            .reached = row[2].as<bool>(),
+            .seconds_since_opt_in_request = nullable<int64_t>(row[3])};
+}
+
+std::string sender(const Config& config) {
+    return config.twilio_phone_number.empty() ? config.twilio_messaging_service_sid
+                                              : config.twilio_phone_number;
+}
+
+messages::Outbound outbound(const contacts::Contact& contact, const std::string& body,
+                            const Config& config, const std::string& sent_by) {
+    messages::Outbound row;
+    row.contact_id = contact.id;
+    row.from = sender(config);
+    row.to = contact.phone;
+    row.body = body;
+    row.segments = static_cast<int>(segments::count(body).value_or(segments::Count{}).segments);
+    row.sent_by = sent_by;
+    return row;
+}
+
 void check_allowed(const Request& request, const NumberRecord& number) {
     if (number.last_consent == "opt_out") {
         throw conflict("opted_out",
@@ -229,27 +257,16 @@ Prepared prepare(Tx& tx, const Request& request, const Config& config,
         contact = contacts::lock_or_create_by_phone(tx, *request.to, "staff");
     }
 
-    const auto row = tx.exec(kNumberRecord, contact->phone, contact->id)[0];
-    const NumberRecord number{.last_consent = nullable(row[0]),
-                              .texted_us = row[1].as<bool>(),
-                              .reached = row[2].as<bool>(),
-                              .seconds_since_opt_in_request = nullable<int64_t>(row[3])};
+    const auto number = number_record(tx, *contact);
     check_allowed(request, number);
-    const auto body = outgoing_body(request, number, config);
-
-    const messages::Outbound outbound{
-        .contact_id = contact->id,
-        .from = config.twilio_phone_number.empty() ? config.twilio_messaging_service_sid
-                                                   : config.twilio_phone_number,
-        .to = contact->phone,
-        .body = body,
-        .media_urls = request.media_urls,
-        .segments = static_cast<int>(segments::count(body).value_or(segments::Count{}).segments),
-        .sent_by = staff_key,
-        .idempotency_key = request.idempotency_key,
-        .request_digest = request.idempotency_key ? std::optional(request.digest()) : std::nullopt,
-        .opt_in_request = request.opt_in_request};
-    if (auto message = messages::insert_outbound(tx, outbound)) return {.message = *message};
+    auto row = outbound(*contact, outgoing_body(request, number, config), config, staff_key);
+    row.media_urls = request.media_urls;
+    row.idempotency_key = request.idempotency_key;
+    row.request_digest = request.idempotency_key ? std::optional(request.digest()) : std::nullopt;
+    row.opt_in_request = request.opt_in_request;
+    if (auto message = messages::insert_outbound(tx, row)) {
+        return {.message = *message, .chat_channel = contact->chat_channel};
+    }
     // The same key committed by a parallel request while this one waited on it.
     return replay(*messages::find_by_idempotency_key(tx, *request.idempotency_key), request);
 }
@@ -279,6 +296,47 @@ messages::Message record_refused(Tx& tx, int64_t message_id, const twilio::Twili
             contacts::apply_keyword(tx, *contact, {keywords::Kind::opt_out, "Twilio error 21610"});
         }
     }
+    return message;
+}
+
+messages::Message deliver(Db& db, const Config& config, twilio::Client& client,
+                          const messages::Message& queued,
+                          const std::optional<std::string>& chat_channel) {
+    const auto publish_message = [&](const messages::Message& message) {
+        publish::message(config, "message", messages::to_json(message), chat_channel);
+    };
+    const auto id = queued.id;
+    twilio::Message sent;
+    try {
+        sent = client.create_message(
+            {.to = queued.to,
+             .body = queued.body,
+             .media_urls = queued.media_urls,
+             .status_callback = twilio::status_callback_url(config.public_base_url) +
+                                "?id=" + std::to_string(id)});
+    } catch (const twilio::TwilioError& error) {
+        // The answer is Twilio's error even when it cannot be stored: the row then stays
+        // queued, and a retry with the key is told the outcome is unknown.
+        try {
+            publish_message(db.transact([&](Tx& tx) { return record_refused(tx, id, error); }));
+        } catch (const HttpError& db_error) {
+            spdlog::error("send: Twilio's refusal of message {} could not be recorded ({})", id,
+                          db_error.code);
+        }
+        throw;
+    }
+    auto message = queued;
+    try {
+        message = db.transact([&](Tx& tx) { return record_accepted(tx, id, sent); });
+    } catch (const HttpError& error) {
+        spdlog::error(
+            "send: message {} was accepted by Twilio but could not be recorded ({}); "
+            "its status callbacks will record it",
+            id, error.code);
+        message.sid = sent.sid;
+        message.status = sent.status;
+    }
+    publish_message(message);
     return message;
 }
 

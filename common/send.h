@@ -12,12 +12,15 @@
 #include <vector>
 
 #include "common/config.h"
+#include "common/contact.h"
 #include "common/message.h"
+#include "common/message_store.h"
 #include "common/twilio_client.h"
 
 namespace textus {
+class Db;
 class Tx;
-}
+}  // namespace textus
 
 namespace textus::send {
 
@@ -55,6 +58,9 @@ struct NumberRecord {
     std::optional<int64_t> seconds_since_opt_in_request{};
 };
 
+// What the database knows of `contact`'s number now.
+NumberRecord number_record(Tx& tx, const contacts::Contact& contact);
+
 // Throws the refusal for this send, if any: 409 opted_out (the number's last word was STOP),
 // 429 opt_in_request_limit with Retry-After (one opt-in request per contact per 24 hours), 403
 // no_consent (neither opted in nor texted us first, and not an opt-in request).
@@ -70,7 +76,17 @@ std::string outgoing_body(const Request& request, const NumberRecord& number, co
 struct Prepared {
     messages::Message message;
     bool replay = false;  // the key was used before: `message` is that send as it is now
+    std::optional<std::string> chat_channel{};  // the contact's open web chat (its hash)
 };
+
+// Our side of a conversation: TWILIO_PHONE_NUMBER, or the Messaging Service SID until Twilio
+// names the number it chose.
+std::string sender(const Config& config);
+
+// The row of a message of `body` to `contact` from our number (or Messaging Service), sent by
+// `sent_by` (a staff key's name, or "web" for a web-to-text lead's first SMS).
+messages::Outbound outbound(const contacts::Contact& contact, const std::string& body,
+                            const Config& config, const std::string& sent_by);
 
 // One unit of work: a replay for a known key (or its stored error thrown), otherwise the
 // recipient resolved and locked (contactId: 404 when unknown; `to`: its contact, created when
@@ -83,6 +99,15 @@ Prepared prepare(Tx& tx, const Request& request, const Config& config,
 // (the row stays queued for a callback or a sync to settle). Both return the row as it is now.
 messages::Message record_accepted(Tx& tx, int64_t message_id, const twilio::Message& sent);
 messages::Message record_refused(Tx& tx, int64_t message_id, const twilio::TwilioError& error);
+
+// Hands `queued` (committed, without a SID) to Twilio and records what came of it, each outcome
+// in its own unit of work, then publishes the message's new state to the staff inbox and to the
+// web chat `chat_channel` (a hash) if there is one. Twilio's error is rethrown once its refusal
+// is recorded. A database failure after Twilio accepted is logged, not thrown: the message went,
+// and its status callbacks carry our id and store the SID.
+messages::Message deliver(Db& db, const Config& config, twilio::Client& client,
+                          const messages::Message& queued,
+                          const std::optional<std::string>& chat_channel);
 
 // 201's body: {success, message, twilioMessageSid, segments, encoding}.
 nlohmann::json answer(const messages::Message& message);

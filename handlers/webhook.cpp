@@ -1,5 +1,6 @@
 // /api/twilio/webhook and /api/twilio/status: what Twilio posts, signed (DESIGN §4). A 200 means
 // the message is committed: Twilio does not post it again after one.
+#include "common/chat.h"
 #include "common/config.h"
 #include "common/contact_store.h"
 #include "common/db.h"
@@ -27,7 +28,11 @@ bool is_phone_number(const std::string& from, const Config& config) {
 
 Response inbound(Context& c) {
     const auto in = messages::parse_inbound(c.form);
-    const auto stored = c.db.transact([&](Tx& tx) {
+    struct Stored {
+        std::optional<messages::Message> message;
+        std::optional<std::string> chat_channel;
+    };
+    const auto stored = c.db.transact([&](Tx& tx) -> Stored {
         std::optional<contacts::Contact> contact;
         if (is_phone_number(in.from, c.config)) {
             contact = contacts::lock_or_create_by_phone(tx, in.from, "sms");
@@ -36,22 +41,25 @@ Response inbound(Context& c) {
             messages::insert_inbound(tx, in, contact ? std::optional(contact->id) : std::nullopt);
         // A keyword counts once, when its message is new: Twilio retries the same post.
         if (message && contact) contacts::apply_keyword(tx, *contact, keywords::classify(in.body));
-        return message;
+        return {message, contact ? contact->chat_channel : std::nullopt};
     });
-    if (stored) {
-        publish::to(c.config, publish::kStaffChannel,
-                    {{"type", "message"}, {"message", messages::to_json(*stored)}});
+    if (stored.message) {
+        publish::message(c.config, "message", messages::to_json(*stored.message),
+                         stored.chat_channel);
     }
     return empty_twiml();
 }
 
 Response status(Context& c) {
     const auto update = messages::parse_status(c.form, c.request.query());
-    const auto message = c.db.transact([&](Tx& tx) { return messages::apply_status(tx, update); });
-    if (message) {
-        publish::to(c.config, publish::kStaffChannel,
-                    {{"type", "status"}, {"message", messages::to_json(*message)}});
-    }
+    const auto [message, chat_channel] = c.db.transact([&](Tx& tx) {
+        auto message = messages::apply_status(tx, update);
+        const auto chat = message && message->contact_id
+                              ? chat::channel_of(tx, *message->contact_id)
+                              : std::nullopt;
+        return std::pair(std::move(message), chat);
+    });
+    if (message) publish::message(c.config, "status", messages::to_json(*message), chat_channel);
     return Response::no_content();
 }
 

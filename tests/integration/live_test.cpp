@@ -1,12 +1,10 @@
 // Staff live events: the webhook publishes to nchan's loopback publisher, and a staff browser
 // long-polls /api/poll/staff behind a URL signed with TOKEN_SECRET that nginx checks itself.
 #include <httplib.h>
-#include <openssl/evp.h>
 
 #include <catch2/catch.hpp>
-#include <chrono>
-#include <fstream>
 
+#include "tests/integration/long_poll.h"
 #include "tests/integration/stack.h"
 #include "tests/integration/twilio_post.h"
 
@@ -15,50 +13,10 @@ using namespace textus::test;
 
 namespace {
 
-std::string token_secret() {
-    std::ifstream in(Stack::get().state_dir + "/token-secret");
-    std::string secret;
-    in >> secret;
-    return secret;
-}
+const auto now = unix_now;
 
-// nginx's secure_link_md5 "$secure_link_expires$1 <secret>": base64url of the MD5, unpadded.
-std::string signed_query(long long expires, const std::string& channel) {
-    const auto text = std::to_string(expires) + channel + " " + token_secret();
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    EVP_Digest(text.data(), text.size(), digest, &size, EVP_md5(), nullptr);
-    std::string encoded(4 * ((size + 2) / 3), '\0');
-    encoded.resize(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()), digest,
-                                   static_cast<int>(size)));
-    for (auto& c : encoded) c = c == '+' ? '-' : c == '/' ? '_' : c;
-    while (!encoded.empty() && encoded.back() == '=') encoded.pop_back();
-    return "e=" + std::to_string(expires) + "&s=" + encoded;
-}
-
-long long now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-// Long-polls the staff channel from its oldest buffered event until `match` says yes; the
-// events it saw on the way, up to `limit`.
-std::optional<json> poll_until(const std::function<bool(const json&)>& match, int limit = 400) {
-    httplib::Client client("127.0.0.1", Stack::get().port);
-    client.set_read_timeout(5, 0);
-    std::string since = "Thu, 01 Jan 1970 00:00:00 GMT", tag = "0";
-    const auto path = "/api/poll/staff?" + signed_query(now() + 60, "staff");
-    for (int i = 0; i < limit; ++i) {
-        const auto reply =
-            client.Get(path.c_str(), {{"If-Modified-Since", since}, {"If-None-Match", tag}});
-        if (!reply || reply->status != 200) return std::nullopt;
-        const auto event = json::parse(reply->body);
-        if (match(event)) return event;
-        since = reply->get_header_value("Last-Modified");
-        tag = reply->get_header_value("Etag");
-    }
-    return std::nullopt;
+std::optional<json> poll_until(const std::function<bool(const json&)>& match) {
+    return textus::test::poll_until("/api/poll/staff?" + signed_query(now() + 60, "staff"), match);
 }
 
 }  // namespace

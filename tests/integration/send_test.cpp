@@ -34,29 +34,11 @@ Reply send(const json& body, const std::string& idempotency_key = "") {
 
 // The stack's Twilio simulator: its hooks, and the creates it got for a number.
 json sim(const std::string& method, const std::string& path, const json& body = nullptr) {
-    httplib::Client client("127.0.0.1", stack().sim_port);
-    httplib::Request req;
-    req.method = method;
-    req.path = path;
-    if (!body.is_null()) {
-        req.body = body.dump();
-        req.set_header("Content-Type", "application/json");
-    }
-    const auto result = client.send(req);
-    if (!result || result->status >= 300) throw std::runtime_error("sim hook failed: " + path);
-    return result->body.empty() ? json(nullptr) : json::parse(result->body);
+    return stack().twilio_sim(method, path, body);
 }
 
 std::vector<json> creates_to(const std::string& phone) {
-    std::vector<json> out;
-    const auto all = sim("GET", "/sim/requests");
-    for (const auto& r : all["requests"]) {
-        if (r["method"] == "POST" && r["path"].get<std::string>().ends_with("/Messages.json") &&
-            r["form"].contains("To") && r["form"]["To"][0] == phone) {
-            out.push_back(r);
-        }
-    }
-    return out;
+    return stack().twilio_creates_to(phone);
 }
 
 // A contact who texted us first (the webhook made it): its id.

@@ -156,6 +156,36 @@ Reply Stack::request(const std::string& method, const std::string& path, const s
     return reply;
 }
 
+nlohmann::json Stack::twilio_sim(const std::string& method, const std::string& path,
+                                 const nlohmann::json& body) {
+    httplib::Client client("127.0.0.1", sim_port);
+    httplib::Request req;
+    req.method = method;
+    req.path = path;
+    if (!body.is_null()) {
+        req.body = body.dump();
+        req.set_header("Content-Type", "application/json");
+    }
+    const auto result = client.send(req);
+    if (!result) {
+        throw std::runtime_error("sim hook " + path + ": " + httplib::to_string(result.error()));
+    }
+    if (result->status >= 300) throw std::runtime_error("sim hook " + path + ": " + result->body);
+    return result->body.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(result->body);
+}
+
+std::vector<nlohmann::json> Stack::twilio_creates_to(const std::string& to) {
+    std::vector<nlohmann::json> out;
+    const auto recorded = twilio_sim("GET", "/sim/requests");
+    for (const auto& r : recorded["requests"]) {
+        if (r["method"] == "POST" && r["path"].get<std::string>().ends_with("/Messages.json") &&
+            r["form"].contains("To") && r["form"]["To"][0] == to) {
+            out.push_back(r);
+        }
+    }
+    return out;
+}
+
 std::string Stack::query(const std::string& sql) {
     pqxx::connection connection(database_url);
     pqxx::nontransaction tx(connection);

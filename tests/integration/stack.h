@@ -54,6 +54,16 @@ class Stack {
     // "" for NULL or no row.
     std::string query(const std::string& sql);
 
+    // A request to the stack's Twilio simulator (its /sim/ hooks: recorded requests, failures
+    // on demand, history): the JSON it answered, null for an empty body. Throws when the hook
+    // failed.
+    nlohmann::json twilio_sim(const std::string& method, const std::string& path,
+                              const nlohmann::json& body = nullptr);
+
+    // The messages the Twilio simulator was asked to create for `to`, as it recorded the
+    // requests ({method, path, form: {Name: [values]}}), oldest first.
+    std::vector<nlohmann::json> twilio_creates_to(const std::string& to);
+
     // Runs textus-admin as deploy/up does, as the owner of the tables.
     CommandResult admin(const std::string& args);
 

@@ -32,19 +32,7 @@ Reply sync(const json& body) {
 
 // The stack's Twilio simulator: a hook's answer, null when it has none.
 json sim(const std::string& method, const std::string& path, const json& body = nullptr) {
-    httplib::Client client("127.0.0.1", stack().sim_port);
-    httplib::Request req;
-    req.method = method;
-    req.path = path;
-    if (!body.is_null()) {
-        req.body = body.dump();
-        req.set_header("Content-Type", "application/json");
-    }
-    const auto result = client.send(req);
-    if (!result)
-        throw std::runtime_error("sim hook " + path + ": " + httplib::to_string(result.error()));
-    if (result->status >= 300) throw std::runtime_error("sim hook " + path + ": " + result->body);
-    return result->body.empty() ? json(nullptr) : json::parse(result->body);
+    return stack().twilio_sim(method, path, body);
 }
 
 // Twilio's history for a test: the messages as stored, SIDs included, in the order given.

@@ -1,0 +1,51 @@
+#include "common/live.h"
+
+#include <openssl/evp.h>
+
+#include <chrono>
+#include <stdexcept>
+
+namespace textus::live {
+
+namespace {
+
+constexpr std::string_view kChatPrefix = "chat-";
+
+std::string base64url_md5(std::string_view text) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    if (EVP_Digest(text.data(), text.size(), digest, &size, EVP_md5(), nullptr) != 1) {
+        throw std::runtime_error("MD5 failed");
+    }
+    std::string out(4 * ((size + 2) / 3), '\0');
+    out.resize(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), digest,
+                               static_cast<int>(size)));
+    for (auto& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
+    while (!out.empty() && out.back() == '=') out.pop_back();
+    return out;
+}
+
+}  // namespace
+
+std::string chat_channel(std::string_view channel_hash) {
+    return std::string(kChatPrefix) + std::string(channel_hash);
+}
+
+std::string subscribe_url(std::string_view channel, int64_t expires, std::string_view secret) {
+    // nginx's locations: /api/poll/staff, and /api/poll/chat/<hash> for channel chat-<hash>.
+    const auto path = channel.starts_with(kChatPrefix)
+                          ? "/api/poll/chat/" + std::string(channel.substr(kChatPrefix.size()))
+                          : "/api/poll/" + std::string(channel);
+    const auto e = std::to_string(expires);
+    return path + "?e=" + e +
+           "&s=" + base64url_md5(e + std::string(channel) + " " + std::string(secret));
+}
+
+int64_t expiry_from_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+               .count() +
+           kSubscribeSeconds;
+}
+
+}  // namespace textus::live

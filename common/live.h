@@ -1,0 +1,27 @@
+// Long-poll URLs (DESIGN §4, §8): nginx's secure_link checks them itself, so no handler runs per
+// poll. A handler hands a browser the path of its channel with an expiry `e` and a signature
+// `s` = base64url(md5("<e><channel> <TOKEN_SECRET>")), unpadded: nginx answers 403 when it does
+// not match and 410 once `e` has passed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace textus::live {
+
+// How long a handed-out URL works; the browser asks for a fresh one when it gets 410.
+inline constexpr int64_t kSubscribeSeconds = 60 * 60;
+
+// The nchan channel of a web chat, from the SHA-256 (hex) of its channel id: the id itself is
+// the visitor's secret and is never published or logged.
+std::string chat_channel(std::string_view channel_hash);
+
+// The signed path and query for `channel` ("staff" or chat_channel(...)), valid until
+// `expires` (Unix seconds): "/api/poll/staff?e=...&s=..." or "/api/poll/chat/<hash>?e=...".
+std::string subscribe_url(std::string_view channel, int64_t expires, std::string_view secret);
+
+// Now plus kSubscribeSeconds.
+int64_t expiry_from_now();
+
+}  // namespace textus::live
