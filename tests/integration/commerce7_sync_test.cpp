@@ -364,8 +364,14 @@ TEST_CASE("a claimed lead is left to its claimant until the lease ends", "[comme
     const auto lead = t.add_pending();
     // As initiate does before calling Commerce7 itself.
     Db db(t.stack().app_database_url);
-    db.transact([&](Tx& tx) { commerce7::mark_pending(tx, std::stoll(lead.id), {}); });
+    CHECK(
+        db.transact([&](Tx& tx) { return commerce7::mark_pending(tx, std::stoll(lead.id), {}); }));
     CHECK(t.column(lead, "commerce7_sync_claimed_until > now() + interval '4 minutes'") == "t");
+    // A second initiate meanwhile does not take the claim: it leaves Commerce7 to the holder.
+    const auto claimed_until = t.column(lead, "commerce7_sync_claimed_until");
+    CHECK_FALSE(
+        db.transact([&](Tx& tx) { return commerce7::mark_pending(tx, std::stoll(lead.id), {}); }));
+    CHECK(t.column(lead, "commerce7_sync_claimed_until") == claimed_until);
 
     const auto held = t.run(sim);
     CHECK(held.exit_code == 0);
