@@ -1,0 +1,276 @@
+// The "Text us" widget in a real browser against a real local stack:
+//   TEXTUS_BIN_DIR=build/bin node --test tests/browser/
+// (ctest's `browser` test sets TEXTUS_BIN_DIR and TEXTUS_ARTIFACTS.) It starts its own stack
+// with deploy/up in a fresh state directory on free ports, drives Debian's headless Chromium
+// (/usr/bin/chromium) with playwright-core, which never downloads a browser, and stops the
+// stack with deploy/down afterwards, failure or not. Controls are found by their labels and
+// roles, as a visitor (or a screen reader) finds them, never by CSS classes.
+// Screenshots go to $TEXTUS_ARTIFACTS (default: a new temp dir; the path is printed).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const run = promisify(execFile);
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CHROMIUM = process.env.TEXTUS_CHROMIUM || '/usr/bin/chromium';
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE_VIEW = { width: 360, height: 780 };
+
+// ---- helpers ----
+
+// True when nothing listens on 127.0.0.1:port (and we may bind it).
+function portFree(port) {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+// deploy/up uses PORT, PORT+1 (nchan publisher), +2 (Twilio sim), +3 (Commerce7 sim).
+async function freePorts() {
+  for (let i = 0; i < 50; i++) {
+    const port = 20000 + 4 * Math.floor(Math.random() * 5000);
+    const free = await Promise.all([0, 1, 2, 3].map((d) => portFree(port + d)));
+    if (free.every(Boolean)) return port;
+  }
+  throw new Error('no four free ports in a row found');
+}
+
+// Polls fn until it returns a truthy value; throws with `what` after `ms`.
+async function eventually(what, fn, ms = 5000) {
+  const deadline = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${last})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// The text of a field's error line (its aria-describedby), whether that line is the element
+// right after the field and sits just below it, and the field's aria-invalid.
+function fieldError(locator) {
+  return locator.evaluate((el) => {
+    const err = document.getElementById(el.getAttribute('aria-describedby'));
+    const a = el.getBoundingClientRect();
+    const b = err ? err.getBoundingClientRect() : null;
+    return {
+      invalid: el.getAttribute('aria-invalid'),
+      message: err ? err.textContent : null,
+      adjacent: !!err && el.nextElementSibling === err,
+      below: !!b && b.top >= a.bottom - 1 && b.top - a.bottom < 40 && Math.abs(b.left - a.left) < 40,
+      focused: document.activeElement === el,
+    };
+  });
+}
+
+// ---- the stack and the browser ----
+
+const binDir = process.env.TEXTUS_BIN_DIR;
+const artifacts = process.env.TEXTUS_ARTIFACTS ||
+  fs.mkdtempSync(path.join(os.tmpdir(), 'textus-artifacts-'));
+let state = null;
+let env = null;
+let url = null;
+let staffKey = null;
+let browser = null;
+let page = null;
+let server = null; // GET /api/twilio/initiate as the server answers it
+
+// The visitor: a fresh number each run, so reruns against one database never collide.
+const phoneDigits = String(Math.floor(Math.random() * 10000)).padStart(4, '0');
+const phone = `+1 619 555 ${phoneDigits}`;
+const e164 = `+1619555${phoneDigits}`;
+const stamp = Date.now().toString(36);
+const firstMessage = `Do you have the 2022 Tempranillo in stock? (${stamp})`;
+const smsReply = `Texted from my phone (${stamp})`;
+const composed = `Typed in the composer (${stamp})`;
+const staffReply = `Yes, we have six bottles left (${stamp})`;
+
+before(async () => {
+  assert.ok(binDir, 'set TEXTUS_BIN_DIR to a build\'s bin directory (ctest sets it)');
+  assert.ok(fs.existsSync(CHROMIUM), `no ${CHROMIUM}: deploy/install-deps installs Debian's chromium`);
+  fs.mkdirSync(artifacts, { recursive: true });
+  console.log(`# screenshots: ${artifacts}`);
+
+  state = fs.mkdtempSync(path.join(os.tmpdir(), 'textus-browser-'));
+  fs.chmodSync(state, 0o755); // postgres, nginx's workers and the handlers traverse it
+  const port = await freePorts();
+  env = { ...process.env, TEXTUS_STATE: state, TEXTUS_PORT: String(port), TEXTUS_BIN_DIR: binDir };
+  // Nothing from the caller's environment may point the stack elsewhere.
+  for (const k of ['DATABASE_URL', 'TEXTUS_ADMIN_DATABASE_URL', 'TWILIO_API_BASE', 'COMMERCE7_API_BASE',
+    'PUBLIC_BASE_URL', 'TEXTUS_PUBLISH_PORT', 'TEXTUS_SIM_PORT', 'TEXTUS_C7_SIM_PORT', 'TEXTUS_HANDLERS']) {
+    delete env[k];
+  }
+  let out;
+  try {
+    out = await run(path.join(repo, 'deploy', 'up'), [], { env, cwd: repo, timeout: 120000 });
+  } catch (e) {
+    throw new Error(`deploy/up failed: ${e.message}\n${e.stderr || ''}`);
+  }
+  const lines = out.stdout.trim().split('\n');
+  url = /^url: (\S+)$/.exec(lines[lines.length - 2])?.[1];
+  assert.ok(url, `deploy/up printed no url: ${out.stdout}`);
+  staffKey = /^staff key: (\S+)$/.exec(lines[lines.length - 1])?.[1];
+  assert.ok(staffKey, `deploy/up printed no staff key: ${out.stdout}`);
+  server = await (await fetch(new URL('/api/twilio/initiate', url))).json();
+  assert.ok(server.success && server.businessName && server.consentText, JSON.stringify(server));
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+  const context = await browser.newContext({ viewport: DESKTOP });
+  page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  page.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
+});
+
+after(async () => {
+  if (browser) await browser.close().catch(() => {});
+  if (!state) return;
+  // The logs outlive the stack, next to the screenshots.
+  try {
+    fs.cpSync(path.join(state, 'log'), path.join(artifacts, 'logs'), { recursive: true });
+  } catch { /* no logs */ }
+  try {
+    await run(path.join(repo, 'deploy', 'down'), [], { env, cwd: repo, timeout: 60000 });
+  } finally {
+    fs.rmSync(state, { recursive: true, force: true });
+  }
+});
+
+// ---- the visitor's path, in order (each step starts where the last one left the page) ----
+
+const launcher = () => page.getByRole('button', { name: /^Text us/ });
+const thread = () => page.getByRole('list', { name: 'Conversation' });
+const bubbles = (text) => thread().getByRole('listitem').filter({ hasText: text });
+
+test('"Text us" opens the form with the business name and the consent text', async () => {
+  await page.goto(new URL('demo.html', url).href);
+  await launcher().click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('heading', { name: `Text ${server.businessName}` }).waitFor();
+  // The consent text is the checkbox's label, exactly as the server serves it.
+  await page.getByRole('checkbox', { name: server.consentText, exact: true }).waitFor();
+  await page.getByRole('textbox', { name: 'First name' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Send' }).isEnabled(), true);
+});
+
+test('errors show next to their fields: the browser\'s checks and the server\'s', async () => {
+  await page.getByRole('textbox', { name: 'First name' }).fill('Ann');
+  await page.getByRole('textbox', { name: 'Last name' }).fill('Lee');
+  await page.getByRole('textbox', { name: 'Message', exact: true }).fill(firstMessage);
+  await page.getByRole('checkbox', { name: server.consentText, exact: true }).check();
+
+  // The browser's check: a bad email.
+  const email = page.getByRole('textbox', { name: 'Email' });
+  const phoneBox = page.getByRole('textbox', { name: 'Mobile phone' });
+  await phoneBox.fill(phone);
+  await email.fill('ann@example');
+  await page.getByRole('button', { name: 'Send' }).click();
+  let e = await fieldError(email);
+  assert.match(e.message, /email address/);
+  assert.deepEqual([e.invalid, e.adjacent, e.below, e.focused], ['true', true, true, true]);
+  assert.equal((await fieldError(phoneBox)).invalid, null);
+
+  // The server's check: +1 555 010 0000 has enough digits for the browser, but no US number
+  // has area code 555, and libphonenumber (common/phone.cpp) refuses it.
+  await email.fill('');
+  await phoneBox.fill('+1 555 0100 000');
+  await page.getByRole('button', { name: 'Send' }).click();
+  e = await eventually('the server\'s phone error', async () => {
+    const r = await fieldError(phoneBox);
+    return r.message ? r : null;
+  });
+  assert.match(e.message, /Phone number must be a valid number/);
+  assert.deepEqual([e.invalid, e.adjacent, e.below, e.focused], ['true', true, true, true]);
+  assert.equal((await fieldError(email)).invalid, null, 'the email error cleared');
+});
+
+test('a complete form opens the thread with the visitor\'s first message', async () => {
+  await page.getByRole('textbox', { name: 'Mobile phone' }).fill(phone);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await bubbles(firstMessage).waitFor();
+  assert.equal(await bubbles(firstMessage).count(), 1);
+  // Only the channel is kept in the browser, never the phone number.
+  const kept = await page.evaluate(() => localStorage.getItem('textus.chat'));
+  assert.match(kept, /"channel":"[A-Za-z0-9_-]{43}"/);
+  assert.ok(!kept.includes(phoneDigits), kept);
+});
+
+test('an SMS from the visitor\'s phone shows in the thread without a reload', async () => {
+  let reloaded = false;
+  page.once('load', () => { reloaded = true; });
+  await run(path.join(repo, 'deploy', 'sim-sms'), [e164, smsReply], { env, cwd: repo, timeout: 20000 });
+  await bubbles(smsReply).waitFor({ timeout: 5000 });
+  assert.equal(reloaded, false);
+  assert.equal(await bubbles(smsReply).count(), 1);
+});
+
+test('a staff reply shows in the thread as the business\'s', async () => {
+  const r = await fetch(new URL('/api/crm/sms/send', url), {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${staffKey}`, 'Content-Type': 'application/json', 'Idempotency-Key': `browser-${stamp}` },
+    body: JSON.stringify({ to: e164, body: staffReply }),
+  });
+  assert.equal(r.status, 201, await r.text());
+  // Screen readers hear who wrote each message: the business's name, not "You".
+  await bubbles(`${server.businessName}: ${staffReply}`).waitFor({ timeout: 5000 });
+  assert.equal(await bubbles(staffReply).count(), 1);
+});
+
+test('Enter in the composer sends once, and the message is stored', async () => {
+  const box = page.getByRole('textbox', { name: 'Message', exact: true });
+  await box.fill(composed);
+  await box.press('Enter');
+  await bubbles(composed).waitFor();
+  // The post's answer and the live event both carry it: still one bubble after the event.
+  await page.waitForTimeout(1500);
+  assert.equal(await bubbles(composed).count(), 1);
+  assert.equal(await box.inputValue(), '');
+
+  const stored = await page.evaluate(async () => {
+    const { channel } = JSON.parse(localStorage.getItem('textus.chat'));
+    const r = await fetch(`/api/chat/${encodeURIComponent(channel)}/messages`, { cache: 'no-store' });
+    return { status: r.status, data: await r.json() };
+  });
+  assert.equal(stored.status, 200);
+  const mine = stored.data.messages.filter((m) => m.body === composed);
+  assert.equal(mine.length, 1, JSON.stringify(stored.data.messages));
+  assert.equal(mine[0].direction, 'inbound');
+  await page.screenshot({ path: path.join(artifacts, 'widget-thread-desktop.png') });
+});
+
+test('a reload shows the thread again', async () => {
+  await page.reload();
+  // The panel is closed: wait for the reloaded history inside it.
+  await page.getByRole('list', { name: 'Conversation', includeHidden: true })
+    .getByRole('listitem', { includeHidden: true }).filter({ hasText: composed }).waitFor({ state: 'attached' });
+  await page.waitForTimeout(500); // the first long-poll may replay nchan's buffer: nothing is new
+  assert.equal(await launcher().textContent(), 'Text us', 'no "new messages" badge for old ones');
+  await launcher().click();
+  for (const text of [firstMessage, smsReply, staffReply, composed]) {
+    await bubbles(text).waitFor();
+    assert.equal(await bubbles(text).count(), 1, text);
+  }
+  await page.getByRole('textbox', { name: 'Message', exact: true }).waitFor();
+});
+
+test('at 360 px wide the open panel causes no horizontal scroll', async () => {
+  await page.setViewportSize(PHONE_VIEW);
+  await thread().waitFor();
+  await page.waitForTimeout(200); // one layout after the resize
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  await page.screenshot({ path: path.join(artifacts, 'widget-thread-360.png') });
+  assert.ok(width <= PHONE_VIEW.width, `scrollWidth ${width} > ${PHONE_VIEW.width}`);
+});
