@@ -274,3 +274,21 @@ test('at 360 px wide the open panel causes no horizontal scroll', async () => {
   await page.screenshot({ path: path.join(artifacts, 'widget-thread-360.png') });
   assert.ok(width <= PHONE_VIEW.width, `scrollWidth ${width} > ${PHONE_VIEW.width}`);
 });
+
+test('at 360 px wide the open form causes no horizontal scroll either', async () => {
+  // A new visitor (nothing in localStorage) on a phone-sized screen.
+  const context = await browser.newContext({ viewport: PHONE_VIEW });
+  try {
+    const fresh = await context.newPage();
+    await fresh.goto(new URL('demo.html', url).href);
+    await fresh.getByRole('button', { name: /^Text us/ }).click();
+    await fresh.getByRole('checkbox', { name: server.consentText, exact: true }).waitFor();
+    await fresh.getByRole('button', { name: 'Send' }).click(); // every error line showing
+    assert.equal(await fresh.getByRole('textbox', { name: 'First name' }).getAttribute('aria-invalid'), 'true');
+    const width = await fresh.evaluate(() => document.documentElement.scrollWidth);
+    await fresh.screenshot({ path: path.join(artifacts, 'widget-form-360.png') });
+    assert.ok(width <= PHONE_VIEW.width, `scrollWidth ${width} > ${PHONE_VIEW.width}`);
+  } finally {
+    await context.close();
+  }
+});
