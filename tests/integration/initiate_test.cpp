@@ -445,3 +445,41 @@ TEST_CASE("Commerce7 down: the lead is kept, and the sync later makes one custom
     CHECK(commerce7_state(phone) == "synced " + found[0]["id"].get<std::string>());
     CHECK(sync.output.find(phone.substr(2)) == std::string::npos);
 }
+
+TEST_CASE("a chat subscriber that comes back gets exactly what it missed", "[initiate]") {
+    // No status callbacks: the chat hears only the texts below.
+    stack().twilio_sim("POST", "/sim/callbacks", {{"enabled", false}});
+    const auto started = initiate(lead(new_phone(), "Resume me"));
+    REQUIRE(started.status == 201);
+    const auto phone = started.json()["phoneNumber"].get<std::string>();
+    const auto url = started.json()["subscribeUrl"].get<std::string>();
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "one")).status == 200);
+
+    // The page reads up to "one", then is away while two more arrive.
+    httplib::Client client("127.0.0.1", stack().port);
+    client.set_read_timeout(3, 0);
+    std::string since = "Thu, 01 Jan 1970 00:00:00 GMT", tag = "0";
+    for (;;) {
+        const auto reply =
+            client.Get(url.c_str(), {{"If-Modified-Since", since}, {"If-None-Match", tag}});
+        REQUIRE(reply);
+        REQUIRE(reply->status == 200);
+        since = reply->get_header_value("Last-Modified");
+        tag = reply->get_header_value("Etag");
+        if (json::parse(reply->body)["body"] == "one") break;
+    }
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "two")).status == 200);
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "three")).status == 200);
+    std::vector<std::string> got;
+    for (int i = 0; i < 3; ++i) {
+        const auto reply =
+            client.Get(url.c_str(), {{"If-Modified-Since", since}, {"If-None-Match", tag}});
+        if (!reply) break;  // nothing more: the long-poll waited until the client gave up
+        REQUIRE(reply->status == 200);
+        got.push_back(json::parse(reply->body)["body"]);
+        since = reply->get_header_value("Last-Modified");
+        tag = reply->get_header_value("Etag");
+    }
+    stack().twilio_sim("POST", "/sim/callbacks", {{"enabled", true}});
+    CHECK(got == std::vector<std::string>{"two", "three"});
+}
