@@ -449,8 +449,10 @@
       if (gen !== S.gen) return;
       var abort = S.abort = new AbortController();
       var t0 = Date.now();
-      // The first poll sends no resume headers, so it waits for what comes after the history;
-      // later ones send back Last-Modified/Etag, so nothing is missed or repeated.
+      // The first poll sends no resume headers: nchan answers it from the oldest event it still
+      // holds for the chat (a few, for a chat's few minutes), which the thread already shows and
+      // skips by id; nothing published after the history was read can be missed. Later polls
+      // send back Last-Modified/Etag, so nothing is missed or repeated.
       fetch(url, { headers: headers || {}, cache: 'no-store', signal: abort.signal }).then(function (res) {
         if (gen !== S.gen) return;
         if (res.status === 200) {
