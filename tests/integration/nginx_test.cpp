@@ -295,3 +295,14 @@ TEST_CASE("no log file holds a phone, email, name, note or key after searches an
                         email.substr(0, email.find('@')), name, note, channel,
                         stack().staff_key}) == "");
 }
+
+TEST_CASE("the widget is served compressed and cached for an hour; a missing file is JSON") {
+    const auto widget = stack().request("GET", "/widget.js", "", "", "application/json",
+                                        {{"Accept-Encoding", "gzip"}});
+    REQUIRE(widget.status == 200);
+    CHECK(widget.headers.at("Content-Encoding") == "gzip");
+    CHECK(widget.headers.at("Vary") == "Accept-Encoding");
+    CHECK(widget.headers.at("Cache-Control") == "public, max-age=3600");
+    CHECK(widget.headers.count("ETag") + widget.headers.count("Etag") == 1);
+    check_nginx_error(stack().request("GET", "/no-such-page.js", "", ""), 404, "not_found");
+}
