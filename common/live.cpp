@@ -2,7 +2,7 @@
 
 #include <openssl/evp.h>
 
-#include <chrono>
+#include <ctime>
 #include <stdexcept>
 
 namespace textus::live {
@@ -41,11 +41,13 @@ std::string subscribe_url(std::string_view channel, int64_t expires, std::string
            "&s=" + base64url_md5(e + std::string(channel) + " " + std::string(secret));
 }
 
-int64_t expiry_from_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-               .count() +
-           kSubscribeSeconds;
+Subscription subscribe(std::string_view channel, int64_t seconds, std::string_view secret) {
+    const auto expires = std::time(nullptr) + seconds;
+    std::tm utc{};
+    gmtime_r(&expires, &utc);
+    char text[21];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return {subscribe_url(channel, expires, secret), text};
 }
 
 }  // namespace textus::live

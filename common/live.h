@@ -10,8 +10,10 @@
 
 namespace textus::live {
 
-// How long a handed-out URL works; the browser asks for a fresh one when it gets 410.
-inline constexpr int64_t kSubscribeSeconds = 60 * 60;
+// How long a handed-out URL works; the browser asks for a fresh one when it gets 410. A staff
+// URL is short: it outlives a revoked key by at most this.
+inline constexpr int64_t kChatSubscribeSeconds = 60 * 60;
+inline constexpr int64_t kStaffSubscribeSeconds = 10 * 60;
 
 // The nchan channel of a web chat, from the SHA-256 (hex) of its channel id: the id itself is
 // the visitor's secret and is never published or logged.
@@ -21,7 +23,11 @@ std::string chat_channel(std::string_view channel_hash);
 // `expires` (Unix seconds): "/api/poll/staff?e=...&s=..." or "/api/poll/chat/<hash>?e=...".
 std::string subscribe_url(std::string_view channel, int64_t expires, std::string_view secret);
 
-// Now plus kSubscribeSeconds.
-int64_t expiry_from_now();
+// A signed URL for `channel` valid for `seconds` from now, and when it expires (RFC 3339 UTC).
+struct Subscription {
+    std::string url;
+    std::string expires_at;
+};
+Subscription subscribe(std::string_view channel, int64_t seconds, std::string_view secret);
 
 }  // namespace textus::live

@@ -3,6 +3,7 @@
 #include "common/contact.h"
 #include "common/contact_store.h"
 #include "common/db.h"
+#include "common/publish.h"
 #include "common/server.h"
 
 namespace {
@@ -16,6 +17,13 @@ contacts::Actor staff_actor(const Context& c) {
 
 Response contact_response(int status, const contacts::Contact& contact) {
     return Response::json(status, {{"success", true}, {"contact", contacts::to_json(contact)}});
+}
+
+// Open inboxes hear of every change (DESIGN §4, the staff channel), after it committed.
+Response changed(const Context& c, int status, const contacts::Contact& contact) {
+    publish::to(c.config, publish::kStaffChannel,
+                {{"type", "contact"}, {"contact", contacts::to_json(contact)}});
+    return contact_response(status, contact);
 }
 
 HttpError no_contact(int64_t id) {
@@ -40,8 +48,9 @@ Response list(Context& c) {
 
 Response create(Context& c) {
     const auto contact = contacts::apply_write(c.json, nullptr, false, c.config.default_region);
-    return contact_response(
-        201, c.db.transact([&](Tx& tx) { return contacts::create(tx, contact, staff_actor(c)); }));
+    return changed(c, 201, c.db.transact([&](Tx& tx) {
+        return contacts::create(tx, contact, staff_actor(c));
+    }));
 }
 
 Response show(Context& c) {
@@ -55,7 +64,7 @@ Response show(Context& c) {
 // it names. Read, decide and write under the row lock, in one unit of work.
 Response update(Context& c, bool replace) {
     const auto id = c.params.id("id");
-    return contact_response(200, c.db.transact([&](Tx& tx) {
+    return changed(c, 200, c.db.transact([&](Tx& tx) {
         const auto stored = contacts::lock(tx, id);
         if (!stored) throw no_contact(id);
         const auto contact =
@@ -74,6 +83,7 @@ Response patch(Context& c) {
 Response remove(Context& c) {
     const auto id = c.params.id("id");
     if (!c.db.transact([&](Tx& tx) { return contacts::remove(tx, id); })) throw no_contact(id);
+    publish::to(c.config, publish::kStaffChannel, {{"type", "contact_deleted"}, {"id", id}});
     return Response::json(200, {{"success", true}, {"id", id}});
 }
 

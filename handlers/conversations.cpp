@@ -1,6 +1,10 @@
-// /api/crm/sms/conversations: the inbox's list, one row per contact with messages (DESIGN §4).
+// /api/crm/sms/conversations: the inbox's list, one row per contact with messages, and
+// /api/crm/live: where the inbox hears what changes (DESIGN §4).
+#include "common/config.h"
 #include "common/conversation.h"
 #include "common/db.h"
+#include "common/live.h"
+#include "common/publish.h"
 #include "common/server.h"
 
 namespace {
@@ -25,12 +29,25 @@ Response list(Context& c) {
                                   {"hasMore", shown < page.total}}}});
 }
 
+// A short-lived signed URL for the staff channel: a browser cannot put the key on each poll, and
+// the key must never be in a URL (DESIGN §4, §8). The page asks again before it expires.
+Response live_url(Context& c) {
+    const auto subscription = live::subscribe(publish::kStaffChannel, live::kStaffSubscribeSeconds,
+                                              c.config.token_secret);
+    return Response::json(200, {{"success", true},
+                                {"subscribeUrl", subscription.url},
+                                {"expiresAt", subscription.expires_at}});
+}
+
 const Route kRoutes[] = {
     {"GET", "/api/crm/sms/conversations", list, Auth::staff},
+    {"GET", "/api/crm/live", live_url, Auth::staff},
 };
 
 }  // namespace
 
 int main() {
-    return serve({.name = "conversations", .routes = kRoutes});
+    return serve({.name = "conversations",
+                  .routes = kRoutes,
+                  .required_config = {"DATABASE_URL", "TOKEN_SECRET"}});
 }

@@ -18,8 +18,9 @@ using namespace textus;
 using nlohmann::json;
 
 std::string subscribe_url(const Config& config, const std::string& hash) {
-    return live::subscribe_url(live::chat_channel(hash), live::expiry_from_now(),
-                               config.token_secret);
+    return live::subscribe(live::chat_channel(hash), live::kChatSubscribeSeconds,
+                           config.token_secret)
+        .url;
 }
 
 Response consent_text(Context& c) {

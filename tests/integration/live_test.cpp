@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <catch2/catch.hpp>
+#include <regex>
 
 #include "tests/integration/long_poll.h"
 #include "tests/integration/stack.h"
@@ -70,4 +71,32 @@ TEST_CASE("the publisher is not reachable through the site", "[live]") {
     const auto api = client.Post("/api/pub/staff", R"({"type":"forged"})", "application/json");
     REQUIRE(api);
     CHECK(api->status == 404);
+}
+
+TEST_CASE("staff get a short-lived signed URL for their channel, with their key only", "[live]") {
+    CHECK(Stack::get().request("GET", "/api/crm/live", "", "").status == 401);
+    const auto reply = Stack::get().request("GET", "/api/crm/live");
+    REQUIRE(reply.status == 200);
+    const auto url = reply.json()["subscribeUrl"].get<std::string>();
+    REQUIRE(url.starts_with("/api/poll/staff?e="));
+    const auto e = std::stoll(url.substr(url.find("e=") + 2));
+    CHECK(e > now() + 9 * 60);
+    CHECK(e <= now() + 10 * 60);
+    CHECK(url.find(Stack::get().staff_key) == std::string::npos);
+    const auto expires_at = reply.json()["expiresAt"].get<std::string>();
+    CHECK(std::regex_match(expires_at, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
+
+    // The URL it gave opens the channel: a contact created now is heard on it.
+    const auto created = Stack::get().request(
+        "POST", "/api/crm/contacts",
+        json{{"firstName", "Live"}, {"lastName", "Contact"}, {"phone", new_phone()}}.dump());
+    REQUIRE(created.status == 201);
+    const auto id = created.json()["contact"]["id"];
+    const auto event = textus::test::poll_until(
+        url, [&](const json& e) { return e["type"] == "contact" && e["contact"]["id"] == id; });
+    REQUIRE(event);
+    CHECK((*event)["contact"]["firstName"] == "Live");
+    REQUIRE(Stack::get().request("DELETE", "/api/crm/contacts/" + id.dump()).status == 200);
+    CHECK(textus::test::poll_until(
+        url, [&](const json& e) { return e["type"] == "contact_deleted" && e["id"] == id; }));
 }

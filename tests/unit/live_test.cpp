@@ -1,7 +1,8 @@
 #include "common/live.h"
 
 #include <catch2/catch.hpp>
-#include <chrono>
+#include <ctime>
+#include <string>
 
 using namespace textus;
 
@@ -14,11 +15,19 @@ TEST_CASE("subscribe URLs carry nginx's secure_link signature", "[live]") {
           "/api/poll/chat/abc?e=1700000000&s=0zDRTZVFDNtraVuxYRrZKg");
 }
 
-TEST_CASE("a chat's channel is named by its hash, and URLs expire an hour on", "[live]") {
+TEST_CASE("a subscription is signed until its expiry, given in RFC 3339", "[live]") {
     CHECK(live::chat_channel("ff00") == "chat-ff00");
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
-    CHECK(live::expiry_from_now() >= now + live::kSubscribeSeconds);
-    CHECK(live::expiry_from_now() <= now + live::kSubscribeSeconds + 2);
+    const auto before = std::time(nullptr);
+    const auto sub = live::subscribe("staff", live::kStaffSubscribeSeconds, "secretsecretsecret1");
+    const auto after = std::time(nullptr);
+    const auto e = std::stoll(sub.url.substr(sub.url.find("e=") + 2));
+    CHECK(e >= before + live::kStaffSubscribeSeconds);
+    CHECK(e <= after + live::kStaffSubscribeSeconds);
+    CHECK(sub.url == live::subscribe_url("staff", e, "secretsecretsecret1"));
+    std::tm utc{};
+    const time_t at = e;
+    gmtime_r(&at, &utc);
+    char expected[21];
+    std::strftime(expected, sizeof expected, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    CHECK(sub.expires_at == expected);
 }
