@@ -4,52 +4,9 @@
 (function () {
   'use strict';
 
-  // ---- Segment counter: a port of common/segments.cpp (docs/decisions.md, Messages). ----
-  // Non-ASCII characters are written as escapes so the page's charset can never change them.
-
-  // GSM 03.38's basic set in code order, without 0x1B (ESC). 'Ç' is GSM-7, 'ç' is not.
-  var GSM_BASIC = '@\u00A3$\u00A5\u00E8\u00E9\u00F9\u00EC\u00F2\u00C7\n\u00D8\u00F8\r\u00C5\u00E5' +
-    '\u0394_\u03A6\u0393\u039B\u03A9\u03A0\u03A8\u03A3\u0398\u039E\u00C6\u00E6\u00DF\u00C9' +
-    ' !"#\u00A4%&\'()*+,-./0123456789:;<=>?' +
-    '\u00A1ABCDEFGHIJKLMNOPQRSTUVWXYZ\u00C4\u00D6\u00D1\u00DC\u00A7' +
-    '\u00BFabcdefghijklmnopqrstuvwxyz\u00E4\u00F6\u00F1\u00FC\u00E0';
-  // The extension table: ESC plus a second septet, so each costs two.
-  var GSM_EXT = '\f^{}\\[~]|\u20AC';
-
-  // Septets of one character (a code point); 0 when it is not GSM-7.
-  function septets(ch) {
-    if (ch.length === 1 && GSM_BASIC.indexOf(ch) >= 0) return 1;
-    if (ch.length === 1 && GSM_EXT.indexOf(ch) >= 0) return 2;
-    return 0;
-  }
-  // UTF-16 units: two for a character outside the BMP (most emoji).
-  function units(ch) { return ch.length; }
-
-  // Parts of at most `limit` units, filled in order: a character that does not fit whole in
-  // what is left of a part (an escape pair, a surrogate pair) starts the next one.
-  function split(chars, limit, cost) {
-    var parts = 1, used = 0;
-    chars.forEach(function (ch) {
-      var n = cost(ch);
-      if (used + n > limit) { parts++; used = 0; }
-      used += n;
-    });
-    return parts;
-  }
-
-  // {encoding: 'GSM-7'|'UCS-2', characters, segments}; the empty body is 0 characters, 1 segment.
-  function segments(body) {
-    var chars = Array.from(body || ''); // code points
-    var gsm = true, sept = 0, u = 0;
-    chars.forEach(function (ch) {
-      var n = septets(ch);
-      if (!n) gsm = false;
-      sept += n;
-      u += units(ch);
-    });
-    if (gsm) return { encoding: 'GSM-7', characters: sept, segments: sept > 160 ? split(chars, 153, septets) : 1 };
-    return { encoding: 'UCS-2', characters: u, segments: u > 70 ? split(chars, 67, units) : 1 };
-  }
+  // The segment counter is nginx/www/segments.js, shared with the staff inbox: the widget
+  // loads it next to itself (sites still embed one tag) and counts once it is there.
+  function segmentsFn() { return typeof window !== 'undefined' ? window.textusSegments : null; }
 
   // ---- Form checks: the server's rules, so most mistakes are caught before a round trip. ----
 
@@ -201,6 +158,12 @@
     if (script && script.parentNode) script.parentNode.insertBefore(css, script.nextSibling);
     else document.head.append(css);
     document.body.append(root);
+    if (!segmentsFn()) {
+      var seg = h('script', { src: asset('segments.js') });
+      seg.onload = count;
+      if (script && script.parentNode) script.parentNode.insertBefore(seg, css.nextSibling);
+      else document.head.append(seg);
+    }
     count();
 
     // A conversation kept from an earlier page: show it again.
@@ -504,6 +467,8 @@
 
     // ---- The composer. ----
     function count() {
+      var segments = segmentsFn();
+      if (!segments) { counter.textContent = ''; return; } // segments.js still loading
       var c = segments(box.value.trim());
       counter.textContent = c.characters + (c.characters === 1 ? ' character' : ' characters') + ' \u00B7 ' +
         c.segments + (c.segments === 1 ? ' segment' : ' segments') + ' (' + c.encoding + ')';
@@ -541,6 +506,6 @@
     }
   }
 
-  // node's tests load this file for the counter; browsers have no `module`.
-  if (typeof module !== 'undefined' && module.exports) module.exports = { segments: segments, validate: validate };
+  // node's tests load this file for the form checks; browsers have no `module`.
+  if (typeof module !== 'undefined' && module.exports) module.exports = { validate: validate };
 })();

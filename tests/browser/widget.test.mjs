@@ -232,6 +232,10 @@ test('a staff reply shows in the thread as the business\'s', async () => {
 test('Enter in the composer sends once, and the message is stored', async () => {
   const box = page.getByRole('textbox', { name: 'Message', exact: true });
   await box.fill(composed);
+  // The counter is segments.js, which widget.js loads next to itself.
+  const n = Array.from(composed).length;
+  await eventually('the segment counter', async () =>
+    (await page.locator('#textus-count').textContent()) === `${n} characters \u00B7 1 segment (GSM-7)`);
   await box.press('Enter');
   await bubbles(composed).waitFor();
   // The post's answer and the live event both carry it: still one bubble after the event.

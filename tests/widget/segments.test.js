@@ -1,4 +1,5 @@
-// The widget's segment counter and form checks, without a browser:
+// The segment counter (nginx/www/segments.js, shared by the widget and the inbox) and the
+// widget's form checks, without a browser:
 //   node --test tests/widget/
 // The counter must agree with the server's (common/segments.cpp) on every shared case.
 'use strict';
@@ -6,7 +7,9 @@ const test = require('node:test');
 const assert = require('node:assert');
 const path = require('node:path');
 
-const { segments, validate } = require(path.join(__dirname, '..', '..', 'nginx', 'www', 'widget.js'));
+const www = path.join(__dirname, '..', '..', 'nginx', 'www');
+const { segments } = require(path.join(www, 'segments.js'));
+const { validate } = require(path.join(www, 'widget.js'));
 const cases = require(path.join(__dirname, '..', 'segments_cases.json'));
 
 test('the shared cases are there', () => {
