@@ -1,0 +1,324 @@
+// The staff inbox (nginx/www/inbox/) in a real browser against a real local stack:
+//   TEXTUS_BIN_DIR=build/bin node --test tests/browser/
+// Like widget.test.mjs: its own stack (deploy/up, free ports, a temp state directory, torn
+// down afterwards), Debian's headless Chromium through playwright-core, controls found by
+// label and role. Customers are played by deploy/sim-sms; the Twilio simulator moves sends
+// queued -> sent -> delivered and calls back. Screenshots go to $TEXTUS_ARTIFACTS.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const run = promisify(execFile);
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CHROMIUM = process.env.TEXTUS_CHROMIUM || '/usr/bin/chromium';
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE_VIEW = { width: 360, height: 780 };
+
+// ---- helpers ----
+
+// True when nothing listens on 127.0.0.1:port (and we may bind it).
+function portFree(port) {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+// deploy/up uses PORT, PORT+1 (nchan publisher), +2 (Twilio sim), +3 (Commerce7 sim).
+async function freePorts() {
+  for (let i = 0; i < 50; i++) {
+    const port = 20000 + 4 * Math.floor(Math.random() * 5000);
+    const free = await Promise.all([0, 1, 2, 3].map((d) => portFree(port + d)));
+    if (free.every(Boolean)) return port;
+  }
+  throw new Error('no four free ports in a row found');
+}
+
+// Polls fn until it returns a truthy value; throws with `what` after `ms`.
+async function eventually(what, fn, ms = 5000) {
+  const deadline = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${last})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// ---- the stack and the browser ----
+
+const binDir = process.env.TEXTUS_BIN_DIR;
+const artifacts = process.env.TEXTUS_ARTIFACTS ||
+  fs.mkdtempSync(path.join(os.tmpdir(), 'textus-artifacts-'));
+const cases = JSON.parse(fs.readFileSync(path.join(repo, 'tests', 'segments_cases.json'), 'utf8'));
+let state = null;
+let env = null;
+let port = 0;
+let url = null;
+let staffKey = null;
+let browser = null;
+let page = null;
+
+// Customers: fresh numbers each run.
+const rnd = () => String(Math.floor(Math.random() * 100)).padStart(2, '0');
+const suffix = rnd();
+const ann = { e164: `+1760555${suffix}01`.slice(0, 12), label: null };
+const bob = { e164: `+1619555${suffix}02`.slice(0, 12) };
+const cy = { e164: `+1858555${suffix}03`.slice(0, 12) };
+ann.e164 = `+176055501${suffix}`;
+bob.e164 = `+161955501${suffix}`;
+cy.e164 = `+185855501${suffix}`;
+const fmt = (e164) => `(${e164.slice(2, 5)}) ${e164.slice(5, 8)}-${e164.slice(8)}`;
+const stamp = Date.now().toString(36);
+
+async function simSms(from, body) {
+  await run(path.join(repo, 'deploy', 'sim-sms'), [from, body], { env, cwd: repo, timeout: 20000 });
+}
+async function staff(method, p, body) {
+  const r = await fetch(new URL(p, url), {
+    method,
+    headers: { Authorization: `Bearer ${staffKey}`, 'Content-Type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: r.status, data: await r.json().catch(() => ({})) };
+}
+
+before(async () => {
+  assert.ok(binDir, 'set TEXTUS_BIN_DIR to a build\'s bin directory (ctest sets it)');
+  assert.ok(fs.existsSync(CHROMIUM), `no ${CHROMIUM}: deploy/install-deps installs Debian's chromium`);
+  fs.mkdirSync(artifacts, { recursive: true });
+  console.log(`# screenshots: ${artifacts}`);
+
+  state = fs.mkdtempSync(path.join(os.tmpdir(), 'textus-inbox-'));
+  fs.chmodSync(state, 0o755); // postgres, nginx's workers and the handlers traverse it
+  port = await freePorts();
+  env = { ...process.env, TEXTUS_STATE: state, TEXTUS_PORT: String(port), TEXTUS_BIN_DIR: binDir };
+  for (const k of ['DATABASE_URL', 'TEXTUS_ADMIN_DATABASE_URL', 'TWILIO_API_BASE', 'COMMERCE7_API_BASE',
+    'PUBLIC_BASE_URL', 'TEXTUS_PUBLISH_PORT', 'TEXTUS_SIM_PORT', 'TEXTUS_C7_SIM_PORT', 'TEXTUS_HANDLERS']) {
+    delete env[k];
+  }
+  let out;
+  try {
+    out = await run(path.join(repo, 'deploy', 'up'), [], { env, cwd: repo, timeout: 120000 });
+  } catch (e) {
+    throw new Error(`deploy/up failed: ${e.message}\n${e.stderr || ''}`);
+  }
+  const lines = out.stdout.trim().split('\n');
+  url = /^url: (\S+)$/.exec(lines[lines.length - 2])?.[1];
+  assert.ok(url, `deploy/up printed no url: ${out.stdout}`);
+  staffKey = /^staff key: (\S+)$/.exec(lines[lines.length - 1])?.[1];
+  assert.ok(staffKey, `deploy/up printed no staff key: ${out.stdout}`);
+
+  // Two customers texted in: Ann twice (2 unread), Bob once.
+  await simSms(ann.e164, `Hi, is the tasting room open Sunday? (${stamp})`);
+  await simSms(ann.e164, `Also, do you allow dogs? (${stamp})`);
+  await simSms(bob.e164, `Bob here, please call me (${stamp})`);
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+  const context = await browser.newContext({ viewport: DESKTOP });
+  page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  page.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
+});
+
+after(async () => {
+  if (browser) await browser.close().catch(() => {});
+  if (!state) return;
+  try {
+    fs.cpSync(path.join(state, 'log'), path.join(artifacts, 'inbox-logs'), { recursive: true });
+  } catch { /* no logs */ }
+  try {
+    await run(path.join(repo, 'deploy', 'down'), [], { env, cwd: repo, timeout: 60000 });
+  } finally {
+    fs.rmSync(state, { recursive: true, force: true });
+  }
+});
+
+// ---- the staff member's path, in order ----
+
+const convList = () => page.getByRole('list', { name: 'Conversations' });
+const conv = (who) => convList().getByRole('button', { name: new RegExp(who.replace(/[()]/g, '\\$&')) });
+const thread = () => page.getByRole('list', { name: 'Messages' });
+const bubble = (text) => thread().getByRole('listitem').filter({ hasText: text });
+const composer = () => page.getByRole('textbox', { name: 'Message', exact: true });
+
+test('a wrong staff key is refused plainly; the right one signs in', async () => {
+  await page.goto(new URL('/inbox/', url).href);
+  const key = page.getByLabel('Staff key');
+  await key.fill('not-a-real-key');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').filter({ hasText: 'That key was not accepted' }).waitFor();
+  assert.equal(await key.getAttribute('aria-invalid'), 'true');
+  await key.fill(staffKey);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await convList().waitFor();
+  // Kept for this tab only, never in the URL.
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('textus.staffKey')), staffKey);
+  assert.ok(!page.url().includes(staffKey));
+});
+
+test('the list shows the seeded conversations, newest first, with unread counts', async () => {
+  await conv(fmt(ann.e164)).waitFor();
+  await conv(fmt(bob.e164)).waitFor();
+  assert.match(await conv(fmt(ann.e164)).textContent(), /2 unread/);
+  assert.match(await conv(fmt(bob.e164)).textContent(), /1 unread/);
+  assert.match(await conv(fmt(bob.e164)).textContent(), /please call me/);
+  assert.match(await conv(fmt(ann.e164)).textContent(), /Not opted in/);
+  const names = await convList().getByRole('button').allTextContents();
+  assert.ok(names.findIndex((t) => t.includes(fmt(bob.e164))) < names.findIndex((t) => t.includes(fmt(ann.e164))), 'Bob texted last');
+  await page.screenshot({ path: path.join(artifacts, 'inbox-list-desktop.png') });
+});
+
+test('opening a thread shows its messages and clears unread', async () => {
+  await conv(fmt(ann.e164)).click();
+  await bubble('tasting room open Sunday').waitFor();
+  await bubble('allow dogs').waitFor();
+  assert.match(await bubble('allow dogs').textContent(), /SMS/);
+  await eventually('the unread badge to go', async () => !/unread/.test(await conv(fmt(ann.e164)).textContent()));
+  const r = await staff('GET', '/api/crm/sms/conversations?search=' + encodeURIComponent(ann.e164));
+  assert.equal(r.data.conversations[0].unreadCount, 0);
+  // Ann texted us first: she may be texted, though not opted in.
+  assert.equal(await composer().isEnabled(), true);
+});
+
+test('the segment counter agrees with the shared cases', async () => {
+  for (const name of ['GSM-7 one over a single part', 'emoji crossing 70', 'euro sign is an extension character: two septets']) {
+    const c = cases.find((x) => x.name === name);
+    assert.ok(c, name);
+    await composer().fill(c.body);
+    const want = `${c.characters} characters \u00B7 ${c.segments} ${c.segments === 1 ? 'segment' : 'segments'} (${c.encoding})`;
+    await eventually(`"${want}"`, async () => (await page.locator('#compose-count').textContent()) === want);
+    const warn = await page.locator('#compose-warn').textContent();
+    if (c.segments > 1) assert.match(warn, new RegExp(`${c.segments} parts`));
+    else assert.equal(warn, '');
+  }
+  await composer().fill('');
+});
+
+test('a reply goes queued -> delivered as the simulator calls back', async () => {
+  const reply = `Yes, open 11 to 5, dogs welcome (${stamp})`;
+  await composer().fill(reply);
+  await composer().press('Enter');
+  await bubble(reply).waitFor();
+  assert.equal(await composer().inputValue(), '');
+  const first = await bubble(reply).textContent();
+  assert.match(first, /Queued|Sending|Sent|Delivered/);
+  await eventually('Delivered', async () => /Delivered/.test(await bubble(reply).textContent()), 8000);
+  assert.equal(await bubble(reply).count(), 1, 'the send answer and the live events make one bubble');
+  await page.screenshot({ path: path.join(artifacts, 'inbox-thread-desktop.png') });
+});
+
+test('an inbound SMS appears live in the open thread and in the list', async () => {
+  let reloaded = false;
+  page.once('load', () => { reloaded = true; });
+  const text = `Great, see you Sunday (${stamp})`;
+  await simSms(ann.e164, text);
+  await bubble(text).waitFor({ timeout: 5000 });
+  assert.equal(await bubble(text).count(), 1);
+  await eventually('the list preview', async () => (await conv(fmt(ann.e164)).textContent()).includes('see you Sunday'));
+  // A new customer's first text makes a new conversation, live.
+  await simSms(cy.e164, `New here, do you ship? (${stamp})`);
+  await eventually('a new conversation', async () => (await conv(fmt(cy.e164)).count()) === 1, 5000);
+  assert.match(await conv(fmt(cy.e164)).textContent(), /1 unread/);
+  assert.equal(reloaded, false);
+});
+
+test('sync history from Twilio shows fetched, inserted and updated', async () => {
+  // An old text Twilio has and we do not.
+  const sim = `http://127.0.0.1:${port + 2}/sim/messages`;
+  const old = new Date(Date.now() - 86400000 * 30).toUTCString().replace('GMT', '+0000');
+  const r = await fetch(sim, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ messages: [{ from: ann.e164, to: '+17605550100', direction: 'inbound', status: 'received',
+      body: `An old text from last month (${stamp})`, date_created: old }] }) });
+  assert.ok(r.ok, await r.text());
+  await page.getByRole('button', { name: 'Sync history from Twilio' }).click();
+  const out = page.getByText(/Synced: fetched \d+, inserted \d+, updated \d+/);
+  await out.waitFor();
+  const [, fetched, inserted] = /fetched (\d+), inserted (\d+)/.exec(await out.textContent()).map(Number);
+  assert.ok(fetched >= 2, `fetched ${fetched}`);
+  assert.equal(inserted, 1);
+  await bubble('An old text from last month').waitFor();
+});
+
+test('STOP from the customer disables the composer and says why', async () => {
+  await simSms(ann.e164, 'STOP');
+  await eventually('the composer to be disabled', async () => !(await composer().isEnabled()), 5000);
+  assert.match(await page.locator('#compose-reason').textContent(), /opted out/);
+  assert.equal(await page.getByRole('button', { name: 'Send', exact: true }).isEnabled(), false);
+  await eventually('the list to say opted out', async () => /Opted out/.test(await conv(fmt(ann.e164)).textContent()));
+});
+
+test('contacts: add, edit, start a conversation, delete', async () => {
+  await page.getByRole('button', { name: 'Contacts' }).click();
+  await page.getByRole('list', { name: 'Contacts' }).waitFor();
+  await page.getByRole('button', { name: 'Add contact' }).first().click();
+  const phone = `+1 442 555 01${suffix}`;
+  await page.getByLabel('First name').fill('Dana');
+  await page.getByLabel('Last name').fill(`Reyes${stamp}`);
+  await page.getByLabel('Phone').fill(phone);
+  await page.getByLabel('City').fill('Temecula');
+  await page.getByLabel('Interests (JSON)').fill('{"buying": true, "locations": ["Temecula"]}');
+  await page.getByRole('form', { name: 'New contact' }).getByRole('button', { name: 'Add contact' }).click();
+  const row = page.getByRole('list', { name: 'Contacts' }).getByRole('button', { name: new RegExp(`Dana Reyes${stamp}`) });
+  await row.waitFor();
+  await page.getByRole('heading', { name: `Added Dana Reyes${stamp}` }).waitFor();
+
+  // Edit: status and notes, PATCHed.
+  await page.getByLabel('Status', { exact: true }).last().selectOption('qualified');
+  await page.getByLabel('Notes').fill('Prefers reds');
+  await page.getByLabel('Tags').fill('vip, club');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('heading', { name: `Saved Dana Reyes${stamp}` }).waitFor();
+  const found = await staff('GET', `/api/crm/contacts?search=Reyes${stamp}`);
+  const c = found.data.contacts[0];
+  assert.deepEqual([c.status, c.notes, c.tags, c.address.city, c.interests.buying], ['qualified', 'Prefers reds', ['vip', 'club'], 'Temecula', true]);
+
+  // Not opted in and never texted: the thread says why sending is off and offers the request.
+  await page.getByRole('button', { name: 'Start conversation' }).click();
+  await page.getByRole('heading', { name: `Dana Reyes${stamp}` }).waitFor();
+  assert.equal(await composer().isEnabled(), false);
+  assert.match(await page.locator('#compose-reason').textContent(), /has not opted in/);
+  await page.getByRole('button', { name: 'Send opt-in request' }).waitFor();
+
+  // Delete, with confirmation.
+  await page.getByRole('button', { name: 'Contacts' }).click();
+  await row.click();
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('button', { name: 'Yes, delete' }).click();
+  await eventually('the contact to go', async () => (await row.count()) === 0);
+  assert.equal((await staff('GET', `/api/crm/contacts/${c.id}`)).status, 404);
+  await page.getByRole('button', { name: 'Conversations' }).click();
+});
+
+test('at 360 px: one pane at a time with a back button, no horizontal scroll', async () => {
+  await page.setViewportSize(PHONE_VIEW);
+  await conv(fmt(bob.e164)).click();
+  await bubble('please call me').waitFor();
+  assert.equal(await convList().isVisible(), false);
+  let width = await page.evaluate(() => document.documentElement.scrollWidth);
+  await page.screenshot({ path: path.join(artifacts, 'inbox-thread-360.png') });
+  assert.ok(width <= PHONE_VIEW.width, `thread scrollWidth ${width}`);
+  await page.getByRole('button', { name: 'Back to conversations' }).click();
+  await convList().waitFor();
+  width = await page.evaluate(() => document.documentElement.scrollWidth);
+  await page.screenshot({ path: path.join(artifacts, 'inbox-list-360.png') });
+  assert.ok(width <= PHONE_VIEW.width, `list scrollWidth ${width}`);
+});
+
+test('sign out forgets the key', async () => {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByLabel('Staff key').waitFor();
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('textus.staffKey')), null);
+});
