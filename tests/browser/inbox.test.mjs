@@ -74,9 +74,7 @@ let page = null;
 // Customers: fresh numbers each run.
 const rnd = () => String(Math.floor(Math.random() * 100)).padStart(2, '0');
 const suffix = rnd();
-const ann = { e164: `+1760555${suffix}01`.slice(0, 12), label: null };
-const bob = { e164: `+1619555${suffix}02`.slice(0, 12) };
-const cy = { e164: `+1858555${suffix}03`.slice(0, 12) };
+const ann = {}, bob = {}, cy = {};
 ann.e164 = `+176055501${suffix}`;
 bob.e164 = `+161955501${suffix}`;
 cy.e164 = `+185855501${suffix}`;
@@ -258,6 +256,60 @@ test('STOP from the customer disables the composer and says why', async () => {
   assert.match(await page.locator('#compose-reason').textContent(), /opted out/);
   assert.equal(await page.getByRole('button', { name: 'Send', exact: true }).isEnabled(), false);
   await eventually('the list to say opted out', async () => /Opted out/.test(await conv(fmt(ann.e164)).textContent()));
+});
+
+test('a send that fails is shown; Retry reuses its Idempotency-Key', async () => {
+  await conv(fmt(bob.e164)).click();
+  await bubble('please call me').waitFor();
+  // The first try gets a 503 before it reaches the server; Retry goes through.
+  const keys = [];
+  await page.route('**/api/crm/sms/send', async (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    if (keys.length === 1) {
+      await route.fulfill({ status: 503, contentType: 'application/json',
+        body: JSON.stringify({ success: false, error: { code: 'twilio_unavailable', message: 'Twilio is unavailable.' } }) });
+    } else {
+      await route.continue();
+    }
+  });
+  const text = `Calling you at 3 (${stamp})`;
+  await composer().fill(text);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: 'Twilio is unavailable.' }).waitFor();
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await bubble(text).waitFor();
+  await page.unroute('**/api/crm/sms/send');
+  assert.equal(keys.length, 2);
+  assert.ok(keys[0] && keys[0] === keys[1], JSON.stringify(keys));
+  assert.equal(await page.getByRole('button', { name: 'Retry' }).isVisible(), false);
+
+  // Twilio refuses the next one: the bubble says Failed, and Twilio's words show on a tap.
+  const fail = await fetch(`http://127.0.0.1:${port + 2}/sim/fail`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ count: 1, status: 400, code: 21614, message: 'To number is not a mobile number' }) });
+  assert.ok(fail.ok, await fail.text());
+  const doomed = `This one will fail (${stamp})`;
+  await composer().fill(doomed);
+  await composer().press('Enter');
+  await page.locator('#compose-err').filter({ hasText: /./ }).waitFor();
+  const failed = bubble(doomed).getByRole('button', { name: /Failed/ });
+  await failed.waitFor({ timeout: 5000 });
+  const why = await failed.getAttribute('title');
+  assert.match(why, /21614/);
+  await failed.click();
+  await bubble(doomed).getByText(why).waitFor();
+});
+
+test('the live connection survives a drop: nothing missed, nothing twice', async () => {
+  const text = `Sent while you were offline (${stamp})`;
+  await page.context().setOffline(true);
+  await page.waitForTimeout(300);
+  await simSms(bob.e164, text);
+  await page.waitForTimeout(700);
+  await page.context().setOffline(false);
+  await bubble(text).waitFor({ timeout: 10000 });
+  await page.waitForTimeout(500);
+  assert.equal(await bubble(text).count(), 1);
+  assert.equal(await bubble('please call me').count(), 1);
 });
 
 test('contacts: add, edit, start a conversation, delete', async () => {

@@ -375,7 +375,8 @@
     E.threadTitle.textContent = nameOf(c);
     var opt = optState(c);
     E.threadInfo.textContent = '';
-    E.threadInfo.append(formatPhone(c.phone), ' \u00B7 ', h('span', { class: 'opt opt-' + opt, text: OPT_LABEL[opt] }));
+    if (nameOf(c) !== formatPhone(c.phone)) E.threadInfo.append(formatPhone(c.phone), ' \u00B7 ');
+    E.threadInfo.append(h('span', { class: 'opt opt-' + opt, text: OPT_LABEL[opt] }));
   }
   function updateComposer() {
     var c = S.contact;
@@ -397,7 +398,7 @@
       h('span', { class: 'chan chan-' + (m.channel === 'web' ? 'web' : 'sms'), text: m.channel === 'web' ? 'Web' : 'SMS' }),
       ' ', when(m.createdAt, true));
     if (m.sentBy === 'web') meta.append(' \u00B7 from the web form');
-    else if (me && m.sentBy) meta.append(' \u00B7 ' + m.sentBy);
+    else if (me && m.sentBy) meta.append(' \u00B7 by ' + m.sentBy);
     if (m.direction === 'outbound' && STATUS[m.status]) {
       var st = STATUS[m.status];
       var bad = m.status === 'failed' || m.status === 'undelivered';
@@ -489,6 +490,7 @@
     var body = retry && S.pending ? S.pending.body : E.box.value.trim();
     if (!body) { E.sendErr.textContent = 'Please write a message.'; return; }
     if (!S.pending || S.pending.body !== body) S.pending = { body: body, key: newKey() };
+    S.pending.retry = !!retry;
     post({ contactId: S.contact.id, body: body }, S.pending.key, function () {
       S.pending = null;
       E.box.value = '';
@@ -520,6 +522,11 @@
       if (code === 'opted_out' || code === 'no_consent') refreshContact();
       // The outcome may be unknown: retrying with the same key never sends twice.
       E.retry.hidden = !(payload.body && (r.status >= 500 || code === 'send_in_progress'));
+      // The same key gives the same stored answer: say how to send it afresh.
+      if (S.pending && S.pending.retry && code !== 'send_in_progress') {
+        E.retry.hidden = true;
+        E.sendErr.textContent += ' It was not sent. To send it as a new message, change the text and press Send.';
+      }
     }, function () {
       E.sendErr.textContent = OFFLINE + ' It may not have been sent: Retry will not send it twice.';
       E.retry.hidden = !payload.body;
