@@ -333,6 +333,7 @@ test('contacts: add, edit, start a conversation, delete', async () => {
   await page.getByLabel('Tags').fill('vip, club');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByRole('heading', { name: `Saved Dana Reyes${stamp}` }).waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'inbox-contact-desktop.png') });
   const found = await staff('GET', `/api/crm/contacts?search=Reyes${stamp}`);
   const c = found.data.contacts[0];
   assert.deepEqual([c.status, c.notes, c.tags, c.address.city, c.interests.buying], ['qualified', 'Prefers reds', ['vip', 'club'], 'Temecula', true]);
@@ -354,8 +355,37 @@ test('contacts: add, edit, start a conversation, delete', async () => {
   await page.getByRole('button', { name: 'Conversations' }).click();
 });
 
+test('older messages load on scrolling up', async () => {
+  // 45 old texts Twilio has for a new number; a sync stores them (and the contact).
+  const dee = `+194955501${suffix}`;
+  const t0 = Date.now() - 86400000 * 60;
+  const messages = Array.from({ length: 45 }, (_, i) => ({
+    from: dee, to: '+17605550100', direction: 'inbound', status: 'received', body: `Old note ${i + 1} (${stamp})`,
+    date_created: new Date(t0 + i * 60000).toUTCString().replace('GMT', '+0000'),
+  }));
+  const seeded = await fetch(`http://127.0.0.1:${port + 2}/sim/messages`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ messages }) });
+  assert.ok(seeded.ok, await seeded.text());
+  const r = await staff('POST', '/api/crm/sms/sync', { phoneNumber: dee });
+  assert.equal(r.data.inserted, 45, JSON.stringify(r.data));
+  await page.getByLabel('Search conversations').fill(dee.slice(-4));
+  await conv(fmt(dee)).click();
+  await bubble(`Old note 45 (`).waitFor();
+  assert.equal(await bubble(`Old note 1 (`).count(), 0, 'the first page is the newest 30');
+  await eventually('the oldest message', async () => {
+    await thread().evaluate((el) => { el.scrollTop = 0; });
+    return (await bubble(`Old note 1 (`).count()) === 1;
+  });
+  assert.equal(await thread().getByRole('listitem').filter({ hasText: 'Old note' }).count(), 45);
+  await page.getByLabel('Search conversations').fill('');
+  await conv(fmt(bob.e164)).waitFor();
+});
+
 test('at 360 px: one pane at a time with a back button, no horizontal scroll', async () => {
   await page.setViewportSize(PHONE_VIEW);
+  // A thread is open (the last test's): on a phone it fills the screen, the list behind Back.
+  assert.equal(await convList().isVisible(), false);
+  await page.getByRole('button', { name: 'Back to conversations' }).click();
   await conv(fmt(bob.e164)).click();
   await bubble('please call me').waitFor();
   assert.equal(await convList().isVisible(), false);
@@ -367,6 +397,15 @@ test('at 360 px: one pane at a time with a back button, no horizontal scroll', a
   width = await page.evaluate(() => document.documentElement.scrollWidth);
   await page.screenshot({ path: path.join(artifacts, 'inbox-list-360.png') });
   assert.ok(width <= PHONE_VIEW.width, `list scrollWidth ${width}`);
+  // The contact editor, alone on the screen.
+  await page.getByRole('button', { name: 'Contacts' }).click();
+  await page.getByRole('list', { name: 'Contacts' }).getByRole('button', { name: new RegExp(fmt(bob.e164).replace(/[()]/g, '\\$&')) }).click();
+  await page.getByRole('form', { name: /^Edit/ }).waitFor();
+  width = await page.evaluate(() => document.documentElement.scrollWidth);
+  await page.screenshot({ path: path.join(artifacts, 'inbox-contact-360.png') });
+  assert.ok(width <= PHONE_VIEW.width, `editor scrollWidth ${width}`);
+  await page.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('button', { name: 'Conversations' }).click();
 });
 
 test('sign out forgets the key', async () => {

@@ -781,7 +781,7 @@
       c ? h('button', { type: 'button', class: 'btn-secondary', onclick: function () { openThread(c); } }, 'Start conversation') : null,
       c ? h('button', { type: 'button', class: 'btn-secondary danger-text', onclick: function () { confirmBox.hidden = false; confirmBox.querySelector('button').focus(); } }, 'Delete') : null,
       h('button', { type: 'button', class: 'link-btn', onclick: closeEditor }, 'Close')), confirmBox);
-    ed.append(title, form);
+    ed.append(h('button', { type: 'button', class: 'back-btn', onclick: closeEditor }, '\u2190 Back to contacts'), title, form);
     title.focus();
 
     function body() {
