@@ -144,6 +144,22 @@ after(async () => {
   }
 });
 
+// Every visible control's accessible name, roughly as a screen reader computes it: the
+// controls without one.
+function unnamed(p) {
+  return p.evaluate(() => Array.from(document.querySelectorAll('button, input, select, textarea, a[href]'))
+    .filter((el) => el.offsetParent !== null || el.getClientRects().length)
+    .filter((el) => {
+      const by = el.getAttribute('aria-labelledby');
+      const named = (el.getAttribute('aria-label') || '').trim() ||
+        (by && by.split(' ').map((id) => document.getElementById(id)?.textContent || '').join('').trim()) ||
+        (el.labels && Array.from(el.labels).map((l) => l.textContent).join('').trim()) ||
+        (/^(BUTTON|A)$/.test(el.tagName) && (el.textContent.trim() || el.querySelector('img[alt]')?.alt));
+      return !named;
+    })
+    .map((el) => el.outerHTML.slice(0, 120)));
+}
+
 // ---- the staff member's path, in order ----
 
 const convList = () => page.getByRole('list', { name: 'Conversations' });
@@ -381,11 +397,33 @@ test('older messages load on scrolling up', async () => {
   await conv(fmt(bob.e164)).waitFor();
 });
 
+test('more conversations load on scrolling down the list', async () => {
+  // 26 more customers, each with one old text, stored by a sync per number.
+  const numbers = Array.from({ length: 26 }, (_, i) => `+1213555${String(100 + i).padStart(4, '0')}`.slice(0, 12));
+  const old = new Date(Date.now() - 86400000 * 90).toUTCString().replace('GMT', '+0000');
+  const seeded = await fetch(`http://127.0.0.1:${port + 2}/sim/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ messages: numbers.map((n) => ({ from: n, to: '+17605550100', direction: 'inbound', status: 'received',
+      body: `Archive ${n} (${stamp})`, date_created: old })) }) });
+  assert.ok(seeded.ok, await seeded.text());
+  for (const n of numbers) {
+    const r = await staff('POST', '/api/crm/sms/sync', { phoneNumber: n });
+    assert.equal(r.status, 200, JSON.stringify(r.data));
+  }
+  // A reload signs in again with the key kept in this tab.
+  await page.reload();
+  await conv(fmt(bob.e164)).waitFor();
+  const rows = convList().getByRole('button');
+  assert.equal(await rows.count(), 25, 'the first page');
+  await eventually('the next page', async () => {
+    await page.locator('.list-pane .scroll').first().evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    return (await rows.count()) > 25;
+  });
+  await conv(fmt(numbers[0])).waitFor();
+  assert.deepEqual(await unnamed(page), [], 'every control has a name');
+});
+
 test('at 360 px: one pane at a time with a back button, no horizontal scroll', async () => {
   await page.setViewportSize(PHONE_VIEW);
-  // A thread is open (the last test's): on a phone it fills the screen, the list behind Back.
-  assert.equal(await convList().isVisible(), false);
-  await page.getByRole('button', { name: 'Back to conversations' }).click();
   await conv(fmt(bob.e164)).click();
   await bubble('please call me').waitFor();
   assert.equal(await convList().isVisible(), false);
@@ -399,6 +437,7 @@ test('at 360 px: one pane at a time with a back button, no horizontal scroll', a
   assert.ok(width <= PHONE_VIEW.width, `list scrollWidth ${width}`);
   // The contact editor, alone on the screen.
   await page.getByRole('button', { name: 'Contacts' }).click();
+  await page.getByLabel('Search contacts').fill(bob.e164.slice(2));
   await page.getByRole('list', { name: 'Contacts' }).getByRole('button', { name: new RegExp(fmt(bob.e164).replace(/[()]/g, '\\$&')) }).click();
   await page.getByRole('form', { name: /^Edit/ }).waitFor();
   width = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -406,6 +445,41 @@ test('at 360 px: one pane at a time with a back button, no horizontal scroll', a
   assert.ok(width <= PHONE_VIEW.width, `editor scrollWidth ${width}`);
   await page.getByRole('button', { name: 'Close' }).click();
   await page.getByRole('button', { name: 'Conversations' }).click();
+});
+
+test('the live URL is renewed before it expires, and the first poll does not replay the buffer', async () => {
+  // A second tab whose signed URLs "expire" in 6 s: it must ask again at 80% of that.
+  const context = await browser.newContext({ viewport: DESKTOP });
+  try {
+    const tab = await context.newPage();
+    tab.setDefaultTimeout(10000);
+    let lives = 0;
+    const polls = [];
+    await tab.route('**/api/crm/live', async (route) => {
+      lives++;
+      const res = await route.fetch();
+      const data = await res.json();
+      data.expiresAt = new Date(Date.now() + 6000).toISOString();
+      await route.fulfill({ response: res, json: data });
+    });
+    tab.on('request', (req) => { if (req.url().includes('/api/poll/staff')) polls.push(req.headers()); });
+    await tab.goto(new URL('/inbox/', url).href);
+    await tab.getByLabel('Staff key').fill(staffKey);
+    await tab.getByRole('button', { name: 'Sign in' }).click();
+    await tab.getByRole('list', { name: 'Conversations' }).waitFor();
+    // The first poll asks for the last few seconds only, not the channel's whole buffer.
+    await eventually('a poll', async () => polls.length > 0);
+    const since = Date.parse(polls[0]['if-modified-since']);
+    assert.ok(since > Date.now() - 20000 && since < Date.now(), JSON.stringify(polls[0]));
+    // No key in the poll's URL or headers.
+    assert.ok(!JSON.stringify(polls[0]).includes(staffKey));
+    await eventually('a renewed URL', async () => lives >= 2, 8000);
+    const text = `After the renewal (${stamp})`;
+    await simSms(bob.e164, text);
+    await tab.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: /after the renewal/i }).waitFor({ timeout: 5000 });
+  } finally {
+    await context.close();
+  }
 });
 
 test('sign out forgets the key', async () => {

@@ -84,7 +84,7 @@
     if (body) { opts.headers['Content-Type'] = 'application/json'; opts.body = JSON.stringify(body); }
     return fetch(path, opts).then(function (res) {
       return res.json().catch(function () { return {}; }).then(function (data) {
-        var r = { status: res.status, data: data || {} };
+        var r = { status: res.status, data: data || {}, date: res.headers.get('Date') };
         if (res.status === 401 && S.key) expired();
         return r;
       });
@@ -136,6 +136,7 @@
     try { sessionStorage.removeItem(KEY_STORE); } catch (_) { /* nothing kept */ }
     S.key = null;
     stopLive();
+    S.live.headers = null;
     app.hidden = true;
     app.textContent = '';
     nav.hidden = true;
@@ -586,6 +587,11 @@
     api('GET', '/api/crm/live').then(function (r) {
       if (gen !== L.gen) return;
       if (r.status !== 200 || !r.data.subscribeUrl) { later(gen, startLive); return; }
+      // The first poll asks only for the last 10 s of events (by the server's clock): enough to
+      // cover the list loaded alongside, without walking the channel's 15-minute buffer
+      // (up to 200 events, one poll each). Replayed events are applied by id: harmless.
+      var date = Date.parse(r.date || '');
+      if (!L.headers && date) L.headers = { 'If-Modified-Since': new Date(date - 10000).toUTCString(), 'If-None-Match': '0' };
       var life = Date.parse(r.data.expiresAt) - Date.now();
       if (!(life > 0)) life = 600000;
       L.renew = setTimeout(function () { if (gen === L.gen) startLive(); }, Math.max(5000, life * 0.8));
