@@ -430,7 +430,7 @@ test('at 360 px: one pane at a time with a back button, no horizontal scroll', a
   let width = await page.evaluate(() => document.documentElement.scrollWidth);
   await page.screenshot({ path: path.join(artifacts, 'inbox-thread-360.png') });
   assert.ok(width <= PHONE_VIEW.width, `thread scrollWidth ${width}`);
-  await page.getByRole('button', { name: 'Back to conversations' }).click();
+  await composer().press('Escape'); // Escape is the back button on a phone
   await convList().waitFor();
   width = await page.evaluate(() => document.documentElement.scrollWidth);
   await page.screenshot({ path: path.join(artifacts, 'inbox-list-360.png') });
@@ -482,8 +482,15 @@ test('the live URL is renewed before it expires, and the first poll does not rep
   }
 });
 
-test('sign out forgets the key', async () => {
+test('sign out forgets the key; signing in again starts afresh', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByLabel('Staff key').waitFor();
   assert.equal(await page.evaluate(() => sessionStorage.getItem('textus.staffKey')), null);
+  await page.getByLabel('Staff key').fill(staffKey);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await conv(fmt(bob.e164)).waitFor();
+  await page.getByRole('button', { name: 'Contacts' }).click();
+  await page.getByRole('list', { name: 'Contacts' }).getByRole('button').first().waitFor();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByLabel('Staff key').waitFor();
 });

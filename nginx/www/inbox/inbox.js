@@ -190,7 +190,10 @@
       h('label', { for: 'compose', text: 'Message' }),
       h('div', { class: 'row' }, E.box, E.sendBtn),
       E.count, E.warn, E.reason, h('div', { class: 'row-wrap' }, E.optInBtn, E.retry), E.sendErr);
-    E.threadPane = h('section', { class: 'pane thread-pane', 'aria-labelledby': 'thread-title' },
+    E.threadPane = h('section', { class: 'pane thread-pane', 'aria-labelledby': 'thread-title', onkeydown: function (e) {
+      // On a phone, Escape is the back button.
+      if (e.key === 'Escape' && E.back.offsetParent !== null) { e.preventDefault(); closeThread(); }
+    } },
       h('div', { class: 'pane-head thread-head' }, E.back,
         h('div', { class: 'thread-who' }, E.threadTitle, E.threadInfo),
         h('div', { class: 'row-wrap' }, E.contactBtn, E.syncBtn), E.syncOut),
@@ -229,6 +232,9 @@
   }
 
   function start() {
+    // A fresh session: nothing from an earlier sign-in in this tab carries over.
+    S.convs = []; S.convSearch = ''; S.contact = null; S.contacts = []; S.editing = null; S.contactsLoaded = false;
+    S.live.headers = null;
     signin.hidden = true;
     app.hidden = false;
     nav.hidden = false;
@@ -665,6 +671,7 @@
         E.convStatus.textContent = 'That contact was deleted.';
       }
       scheduleRefresh();
+      if (S.editing && S.editing.id === ev.id) { closeEditor(); E.cNote.textContent = 'That contact was deleted.'; }
       if (S.contactsLoaded) loadContacts(true, true);
     }
   }
