@@ -233,17 +233,16 @@ Contact lock_or_create_by_phone(Tx& tx, const std::string& phone, const std::str
     return from_row(tx.exec(kLockByPhone, phone)[0]);
 }
 
-void apply_keyword(Tx& tx, const Contact& c, const keywords::Match& keyword) {
+std::optional<Contact> apply_keyword(Tx& tx, const Contact& c, const keywords::Match& keyword) {
     const bool opted_out = !c.sms_opt_in && c.opted_out_at;
-    const bool changes = (keyword.kind == keywords::Kind::opt_out && !opted_out) ||
-                         (keyword.kind == keywords::Kind::opt_in && !c.sms_opt_in) ||
-                         keyword.kind == keywords::Kind::help;
-    if (!changes) return;
-    if (keyword.kind != keywords::Kind::help) {
-        tx.exec(kSetOptIn, c.id, keyword.kind == keywords::Kind::opt_in);
-    }
+    const bool changes_opt_in = (keyword.kind == keywords::Kind::opt_out && !opted_out) ||
+                                (keyword.kind == keywords::Kind::opt_in && !c.sms_opt_in);
+    if (!changes_opt_in && keyword.kind != keywords::Kind::help) return std::nullopt;
+    if (changes_opt_in) tx.exec(kSetOptIn, c.id, keyword.kind == keywords::Kind::opt_in);
     tx.exec(kConsentEvent, c.id, c.phone, keywords::name(keyword.kind), "keyword", keyword.keyword,
             std::nullopt);
+    if (!changes_opt_in) return std::nullopt;
+    return find(tx, c.id);
 }
 
 Contact record_web_lead(Tx& tx, const Contact& locked, const WebLead& lead, const Actor& actor) {

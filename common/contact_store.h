@@ -51,8 +51,8 @@ Contact lock_or_create_by_phone(Tx& tx, const std::string& phone, const std::str
 
 // What an inbound keyword means for `locked` (from lock or lock_or_create_by_phone): an opt-out
 // or opt-in changes its SMS opt-in and is recorded, with source "keyword", when it changes
-// anything; a help request is always recorded.
-void apply_keyword(Tx& tx, const Contact& locked, const keywords::Match& keyword);
+// anything; a help request is always recorded. The contact as it is now when its opt-in changed.
+std::optional<Contact> apply_keyword(Tx& tx, const Contact& locked, const keywords::Match& keyword);
 
 // `locked` (from lock_or_create_by_phone) with the names, email and birthdate it lacks taken
 // from `lead`, opted in, and the consent recorded as an opt_in event by `actor` (source "web",

@@ -2,6 +2,7 @@
 // the message is committed: Twilio does not post it again after one.
 #include "common/chat.h"
 #include "common/config.h"
+#include "common/contact.h"
 #include "common/contact_store.h"
 #include "common/db.h"
 #include "common/keywords.h"
@@ -31,6 +32,7 @@ Response inbound(Context& c) {
     struct Stored {
         std::optional<messages::Message> message;
         std::optional<std::string> chat_channel;
+        std::optional<contacts::Contact> changed;  // a STOP or START changed its opt-in
     };
     const auto stored = c.db.transact([&](Tx& tx) -> Stored {
         std::optional<contacts::Contact> contact;
@@ -40,12 +42,19 @@ Response inbound(Context& c) {
         auto message =
             messages::insert_inbound(tx, in, contact ? std::optional(contact->id) : std::nullopt);
         // A keyword counts once, when its message is new: Twilio retries the same post.
-        if (message && contact) contacts::apply_keyword(tx, *contact, keywords::classify(in.body));
-        return {message, contact ? contact->chat_channel : std::nullopt};
+        std::optional<contacts::Contact> changed;
+        if (message && contact) {
+            changed = contacts::apply_keyword(tx, *contact, keywords::classify(in.body));
+        }
+        return {message, contact ? contact->chat_channel : std::nullopt, changed};
     });
     if (stored.message) {
         publish::message(c.config, "message", messages::to_json(*stored.message),
                          stored.chat_channel);
+    }
+    if (stored.changed) {
+        publish::to(c.config, publish::kStaffChannel,
+                    {{"type", "contact"}, {"contact", contacts::to_json(*stored.changed)}});
     }
     return empty_twiml();
 }

@@ -100,3 +100,21 @@ TEST_CASE("staff get a short-lived signed URL for their channel, with their key 
     CHECK(textus::test::poll_until(
         url, [&](const json& e) { return e["type"] == "contact_deleted" && e["id"] == id; }));
 }
+
+TEST_CASE("a STOP or START is heard as a change of the contact", "[live]") {
+    const auto phone = new_phone();
+    const auto url = "/api/poll/staff?" + signed_query(now() + 60, "staff");
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "START")).status == 200);
+    const auto opted_in = textus::test::poll_until(url, [&](const json& e) {
+        return e["type"] == "contact" && e["contact"]["phone"] == phone &&
+               e["contact"]["smsOptIn"] == true;
+    });
+    REQUIRE(opted_in);
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "stop")).status == 200);
+    const auto opted_out = textus::test::poll_until(url, [&](const json& e) {
+        return e["type"] == "contact" && e["contact"]["phone"] == phone &&
+               e["contact"]["smsOptIn"] == false;
+    });
+    REQUIRE(opted_out);
+    CHECK_FALSE((*opted_out)["contact"]["optedOutAt"].is_null());
+}
