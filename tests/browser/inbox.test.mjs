@@ -6,64 +6,16 @@
 // queued -> sent -> delivered and calls back. Screenshots go to $TEXTUS_ARTIFACTS.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const run = promisify(execFile);
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = process.env.TEXTUS_CHROMIUM || '/usr/bin/chromium';
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE_VIEW = { width: 360, height: 780 };
-
-// ---- helpers ----
-
-// True when nothing listens on 127.0.0.1:port (and we may bind it).
-function portFree(port) {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-// deploy/up uses PORT, PORT+1 (nchan publisher), +2 (Twilio sim), +3 (Commerce7 sim).
-async function freePorts() {
-  for (let i = 0; i < 50; i++) {
-    const port = 20000 + 4 * Math.floor(Math.random() * 5000);
-    const free = await Promise.all([0, 1, 2, 3].map((d) => portFree(port + d)));
-    if (free.every(Boolean)) return port;
-  }
-  throw new Error('no four free ports in a row found');
-}
-
-// Polls fn until it returns a truthy value; throws with `what` after `ms`.
-async function eventually(what, fn, ms = 5000) {
-  const deadline = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${last})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import {
+  run, repo, DESKTOP, PHONE_VIEW, artifacts, eventually, startStack, stopStack, openBrowser,
+} from './harness.mjs';
 
 // ---- the stack and the browser ----
 
-const binDir = process.env.TEXTUS_BIN_DIR;
-const artifacts = process.env.TEXTUS_ARTIFACTS ||
-  fs.mkdtempSync(path.join(os.tmpdir(), 'textus-artifacts-'));
 const cases = JSON.parse(fs.readFileSync(path.join(repo, 'tests', 'segments_cases.json'), 'utf8'));
-let state = null;
+let stack = null;
 let env = null;
 let port = 0;
 let url = null;
@@ -94,55 +46,22 @@ async function staff(method, p, body) {
 }
 
 before(async () => {
-  assert.ok(binDir, 'set TEXTUS_BIN_DIR to a build\'s bin directory (ctest sets it)');
-  assert.ok(fs.existsSync(CHROMIUM), `no ${CHROMIUM}: deploy/install-deps installs Debian's chromium`);
-  fs.mkdirSync(artifacts, { recursive: true });
-  console.log(`# screenshots: ${artifacts}`);
-
-  state = fs.mkdtempSync(path.join(os.tmpdir(), 'textus-inbox-'));
-  fs.chmodSync(state, 0o755); // postgres, nginx's workers and the handlers traverse it
-  port = await freePorts();
-  env = { ...process.env, TEXTUS_STATE: state, TEXTUS_PORT: String(port), TEXTUS_BIN_DIR: binDir };
-  for (const k of ['DATABASE_URL', 'TEXTUS_ADMIN_DATABASE_URL', 'TWILIO_API_BASE', 'COMMERCE7_API_BASE',
-    'PUBLIC_BASE_URL', 'TEXTUS_PUBLISH_PORT', 'TEXTUS_SIM_PORT', 'TEXTUS_C7_SIM_PORT', 'TEXTUS_HANDLERS']) {
-    delete env[k];
-  }
-  let out;
-  try {
-    out = await run(path.join(repo, 'deploy', 'up'), [], { env, cwd: repo, timeout: 120000 });
-  } catch (e) {
-    throw new Error(`deploy/up failed: ${e.message}\n${e.stderr || ''}`);
-  }
-  const lines = out.stdout.trim().split('\n');
-  url = /^url: (\S+)$/.exec(lines[lines.length - 2])?.[1];
-  assert.ok(url, `deploy/up printed no url: ${out.stdout}`);
-  staffKey = /^staff key: (\S+)$/.exec(lines[lines.length - 1])?.[1];
-  assert.ok(staffKey, `deploy/up printed no staff key: ${out.stdout}`);
+  stack = await startStack('inbox');
+  ({ env, port, url, staffKey } = stack);
 
   // Two customers texted in: Ann twice (2 unread), Bob once.
   await simSms(ann.e164, `Hi, is the tasting room open Sunday? (${stamp})`);
   await simSms(ann.e164, `Also, do you allow dogs? (${stamp})`);
   await simSms(bob.e164, `Bob here, please call me (${stamp})`);
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
-  const context = await browser.newContext({ viewport: DESKTOP });
-  page = await context.newPage();
-  page.setDefaultTimeout(10000);
-  page.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
+  ({ browser, page } = await openBrowser());
 });
 
 after(async () => {
   if (browser) await browser.close().catch(() => {});
-  if (!state) return;
-  try {
-    fs.cpSync(path.join(state, 'log'), path.join(artifacts, 'inbox-logs'), { recursive: true });
-  } catch { /* no logs */ }
-  try {
-    await run(path.join(repo, 'deploy', 'down'), [], { env, cwd: repo, timeout: 60000 });
-  } finally {
-    fs.rmSync(state, { recursive: true, force: true });
-  }
+  await stopStack(stack);
 });
+
 
 // Every visible control's accessible name, roughly as a screen reader computes it: the
 // controls without one.

@@ -8,56 +8,10 @@
 // Screenshots go to $TEXTUS_ARTIFACTS (default: a new temp dir; the path is printed).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const run = promisify(execFile);
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = process.env.TEXTUS_CHROMIUM || '/usr/bin/chromium';
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE_VIEW = { width: 360, height: 780 };
-
-// ---- helpers ----
-
-// True when nothing listens on 127.0.0.1:port (and we may bind it).
-function portFree(port) {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-// deploy/up uses PORT, PORT+1 (nchan publisher), +2 (Twilio sim), +3 (Commerce7 sim).
-async function freePorts() {
-  for (let i = 0; i < 50; i++) {
-    const port = 20000 + 4 * Math.floor(Math.random() * 5000);
-    const free = await Promise.all([0, 1, 2, 3].map((d) => portFree(port + d)));
-    if (free.every(Boolean)) return port;
-  }
-  throw new Error('no four free ports in a row found');
-}
-
-// Polls fn until it returns a truthy value; throws with `what` after `ms`.
-async function eventually(what, fn, ms = 5000) {
-  const deadline = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${last})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import {
+  run, repo, PHONE_VIEW, artifacts, eventually, startStack, stopStack, openBrowser,
+} from './harness.mjs';
 
 // The text of a field's error line (its aria-describedby), whether that line is the element
 // right after the field and sits just below it, and the field's aria-invalid.
@@ -78,13 +32,9 @@ function fieldError(locator) {
 
 // ---- the stack and the browser ----
 
-const binDir = process.env.TEXTUS_BIN_DIR;
-const artifacts = process.env.TEXTUS_ARTIFACTS ||
-  fs.mkdtempSync(path.join(os.tmpdir(), 'textus-artifacts-'));
-let state = null;
+let stack = null;
 let env = null;
 let url = null;
-let staffKey = null;
 let browser = null;
 let page = null;
 let server = null; // GET /api/twilio/initiate as the server answers it
@@ -98,55 +48,19 @@ const firstMessage = `Do you have the 2022 Tempranillo in stock? (${stamp})`;
 const smsReply = `Texted from my phone (${stamp})`;
 const composed = `Typed in the composer (${stamp})`;
 const staffReply = `Yes, we have six bottles left (${stamp})`;
+let staffKey = null;
 
 before(async () => {
-  assert.ok(binDir, 'set TEXTUS_BIN_DIR to a build\'s bin directory (ctest sets it)');
-  assert.ok(fs.existsSync(CHROMIUM), `no ${CHROMIUM}: deploy/install-deps installs Debian's chromium`);
-  fs.mkdirSync(artifacts, { recursive: true });
-  console.log(`# screenshots: ${artifacts}`);
-
-  state = fs.mkdtempSync(path.join(os.tmpdir(), 'textus-browser-'));
-  fs.chmodSync(state, 0o755); // postgres, nginx's workers and the handlers traverse it
-  const port = await freePorts();
-  env = { ...process.env, TEXTUS_STATE: state, TEXTUS_PORT: String(port), TEXTUS_BIN_DIR: binDir };
-  // Nothing from the caller's environment may point the stack elsewhere.
-  for (const k of ['DATABASE_URL', 'TEXTUS_ADMIN_DATABASE_URL', 'TWILIO_API_BASE', 'COMMERCE7_API_BASE',
-    'PUBLIC_BASE_URL', 'TEXTUS_PUBLISH_PORT', 'TEXTUS_SIM_PORT', 'TEXTUS_C7_SIM_PORT', 'TEXTUS_HANDLERS']) {
-    delete env[k];
-  }
-  let out;
-  try {
-    out = await run(path.join(repo, 'deploy', 'up'), [], { env, cwd: repo, timeout: 120000 });
-  } catch (e) {
-    throw new Error(`deploy/up failed: ${e.message}\n${e.stderr || ''}`);
-  }
-  const lines = out.stdout.trim().split('\n');
-  url = /^url: (\S+)$/.exec(lines[lines.length - 2])?.[1];
-  assert.ok(url, `deploy/up printed no url: ${out.stdout}`);
-  staffKey = /^staff key: (\S+)$/.exec(lines[lines.length - 1])?.[1];
-  assert.ok(staffKey, `deploy/up printed no staff key: ${out.stdout}`);
+  stack = await startStack('widget');
+  ({ env, url, staffKey } = stack);
   server = await (await fetch(new URL('/api/twilio/initiate', url))).json();
   assert.ok(server.success && server.businessName && server.consentText, JSON.stringify(server));
-
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
-  const context = await browser.newContext({ viewport: DESKTOP });
-  page = await context.newPage();
-  page.setDefaultTimeout(10000);
-  page.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
+  ({ browser, page } = await openBrowser());
 });
 
 after(async () => {
   if (browser) await browser.close().catch(() => {});
-  if (!state) return;
-  // The logs outlive the stack, next to the screenshots.
-  try {
-    fs.cpSync(path.join(state, 'log'), path.join(artifacts, 'logs'), { recursive: true });
-  } catch { /* no logs */ }
-  try {
-    await run(path.join(repo, 'deploy', 'down'), [], { env, cwd: repo, timeout: 60000 });
-  } finally {
-    fs.rmSync(state, { recursive: true, force: true });
-  }
+  await stopStack(stack);
 });
 
 // ---- the visitor's path, in order (each step starts where the last one left the page) ----
