@@ -13,6 +13,7 @@
 #include "common/config.h"
 #include "common/db.h"
 #include "common/error.h"
+#include "common/health.h"
 #include "common/log.h"
 #include "common/twilio_signature.h"
 
@@ -187,27 +188,40 @@ int serve(const Service& service) {
     std::signal(SIGPIPE, SIG_IGN);  // a client that hung up must not kill the process
     Config config;
     std::optional<Db> db;
-    Responder respond_to;
+    // Exiting on a bad configuration would only have the supervisor restart us in a loop
+    // behind nginx's 502: stay up and say what is missing (names, never values).
+    std::vector<std::string> config_problems;
     try {
         config = Config::load(std::getenv, service.required_config);
         spdlog::set_level(spdlog::level::from_str(config.log_level));
         db.emplace(config.database_url);
-        respond_to = [&](Request& request, const BodyReader& read, std::string_view& route) {
-            return respond(service, config, *db, request, read, route);
-        };
     } catch (const ConfigError& error) {
-        // Exiting would only have the supervisor restart us in a loop behind nginx's 502: stay
-        // up and say what is missing (names, never values) on every request.
-        std::string missing;
-        for (const auto& problem : error.problems) {
-            spdlog::critical("configuration: {}", problem);
-            missing += (missing.empty() ? "" : "; ") + problem;
+        config_problems = error.problems;
+        for (const auto& problem : config_problems) spdlog::critical("configuration: {}", problem);
+    }
+    const Responder respond_to = [&](Request& request, const BodyReader& read,
+                                     std::string_view& route) {
+        if (health::is_health_path(service.name, request.path)) {
+            route = "/api/health";
+            if (request.method != "GET") {
+                auto response = error_response(
+                    405, "method_not_allowed",
+                    std::string(request.method) + " is not allowed here; allowed: GET");
+                response.headers.emplace_back("Allow", "GET");
+                return response;
+            }
+            return health::check(service.name, config_problems, db ? &*db : nullptr);
         }
-        respond_to = [missing](Request&, const BodyReader&, std::string_view&) {
+        if (!config_problems.empty()) {
+            std::string missing;
+            for (const auto& problem : config_problems) {
+                missing += (missing.empty() ? "" : "; ") + problem;
+            }
             return error_response(503, "configuration_incomplete",
                                   "This service's configuration is incomplete: " + missing);
-        };
-    }
+        }
+        return respond(service, config, *db, request, read, route);
+    };
     return FCGX_IsCGI() ? serve_cgi(respond_to) : serve_fastcgi(respond_to);
 }
 
