@@ -103,11 +103,17 @@ export async function stopStack(stack) {
 }
 
 // Headless Chromium and one desktop-sized page that reports its script errors.
+// `cspViolations` collects what the Content-Security-Policy (nginx/textus-headers.conf.in)
+// refused in any page of the browser: a test file ends by checking it is empty.
 export async function openBrowser() {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
   const context = await browser.newContext({ viewport: DESKTOP });
+  const cspViolations = [];
+  context.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(10000);
   page.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
-  return { browser, page };
+  return { browser, page, cspViolations };
 }

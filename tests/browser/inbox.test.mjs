@@ -22,6 +22,7 @@ let url = null;
 let staffKey = null;
 let browser = null;
 let page = null;
+let cspViolations = []; // what the Content-Security-Policy refused (harness.mjs)
 
 // Customers: fresh numbers each run.
 const rnd = () => String(Math.floor(Math.random() * 100)).padStart(2, '0');
@@ -54,7 +55,7 @@ before(async () => {
   await simSms(ann.e164, `Also, do you allow dogs? (${stamp})`);
   await simSms(bob.e164, `Bob here, please call me (${stamp})`);
 
-  ({ browser, page } = await openBrowser());
+  ({ browser, page, cspViolations } = await openBrowser());
 });
 
 after(async () => {
@@ -412,4 +413,8 @@ test('sign out forgets the key; signing in again starts afresh', async () => {
   await page.getByRole('list', { name: 'Contacts' }).getByRole('button').first().waitFor();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByLabel('Staff key').waitFor();
+});
+
+test('the pages keep to the Content-Security-Policy', () => {
+  assert.deepEqual(cspViolations, []);
 });

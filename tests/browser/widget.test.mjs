@@ -37,6 +37,7 @@ let env = null;
 let url = null;
 let browser = null;
 let page = null;
+let cspViolations = []; // what the Content-Security-Policy refused (harness.mjs)
 let server = null; // GET /api/twilio/initiate as the server answers it
 
 // The visitor: a fresh number each run, so reruns against one database never collide.
@@ -55,7 +56,7 @@ before(async () => {
   ({ env, url, staffKey } = stack);
   server = await (await fetch(new URL('/api/twilio/initiate', url))).json();
   assert.ok(server.success && server.businessName && server.consentText, JSON.stringify(server));
-  ({ browser, page } = await openBrowser());
+  ({ browser, page, cspViolations } = await openBrowser());
 });
 
 after(async () => {
@@ -209,4 +210,8 @@ test('at 360 px wide the open form causes no horizontal scroll either', async ()
   } finally {
     await context.close();
   }
+});
+
+test('the pages keep to the Content-Security-Policy', () => {
+  assert.deepEqual(cspViolations, []);
 });

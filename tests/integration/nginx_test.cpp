@@ -27,6 +27,15 @@ Stack& stack() {
     return Stack::get();
 }
 
+// nginx/textus-headers.conf.in, on every answer: once each, and no HSTS over plain HTTP.
+void check_security_headers(const Reply& reply) {
+    CHECK(reply.header_count("Content-Security-Policy") == 1);
+    CHECK(reply.headers.at("Content-Security-Policy").starts_with("default-src 'self';"));
+    CHECK(reply.headers.at("X-Content-Type-Options") == "nosniff");
+    CHECK(reply.headers.at("Referrer-Policy") == "no-referrer");
+    CHECK(reply.header_count("Strict-Transport-Security") == 0);
+}
+
 // An answer nginx made itself: DESIGN §4's JSON error, not cached, with the request id.
 void check_nginx_error(const Reply& reply, int status, const std::string& code) {
     INFO(reply.status << " " << reply.body);
@@ -35,6 +44,7 @@ void check_nginx_error(const Reply& reply, int status, const std::string& code) 
     CHECK(reply.header_count("Cache-Control") == 1);
     CHECK(reply.headers.at("Cache-Control") == "no-store");
     CHECK(std::regex_match(reply.headers.at("X-Request-Id"), std::regex("[0-9a-f]{32}")));
+    check_security_headers(reply);
     const auto body = json::parse(reply.body);
     CHECK(body["success"] == false);
     CHECK(body["error"]["code"] == code);
@@ -49,6 +59,7 @@ void check_handler_answer(const Reply& reply, int status) {
     CHECK(reply.headers.at("Cache-Control") == "no-store");
     CHECK(reply.header_count("X-Request-Id") == 1);
     CHECK(reply.headers.at("Content-Type") == "application/json; charset=utf-8");
+    check_security_headers(reply);
 }
 
 // A valid US number no other test is likely to use: +1 760 NNN NNNN, the exchange neither
@@ -304,5 +315,6 @@ TEST_CASE("the widget is served compressed and cached for an hour; a missing fil
     CHECK(widget.headers.at("Vary") == "Accept-Encoding");
     CHECK(widget.headers.at("Cache-Control") == "public, max-age=3600");
     CHECK(widget.headers.count("ETag") + widget.headers.count("Etag") == 1);
+    check_security_headers(widget);
     check_nginx_error(stack().request("GET", "/no-such-page.js", "", ""), 404, "not_found");
 }
