@@ -1,0 +1,90 @@
+# Debian packages, built with `cpack -G DEB` in a build directory once `programs` is built: one
+# per handler (textus-NAME: its executable and its two systemd units) and textus-common (the
+# admin CLI, nginx templates, static pages, sql/, the example environment file), so a handler
+# is installed and upgraded alone (docs/decisions.md, Deploy; docs/operations.md).
+
+# Until project() has a VERSION; a release sets it: -DTEXTUS_PACKAGE_VERSION=0.2.0.
+set(TEXTUS_PACKAGE_VERSION 0.1.0 CACHE STRING "Version of the Debian packages")
+
+# One textus-NAME per handlers/NAME.cpp, as CMakeLists.txt builds them.
+file(GLOB textus_handler_sources RELATIVE ${PROJECT_SOURCE_DIR}/handlers
+     ${PROJECT_SOURCE_DIR}/handlers/*.cpp)
+list(TRANSFORM textus_handler_sources REPLACE "\\.cpp$" "" OUTPUT_VARIABLE textus_handlers)
+
+# textus-common. The templates and pages keep their names; an operator renders the templates
+# (deploy/up shows how) into nginx's own configuration.
+install(TARGETS textus-admin DESTINATION bin COMPONENT common)
+file(GLOB textus_nginx_templates CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/nginx/*.conf.in)
+install(FILES ${textus_nginx_templates} DESTINATION share/textus/nginx COMPONENT common)
+install(DIRECTORY nginx/www/ DESTINATION share/textus/www COMPONENT common)
+install(DIRECTORY sql/ DESTINATION share/textus/sql COMPONENT common
+        FILES_MATCHING PATTERN "*.sql")
+# Secrets go in it: root only (systemd reads it before the handler drops privileges).
+install(FILES deploy/textus.env.example DESTINATION /etc/textus RENAME textus.env
+        PERMISSIONS OWNER_READ OWNER_WRITE COMPONENT common)
+# dpkg keeps an operator's edits to it across upgrades only when it is listed as a conffile.
+file(WRITE ${CMAKE_BINARY_DIR}/packaging/common/conffiles "/etc/textus/textus.env\n")
+
+# Maintainer scripts of a handler package. Nothing starts on install: the operator enables
+# the socket once /etc/textus/textus.env is filled in. An upgrade restarts a running service on
+# the new executable while systemd, holding the socket, queues nginx's connections. Without
+# systemd running (containers, CI) they do nothing.
+foreach(name IN LISTS textus_handlers)
+  set(scripts ${CMAKE_BINARY_DIR}/packaging/${name})
+  file(WRITE ${scripts}/postinst "#!/bin/sh
+set -e
+if [ \"$1\" = configure ] && [ -d /run/systemd/system ]; then
+    systemctl daemon-reload
+    if [ -n \"$2\" ]; then systemctl try-restart textus-${name}.service; fi
+fi
+")
+  file(WRITE ${scripts}/prerm "#!/bin/sh
+set -e
+if [ \"$1\" = remove ] && [ -d /run/systemd/system ]; then
+    systemctl disable --now textus-${name}.socket
+    systemctl stop textus-${name}.service
+fi
+")
+  file(WRITE ${scripts}/postrm "#!/bin/sh
+set -e
+if [ \"$1\" = remove ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+")
+
+  string(TOUPPER ${name} component)
+  install(TARGETS textus-${name} DESTINATION lib/textus COMPONENT ${name})
+  # Made by cmake/systemd_units.cmake at configure time.
+  install(FILES ${CMAKE_BINARY_DIR}/systemd/textus-${name}.socket
+                ${CMAKE_BINARY_DIR}/systemd/textus-${name}.service
+          DESTINATION /lib/systemd/system COMPONENT ${name})
+  set(CPACK_COMPONENT_${component}_DESCRIPTION
+      "textus handler textus-${name} (FastCGI, systemd socket activation)")
+  # >=, not =: a newer textus-common (templates, sql, admin) keeps older handlers working, so
+  # one handler upgrades without the others. The service runs it under multiwatch.
+  set(CPACK_DEBIAN_${component}_PACKAGE_DEPENDS
+      "textus-common (>= ${TEXTUS_PACKAGE_VERSION}), multiwatch")
+  set(CPACK_DEBIAN_${component}_PACKAGE_CONTROL_EXTRA
+      ${scripts}/postinst ${scripts}/prerm ${scripts}/postrm)
+endforeach()
+
+set(CPACK_COMPONENT_COMMON_DESCRIPTION
+    "textus common files: textus-admin, nginx templates, static pages, SQL migrations")
+set(CPACK_DEBIAN_COMMON_PACKAGE_RECOMMENDS "nginx, libnginx-mod-nchan")
+set(CPACK_DEBIAN_COMMON_PACKAGE_CONTROL_EXTRA ${CMAKE_BINARY_DIR}/packaging/common/conffiles)
+
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME textus)
+set(CPACK_PACKAGE_VERSION ${TEXTUS_PACKAGE_VERSION})
+set(CPACK_PACKAGE_CONTACT "textus maintainers <maintainers@users.noreply.b-seed-5d4e1b46.example>")
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+# Only these: nothing else of the build (tests, fakes, benchmarks) has an install rule.
+set(CPACK_COMPONENTS_ALL common ${textus_handlers})
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION net)
+# Depends from the executables' shared libraries (dpkg-shlibdeps, in dpkg-dev): the static
+# ones (docs/decisions.md, Runtime linking) need nothing installed.
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+set(CPACK_STRIP_FILES ON)
+# cpack packages the programs as built, without building everything else (the tests) first.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
+include(CPack)
