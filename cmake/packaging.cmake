@@ -1,7 +1,7 @@
 # Debian packages, built with `cpack -G DEB` in a build directory once `programs` is built: one
 # per handler (textus-NAME: its executable and its two systemd units) and textus-common (the
-# admin CLI, nginx templates, static pages, sql/, the example environment file), so a handler
-# is installed and upgraded alone (docs/decisions.md, Deploy; docs/operations.md).
+# admin CLI, nginx templates and render-nginx, static pages, sql/, the environment file), so a
+# handler is installed and upgraded alone (docs/decisions.md, Deploy; docs/operations.md).
 
 # Until project() has a VERSION; a release sets it: -DTEXTUS_PACKAGE_VERSION=0.2.0.
 set(TEXTUS_PACKAGE_VERSION 0.1.0 CACHE STRING "Version of the Debian packages")
@@ -11,12 +11,13 @@ file(GLOB textus_handler_sources RELATIVE ${PROJECT_SOURCE_DIR}/handlers
      ${PROJECT_SOURCE_DIR}/handlers/*.cpp)
 list(TRANSFORM textus_handler_sources REPLACE "\\.cpp$" "" OUTPUT_VARIABLE textus_handlers)
 
-# textus-common. The templates and pages keep their names; an operator renders the templates
-# (deploy/up shows how) into nginx's own configuration.
+# textus-common. An operator renders the templates with render-nginx into nginx's configuration.
 install(TARGETS textus-admin DESTINATION bin COMPONENT common)
 file(GLOB textus_nginx_templates CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/nginx/*.conf.in)
 install(FILES ${textus_nginx_templates} DESTINATION share/textus/nginx COMPONENT common)
 install(DIRECTORY nginx/www/ DESTINATION share/textus/www COMPONENT common)
+# Beside ../nginx, as in the repository: render-nginx's defaults are this layout's paths.
+install(PROGRAMS deploy/render-nginx deploy/smoke DESTINATION share/textus/deploy COMPONENT common)
 install(DIRECTORY sql/ DESTINATION share/textus/sql COMPONENT common
         FILES_MATCHING PATTERN "*.sql")
 # Secrets go in it: root only (systemd reads it before the handler drops privileges).
@@ -67,7 +68,7 @@ if [ \"$1\" = remove ] && [ -d /run/systemd/system ]; then systemctl daemon-relo
 endforeach()
 
 set(CPACK_COMPONENT_COMMON_DESCRIPTION
-    "textus common files: textus-admin, nginx templates, static pages, SQL migrations")
+    "textus common files: textus-admin, nginx configuration, static pages, SQL migrations")
 set(CPACK_DEBIAN_COMMON_PACKAGE_RECOMMENDS "nginx, libnginx-mod-nchan")
 set(CPACK_DEBIAN_COMMON_PACKAGE_CONTROL_EXTRA ${CMAKE_BINARY_DIR}/packaging/common/conffiles)
 
