@@ -225,10 +225,16 @@ Contact update(Tx& tx, const Contact& stored, const Contact& c, const Actor& act
     return *find(tx, id);
 }
 
+std::optional<Contact> lock_by_phone(Tx& tx, const std::string& phone) {
+    const auto rows = tx.exec(kLockByPhone, phone);
+    if (rows.empty()) return std::nullopt;
+    return from_row(rows[0]);
+}
+
 Contact lock_or_create_by_phone(Tx& tx, const std::string& phone, const std::string& source) {
     // Most senders are known: one round trip. A first message inserts, then locks; a sender
     // inserted meanwhile by another transaction is found by the lock after its commit.
-    if (const auto rows = tx.exec(kLockByPhone, phone); !rows.empty()) return from_row(rows[0]);
+    if (auto known = lock_by_phone(tx, phone)) return *known;
     tx.exec(kInsertByPhone, phone, source);
     return from_row(tx.exec(kLockByPhone, phone)[0]);
 }

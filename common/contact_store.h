@@ -44,6 +44,8 @@ Contact create(Tx& tx, const Contact& contact, const Actor& actor);
 // `contact` replaces `stored`, which lock() returned in this unit of work; its consent event
 // (consent_change) is recorded. 409 duplicate_phone as for create.
 Contact update(Tx& tx, const Contact& stored, const Contact& contact, const Actor& actor);
+// The contact with this E.164 phone, locked until the unit of work ends; none when there is none.
+std::optional<Contact> lock_by_phone(Tx& tx, const std::string& phone);
 // The contact with this E.164 phone, locked until the unit of work ends; created first, without
 // names and with `source` ("sms": someone texted us; "staff": staff texted a new number), when
 // there is none.

@@ -22,9 +22,15 @@ Response empty_twiml() {
                           "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>");
 }
 
-// A sender we can text back: a phone number in E.164, not a short code or a name.
-bool is_phone_number(const std::string& from, const Config& config) {
-    return from.starts_with('+') && phone::parse(from, config.default_region).e164 == from;
+// The contact of a sender we can text back: a phone number in E.164, not a short code or a
+// name. A known contact's phone was validated when it was stored, so only a new sender costs
+// libphonenumber's metadata (most of a plain CGI request's time: tests/bench/cgi-cost).
+std::optional<contacts::Contact> lock_sender(Tx& tx, const std::string& from,
+                                             const Config& config) {
+    if (!from.starts_with('+')) return std::nullopt;
+    if (auto known = contacts::lock_by_phone(tx, from)) return known;
+    if (phone::parse(from, config.default_region).e164 != from) return std::nullopt;
+    return contacts::lock_or_create_by_phone(tx, from, "sms");
 }
 
 Response inbound(Context& c) {
@@ -35,10 +41,7 @@ Response inbound(Context& c) {
         std::optional<contacts::Contact> changed;  // a STOP or START changed its opt-in
     };
     const auto stored = c.db.transact([&](Tx& tx) -> Stored {
-        std::optional<contacts::Contact> contact;
-        if (is_phone_number(in.from, c.config)) {
-            contact = contacts::lock_or_create_by_phone(tx, in.from, "sms");
-        }
+        const auto contact = lock_sender(tx, in.from, c.config);
         auto message =
             messages::insert_inbound(tx, in, contact ? std::optional(contact->id) : std::nullopt);
         // A keyword counts once, when its message is new: Twilio retries the same post.
