@@ -32,7 +32,8 @@ function portFree(port) {
 // deploy/up uses PORT, PORT+1 (nchan publisher), +2 (Twilio sim), +3 (Commerce7 sim).
 async function freePorts() {
   for (let i = 0; i < 50; i++) {
-    const port = 20000 + 4 * Math.floor(Math.random() * 5000);
+    // Below 32768, where Linux picks client sockets' ports.
+    const port = 20000 + 4 * Math.floor(Math.random() * 3000);
     const free = await Promise.all([0, 1, 2, 3].map((d) => portFree(port + d)));
     if (free.every(Boolean)) return port;
   }
