@@ -6,11 +6,6 @@
 # Until project() has a VERSION; a release sets it: -DTEXTUS_PACKAGE_VERSION=0.2.0.
 set(TEXTUS_PACKAGE_VERSION 0.1.0 CACHE STRING "Version of the Debian packages")
 
-# One textus-NAME per handlers/NAME.cpp, as CMakeLists.txt builds them.
-file(GLOB textus_handler_sources RELATIVE ${PROJECT_SOURCE_DIR}/handlers
-     ${PROJECT_SOURCE_DIR}/handlers/*.cpp)
-list(TRANSFORM textus_handler_sources REPLACE "\\.cpp$" "" OUTPUT_VARIABLE textus_handlers)
-
 # textus-common. An operator renders the templates with render-nginx into nginx's configuration.
 install(TARGETS textus-admin DESTINATION bin COMPONENT common)
 file(GLOB textus_nginx_templates CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/nginx/*.conf.in)
@@ -30,7 +25,7 @@ file(WRITE ${CMAKE_BINARY_DIR}/packaging/common/conffiles "/etc/textus/textus.en
 # the socket once /etc/textus/textus.env is filled in. An upgrade restarts a running service on
 # the new executable while systemd, holding the socket, queues nginx's connections. Without
 # systemd running (containers, CI) they do nothing.
-foreach(name IN LISTS textus_handlers)
+foreach(name IN LISTS TEXTUS_HANDLERS)
   set(scripts ${CMAKE_BINARY_DIR}/packaging/${name})
   file(WRITE ${scripts}/postinst "#!/bin/sh
 set -e
@@ -78,7 +73,7 @@ set(CPACK_PACKAGE_VERSION ${TEXTUS_PACKAGE_VERSION})
 set(CPACK_PACKAGE_CONTACT "textus maintainers <maintainers@users.noreply.b-seed-5d4e1b46.example>")
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 # Only these: nothing else of the build (tests, fakes, benchmarks) has an install rule.
-set(CPACK_COMPONENTS_ALL common ${textus_handlers})
+set(CPACK_COMPONENTS_ALL common ${TEXTUS_HANDLERS})
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 # Depends from the executables' shared libraries (dpkg-shlibdeps, in dpkg-dev): the static

@@ -1,6 +1,6 @@
 # systemd units for every handler (deploy/systemd/*.in), generated at configure time into
 # ${CMAKE_BINARY_DIR}/systemd: textus-NAME.socket and textus-NAME.service.
-foreach(NAME contacts conversations initiate messages send sync webhook)
+foreach(NAME IN LISTS TEXTUS_HANDLERS)
   foreach(unit socket service)
     configure_file(${CMAKE_CURRENT_SOURCE_DIR}/deploy/systemd/textus-handler.${unit}.in
                    ${CMAKE_BINARY_DIR}/systemd/textus-${NAME}.${unit} @ONLY)

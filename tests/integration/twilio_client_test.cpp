@@ -186,7 +186,7 @@ TEST_CASE("list follows next_page_uri across pages, newest first, up to the limi
     const std::string other = "+17605550199";
     json seeded = json::array();
     for (int i = 0; i < 7; ++i) {
-        char date[40];
+        char date[64];  // room for any int: -O1 cannot see i < 7
         std::snprintf(date, sizeof date, "Mon, 02 Mar 2026 10:%02d:00 +0000", i);
         seeded.push_back({{"from", kTo},
                           {"to", TwilioSim::kPhoneNumber},
