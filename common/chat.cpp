@@ -7,9 +7,9 @@
 #include "common/auth.h"
 #include "common/db.h"
 #include "common/error.h"
+#include "common/fields.h"
 #include "common/message_store.h"
 #include "common/send.h"
-#include "common/text.h"
 
 namespace textus::chat {
 
@@ -30,32 +30,7 @@ const Statement kChannelOf{"chat_channel_of", "SELECT chat_channel FROM contacts
 // A visitor's text: required, at most kMaxMessageCharacters, line breaks but no other control
 // characters.
 std::string message_text(const json& body, const char* field) {
-    const auto it = body.find(field);
-    if (it == body.end() || it->is_null()) {
-        throw bad_request("missing_field", std::string(field) + " is required", field);
-    }
-    if (!it->is_string()) {
-        throw bad_request("invalid_field", std::string(field) + " must be a string", field);
-    }
-    const auto given = it->get<std::string>();
-    if (!text::valid_utf8(given)) {
-        throw bad_request("invalid_field", std::string(field) + " must be UTF-8 text", field);
-    }
-    if (text::has_control(given, true)) {
-        throw bad_request("invalid_field",
-                          std::string(field) + " must not contain control characters", field);
-    }
-    auto trimmed = text::trim(given);
-    if (trimmed.empty()) {
-        throw bad_request("missing_field", std::string(field) + " is required", field);
-    }
-    if (text::length(trimmed) > kMaxMessageCharacters) {
-        throw bad_request("invalid_field",
-                          std::string(field) + " must be at most " +
-                              std::to_string(kMaxMessageCharacters) + " characters",
-                          field);
-    }
-    return trimmed;
+    return fields::required_text(body, field, kMaxMessageCharacters, fields::Lines::many);
 }
 
 }  // namespace

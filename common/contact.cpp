@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "common/error.h"
+#include "common/fields.h"
 #include "common/phone.h"
 #include "common/text.h"
 
@@ -39,30 +40,12 @@ HttpError invalid(std::string_view field, std::string_view what) {
                        std::string(field));
 }
 
-enum class Lines { one, many };
-
-// A string field without surrounding white space or invisible characters; at most `max`
-// characters; no control characters but tab and line breaks in multi-line text (and never NUL,
-// which PostgreSQL text cannot hold).
-std::string text(const json& value, std::string_view field, size_t max, Lines lines = Lines::one) {
-    if (!value.is_string()) throw invalid(field, "must be a string");
-    const auto& given = value.get_ref<const std::string&>();
-    // nlohmann's parser refuses malformed UTF-8, but a json built in code may hold any bytes.
-    if (!text::valid_utf8(given)) throw invalid(field, "must be UTF-8 text");
-    auto out = text::trim(given);
-    if (text::length(out) > max) {
-        throw invalid(field, "must be at most " + std::to_string(max) + " characters");
-    }
-    if (text::has_control(out, lines == Lines::many)) {
-        throw invalid(field, "must not contain control characters");
-    }
-    return out;
-}
+using fields::Lines;
 
 // A string or null; "" (after trimming) counts as null.
 std::optional<std::string> optional_text(const json& value, std::string_view field, size_t max) {
     if (value.is_null()) return std::nullopt;
-    auto out = text(value, field, max);
+    auto out = fields::text(value, field, max);
     if (out.empty()) return std::nullopt;
     return out;
 }
@@ -97,7 +80,7 @@ std::vector<std::string> string_list(const json& value, std::string_view field, 
     }
     std::vector<std::string> out;
     for (const auto& item : value) {
-        auto entry = text(item, field, max_length);
+        auto entry = fields::text(item, field, max_length);
         if (!entry.empty() && std::find(out.begin(), out.end(), entry) == out.end()) {
             out.push_back(std::move(entry));
         }
@@ -273,11 +256,11 @@ Contact apply_json(const json& body, Contact contact, std::string_view default_r
         const auto it = body.find(key);
         return it == body.end() ? nullptr : &*it;
     };
-    if (const auto* v = has("firstName")) contact.first_name = text(*v, "firstName", 100);
-    if (const auto* v = has("lastName")) contact.last_name = text(*v, "lastName", 100);
+    if (const auto* v = has("firstName")) contact.first_name = fields::text(*v, "firstName", 100);
+    if (const auto* v = has("lastName")) contact.last_name = fields::text(*v, "lastName", 100);
     if (const auto* v = has("email")) contact.email = email(*v);
     if (const auto* v = has("phone")) {
-        const auto given = text(*v, "phone", 40);
+        const auto given = fields::text(*v, "phone", 40);
         if (given.empty()) throw missing("phone");
         auto parsed = phone::parse(given, default_region);
         if (!parsed.e164) throw bad_request("invalid_phone", parsed.problem, "phone");
@@ -285,7 +268,7 @@ Contact apply_json(const json& body, Contact contact, std::string_view default_r
     }
     if (const auto* v = has("birthdate")) contact.birthdate = birthdate(*v);
     if (const auto* v = has("status")) {
-        const auto status = text(*v, "status", 32);
+        const auto status = fields::text(*v, "status", 32);
         if (!one_of(status, kStatuses)) {
             throw bad_request("invalid_status", "status must be one of " + list(kStatuses),
                               "status");
@@ -294,7 +277,7 @@ Contact apply_json(const json& body, Contact contact, std::string_view default_r
     }
     if (const auto* v = has("tags")) contact.tags = string_list(*v, "tags", 50, 50, "invalid_tags");
     if (const auto* v = has("notes")) {
-        contact.notes = v->is_null() ? "" : text(*v, "notes", 10000, Lines::many);
+        contact.notes = v->is_null() ? "" : fields::text(*v, "notes", 10000, Lines::many);
     }
     if (const auto* v = has("source")) {
         const auto source = optional_text(*v, "source", 50);
@@ -321,11 +304,11 @@ WebLead parse_web_lead(const json& body, std::string_view default_region) {
     for (const auto& [field, out] :
          {std::pair{"firstName", &lead.first_name}, std::pair{"lastName", &lead.last_name}}) {
         if (!body.contains(field)) throw missing(field);
-        *out = text(body[field], field, 100);
+        *out = fields::text(body[field], field, 100);
         if (out->empty()) throw missing(field);
     }
     if (!body.contains("phoneNumber")) throw missing("phoneNumber");
-    const auto given = text(body["phoneNumber"], "phoneNumber", 40);
+    const auto given = fields::text(body["phoneNumber"], "phoneNumber", 40);
     if (given.empty()) throw missing("phoneNumber");
     auto parsed = phone::parse(given, default_region);
     if (!parsed.e164) throw bad_request("invalid_phone", parsed.problem, "phoneNumber");

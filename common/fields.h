@@ -1,0 +1,25 @@
+// Text fields of a JSON request body, checked the one way every route checks them: a string of
+// UTF-8 without surrounding white space, at most so many characters, no control characters
+// (tab and line breaks only in multi-line text; never NUL, which PostgreSQL text cannot hold).
+// A refusal is 400 naming the field.
+#pragma once
+
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace textus::fields {
+
+enum class Lines { one, many };
+
+// `value` trimmed; 400 invalid_field when it is not such a string.
+std::string text(const nlohmann::json& value, std::string_view name, size_t max,
+                 Lines lines = Lines::one);
+
+// `body[name]` as text(), required: 400 missing_field when it is absent, null, or empty once
+// trimmed.
+std::string required_text(const nlohmann::json& body, std::string_view name, size_t max,
+                          Lines lines = Lines::one);
+
+}  // namespace textus::fields
