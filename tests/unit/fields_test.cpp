@@ -1,0 +1,50 @@
+#include "common/fields.h"
+
+#include <catch2/catch.hpp>
+
+#include "common/error.h"
+
+using nlohmann::json;
+using textus::HttpError;
+using namespace textus::fields;
+
+namespace {
+
+std::string refusal(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const HttpError& e) {
+        return e.code + " " + e.field + ": " + e.what();
+    }
+    return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("fields: text is trimmed and checked", "[fields]") {
+    CHECK(text(json("  Ann \u200b"), "firstName", 10) == "Ann");
+    CHECK(text(json("a\nb\tc"), "notes", 10, Lines::many) == "a\nb\tc");
+    CHECK(text(json("\u00e9t\u00e9"), "x", 3) == "\u00e9t\u00e9");  // characters, not bytes
+    CHECK(refusal([] { text(json(5), "firstName", 10); }) ==
+          "invalid_field firstName: firstName must be a string");
+    CHECK(refusal([] { text(json("a\nb"), "firstName", 10); }) ==
+          "invalid_field firstName: firstName must not contain control characters");
+    CHECK(refusal([] {
+              text(json(std::string("a\0b", 3)), "notes", 10, Lines::many);
+          }).starts_with("invalid_field notes"));
+    CHECK(refusal([] { text(json("abcd"), "code", 3); }) ==
+          "invalid_field code: code must be at most 3 characters");
+    CHECK(refusal([] { text(json(std::string("\xff")), "x", 3); }) ==
+          "invalid_field x: x must be UTF-8 text");
+}
+
+TEST_CASE("fields: required_text refuses absent, null and blank values as missing", "[fields]") {
+    CHECK(required_text({{"body", " hi "}}, "body", 10) == "hi");
+    for (const auto& body : {json::object(), json{{"body", nullptr}}, json{{"body", " \n "}}}) {
+        CHECK(refusal([&] { required_text(body, "body", 10, Lines::many); }) ==
+              "missing_field body: body is required");
+    }
+    CHECK(refusal([] {
+              required_text({{"body", 1}}, "body", 10);
+          }).starts_with("invalid_field body"));
+}
