@@ -11,6 +11,7 @@
 #include "common/phone.h"
 #include "common/publish.h"
 #include "common/segments.h"
+#include "common/template_store.h"
 #include "common/text.h"
 
 namespace textus::send {
@@ -83,6 +84,7 @@ std::string Request::digest() const {
     const json canonical = {{"to", to ? json(*to) : json(nullptr)},
                             {"contactId", contact_id ? json(*contact_id) : json(nullptr)},
                             {"body", body},
+                            {"templateId", template_id ? json(*template_id) : json(nullptr)},
                             {"mediaUrls", media_urls},
                             {"optInRequest", opt_in_request}};
     return auth::sha256_hex(canonical.dump());
@@ -134,6 +136,18 @@ Request parse(const json& body, std::string_view idempotency_key, std::string_vi
         if (!it->is_string()) throw bad_request("invalid_field", "body must be text", "body");
         request.body = it->get<std::string>();
     }
+    if (const auto it = body.find("templateId"); it != body.end() && !it->is_null()) {
+        if (!it->is_number_integer() || it->get<int64_t>() <= 0) {
+            throw bad_request("invalid_field", "templateId must be a template's id", "templateId");
+        }
+        if (!request.body.empty() || request.opt_in_request) {
+            throw bad_request("invalid_field",
+                              "Give either body or templateId, and no templateId with an opt-in "
+                              "request",
+                              "templateId");
+        }
+        request.template_id = it->get<int64_t>();
+    }
 
     if (request.opt_in_request && (!request.body.empty() || !request.media_urls.empty())) {
         throw bad_request("invalid_field",
@@ -141,7 +155,8 @@ Request parse(const json& body, std::string_view idempotency_key, std::string_vi
                           "mediaUrls out",
                           request.body.empty() ? "mediaUrls" : "body");
     }
-    if (!request.opt_in_request && request.media_urls.empty() && text::trim(request.body).empty()) {
+    if (!request.opt_in_request && !request.template_id && request.media_urls.empty() &&
+        text::trim(request.body).empty()) {
         throw bad_request("missing_field", "body is required (or mediaUrls)", "body");
     }
     if (text::has_control(request.body, true)) {
@@ -240,6 +255,29 @@ std::string outgoing_body(const Request& request, const NumberRecord& number,
     return body;
 }
 
+namespace {
+
+// The template's body for `contact`.
+std::string rendered(Tx& tx, int64_t template_id, const contacts::Contact& contact,
+                     const Config& config) {
+    const auto found = templates::find(tx, template_id);
+    if (!found) {
+        throw HttpError(404, "template_not_found",
+                        "No template with id " + std::to_string(template_id), "templateId");
+    }
+    auto body = templates::render(found->body, {.first_name = contact.first_name,
+                                                .last_name = contact.last_name,
+                                                .business_name = config.business_name,
+                                                .agent = contact.assigned_agent.value_or("")});
+    if (text::trim(body).empty()) {
+        throw bad_request("empty_body", "The template renders empty for this contact",
+                          "templateId");
+    }
+    return body;
+}
+
+}  // namespace
+
 Prepared prepare(Tx& tx, const Request& request, const Config& config,
                  const std::string& staff_key) {
     if (request.idempotency_key) {
@@ -259,7 +297,9 @@ Prepared prepare(Tx& tx, const Request& request, const Config& config,
 
     const auto number = number_record(tx, *contact);
     check_allowed(request, number);
-    auto row = outbound(*contact, outgoing_body(request, number, config), config, staff_key);
+    auto resolved = request;
+    if (request.template_id) resolved.body = rendered(tx, *request.template_id, *contact, config);
+    auto row = outbound(*contact, outgoing_body(resolved, number, config), config, staff_key);
     row.media_urls = request.media_urls;
     row.idempotency_key = request.idempotency_key;
     row.request_digest = request.idempotency_key ? std::optional(request.digest()) : std::nullopt;

@@ -37,6 +37,7 @@ struct Request {
     std::optional<std::string> to;  // E.164
     std::optional<int64_t> contact_id;
     std::string body;  // as typed; empty for a media-only message or an opt-in request
+    std::optional<int64_t> template_id;  // instead of body: rendered for the recipient
     std::vector<std::string> media_urls;
     bool opt_in_request = false;
     std::optional<std::string> idempotency_key;
@@ -90,7 +91,8 @@ messages::Outbound outbound(const contacts::Contact& contact, const std::string&
 
 // One unit of work: a replay for a known key (or its stored error thrown), otherwise the
 // recipient resolved and locked (contactId: 404 when unknown; `to`: its contact, created when
-// the send is allowed), the rules checked, and the row written.
+// the send is allowed), the rules checked, a template rendered for the recipient (404
+// template_not_found; 400 when it renders empty), and the row written.
 Prepared prepare(Tx& tx, const Request& request, const Config& config,
                  const std::string& staff_key);
 

@@ -1,10 +1,12 @@
 // /api/crm/sms/send: staff text a contact or a number (DESIGN §4). The row is committed before
 // Twilio is called and settled after; the Twilio call holds no transaction open.
+// /api/crm/sms/templates: the bodies staff send from, with variables (issue 15).
 #include "common/send.h"
 
 #include "common/config.h"
 #include "common/db.h"
 #include "common/server.h"
+#include "common/template_store.h"
 #include "common/twilio_client.h"
 
 namespace {
@@ -23,8 +25,54 @@ Response send_message(Context& c) {
                                                           prepared.chat_channel)));
 }
 
+HttpError no_template(int64_t id) {
+    return not_found("No template with id " + std::to_string(id));
+}
+
+Response template_response(int status, const templates::Template& t) {
+    return Response::json(status, {{"success", true}, {"template", templates::to_json(t)}});
+}
+
+Response list_templates(Context& c) {
+    const auto all = c.db.transact([](Tx& tx) { return templates::list(tx); });
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& t : all) items.push_back(templates::to_json(t));
+    return Response::json(200, {{"success", true}, {"templates", items}});
+}
+
+Response create_template(Context& c) {
+    const auto t = templates::parse_write(c.json);
+    return template_response(201, c.db.transact([&](Tx& tx) { return templates::create(tx, t); }));
+}
+
+Response show_template(Context& c) {
+    const auto id = c.params.id("id");
+    const auto t = c.db.transact([&](Tx& tx) { return templates::find(tx, id); });
+    if (!t) throw no_template(id);
+    return template_response(200, *t);
+}
+
+Response replace_template(Context& c) {
+    const auto id = c.params.id("id");
+    const auto t = templates::parse_write(c.json);
+    const auto stored = c.db.transact([&](Tx& tx) { return templates::update(tx, id, t); });
+    if (!stored) throw no_template(id);
+    return template_response(200, *stored);
+}
+
+Response remove_template(Context& c) {
+    const auto id = c.params.id("id");
+    if (!c.db.transact([&](Tx& tx) { return templates::remove(tx, id); })) throw no_template(id);
+    return Response::json(200, {{"success", true}, {"id", id}});
+}
+
 const Route kRoutes[] = {
     {"POST", "/api/crm/sms/send", send_message, Auth::staff, Body::json},
+    {"GET", "/api/crm/sms/templates", list_templates, Auth::staff},
+    {"POST", "/api/crm/sms/templates", create_template, Auth::staff, Body::json},
+    {"GET", "/api/crm/sms/templates/{id}", show_template, Auth::staff},
+    {"PUT", "/api/crm/sms/templates/{id}", replace_template, Auth::staff, Body::json},
+    {"DELETE", "/api/crm/sms/templates/{id}", remove_template, Auth::staff},
 };
 
 }  // namespace
