@@ -115,46 +115,6 @@ std::optional<std::string> birthdate(const json& value) {
     return date;
 }
 
-// An RFC 3339 time, normalised to UTC ("2026-11-23T17:30:00.250Z") so that PostgreSQL never
-// sees an offset it would misread. Offsets beyond ±14:00 (no place on Earth has one) and years
-// outside 0001-9999, before or after conversion, are refused: what GET returns must PUT back.
-std::optional<std::string> timestamp(const json& value, std::string_view field) {
-    auto at = optional_text(value, field, 40);
-    if (!at) return at;
-    static const std::regex shape(
-        R"(^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?([Zz]|([+-])(\d{2}):(\d{2}))$)");
-    const auto refuse = [&] {
-        return invalid(field,
-                       "must be an RFC 3339 time in years 0001-9999 with an offset of at most "
-                       "14:00, e.g. 2026-11-23T09:30:00Z");
-    };
-    std::smatch m;
-    if (!std::regex_match(*at, m, shape)) throw refuse();
-    using namespace std::chrono;
-    const year_month_day local_day{year{number(m.str(1))}, month(number(m.str(2))),
-                                   day(number(m.str(3)))};
-    const int hour = number(m.str(4)), minute = number(m.str(5)), second = number(m.str(6));
-    const int offset_hours = m[9].matched ? number(m.str(10)) : 0;
-    const int offset_minutes = m[9].matched ? number(m.str(11)) : 0;
-    if (!local_day.ok() || local_day.year() < year{1} || hour > 23 || minute > 59 || second > 59 ||
-        offset_minutes > 59 || offset_hours * 60 + offset_minutes > 14 * 60) {
-        throw refuse();
-    }
-    const auto offset =
-        (m.str(9) == "-" ? -1 : 1) * (hours{offset_hours} + minutes{offset_minutes});
-    const auto utc = sys_days{local_day} + hours{hour} + minutes{minute} + seconds{second} - offset;
-    const year_month_day utc_day{floor<days>(utc)};
-    if (utc_day.year() < year{1} || utc_day.year() > year{9999}) throw refuse();
-    const hh_mm_ss time{utc - floor<days>(utc)};
-    char out[40];
-    std::snprintf(out, sizeof out, "%04d-%02u-%02uT%02d:%02d:%02d%sZ",
-                  static_cast<int>(utc_day.year()), static_cast<unsigned>(utc_day.month()),
-                  static_cast<unsigned>(utc_day.day()), static_cast<int>(time.hours().count()),
-                  static_cast<int>(time.minutes().count()),
-                  static_cast<int>(time.seconds().count()), m.str(7).c_str());
-    return std::string(out);
-}
-
 std::optional<std::string> email(const json& value) {
     auto address = optional_text(value, "email", 254);
     if (!address) return address;
@@ -291,7 +251,7 @@ Contact apply_json(const json& body, Contact contact, std::string_view default_r
         contact.assigned_agent = optional_text(*v, "assignedAgent", 100);
     }
     if (const auto* v = has("lastContactAt"))
-        contact.last_contact_at = timestamp(*v, "lastContactAt");
+        contact.last_contact_at = fields::timestamp(*v, "lastContactAt");
     if (const auto* v = has("lastContactMethod")) {
         contact.last_contact_method = optional_choice(*v, "lastContactMethod", kContactMethods);
     }

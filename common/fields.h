@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,5 +22,11 @@ std::string text(const nlohmann::json& value, std::string_view name, size_t max,
 // trimmed.
 std::string required_text(const nlohmann::json& body, std::string_view name, size_t max,
                           Lines lines = Lines::one);
+
+// An RFC 3339 time, normalised to UTC ("2026-11-23T17:30:00.250Z") so that PostgreSQL never
+// sees an offset it would misread; none for null or "". Offsets beyond ±14:00 (no place on
+// Earth has one) and years outside 0001-9999, before or after conversion, are refused (400
+// invalid_field): what GET returns must PUT back.
+std::optional<std::string> timestamp(const nlohmann::json& value, std::string_view name);
 
 }  // namespace textus::fields

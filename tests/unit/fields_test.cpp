@@ -48,3 +48,16 @@ TEST_CASE("fields: required_text refuses absent, null and blank values as missin
               required_text({{"body", 1}}, "body", 10);
           }).starts_with("invalid_field body"));
 }
+
+TEST_CASE("fields: timestamp normalises RFC 3339 to UTC and refuses what is not one", "[fields]") {
+    CHECK(timestamp(json("2026-11-23T09:30:00+02:00"), "at") == "2026-11-23T07:30:00Z");
+    CHECK(timestamp(json("2026-11-23t23:30:00.250-01:30"), "at") == "2026-11-24T01:00:00.250Z");
+    CHECK(timestamp(json(nullptr), "at") == std::nullopt);
+    CHECK(timestamp(json(""), "at") == std::nullopt);
+    for (const auto* bad :
+         {"2026-11-23 09:30:00Z", "2026-11-23T09:30:00", "2026-02-30T00:00:00Z",
+          "2026-11-23T24:00:00Z", "2026-11-23T09:30:00+14:01", "0001-01-01T00:00:00+01:00"}) {
+        INFO(bad);
+        CHECK(refusal([&] { timestamp(json(bad), "sendAt"); }).starts_with("invalid_field sendAt"));
+    }
+}
