@@ -10,6 +10,11 @@
 //                       attempts. Prints "synced S, failed F, remaining R"; exit 1 when any
 //                       failed or Commerce7 refused the credentials. For a timer
 //                       (docs/decisions.md, Commerce7 lead sync).
+//   run-due [--limit N] send up to N (1000) scheduled sends that are due, through the send
+//                       path, with the handlers' Twilio settings. Prints "sent S, failed F"
+//                       (a failed one is recorded on it: opted out since, Twilio refused, ...);
+//                       exit 1 only when the run itself failed. For a timer, every minute;
+//                       several at once on several hosts never send one twice.
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -25,6 +30,7 @@
 #include "common/db.h"
 #include "common/log.h"
 #include "common/migrations.h"
+#include "common/schedule.h"
 
 namespace {
 
@@ -32,18 +38,21 @@ using namespace textus;
 
 constexpr std::string_view kUsage =
     "usage: textus-admin migrate | create-key NAME | revoke-key NAME | list-keys\n"
-    "       textus-admin commerce7-sync [--limit N] [--retry-failed]\n";
+    "       textus-admin commerce7-sync [--limit N] [--retry-failed]\n"
+    "       textus-admin run-due [--limit N]\n";
 
 struct SyncOptions {
     int limit = commerce7::kDefaultSyncLimit;
     bool retry_failed = false;
 };
 
-// commerce7-sync's flags; nothing when they are not understood.
-std::optional<SyncOptions> parse_sync_options(const std::vector<std::string_view>& args) {
-    SyncOptions options;
+// commerce7-sync's and run-due's flags (run-due takes no --retry-failed); nothing when they are
+// not understood.
+std::optional<SyncOptions> parse_sync_options(const std::vector<std::string_view>& args,
+                                              int default_limit, bool retry_allowed) {
+    SyncOptions options{.limit = default_limit};
     for (size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--retry-failed") {
+        if (args[i] == "--retry-failed" && retry_allowed) {
             options.retry_failed = true;
         } else if (args[i] == "--limit" && i + 1 < args.size()) {
             const auto value = args[++i];
@@ -79,6 +88,12 @@ int commerce7_sync(Db& db, const Config& config, const SyncOptions& options) {
     return run.failed > 0 || run.auth_refused ? 1 : 0;
 }
 
+int run_due(Db& db, const Config& config, int limit) {
+    const auto run = schedule::run_due(db, config, limit);
+    std::cout << "sent " << run.sent << ", failed " << run.failed << "\n";
+    return 0;
+}
+
 int run(Db& db, std::string_view command, const std::string& name) {
     if (command == "migrate") {
         const auto applied = migrate(db, bundled_migrations());
@@ -111,9 +126,12 @@ int run(Db& db, std::string_view command, const std::string& name) {
 int main(int argc, char** argv) {
     const std::string_view command = argc > 1 ? argv[1] : "";
     const bool needs_name = command == "create-key" || command == "revoke-key";
+    const bool runs_due = command == "run-due";
     std::optional<SyncOptions> sync_options;
-    if (command == "commerce7-sync") {
-        sync_options = parse_sync_options(std::vector<std::string_view>(argv + 2, argv + argc));
+    if (command == "commerce7-sync" || runs_due) {
+        sync_options = parse_sync_options(
+            std::vector<std::string_view>(argv + 2, argv + argc),
+            runs_due ? schedule::kDefaultRunLimit : commerce7::kDefaultSyncLimit, !runs_due);
         if (!sync_options) {
             std::cerr << kUsage;
             return 2;
@@ -127,6 +145,7 @@ int main(int argc, char** argv) {
         const std::string_view required[] = {"DATABASE_URL"};
         const auto config = Config::load(std::getenv, required);
         Db db(config.database_url);
+        if (runs_due) return run_due(db, config, sync_options->limit);
         if (sync_options) return commerce7_sync(db, config, *sync_options);
         return run(db, command, needs_name ? argv[2] : "");
     } catch (const ConfigError& error) {

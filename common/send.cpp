@@ -255,11 +255,8 @@ std::string outgoing_body(const Request& request, const NumberRecord& number,
     return body;
 }
 
-namespace {
-
-// The template's body for `contact`.
-std::string rendered(Tx& tx, int64_t template_id, const contacts::Contact& contact,
-                     const Config& config) {
+std::string render_template(Tx& tx, int64_t template_id, const contacts::Contact& contact,
+                            const Config& config) {
     const auto found = templates::find(tx, template_id);
     if (!found) {
         throw HttpError(404, "template_not_found",
@@ -275,8 +272,6 @@ std::string rendered(Tx& tx, int64_t template_id, const contacts::Contact& conta
     }
     return body;
 }
-
-}  // namespace
 
 Prepared prepare(Tx& tx, const Request& request, const Config& config,
                  const std::string& staff_key) {
@@ -298,7 +293,8 @@ Prepared prepare(Tx& tx, const Request& request, const Config& config,
     const auto number = number_record(tx, *contact);
     check_allowed(request, number);
     auto resolved = request;
-    if (request.template_id) resolved.body = rendered(tx, *request.template_id, *contact, config);
+    if (request.template_id)
+        resolved.body = render_template(tx, *request.template_id, *contact, config);
     auto row = outbound(*contact, outgoing_body(resolved, number, config), config, staff_key);
     row.media_urls = request.media_urls;
     row.idempotency_key = request.idempotency_key;

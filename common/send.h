@@ -89,6 +89,11 @@ std::string sender(const Config& config);
 messages::Outbound outbound(const contacts::Contact& contact, const std::string& body,
                             const Config& config, const std::string& sent_by);
 
+// The body of template `template_id` rendered for `contact` (common/template): 404
+// template_not_found, 400 empty_body when it renders empty.
+std::string render_template(Tx& tx, int64_t template_id, const contacts::Contact& contact,
+                            const Config& config);
+
 // One unit of work: a replay for a known key (or its stored error thrown), otherwise the
 // recipient resolved and locked (contactId: 404 when unknown; `to`: its contact, created when
 // the send is allowed), the rules checked, a template rendered for the recipient (404

@@ -1,10 +1,12 @@
 // /api/crm/sms/send: staff text a contact or a number (DESIGN §4). The row is committed before
 // Twilio is called and settled after; the Twilio call holds no transaction open.
-// /api/crm/sms/templates: the bodies staff send from, with variables (issue 15).
+// /api/crm/sms/templates: the bodies staff send from, with variables; a send with sendAt waits
+// in /api/crm/sms/scheduled for `textus-admin run-due` (issue 15).
 #include "common/send.h"
 
 #include "common/config.h"
 #include "common/db.h"
+#include "common/schedule.h"
 #include "common/server.h"
 #include "common/template_store.h"
 #include "common/twilio_client.h"
@@ -16,6 +18,12 @@ using namespace textus;
 Response send_message(Context& c) {
     const auto request =
         send::parse(c.json, c.request.header("idempotency-key"), c.config.default_region);
+    if (const auto send_at = schedule::parse_send_at(c.json)) {
+        const auto scheduled = c.db.transact(
+            [&](Tx& tx) { return schedule::create(tx, request, *send_at, c.config, c.staff_key); });
+        return Response::json(201,
+                              {{"success", true}, {"scheduled", schedule::to_json(scheduled)}});
+    }
     // Built first: a configuration that cannot reach Twilio refuses before a row is written.
     twilio::Client client(c.config);
     const auto prepared =
@@ -66,6 +74,20 @@ Response remove_template(Context& c) {
     return Response::json(200, {{"success", true}, {"id", id}});
 }
 
+Response list_scheduled(Context& c) {
+    const auto status = schedule::parse_status_filter(c.request.query());
+    const auto all = c.db.transact([&](Tx& tx) { return schedule::list(tx, status); });
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& s : all) items.push_back(schedule::to_json(s));
+    return Response::json(200, {{"success", true}, {"scheduled", items}});
+}
+
+Response cancel_scheduled(Context& c) {
+    const auto id = c.params.id("id");
+    const auto canceled = c.db.transact([&](Tx& tx) { return schedule::cancel(tx, id); });
+    return Response::json(200, {{"success", true}, {"scheduled", schedule::to_json(canceled)}});
+}
+
 const Route kRoutes[] = {
     {"POST", "/api/crm/sms/send", send_message, Auth::staff, Body::json},
     {"GET", "/api/crm/sms/templates", list_templates, Auth::staff},
@@ -73,6 +95,8 @@ const Route kRoutes[] = {
     {"GET", "/api/crm/sms/templates/{id}", show_template, Auth::staff},
     {"PUT", "/api/crm/sms/templates/{id}", replace_template, Auth::staff, Body::json},
     {"DELETE", "/api/crm/sms/templates/{id}", remove_template, Auth::staff},
+    {"GET", "/api/crm/sms/scheduled", list_scheduled, Auth::staff},
+    {"DELETE", "/api/crm/sms/scheduled/{id}", cancel_scheduled, Auth::staff},
 };
 
 }  // namespace
