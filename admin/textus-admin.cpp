@@ -11,8 +11,9 @@
 //                       failed or Commerce7 refused the credentials. For a timer
 //                       (docs/decisions.md, Commerce7 lead sync).
 //   run-due [--limit N] send up to N (1000) scheduled sends that are due, through the send
-//                       path, with the handlers' Twilio settings. Prints "sent S, failed F"
-//                       (a failed one is recorded on it: opted out since, Twilio refused, ...);
+//                       path, with the handlers' Twilio settings; one due in its recipient's
+//                       quiet hours waits for the morning. Prints "sent S, failed F, held for
+//                       quiet hours H" (a failed one is recorded on it: opted out since, ...);
 //                       exit 1 only when the run itself failed. For a timer, every minute;
 //                       several at once on several hosts never send one twice.
 #include <charconv>
@@ -30,7 +31,7 @@
 #include "common/db.h"
 #include "common/log.h"
 #include "common/migrations.h"
-#include "common/schedule.h"
+#include "common/schedule_worker.h"
 
 namespace {
 
@@ -90,7 +91,8 @@ int commerce7_sync(Db& db, const Config& config, const SyncOptions& options) {
 
 int run_due(Db& db, const Config& config, int limit) {
     const auto run = schedule::run_due(db, config, limit);
-    std::cout << "sent " << run.sent << ", failed " << run.failed << "\n";
+    std::cout << "sent " << run.sent << ", failed " << run.failed << ", held for quiet hours "
+              << run.held << "\n";
     return 0;
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/quiet_hours.h"
+
 namespace textus {
 
 namespace {
@@ -31,6 +33,8 @@ constexpr Setting kSettings[] = {
     {"OPT_IN_REQUEST_TEXT", &Config::opt_in_request_text, nullptr},
     {"OPT_OUT_NOTICE", &Config::opt_out_notice, "Reply STOP to opt out."},
     {"DEFAULT_REGION", &Config::default_region, "US"},
+    {"DEFAULT_TIME_ZONE", &Config::default_time_zone, "America/New_York"},
+    {"QUIET_HOURS", &Config::quiet_hours, "21:00-08:00"},
     {"TOKEN_SECRET", &Config::token_secret, nullptr},
     {"LOG_LEVEL", &Config::log_level, "info"},
 };
@@ -76,6 +80,17 @@ Config Config::load(const std::function<const char*(const char*)>& getenv,
     if (region.size() != 2 ||
         !std::all_of(region.begin(), region.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
         problems.push_back("DEFAULT_REGION must be a two-letter region code such as US");
+    }
+    // An IANA name: PostgreSQL, which converts the times, knows every one.
+    const auto& zone = config.default_time_zone;
+    if (zone.empty() || zone.size() > 64 || !std::all_of(zone.begin(), zone.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' ||
+                   c == '-' || c == '+';
+        })) {
+        problems.push_back("DEFAULT_TIME_ZONE must be an IANA time zone such as America/New_York");
+    }
+    if (!quiet_hours::parse(config.quiet_hours)) {
+        problems.push_back("QUIET_HOURS must be HH:MM-HH:MM, e.g. 21:00-08:00, or off");
     }
     for (const auto* url : {&config.public_base_url, &config.twilio_api_base,
                             &config.commerce7_api_base, &config.publish_url}) {

@@ -28,7 +28,9 @@ struct Config {
     std::string opt_in_request_text;
     std::string opt_out_notice;
     std::string default_region;
-    std::string token_secret;  // signs long-poll URLs; nginx's secure_link checks them
+    std::string default_time_zone;  // quiet hours for numbers whose zone is unknown
+    std::string quiet_hours;        // "21:00-08:00" or "off" (common/quiet_hours.h)
+    std::string token_secret;       // signs long-poll URLs; nginx's secure_link checks them
     std::string log_level;
 
     // Reads every variable through `getenv` (nullptr or "" = unset) and applies defaults.

@@ -1,7 +1,5 @@
 #include "common/schedule.h"
 
-#include <spdlog/spdlog.h>
-
 #include "common/auth.h"
 #include "common/contact_store.h"
 #include "common/db.h"
@@ -38,6 +36,7 @@ const Statement kCancel{"schedule_cancel",
                         "UPDATE scheduled_sends SET status = 'canceled', updated_at = now()"
                         " WHERE id = $1 RETURNING " +
                             kColumns};
+
 // The next due send, or one whose worker's claim ran out; rows another worker holds are
 // skipped, not waited for.
 const Statement kClaim{"schedule_claim",
@@ -49,6 +48,11 @@ const Statement kClaim{"schedule_claim",
                        "  ORDER BY send_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
                        " RETURNING " +
                            kColumns};
+const Statement kPhone{"schedule_phone", "SELECT phone FROM contacts WHERE id = $1"};
+// Quiet hours in the recipient's zone: back to scheduled, for the morning.
+const Statement kHold{"schedule_hold",
+                      "UPDATE scheduled_sends SET status = 'scheduled', send_at = $2,"
+                      " claimed_until = NULL, updated_at = now() WHERE id = $1"};
 const Statement kFinish{"schedule_finish",
                         "UPDATE scheduled_sends SET status = $2, message_id = $3,"
                         " error = $4::jsonb, claimed_until = NULL, updated_at = now()"
@@ -74,18 +78,6 @@ HttpError invalid_send_at(const std::string& why) {
 
 std::string digest(const send::Request& request, const std::string& send_at) {
     return auth::sha256_hex(request.digest() + " " + send_at);
-}
-
-json error_json(const HttpError& error) {
-    return {{"status", error.status}, {"code", error.code}, {"message", error.what()}};
-}
-
-void finish(Db& db, int64_t id, const std::string& status, std::optional<int64_t> message_id,
-            const json& error) {
-    db.transact([&](Tx& tx) {
-        tx.exec(kFinish, id, status, message_id,
-                error.is_null() ? std::nullopt : Param(error.dump()));
-    });
 }
 
 }  // namespace
@@ -160,50 +152,23 @@ Scheduled cancel(Tx& tx, int64_t id) {
     return from_row(tx.exec(kCancel, id)[0]);
 }
 
-RunResult run_due(Db& db, const Config& config, int limit) {
-    // A configuration that cannot reach Twilio fails here, before anything is claimed.
-    twilio::Client client(config);
-    RunResult result;
-    for (int done = 0; done < limit; ++done) {
-        const auto claimed = db.transact([](Tx& tx) -> std::optional<Scheduled> {
-            const auto rows = tx.exec(kClaim, kClaimSeconds);
-            if (rows.empty()) return std::nullopt;
-            return from_row(rows[0]);
-        });
-        if (!claimed) break;
-        const auto& s = *claimed;
-        if (s.body.empty() && !s.template_id && s.media_urls.empty()) {
-            finish(db, s.id, "failed", std::nullopt,
-                   error_json(bad_request("template_deleted",
-                                          "Its template was deleted before it was due")));
-            ++result.failed;
-            continue;
-        }
-        send::Request request;
-        request.contact_id = s.contact_id;
-        request.body = s.body;
-        request.template_id = s.template_id;
-        request.media_urls = s.media_urls;
-        request.idempotency_key = "scheduled-" + std::to_string(s.id);
-        std::optional<int64_t> message_id;
-        try {
-            const auto prepared = db.transact(
-                [&](Tx& tx) { return send::prepare(tx, request, config, s.created_by); });
-            message_id = prepared.message.id;
-            const auto sent = prepared.replay ? prepared.message
-                                              : send::deliver(db, config, client, prepared.message,
-                                                              prepared.chat_channel);
-            finish(db, s.id, "sent", sent.id, nullptr);
-            ++result.sent;
-        } catch (const HttpError& error) {
-            // Another worker's send of it is still under way: its claim decides.
-            if (error.code == "send_in_progress") continue;
-            spdlog::warn("scheduled send {} failed: {}", s.id, error.code);
-            finish(db, s.id, "failed", message_id, error_json(error));
-            ++result.failed;
-        }
-    }
-    return result;
+std::optional<Scheduled> claim_due(Tx& tx, int claim_seconds) {
+    const auto rows = tx.exec(kClaim, claim_seconds);
+    if (rows.empty()) return std::nullopt;
+    return from_row(rows[0]);
+}
+
+std::string recipient_phone(Tx& tx, const Scheduled& s) {
+    return tx.exec(kPhone, s.contact_id)[0][0].as<std::string>();
+}
+
+void hold(Tx& tx, int64_t id, const std::string& until) {
+    tx.exec(kHold, id, until);
+}
+
+void finish(Tx& tx, int64_t id, const std::string& status, std::optional<int64_t> message_id,
+            const json& error) {
+    tx.exec(kFinish, id, status, message_id, error.is_null() ? std::nullopt : Param(error.dump()));
 }
 
 json to_json(const Scheduled& s) {

@@ -22,11 +22,6 @@ class Tx;
 
 namespace textus::schedule {
 
-// A worker holds a due send this long; past it, another worker takes it over (the send's
-// Idempotency-Key keeps it from going twice). Longer than a send's worst Twilio retries.
-inline constexpr int kClaimSeconds = 300;
-inline constexpr int kDefaultRunLimit = 1000;
-
 struct Scheduled {
     int64_t id = 0;
     int64_t contact_id = 0;
@@ -62,13 +57,15 @@ std::vector<Scheduled> list(Tx& tx, const std::optional<std::string>& status);
 // sent, sent, failed or canceled.
 Scheduled cancel(Tx& tx, int64_t id);
 
-struct RunResult {
-    int sent = 0;
-    int failed = 0;
-};
-
-// Sends what is due, soonest first, up to `limit`, each through the send path in turn.
-RunResult run_due(Db& db, const Config& config, int limit);
+// The worker's steps (common/schedule_worker), each inside the caller's unit of work: the next
+// due send (or one whose worker's claim ran out), marked sending and claimed for
+// `claim_seconds`, skipping those another worker holds; its recipient's phone; back to
+// scheduled for `until` (quiet hours); its outcome, sent or failed, with its message and error.
+std::optional<Scheduled> claim_due(Tx& tx, int claim_seconds);
+std::string recipient_phone(Tx& tx, const Scheduled& s);
+void hold(Tx& tx, int64_t id, const std::string& until);
+void finish(Tx& tx, int64_t id, const std::string& status, std::optional<int64_t> message_id,
+            const nlohmann::json& error);
 
 // {id, contactId, body, templateId, mediaUrls, sendAt, status, messageId, error, createdBy,
 // createdAt}

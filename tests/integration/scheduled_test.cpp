@@ -81,8 +81,11 @@ std::string handler_environment() {
     return out;
 }
 
-std::string run_due_command() {
-    return "env -i" + handler_environment() + " " + stack().bin_dir + "/textus-admin run-due";
+// textus-admin run-due in the handlers' environment, changed by `settings`; by default without
+// quiet hours, which would hold sends at night in California (new_phone's numbers).
+std::string run_due_command(const std::string& settings = "QUIET_HOURS=off") {
+    return "env -i" + handler_environment() + " " + settings + " " + stack().bin_dir +
+           "/textus-admin run-due";
 }
 
 CommandResult run_due() {
@@ -283,4 +286,35 @@ TEST_CASE("a worker that died mid-send is taken over without a second send", "[s
     run_due();
     CHECK(status_of(other) == "sent");
     CHECK(stack().twilio_creates_to(other_phone).size() == 1);
+}
+
+TEST_CASE("a send due in its recipient's quiet hours waits until they end", "[scheduled]") {
+    // A window from an hour ago to an hour ahead in the recipient's zone (a 760 number:
+    // California), so that now is inside it whatever the time of the test.
+    const auto phone = new_phone();
+    const auto id = schedule({{"contactId", opted_in(phone)}, {"body", "Not at night"}});
+    make_due(id);
+    const auto window =
+        q("SELECT to_char(now() AT TIME ZONE 'America/Los_Angeles'"
+          " - interval '1 hour', 'HH24:MI') || '-' ||"
+          " to_char(now() AT TIME ZONE 'America/Los_Angeles'"
+          " + interval '1 hour', 'HH24:MI')");
+    const auto held = run(run_due_command("QUIET_HOURS=" + window) + " 2>&1");
+    INFO(window << ": " << held.output);
+    CHECK(held.output.find("held for quiet hours 1") != std::string::npos);
+    CHECK(status_of(id) == "scheduled");
+    CHECK(stack().twilio_creates_to(phone).empty());
+    // It waits for the window's end: an hour from now, to the minute.
+    const auto wait =
+        q("SELECT extract(epoch FROM send_at - now())::int FROM scheduled_sends"
+          " WHERE id = " +
+          std::to_string(id));
+    CHECK(std::stoi(wait) > 58 * 60);
+    CHECK(std::stoi(wait) <= 60 * 60);
+
+    make_due(id);
+    const auto sent = run(run_due_command("QUIET_HOURS=off") + " 2>&1");
+    INFO(sent.output);
+    CHECK(status_of(id) == "sent");
+    CHECK(stack().twilio_creates_to(phone).size() == 1);
 }

@@ -55,7 +55,10 @@ std::string env_prefix(const Stack& s) {
            "' LOG_LEVEL=debug"
            // Tests stand for many visitors behind a proxy on loopback: X-Forwarded-For names
            // each one (rate limits and consent are per client).
-           " TEXTUS_TRUSTED_PROXIES=127.0.0.1 ";
+           " TEXTUS_TRUSTED_PROXIES=127.0.0.1"
+           // Scheduled sends go when a test runs textus-admin run-due, not on deploy/worker's
+           // minute (it runs once at the start, then sleeps).
+           " TEXTUS_RUN_DUE_SECONDS=86400 ";
 }
 
 void must_run(const std::string& command, const std::string& what) {

@@ -27,6 +27,26 @@ TEST_CASE("Config::load applies defaults") {
     CHECK(c.default_region == "US");
     CHECK(c.log_level == "info");
     CHECK(c.twilio_api_base == "https://api.twilio.com");
+    CHECK(c.quiet_hours == "21:00-08:00");
+    CHECK(c.default_time_zone == "America/New_York");
+}
+
+TEST_CASE("Config::load checks quiet hours and the default time zone") {
+    CHECK(Config::load(env_of({{"DATABASE_URL", "x"}, {"QUIET_HOURS", "off"}}), kNeedsDb)
+              .quiet_hours == "off");
+    try {
+        Config::load(env_of({{"DATABASE_URL", "x"},
+                             {"QUIET_HOURS", "9pm-8am"},
+                             {"DEFAULT_TIME_ZONE", "Mars; DROP TABLE"}}),
+                     kNeedsDb);
+        FAIL("no error");
+    } catch (const ConfigError& e) {
+        CHECK(e.problems ==
+              std::vector<std::string>{
+                  "DEFAULT_TIME_ZONE must be an IANA time zone such as America/New_York",
+                  "QUIET_HOURS must be HH:MM-HH:MM, e.g. 21:00-08:00, or off"});
+        CHECK(std::string(e.what()).find("DROP") == std::string::npos);
+    }
 }
 
 TEST_CASE("Config::load names every missing required variable, never a value") {

@@ -1,0 +1,30 @@
+// Quiet hours (issue 15): a scheduled send due at night in its recipient's time zone
+// (phone::time_zone) waits for the morning. QUIET_HOURS ("21:00-08:00" by default, "off") sets
+// the window.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace textus {
+class Tx;
+}
+
+namespace textus::quiet_hours {
+
+// Minutes since midnight, local time; start > end spans midnight. "off": never quiet.
+struct Window {
+    bool enabled = true;
+    int start = 21 * 60;
+    int end = 8 * 60;
+};
+
+// QUIET_HOURS: "HH:MM-HH:MM", or "off". Nothing when it is neither.
+std::optional<Window> parse(std::string_view text);
+
+// When a send due now must wait until, as an RFC 3339 time: none when `time_zone`'s local time
+// is outside `window` (or it is off).
+std::optional<std::string> hold_until(Tx& tx, const std::string& time_zone, const Window& window);
+
+}  // namespace textus::quiet_hours
