@@ -38,13 +38,17 @@ std::optional<Window> parse(std::string_view text) {
     return Window{.start = *start, .end = *end};
 }
 
+bool inside(const Window& window, int minutes) {
+    if (!window.enabled) return false;
+    if (window.start > window.end) return minutes >= window.start || minutes < window.end;
+    return minutes >= window.start && minutes < window.end;
+}
+
 std::optional<std::string> hold_until(Tx& tx, const std::string& time_zone, const Window& window) {
     if (!window.enabled) return std::nullopt;
     const int now = tx.exec(kLocalMinutes, time_zone)[0][0].as<int>();
+    if (!inside(window, now)) return std::nullopt;
     const bool spans_midnight = window.start > window.end;
-    const bool quiet = spans_midnight ? (now >= window.start || now < window.end)
-                                      : (now >= window.start && now < window.end);
-    if (!quiet) return std::nullopt;
     // The end is tomorrow when the window spans midnight and it is still before midnight.
     const int days = spans_midnight && now >= window.start ? 1 : 0;
     return tx.exec(kNextEnd, time_zone, days, window.end)[0][0].as<std::string>();

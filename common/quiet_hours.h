@@ -13,7 +13,8 @@ class Tx;
 
 namespace textus::quiet_hours {
 
-// Minutes since midnight, local time; start > end spans midnight. "off": never quiet.
+// A daily window of local time, in minutes since midnight; start > end spans midnight. "off":
+// never (quiet hours; business hours use the same windows).
 struct Window {
     bool enabled = true;
     int start = 21 * 60;
@@ -22,6 +23,9 @@ struct Window {
 
 // QUIET_HOURS: "HH:MM-HH:MM", or "off". Nothing when it is neither.
 std::optional<Window> parse(std::string_view text);
+
+// True when `minutes` since midnight fall in `window` (from its start, before its end).
+bool inside(const Window& window, int minutes);
 
 // When a send due now must wait until, as an RFC 3339 time: none when `time_zone`'s local time
 // is outside `window` (or it is off).

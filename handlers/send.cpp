@@ -1,9 +1,11 @@
 // /api/crm/sms/send: staff text a contact or a number (DESIGN §4). The row is committed before
 // Twilio is called and settled after; the Twilio call holds no transaction open.
 // /api/crm/sms/templates: the bodies staff send from, with variables; a send with sendAt waits
-// in /api/crm/sms/scheduled for `textus-admin run-due` (issue 15).
+// in /api/crm/sms/scheduled for `textus-admin run-due`; /api/crm/sms/auto-replies: the rules
+// textus-webhook answers texts with (issue 15).
 #include "common/send.h"
 
+#include "common/auto_reply.h"
 #include "common/config.h"
 #include "common/db.h"
 #include "common/schedule.h"
@@ -88,6 +90,47 @@ Response cancel_scheduled(Context& c) {
     return Response::json(200, {{"success", true}, {"scheduled", schedule::to_json(canceled)}});
 }
 
+HttpError no_rule(int64_t id) {
+    return not_found("No auto-reply with id " + std::to_string(id));
+}
+
+Response rule_response(int status, const auto_reply::Rule& rule) {
+    return Response::json(status, {{"success", true}, {"autoReply", auto_reply::to_json(rule)}});
+}
+
+Response list_rules(Context& c) {
+    const auto all = c.db.transact([](Tx& tx) { return auto_reply::list(tx); });
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& rule : all) items.push_back(auto_reply::to_json(rule));
+    return Response::json(200, {{"success", true}, {"autoReplies", items}});
+}
+
+Response create_rule(Context& c) {
+    const auto rule = auto_reply::parse_write(c.json);
+    return rule_response(201, c.db.transact([&](Tx& tx) { return auto_reply::create(tx, rule); }));
+}
+
+Response show_rule(Context& c) {
+    const auto id = c.params.id("id");
+    const auto rule = c.db.transact([&](Tx& tx) { return auto_reply::find(tx, id); });
+    if (!rule) throw no_rule(id);
+    return rule_response(200, *rule);
+}
+
+Response replace_rule(Context& c) {
+    const auto id = c.params.id("id");
+    const auto rule = auto_reply::parse_write(c.json);
+    const auto stored = c.db.transact([&](Tx& tx) { return auto_reply::update(tx, id, rule); });
+    if (!stored) throw no_rule(id);
+    return rule_response(200, *stored);
+}
+
+Response remove_rule(Context& c) {
+    const auto id = c.params.id("id");
+    if (!c.db.transact([&](Tx& tx) { return auto_reply::remove(tx, id); })) throw no_rule(id);
+    return Response::json(200, {{"success", true}, {"id", id}});
+}
+
 const Route kRoutes[] = {
     {"POST", "/api/crm/sms/send", send_message, Auth::staff, Body::json},
     {"GET", "/api/crm/sms/templates", list_templates, Auth::staff},
@@ -97,6 +140,11 @@ const Route kRoutes[] = {
     {"DELETE", "/api/crm/sms/templates/{id}", remove_template, Auth::staff},
     {"GET", "/api/crm/sms/scheduled", list_scheduled, Auth::staff},
     {"DELETE", "/api/crm/sms/scheduled/{id}", cancel_scheduled, Auth::staff},
+    {"GET", "/api/crm/sms/auto-replies", list_rules, Auth::staff},
+    {"POST", "/api/crm/sms/auto-replies", create_rule, Auth::staff, Body::json},
+    {"GET", "/api/crm/sms/auto-replies/{id}", show_rule, Auth::staff},
+    {"PUT", "/api/crm/sms/auto-replies/{id}", replace_rule, Auth::staff, Body::json},
+    {"DELETE", "/api/crm/sms/auto-replies/{id}", remove_rule, Auth::staff},
 };
 
 }  // namespace

@@ -1,5 +1,9 @@
 // /api/twilio/webhook and /api/twilio/status: what Twilio posts, signed (DESIGN §4). A 200 means
-// the message is committed: Twilio does not post it again after one.
+// the message is committed: Twilio does not post it again after one. A text may get an
+// auto-reply (common/auto_reply), written with it and sent after.
+#include <spdlog/spdlog.h>
+
+#include "common/auto_reply.h"
 #include "common/chat.h"
 #include "common/config.h"
 #include "common/contact.h"
@@ -10,7 +14,9 @@
 #include "common/message_store.h"
 #include "common/phone.h"
 #include "common/publish.h"
+#include "common/send.h"
 #include "common/server.h"
+#include "common/twilio_client.h"
 
 namespace {
 
@@ -35,10 +41,17 @@ std::optional<contacts::Contact> lock_sender(Tx& tx, const std::string& from,
 
 Response inbound(Context& c) {
     const auto in = messages::parse_inbound(c.form);
+    // Auto-replies need Twilio's settings, which the webhook alone does not.
+    std::optional<twilio::Client> client;
+    try {
+        client.emplace(c.config);
+    } catch (const HttpError&) {
+    }
     struct Stored {
         std::optional<messages::Message> message;
         std::optional<std::string> chat_channel;
         std::optional<contacts::Contact> changed;  // a STOP or START changed its opt-in
+        std::optional<send::Prepared> reply;       // an auto-reply, written, to deliver
     };
     const auto stored = c.db.transact([&](Tx& tx) -> Stored {
         const auto contact = lock_sender(tx, in.from, c.config);
@@ -46,10 +59,12 @@ Response inbound(Context& c) {
             messages::insert_inbound(tx, in, contact ? std::optional(contact->id) : std::nullopt);
         // A keyword counts once, when its message is new: Twilio retries the same post.
         std::optional<contacts::Contact> changed;
+        std::optional<send::Prepared> reply;
         if (message && contact) {
             changed = contacts::apply_keyword(tx, *contact, keywords::classify(in.body));
+            if (client) reply = auto_reply::queue(tx, *contact, in, c.config);
         }
-        return {message, contact ? contact->chat_channel : std::nullopt, changed};
+        return {message, contact ? contact->chat_channel : std::nullopt, changed, reply};
     });
     if (stored.message) {
         publish::message(c.config, "message", messages::to_json(*stored.message),
@@ -58,6 +73,15 @@ Response inbound(Context& c) {
     if (stored.changed) {
         publish::to(c.config, publish::kStaffChannel,
                     {{"type", "contact"}, {"contact", contacts::to_json(*stored.changed)}});
+    }
+    // The text is committed whatever comes of its reply: a failed one is recorded on its row.
+    if (stored.reply && !stored.reply->replay) {
+        try {
+            send::deliver(c.db, c.config, *client, stored.reply->message,
+                          stored.reply->chat_channel);
+        } catch (const HttpError& error) {
+            spdlog::warn("auto-reply {} not sent: {}", stored.reply->message.id, error.code);
+        }
     }
     return empty_twiml();
 }
