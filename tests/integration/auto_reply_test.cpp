@@ -3,33 +3,13 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "tests/integration/stack.h"
+#include "tests/integration/api.h"
 #include "tests/integration/twilio_post.h"
 
 using nlohmann::json;
 using namespace textus::test;
 
 namespace {
-
-Stack& stack() {
-    return Stack::get();
-}
-
-std::string q(const std::string& sql) {
-    return stack().query(sql);
-}
-
-Reply call(const std::string& method, const std::string& path, const json& body = nullptr) {
-    return stack().request(method, path, body.is_null() ? "" : body.dump());
-}
-
-void check_error(const Reply& reply, int status, const std::string& code,
-                 const std::string& field) {
-    INFO(reply.status << " " << reply.body);
-    CHECK(reply.status == status);
-    CHECK(reply.json()["error"]["code"] == code);
-    CHECK(reply.json()["error"]["field"] == field);
-}
 
 // A rule for the length of a test case: deleted at its end, failed or not, so that no other
 // test's texts get replies.

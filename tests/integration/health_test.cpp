@@ -2,18 +2,11 @@
 // (configuration, database, migrations) without a value in it.
 #include <catch2/catch.hpp>
 
-#include "tests/integration/stack.h"
+#include "tests/integration/api.h"
 
-using textus::test::read_file;
-using textus::test::Reply;
-using textus::test::run;
-using textus::test::Stack;
+using namespace textus::test;
 
 namespace {
-
-Stack& stack() {
-    return Stack::get();
-}
 
 Reply health(const std::string& path = "/api/health") {
     return stack().request("GET", path, "", "");

@@ -7,22 +7,14 @@
 #include <regex>
 #include <thread>
 
+#include "tests/integration/api.h"
 #include "tests/integration/long_poll.h"
-#include "tests/integration/stack.h"
 #include "tests/integration/twilio_post.h"
 
 using nlohmann::json;
 using namespace textus::test;
 
 namespace {
-
-Stack& stack() {
-    return Stack::get();
-}
-
-std::string q(const std::string& sql) {
-    return stack().query(sql);
-}
 
 // Each call stands for another visitor behind the stack's trusted proxy (rate limits are per
 // client address), unless `ip` names one.

@@ -5,35 +5,13 @@
 #include <string>
 #include <vector>
 
-#include "tests/integration/stack.h"
+#include "tests/integration/api.h"
 #include "tests/integration/twilio_post.h"
 
 using nlohmann::json;
 using namespace textus::test;
 
 namespace {
-
-Stack& stack() {
-    return Stack::get();
-}
-
-std::string q(const std::string& sql) {
-    return stack().query(sql);
-}
-
-Reply call(const std::string& method, const std::string& path, const json& body = nullptr,
-           const std::vector<std::pair<std::string, std::string>>& headers = {}) {
-    return stack().request(method, path, body.is_null() ? "" : body.dump(), "<staff>",
-                           "application/json", headers);
-}
-
-void check_error(const Reply& reply, int status, const std::string& code,
-                 const std::string& field) {
-    INFO(reply.status << " " << reply.body);
-    CHECK(reply.status == status);
-    CHECK(reply.json()["error"]["code"] == code);
-    if (!field.empty()) CHECK(reply.json()["error"]["field"] == field);
-}
 
 // An opted-in contact staff created: its id.
 int64_t opted_in(const std::string& phone, const std::string& first_name = "Ann") {

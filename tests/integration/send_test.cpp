@@ -9,21 +9,13 @@
 #include <thread>
 #include <vector>
 
-#include "tests/integration/stack.h"
+#include "tests/integration/api.h"
 #include "tests/integration/twilio_post.h"
 
 using nlohmann::json;
 using namespace textus::test;
 
 namespace {
-
-Stack& stack() {
-    return Stack::get();
-}
-
-std::string q(const std::string& sql) {
-    return stack().query(sql);
-}
 
 Reply send(const json& body, const std::string& idempotency_key = "") {
     std::vector<std::pair<std::string, std::string>> headers;

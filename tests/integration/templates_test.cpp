@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/integration/stack.h"
+#include "tests/integration/api.h"
 #include "tests/integration/twilio_post.h"
 
 using nlohmann::json;
@@ -13,33 +13,9 @@ using namespace textus::test;
 
 namespace {
 
-Stack& stack() {
-    return Stack::get();
-}
-
-std::string q(const std::string& sql) {
-    return stack().query(sql);
-}
-
-Reply call(const std::string& method, const std::string& path, const json& body = nullptr) {
-    return stack().request(method, path, body.is_null() ? "" : body.dump());
-}
-
 // A name no other test uses.
 std::string unique(const std::string& name) {
     return name + " " + new_sid("T").substr(0, 12);
-}
-
-void check_error(const Reply& reply, int status, const std::string& code,
-                 const std::string& field) {
-    INFO(reply.status << " " << reply.body);
-    CHECK(reply.status == status);
-    CHECK(reply.json()["error"]["code"] == code);
-    if (field.empty()) {
-        CHECK_FALSE(reply.json()["error"].contains("field"));
-    } else {
-        CHECK(reply.json()["error"]["field"] == field);
-    }
 }
 
 int64_t create_template(const std::string& name, const std::string& body) {

@@ -5,21 +5,13 @@
 #include <thread>
 #include <vector>
 
-#include "tests/integration/stack.h"
+#include "tests/integration/api.h"
 #include "tests/integration/twilio_post.h"
 
 using nlohmann::json;
 using namespace textus::test;
 
 namespace {
-
-Stack& stack() {
-    return Stack::get();
-}
-
-std::string q(const std::string& sql) {
-    return stack().query(sql);
-}
 
 std::string contact_of(const std::string& phone) {
     return q("SELECT id FROM contacts WHERE phone = '" + phone + "'");

@@ -2,21 +2,17 @@
 
 #include <catch2/catch.hpp>
 
-#include "common/error.h"
+#include "tests/unit/refusal.h"
 
 using nlohmann::json;
-using textus::HttpError;
 using textus::auto_reply::parse_write;
 
 namespace {
 
+// "code field" of the write's refusal.
 std::string refusal(const json& body) {
-    try {
-        parse_write(body);
-    } catch (const HttpError& e) {
-        return e.code + " " + e.field;
-    }
-    return "no error";
+    const auto said = textus::test::refusal([&] { parse_write(body); });
+    return said.substr(0, said.find(':'));
 }
 
 }  // namespace

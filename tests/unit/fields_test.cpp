@@ -2,24 +2,13 @@
 
 #include <catch2/catch.hpp>
 
-#include "common/error.h"
+#include "tests/unit/refusal.h"
 
 using nlohmann::json;
-using textus::HttpError;
+using textus::test::refusal;
 using namespace textus::fields;
 
-namespace {
-
-std::string refusal(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const HttpError& e) {
-        return e.code + " " + e.field + ": " + e.what();
-    }
-    return "no error";
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("fields: text is trimmed and checked", "[fields]") {
     CHECK(text(json("  Ann \u200b"), "firstName", 10) == "Ann");

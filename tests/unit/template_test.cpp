@@ -2,27 +2,18 @@
 
 #include <catch2/catch.hpp>
 
-#include "common/error.h"
+#include "tests/unit/refusal.h"
 
-using textus::HttpError;
 using textus::templates::parse_write;
 using textus::templates::render;
 using textus::templates::Values;
 using textus::templates::variables;
+using textus::test::refusal;
 
 namespace {
 
 const Values kAnn{"Ann", "Lee", "Quail Hollow", "Maria"};
 const Values kNobody{"", "", "Quail Hollow", ""};
-
-std::string error_code(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const HttpError& e) {
-        return e.code + " " + e.field + ": " + e.what();
-    }
-    return "no error";
-}
 
 }  // namespace
 
@@ -58,12 +49,11 @@ TEST_CASE("templates: braces that are no variable are text", "[template]") {
 }
 
 TEST_CASE("templates: an unknown variable is refused, named", "[template]") {
-    CHECK(error_code([] { variables("Hi {first_name}"); }) ==
+    CHECK(refusal([] { variables("Hi {first_name}"); }) ==
           "unknown_variable body: Unknown variable {first_name}: use {firstName}, {lastName}, "
           "{businessName} or {agent}");
-    CHECK(error_code([] { variables("Hi {FirstName}"); }).starts_with("unknown_variable body"));
-    CHECK(
-        error_code([] { variables("{agent} {x}", "text"); }).starts_with("unknown_variable text"));
+    CHECK(refusal([] { variables("Hi {FirstName}"); }).starts_with("unknown_variable body"));
+    CHECK(refusal([] { variables("{agent} {x}", "text"); }).starts_with("unknown_variable text"));
 }
 
 TEST_CASE("templates: writes need a name and a body", "[template]") {
@@ -71,26 +61,26 @@ TEST_CASE("templates: writes need a name and a body", "[template]") {
         parse_write({{"name", "  Price drop "}, {"body", "Hi {firstName},\nnew price!"}});
     CHECK(t.name == "Price drop");
     CHECK(t.body == "Hi {firstName},\nnew price!");
-    CHECK(error_code([] { parse_write({{"body", "x"}}); }).starts_with("missing_field name"));
-    CHECK(error_code([] {
+    CHECK(refusal([] { parse_write({{"body", "x"}}); }).starts_with("missing_field name"));
+    CHECK(refusal([] {
               parse_write({{"name", "x"}, {"body", "  "}});
           }).starts_with("missing_field body"));
-    CHECK(error_code([] {
+    CHECK(refusal([] {
               parse_write({{"name", "x"}, {"body", 5}});
           }).starts_with("invalid_field body"));
-    CHECK(error_code([] {
+    CHECK(refusal([] {
               parse_write({{"name", "a\nb"}, {"body", "x"}});
           }).starts_with("invalid_field name"));
-    CHECK(error_code([] {
+    CHECK(refusal([] {
               parse_write({{"name", "x"}, {"body", std::string("a\0b", 3)}});
           }).starts_with("invalid_field body"));
-    CHECK(error_code([] {
+    CHECK(refusal([] {
               parse_write({{"name", std::string(101, 'n')}, {"body", "x"}});
           }).starts_with("invalid_field name"));
-    CHECK(error_code([] {
+    CHECK(refusal([] {
               parse_write({{"name", "x"}, {"body", std::string(1601, 'b')}});
           }).starts_with("invalid_field body"));
-    CHECK(error_code([] {
+    CHECK(refusal([] {
               parse_write({{"name", "x"}, {"body", "{nope}"}});
           }).starts_with("unknown_variable body"));
 }

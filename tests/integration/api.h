@@ -1,0 +1,31 @@
+// What most integration tests say to the stack: its database, its staff API in JSON, and the
+// check of DESIGN §4's error answer.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tests/integration/stack.h"
+
+namespace textus::test {
+
+inline Stack& stack() {
+    return Stack::get();
+}
+
+// One value of a query on the stack's database, as text (Stack::query).
+inline std::string q(const std::string& sql) {
+    return Stack::get().query(sql);
+}
+
+// A request with the staff key and a JSON body (none when `body` is null).
+Reply call(const std::string& method, const std::string& path, const nlohmann::json& body = nullptr,
+           const std::vector<std::pair<std::string, std::string>>& headers = {});
+
+// An error answer: `status`, `code`, and the `field` it names ("": none).
+void check_error(const Reply& reply, int status, const std::string& code,
+                 const std::string& field = "");
+
+}  // namespace textus::test
