@@ -318,8 +318,9 @@ messages::Message record_accepted(Tx& tx, int64_t message_id, const twilio::Mess
          .price_unit = sent.price_unit.empty() ? std::nullopt : std::optional(sent.price_unit)});
 }
 
-messages::Message record_refused(Tx& tx, int64_t message_id, const twilio::TwilioError& error) {
-    auto message = messages::record_refused(
+Refusal record_refused(Tx& tx, int64_t message_id, const twilio::TwilioError& error) {
+    Refusal out;
+    out.message = messages::record_refused(
         tx, message_id,
         {.send_error = error_json(error),
          .failed = !error.outcome_unknown,
@@ -327,12 +328,13 @@ messages::Message record_refused(Tx& tx, int64_t message_id, const twilio::Twili
          .error_message =
              error.twilio_message.empty() ? std::nullopt : std::optional(error.twilio_message)});
     // Twilio knows the recipient replied STOP (perhaps before we had them): so does our log.
-    if (error.twilio_code == 21610 && message.contact_id) {
-        if (const auto contact = contacts::lock(tx, *message.contact_id)) {
-            contacts::apply_keyword(tx, *contact, {keywords::Kind::opt_out, "Twilio error 21610"});
+    if (error.twilio_code == 21610 && out.message.contact_id) {
+        if (const auto contact = contacts::lock(tx, *out.message.contact_id)) {
+            out.opted_out = contacts::apply_keyword(
+                tx, *contact, {keywords::Kind::opt_out, "Twilio error 21610"});
         }
     }
-    return message;
+    return out;
 }
 
 messages::Message deliver(Db& db, const Config& config, twilio::Client& client,
@@ -354,7 +356,14 @@ messages::Message deliver(Db& db, const Config& config, twilio::Client& client,
         // The answer is Twilio's error even when it cannot be stored: the row then stays
         // queued, and a retry with the key is told the outcome is unknown.
         try {
-            publish_message(db.transact([&](Tx& tx) { return record_refused(tx, id, error); }));
+            const auto refusal = db.transact([&](Tx& tx) { return record_refused(tx, id, error); });
+            publish_message(refusal.message);
+            // Open inboxes hear of the opt-out as of a STOP (the webhook's contact event).
+            if (refusal.opted_out) {
+                publish::to(
+                    config, publish::kStaffChannel,
+                    {{"type", "contact"}, {"contact", contacts::to_json(*refusal.opted_out)}});
+            }
         } catch (const HttpError& db_error) {
             spdlog::error("send: Twilio's refusal of message {} could not be recorded ({})", id,
                           db_error.code);

@@ -103,9 +103,14 @@ Prepared prepare(Tx& tx, const Request& request, const Config& config,
 
 // The units of work after the Twilio call: Twilio accepted `sent`; or it refused (the row is
 // failed with Twilio's code and words; 21610 also opts the number out) or its fate is unknown
-// (the row stays queued for a callback or a sync to settle). Both return the row as it is now.
+// (the row stays queued for a callback or a sync to settle). Both return the row as it is now,
+// and a refusal the contact it opted out, if it did.
 messages::Message record_accepted(Tx& tx, int64_t message_id, const twilio::Message& sent);
-messages::Message record_refused(Tx& tx, int64_t message_id, const twilio::TwilioError& error);
+struct Refusal {
+    messages::Message message;
+    std::optional<contacts::Contact> opted_out;  // the contact, now opted out (Twilio's 21610)
+};
+Refusal record_refused(Tx& tx, int64_t message_id, const twilio::TwilioError& error);
 
 // Hands `queued` (committed, without a SID) to Twilio and records what came of it, each outcome
 // in its own unit of work, then publishes the message's new state to the staff inbox and to the

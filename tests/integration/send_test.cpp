@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tests/integration/api.h"
+#include "tests/integration/long_poll.h"
 #include "tests/integration/twilio_post.h"
 
 using nlohmann::json;
@@ -319,6 +320,13 @@ TEST_CASE("Twilio's 21610 opts the number out; 21211 is an invalid phone", "[sen
             phone + "' ORDER BY id DESC LIMIT 1") == "opt_out/keyword/Twilio error 21610");
     CHECK(q("SELECT opted_out_at IS NOT NULL FROM contacts WHERE id = " +
             std::to_string(contact)) == "t");
+    // Open inboxes hear of it, as of a STOP.
+    const auto event =
+        poll_until("/api/poll/staff?" + signed_query(unix_now() + 60, "staff"), [&](const json& e) {
+            return e["type"] == "contact" && e["contact"]["id"] == contact &&
+                   e["contact"]["smsOptIn"] == false && !e["contact"]["optedOutAt"].is_null();
+        });
+    CHECK(event.has_value());
     // Now we know: no second call.
     CHECK(send({{"contactId", contact}, {"body", "Hello?"}}).status == 409);
     CHECK(creates_to(phone).size() == 1);
