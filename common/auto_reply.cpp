@@ -229,10 +229,7 @@ std::optional<send::Prepared> queue(Tx& tx, const contacts::Contact& contact,
     if (!reply) return std::nullopt;
     send::Request request;
     request.contact_id = contact.id;
-    request.body = templates::render(reply->body, {.first_name = contact.first_name,
-                                                   .last_name = contact.last_name,
-                                                   .business_name = config.business_name,
-                                                   .agent = contact.assigned_agent.value_or("")});
+    request.body = send::render(reply->body, contact, config);
     if (text::trim(request.body).empty()) return std::nullopt;
     request.idempotency_key = "auto-" + reply->kind + "-" + in.sid;
     return send::prepare(tx, request, config, "auto");

@@ -100,9 +100,7 @@ Scheduled create(Tx& tx, const send::Request& request, const std::string& send_a
     if (request.idempotency_key) {
         if (const auto rows = tx.exec(kByKey, *request.idempotency_key); !rows.empty()) {
             if (rows[0][11].as<std::string>() != digest(request, send_at)) {
-                throw HttpError(422, "idempotency_key_reused",
-                                "This Idempotency-Key was used for another request; use a new key",
-                                "Idempotency-Key");
+                throw send::idempotency_key_reused();
             }
             return from_row(rows[0]);
         }

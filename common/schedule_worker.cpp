@@ -15,10 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-json error_json(const HttpError& error) {
-    return {{"status", error.status}, {"code", error.code}, {"message", error.what()}};
-}
-
 void finish(Db& db, int64_t id, const std::string& status, std::optional<int64_t> message_id,
             const json& error) {
     db.transact([&](Tx& tx) { schedule::finish(tx, id, status, message_id, error); });
@@ -51,8 +47,8 @@ RunResult run_due(Db& db, const Config& config, int limit) {
         const auto& s = *claimed;
         if (s.body.empty() && !s.template_id && s.media_urls.empty()) {
             finish(db, s.id, "failed", std::nullopt,
-                   error_json(bad_request("template_deleted",
-                                          "Its template was deleted before it was due")));
+                   send::error_json(bad_request("template_deleted",
+                                                "Its template was deleted before it was due")));
             ++result.failed;
             continue;
         }
@@ -76,7 +72,7 @@ RunResult run_due(Db& db, const Config& config, int limit) {
             // Another worker's send of it is still under way: its claim decides.
             if (error.code == "send_in_progress") continue;
             spdlog::warn("scheduled send {} failed: {}", s.id, error.code);
-            finish(db, s.id, "failed", message_id, error_json(error));
+            finish(db, s.id, "failed", message_id, send::error_json(error));
             ++result.failed;
         }
     }

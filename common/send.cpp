@@ -56,17 +56,9 @@ HttpError error_from_json(const json& stored) {
                      stored.value("message", "The send did not succeed"));
 }
 
-json error_json(const HttpError& error) {
-    return {{"status", error.status}, {"code", error.code}, {"message", error.what()}};
-}
-
 // What a retry with a known key gets: the send as it is now, or its stored error.
 Prepared replay(const messages::KeyedSend& keyed, const Request& request) {
-    if (keyed.request_digest != request.digest()) {
-        throw HttpError(422, "idempotency_key_reused",
-                        "This Idempotency-Key was used for another request; use a new key",
-                        "Idempotency-Key");
-    }
+    if (keyed.request_digest != request.digest()) throw idempotency_key_reused();
     if (keyed.message.sid) return {.message = keyed.message, .replay = true};
     if (!keyed.send_error.is_null()) throw error_from_json(keyed.send_error);
     if (keyed.age_seconds < kInFlightSeconds) {
@@ -255,6 +247,23 @@ std::string outgoing_body(const Request& request, const NumberRecord& number,
     return body;
 }
 
+json error_json(const HttpError& error) {
+    return {{"status", error.status}, {"code", error.code}, {"message", error.what()}};
+}
+
+HttpError idempotency_key_reused() {
+    return HttpError(422, "idempotency_key_reused",
+                     "This Idempotency-Key was used for another request; use a new key",
+                     "Idempotency-Key");
+}
+
+std::string render(std::string_view body, const contacts::Contact& contact, const Config& config) {
+    return templates::render(body, {.first_name = contact.first_name,
+                                    .last_name = contact.last_name,
+                                    .business_name = config.business_name,
+                                    .agent = contact.assigned_agent.value_or("")});
+}
+
 std::string render_template(Tx& tx, int64_t template_id, const contacts::Contact& contact,
                             const Config& config) {
     const auto found = templates::find(tx, template_id);
@@ -262,10 +271,7 @@ std::string render_template(Tx& tx, int64_t template_id, const contacts::Contact
         throw HttpError(404, "template_not_found",
                         "No template with id " + std::to_string(template_id), "templateId");
     }
-    auto body = templates::render(found->body, {.first_name = contact.first_name,
-                                                .last_name = contact.last_name,
-                                                .business_name = config.business_name,
-                                                .agent = contact.assigned_agent.value_or("")});
+    auto body = render(found->body, contact, config);
     if (text::trim(body).empty()) {
         throw bad_request("empty_body", "The template renders empty for this contact",
                           "templateId");

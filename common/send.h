@@ -89,7 +89,17 @@ std::string sender(const Config& config);
 messages::Outbound outbound(const contacts::Contact& contact, const std::string& body,
                             const Config& config, const std::string& sent_by);
 
-// The body of template `template_id` rendered for `contact` (common/template): 404
+// How a refusal is stored ({status, code, message}) on what it refused.
+nlohmann::json error_json(const HttpError& error);
+
+// 422: an Idempotency-Key used before for another request.
+HttpError idempotency_key_reused();
+
+// A template body (common/template) rendered for `contact`: its names, its agent, and
+// BUSINESS_NAME.
+std::string render(std::string_view body, const contacts::Contact& contact, const Config& config);
+
+// The body of template `template_id` rendered for `contact` (render): 404
 // template_not_found, 400 empty_body when it renders empty.
 std::string render_template(Tx& tx, int64_t template_id, const contacts::Contact& contact,
                             const Config& config);
