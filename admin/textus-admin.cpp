@@ -92,7 +92,8 @@ int commerce7_sync(Db& db, const Config& config, const SyncOptions& options) {
 int run_due(Db& db, const Config& config, int limit) {
     const auto run = schedule::run_due(db, config, limit);
     std::cout << "sent " << run.sent << ", failed " << run.failed << ", held for quiet hours "
-              << run.held << "\n";
+              << run.held << "; campaigns: sent " << run.campaign_sent << ", failed "
+              << run.campaign_failed << ", skipped " << run.campaign_skipped << "\n";
     return 0;
 }
 

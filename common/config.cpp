@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/pace.h"
 #include "common/quiet_hours.h"
 
 namespace textus {
@@ -35,6 +36,7 @@ constexpr Setting kSettings[] = {
     {"DEFAULT_REGION", &Config::default_region, "US"},
     {"DEFAULT_TIME_ZONE", &Config::default_time_zone, "America/New_York"},
     {"QUIET_HOURS", &Config::quiet_hours, "21:00-08:00"},
+    {"CAMPAIGN_RATE", &Config::campaign_rate, "1"},
     {"TOKEN_SECRET", &Config::token_secret, nullptr},
     {"LOG_LEVEL", &Config::log_level, "info"},
 };
@@ -91,6 +93,10 @@ Config Config::load(const std::function<const char*(const char*)>& getenv,
     }
     if (!quiet_hours::parse(config.quiet_hours)) {
         problems.push_back("QUIET_HOURS must be HH:MM-HH:MM, e.g. 21:00-08:00, or off");
+    }
+    if (!pace::parse(config.campaign_rate)) {
+        problems.push_back(
+            "CAMPAIGN_RATE must be messages a second, above 0 and at most 1000, or unlimited");
     }
     for (const auto* url : {&config.public_base_url, &config.twilio_api_base,
                             &config.commerce7_api_base, &config.publish_url}) {

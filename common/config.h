@@ -30,6 +30,7 @@ struct Config {
     std::string default_region;
     std::string default_time_zone;  // quiet hours for numbers whose zone is unknown
     std::string quiet_hours;        // "21:00-08:00" or "off" (common/quiet_hours.h)
+    std::string campaign_rate;      // messages a second, or "unlimited" (common/pace.h)
     std::string token_secret;       // signs long-poll URLs; nginx's secure_link checks them
     std::string log_level;
 

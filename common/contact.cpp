@@ -227,15 +227,8 @@ Contact apply_json(const json& body, Contact contact, std::string_view default_r
         contact.phone = std::move(*parsed.e164);
     }
     if (const auto* v = has("birthdate")) contact.birthdate = birthdate(*v);
-    if (const auto* v = has("status")) {
-        const auto status = fields::text(*v, "status", 32);
-        if (!one_of(status, kStatuses)) {
-            throw bad_request("invalid_status", "status must be one of " + list(kStatuses),
-                              "status");
-        }
-        contact.status = status;
-    }
-    if (const auto* v = has("tags")) contact.tags = string_list(*v, "tags", 50, 50, "invalid_tags");
+    if (const auto* v = has("status")) contact.status = parse_status(*v, "status");
+    if (const auto* v = has("tags")) contact.tags = parse_tags(*v, "tags");
     if (const auto* v = has("notes")) {
         contact.notes = v->is_null() ? "" : fields::text(*v, "notes", 10000, Lines::many);
     }
@@ -363,6 +356,20 @@ std::string search_pattern(std::string_view search) {
     return pattern + "%";
 }
 
+std::string parse_status(const json& value, std::string_view field) {
+    auto status = fields::text(value, field, 32);
+    if (!one_of(status, kStatuses)) {
+        throw bad_request("invalid_status",
+                          std::string(field) + " must be one of " + list(kStatuses),
+                          std::string(field));
+    }
+    return status;
+}
+
+std::vector<std::string> parse_tags(const json& value, std::string_view field) {
+    return string_list(value, field, 50, 50, "invalid_tags");
+}
+
 ListQuery parse_list_query(const Form& query) {
     ListQuery out;
     const auto get = [&](const char* name) -> const std::string* {
@@ -375,13 +382,7 @@ ListQuery parse_list_query(const Form& query) {
         }
         if (auto pattern = search_pattern(*search); !pattern.empty()) out.search_pattern = pattern;
     }
-    if (const auto* status = get("status")) {
-        if (!one_of(*status, kStatuses)) {
-            throw bad_request("invalid_status", "status must be one of " + list(kStatuses),
-                              "status");
-        }
-        out.status = *status;
-    }
+    if (const auto* status = get("status")) out.status = parse_status(*status, "status");
     if (const auto* opt_in = get("optIn")) {
         if (*opt_in != "true" && *opt_in != "false") {
             throw bad_request("invalid_query", "optIn must be true or false", "optIn");

@@ -86,6 +86,14 @@ ConsentChange consent_change(const Contact* stored, const Contact& contact);
 
 nlohmann::json to_json(const Contact& contact);
 
+// A contact's status, one of new, contacted, qualified, nurturing, client, inactive: 400
+// invalid_status naming `field` otherwise.
+std::string parse_status(const nlohmann::json& value, std::string_view field);
+
+// A list of tags as a contact holds them (trimmed, duplicates dropped, at most 50 of 50
+// characters): 400 invalid_tags or invalid_field naming `field` otherwise.
+std::vector<std::string> parse_tags(const nlohmann::json& value, std::string_view field);
+
 inline constexpr int kDefaultLimit = 50;
 inline constexpr int kMaxLimit = 200;
 

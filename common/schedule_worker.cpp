@@ -2,9 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include "common/campaign.h"
 #include "common/db.h"
 #include "common/error.h"
+#include "common/pace.h"
+#include "common/phone.h"
 #include "common/phone_zone.h"
+#include "common/publish.h"
 #include "common/quiet_hours.h"
 #include "common/schedule.h"
 #include "common/send.h"
@@ -14,10 +22,150 @@ namespace textus::schedule {
 namespace {
 
 using nlohmann::json;
+using Clock = std::chrono::steady_clock;
 
 void finish(Db& db, int64_t id, const std::string& status, std::optional<int64_t> message_id,
             const json& error) {
     db.transact([&](Tx& tx) { schedule::finish(tx, id, status, message_id, error); });
+}
+
+// busy: another worker's send of it is under way.
+enum class Step { none, held, busy, sent, failed, skipped };
+
+// The next due scheduled send: held for quiet hours, or sent through the send path.
+Step scheduled_turn(Db& db, const Config& config, twilio::Client& client,
+                    const quiet_hours::Window& window) {
+    bool held = false;
+    const auto claimed = db.transact([&](Tx& tx) -> std::optional<Scheduled> {
+        auto s = claim_due(tx, kClaimSeconds);
+        if (!s) return s;
+        const auto zone = phone::time_zone(recipient_phone(tx, *s), config.default_time_zone);
+        if (const auto until = quiet_hours::hold_until(tx, zone, window)) {
+            hold(tx, s->id, *until);
+            held = true;
+        }
+        return s;
+    });
+    if (!claimed) return Step::none;
+    if (held) return Step::held;
+    const auto& s = *claimed;
+    if (s.body.empty() && !s.template_id && s.media_urls.empty()) {
+        finish(db, s.id, "failed", std::nullopt,
+               send::error_json(
+                   bad_request("template_deleted", "Its template was deleted before it was due")));
+        return Step::failed;
+    }
+    send::Request request;
+    request.contact_id = s.contact_id;
+    request.body = s.body;
+    request.template_id = s.template_id;
+    request.media_urls = s.media_urls;
+    request.idempotency_key = "scheduled-" + std::to_string(s.id);
+    std::optional<int64_t> message_id;
+    try {
+        const auto prepared =
+            db.transact([&](Tx& tx) { return send::prepare(tx, request, config, s.created_by); });
+        message_id = prepared.message.id;
+        const auto sent = prepared.replay ? prepared.message
+                                          : send::deliver(db, config, client, prepared.message,
+                                                          prepared.chat_channel);
+        finish(db, s.id, "sent", sent.id, nullptr);
+        return Step::sent;
+    } catch (const HttpError& error) {
+        // Another worker's send of it is still under way: its claim decides.
+        if (error.code == "send_in_progress") return Step::busy;
+        spdlog::warn("scheduled send {} failed: {}", s.id, error.code);
+        finish(db, s.id, "failed", message_id, send::error_json(error));
+        return Step::failed;
+    }
+}
+
+// A campaign message's step, and the campaign it was of.
+struct CampaignStep {
+    Step step = Step::none;
+    int64_t campaign_id = 0;
+    bool paused = false;                // the campaign was paused on a Twilio failure
+    std::chrono::milliseconds wait{0};  // none due now, but one is in this long (the pace)
+};
+
+// The next campaign recipient whose turn has come: skipped, held for quiet hours, or sent
+// through the send path. Its message is committed, and the recipient with it as sending,
+// before Twilio is called; a send the rules refuse takes no turn of the pace.
+CampaignStep campaign_turn(Db& db, const Config& config, twilio::Client& client,
+                           const quiet_hours::Window& window, double rate) {
+    CampaignStep out;
+    std::optional<campaign::Turn> turn;
+    std::optional<send::Prepared> prepared;
+    try {
+        prepared = db.transact([&](Tx& tx) -> std::optional<send::Prepared> {
+            out = {};
+            turn = campaign::claim(tx);
+            if (!turn) return std::nullopt;
+            out.campaign_id = turn->campaign_id;
+            if (!turn->contact_id || !phone::parse(turn->phone, config.default_region).e164) {
+                campaign::skip(tx, turn->recipient_id,
+                               turn->contact_id ? "invalid_number" : "contact_deleted");
+                out.step = Step::skipped;
+                return std::nullopt;
+            }
+            const auto zone = phone::time_zone(turn->phone, config.default_time_zone);
+            if (const auto until = quiet_hours::hold_until(tx, zone, window)) {
+                campaign::hold(tx, turn->recipient_id, *until);
+                out.step = Step::held;
+                return std::nullopt;
+            }
+            if (const auto wait = pace::take_turn(tx, rate)) {
+                out.wait = *wait;
+                return std::nullopt;
+            }
+            send::Request request;
+            request.contact_id = turn->contact_id;
+            request.template_body = turn->body;
+            request.idempotency_key = "campaign-" + std::to_string(turn->recipient_id);
+            auto p = send::prepare(tx, request, config, turn->created_by);
+            campaign::mark_sending(tx, turn->recipient_id, p.message.id);
+            return p;
+        });
+    } catch (const HttpError& error) {
+        // The database failing stops the run; a refusal of this one recipient does not.
+        if (!turn || error.status >= 500) throw;
+        const auto reason = campaign::skip_reason(error);
+        db.transact([&](Tx& tx) {
+            if (reason) {
+                campaign::skip(tx, turn->recipient_id, *reason);
+            } else {
+                campaign::fail(tx, turn->recipient_id, send::error_json(error));
+            }
+        });
+        out.step = reason ? Step::skipped : Step::failed;
+        return out;
+    }
+    if (!prepared) return out;
+    out.step = Step::sent;
+    if (prepared->replay) return out;
+    try {
+        send::deliver(db, config, client, prepared->message, prepared->chat_channel);
+    } catch (const HttpError& error) {
+        out.step = campaign::skip_reason(error) ? Step::skipped : Step::failed;
+        // Twilio down or refusing our credentials would fail every recipient after this one.
+        if (error.status >= 500) {
+            spdlog::warn("campaign {} paused: its send failed ({})", out.campaign_id, error.code);
+            db.transact([&](Tx& tx) {
+                campaign::pause_for_error(tx, out.campaign_id, send::error_json(error));
+            });
+            out.paused = true;
+        }
+    }
+    return out;
+}
+
+void publish_campaign(Db& db, const Config& config, int64_t id) {
+    try {
+        const auto c = db.transact([&](Tx& tx) { return campaign::find(tx, id); });
+        if (c) publish::to(config, publish::kStaffChannel, campaign::event(*c));
+    } catch (const HttpError& error) {
+        spdlog::warn("campaign {}: progress not published ({})", id, error.code);
+    }
 }
 
 }  // namespace
@@ -25,57 +173,44 @@ void finish(Db& db, int64_t id, const std::string& status, std::optional<int64_t
 RunResult run_due(Db& db, const Config& config, int limit) {
     // A configuration that cannot reach Twilio fails here, before anything is claimed.
     twilio::Client client(config);
-    const auto window = *quiet_hours::parse(config.quiet_hours);  // Config::load checked it
+    // Config::load checked both.
+    const auto window = *quiet_hours::parse(config.quiet_hours);
+    const auto rate = *pace::parse(config.campaign_rate);
     RunResult result;
-    for (int done = 0; done < limit; ++done) {
-        bool held = false;
-        const auto claimed = db.transact([&](Tx& tx) -> std::optional<Scheduled> {
-            auto s = claim_due(tx, kClaimSeconds);
-            if (!s) return s;
-            const auto zone = phone::time_zone(recipient_phone(tx, *s), config.default_time_zone);
-            if (const auto until = quiet_hours::hold_until(tx, zone, window)) {
-                hold(tx, s->id, *until);
-                held = true;
-            }
-            return s;
-        });
-        if (!claimed) break;
-        if (held) {
-            ++result.held;
+    std::map<int64_t, Clock::time_point> published;
+    const auto progress = [&](int64_t id, bool now) {
+        const auto last = published.find(id);
+        if (!now && last != published.end() &&
+            Clock::now() - last->second < std::chrono::seconds(1)) {
+            return;
+        }
+        publish_campaign(db, config, id);
+        published[id] = Clock::now();
+    };
+    for (int done = 0; done < limit;) {
+        if (const auto step = scheduled_turn(db, config, client, window); step != Step::none) {
+            ++done;
+            if (step == Step::held) ++result.held;
+            if (step == Step::sent) ++result.sent;
+            if (step == Step::failed) ++result.failed;
             continue;
         }
-        const auto& s = *claimed;
-        if (s.body.empty() && !s.template_id && s.media_urls.empty()) {
-            finish(db, s.id, "failed", std::nullopt,
-                   send::error_json(bad_request("template_deleted",
-                                                "Its template was deleted before it was due")));
-            ++result.failed;
+        const auto step = campaign_turn(db, config, client, window, rate);
+        if (step.step == Step::none) {
+            for (const auto id : db.transact(campaign::complete_finished)) progress(id, true);
+            if (step.wait.count() == 0) break;
+            std::this_thread::sleep_for(step.wait);
             continue;
         }
-        send::Request request;
-        request.contact_id = s.contact_id;
-        request.body = s.body;
-        request.template_id = s.template_id;
-        request.media_urls = s.media_urls;
-        request.idempotency_key = "scheduled-" + std::to_string(s.id);
-        std::optional<int64_t> message_id;
-        try {
-            const auto prepared = db.transact(
-                [&](Tx& tx) { return send::prepare(tx, request, config, s.created_by); });
-            message_id = prepared.message.id;
-            const auto sent = prepared.replay ? prepared.message
-                                              : send::deliver(db, config, client, prepared.message,
-                                                              prepared.chat_channel);
-            finish(db, s.id, "sent", sent.id, nullptr);
-            ++result.sent;
-        } catch (const HttpError& error) {
-            // Another worker's send of it is still under way: its claim decides.
-            if (error.code == "send_in_progress") continue;
-            spdlog::warn("scheduled send {} failed: {}", s.id, error.code);
-            finish(db, s.id, "failed", message_id, send::error_json(error));
-            ++result.failed;
-        }
+        ++done;
+        if (step.step == Step::held) ++result.held;
+        if (step.step == Step::sent) ++result.campaign_sent;
+        if (step.step == Step::failed) ++result.campaign_failed;
+        if (step.step == Step::skipped) ++result.campaign_skipped;
+        progress(step.campaign_id, step.paused);
     }
+    // The last counts of what this run sent, whatever the second's throttle held back.
+    for (const auto& [id, when] : published) publish_campaign(db, config, id);
     return result;
 }
 

@@ -1,5 +1,6 @@
-// The scheduled-send worker (`textus-admin run-due`): what is due goes out through the send
-// path, one send at a time, each claimed so that runs on several hosts never take it together.
+// The worker (`textus-admin run-due`): scheduled sends and campaign messages go out through the
+// send path, one send at a time, each claimed so that runs on several hosts never take it
+// together.
 // Its own file: quiet hours need the phone geocoder, which only the worker links.
 #pragma once
 
@@ -20,11 +21,18 @@ struct RunResult {
     int sent = 0;
     int failed = 0;
     int held = 0;  // due in quiet hours: moved to the end of them
+    // Campaign messages (common/campaign): sent or failed as above; skipped, as the send
+    // rules refused them.
+    int campaign_sent = 0;
+    int campaign_failed = 0;
+    int campaign_skipped = 0;
 };
 
-// Sends what is due, soonest first, up to `limit`, each through the send path in turn. One due
-// in quiet hours in its recipient's time zone (QUIET_HOURS, DEFAULT_TIME_ZONE) is scheduled
-// again for when they end.
+// Sends what is due, up to `limit` sends, each through the send path in turn: scheduled sends
+// first, soonest first, then campaign messages at CAMPAIGN_RATE, waiting for each one's turn
+// while a campaign has recipients left. One due in quiet hours in its recipient's time zone
+// (QUIET_HOURS, DEFAULT_TIME_ZONE) waits for when they end. Campaign progress is published to
+// the staff channel at most once a second per campaign, and when one pauses or completes.
 RunResult run_due(Db& db, const Config& config, int limit);
 
 }  // namespace textus::schedule

@@ -73,12 +73,14 @@ Prepared replay(const messages::KeyedSend& keyed, const Request& request) {
 }  // namespace
 
 std::string Request::digest() const {
-    const json canonical = {{"to", to ? json(*to) : json(nullptr)},
-                            {"contactId", contact_id ? json(*contact_id) : json(nullptr)},
-                            {"body", body},
-                            {"templateId", template_id ? json(*template_id) : json(nullptr)},
-                            {"mediaUrls", media_urls},
-                            {"optInRequest", opt_in_request}};
+    json canonical = {{"to", to ? json(*to) : json(nullptr)},
+                      {"contactId", contact_id ? json(*contact_id) : json(nullptr)},
+                      {"body", body},
+                      {"templateId", template_id ? json(*template_id) : json(nullptr)},
+                      {"mediaUrls", media_urls},
+                      {"optInRequest", opt_in_request}};
+    // Only when set: keys stored before campaigns existed keep their digests.
+    if (template_body) canonical["templateBody"] = *template_body;
     return auth::sha256_hex(canonical.dump());
 }
 
@@ -271,12 +273,17 @@ std::string render_template(Tx& tx, int64_t template_id, const contacts::Contact
         throw HttpError(404, "template_not_found",
                         "No template with id " + std::to_string(template_id), "templateId");
     }
-    auto body = render(found->body, contact, config);
-    if (text::trim(body).empty()) {
-        throw bad_request("empty_body", "The template renders empty for this contact",
-                          "templateId");
+    return render_nonempty(found->body, contact, config, "templateId");
+}
+
+std::string render_nonempty(std::string_view body, const contacts::Contact& contact,
+                            const Config& config, std::string_view field) {
+    auto rendered = render(body, contact, config);
+    if (text::trim(rendered).empty()) {
+        throw bad_request("empty_body", "The text renders empty for this contact",
+                          std::string(field));
     }
-    return body;
+    return rendered;
 }
 
 Prepared prepare(Tx& tx, const Request& request, const Config& config,
@@ -299,8 +306,11 @@ Prepared prepare(Tx& tx, const Request& request, const Config& config,
     const auto number = number_record(tx, *contact);
     check_allowed(request, number);
     auto resolved = request;
-    if (request.template_id)
+    if (request.template_id) {
         resolved.body = render_template(tx, *request.template_id, *contact, config);
+    } else if (request.template_body) {
+        resolved.body = render_nonempty(*request.template_body, *contact, config, "body");
+    }
     auto row = outbound(*contact, outgoing_body(resolved, number, config), config, staff_key);
     row.media_urls = request.media_urls;
     row.idempotency_key = request.idempotency_key;

@@ -37,7 +37,8 @@ struct Request {
     std::optional<std::string> to;  // E.164
     std::optional<int64_t> contact_id;
     std::string body;  // as typed; empty for a media-only message or an opt-in request
-    std::optional<int64_t> template_id;  // instead of body: rendered for the recipient
+    std::optional<int64_t> template_id;        // instead of body: rendered for the recipient
+    std::optional<std::string> template_body;  // instead of body: a campaign's, rendered so too
     std::vector<std::string> media_urls;
     bool opt_in_request = false;
     std::optional<std::string> idempotency_key;
@@ -99,8 +100,12 @@ HttpError idempotency_key_reused();
 // BUSINESS_NAME.
 std::string render(std::string_view body, const contacts::Contact& contact, const Config& config);
 
-// The body of template `template_id` rendered for `contact` (render): 404
-// template_not_found, 400 empty_body when it renders empty.
+// `body` rendered for `contact` (render): 400 empty_body (naming `field`) when it renders empty.
+std::string render_nonempty(std::string_view body, const contacts::Contact& contact,
+                            const Config& config, std::string_view field);
+
+// The body of template `template_id` rendered for `contact` (render_nonempty): 404
+// template_not_found.
 std::string render_template(Tx& tx, int64_t template_id, const contacts::Contact& contact,
                             const Config& config);
 

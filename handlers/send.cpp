@@ -2,12 +2,15 @@
 // Twilio is called and settled after; the Twilio call holds no transaction open.
 // /api/crm/sms/templates: the bodies staff send from, with variables; a send with sendAt waits
 // in /api/crm/sms/scheduled for `textus-admin run-due`; /api/crm/sms/auto-replies: the rules
-// textus-webhook answers texts with (issue 15).
+// textus-webhook answers texts with; /api/crm/sms/campaigns: one text to many contacts, sent by
+// `textus-admin run-due` at CAMPAIGN_RATE (issue 15).
 #include "common/send.h"
 
 #include "common/auto_reply.h"
+#include "common/campaign.h"
 #include "common/config.h"
 #include "common/db.h"
+#include "common/publish.h"
 #include "common/schedule.h"
 #include "common/server.h"
 #include "common/template_store.h"
@@ -131,6 +134,57 @@ Response remove_rule(Context& c) {
     return Response::json(200, {{"success", true}, {"id", id}});
 }
 
+Response campaign_response(int status, const Context& c, const campaign::Campaign& campaign) {
+    publish::to(c.config, publish::kStaffChannel, campaign::event(campaign));
+    return Response::json(status, {{"success", true}, {"campaign", campaign::to_json(campaign)}});
+}
+
+Response list_campaigns(Context& c) {
+    const auto all = c.db.transact([](Tx& tx) { return campaign::list(tx); });
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& one : all) items.push_back(campaign::to_json(one));
+    return Response::json(200, {{"success", true}, {"campaigns", items}});
+}
+
+Response create_campaign(Context& c) {
+    const auto write = campaign::parse_write(c.json, c.request.header("idempotency-key"));
+    const auto created =
+        c.db.transact([&](Tx& tx) { return campaign::create(tx, write, c.staff_key); });
+    return campaign_response(201, c, created);
+}
+
+Response preview_campaign(Context& c) {
+    const auto request = campaign::parse_preview(c.json);
+    return Response::json(
+        200, c.db.transact([&](Tx& tx) { return campaign::preview(tx, request, c.config); }));
+}
+
+Response show_campaign(Context& c) {
+    const auto id = c.params.id("id");
+    const auto found = c.db.transact([&](Tx& tx) { return campaign::find(tx, id); });
+    if (!found) throw not_found("No campaign with id " + std::to_string(id));
+    return Response::json(200, {{"success", true}, {"campaign", campaign::to_json(*found)}});
+}
+
+Response campaign_recipients(Context& c) {
+    const auto id = c.params.id("id");
+    return Response::json(200, c.db.transact([&](Tx& tx) {
+        return campaign::recipients(tx, id, c.request.query());
+    }));
+}
+
+Response pause_campaign(Context& c) {
+    const auto id = c.params.id("id");
+    return campaign_response(200, c,
+                             c.db.transact([&](Tx& tx) { return campaign::pause(tx, id); }));
+}
+
+Response resume_campaign(Context& c) {
+    const auto id = c.params.id("id");
+    return campaign_response(200, c,
+                             c.db.transact([&](Tx& tx) { return campaign::resume(tx, id); }));
+}
+
 const Route kRoutes[] = {
     {"POST", "/api/crm/sms/send", send_message, Auth::staff, Body::json},
     {"GET", "/api/crm/sms/templates", list_templates, Auth::staff},
@@ -145,6 +199,13 @@ const Route kRoutes[] = {
     {"GET", "/api/crm/sms/auto-replies/{id}", show_rule, Auth::staff},
     {"PUT", "/api/crm/sms/auto-replies/{id}", replace_rule, Auth::staff, Body::json},
     {"DELETE", "/api/crm/sms/auto-replies/{id}", remove_rule, Auth::staff},
+    {"GET", "/api/crm/sms/campaigns", list_campaigns, Auth::staff},
+    {"POST", "/api/crm/sms/campaigns", create_campaign, Auth::staff, Body::json},
+    {"POST", "/api/crm/sms/campaigns/preview", preview_campaign, Auth::staff, Body::json},
+    {"GET", "/api/crm/sms/campaigns/{id}", show_campaign, Auth::staff},
+    {"GET", "/api/crm/sms/campaigns/{id}/recipients", campaign_recipients, Auth::staff},
+    {"POST", "/api/crm/sms/campaigns/{id}/pause", pause_campaign, Auth::staff},
+    {"POST", "/api/crm/sms/campaigns/{id}/resume", resume_campaign, Auth::staff},
 };
 
 }  // namespace

@@ -22,4 +22,17 @@ void check_error(const Reply& reply, int status, const std::string& code,
     }
 }
 
+std::string run_due_command(const std::string& settings) {
+    const auto pids = stack().handler_pids("send");
+    REQUIRE_FALSE(pids.empty());
+    const auto environ = read_file("/proc/" + std::to_string(pids[0]) + "/environ");
+    std::string environment;
+    size_t start = 0;
+    for (size_t end; (end = environ.find('\0', start)) != std::string::npos; start = end + 1) {
+        environment += " '" + environ.substr(start, end - start) + "'";
+    }
+    return "env -i" + environment + " " + settings + " " + stack().bin_dir +
+           "/textus-admin run-due";
+}
+
 }  // namespace textus::test

@@ -28,4 +28,9 @@ Reply call(const std::string& method, const std::string& path, const nlohmann::j
 void check_error(const Reply& reply, int status, const std::string& code,
                  const std::string& field = "");
 
+// `textus-admin run-due` in the send handler's own environment (what a timer gives the
+// worker), changed by `settings`; by default without quiet hours, which would hold sends at
+// night in California (new_phone's numbers). A shell command, for run().
+std::string run_due_command(const std::string& settings = "QUIET_HOURS=off");
+
 }  // namespace textus::test

@@ -46,26 +46,6 @@ std::string status_of(int64_t id) {
     return q("SELECT status FROM scheduled_sends WHERE id = " + std::to_string(id));
 }
 
-// The send handler's own environment (what a timer gives the worker), for env -i.
-std::string handler_environment() {
-    const auto pids = stack().handler_pids("send");
-    REQUIRE_FALSE(pids.empty());
-    const auto environ = read_file("/proc/" + std::to_string(pids[0]) + "/environ");
-    std::string out;
-    size_t start = 0;
-    for (size_t end; (end = environ.find('\0', start)) != std::string::npos; start = end + 1) {
-        out += " '" + environ.substr(start, end - start) + "'";
-    }
-    return out;
-}
-
-// textus-admin run-due in the handlers' environment, changed by `settings`; by default without
-// quiet hours, which would hold sends at night in California (new_phone's numbers).
-std::string run_due_command(const std::string& settings = "QUIET_HOURS=off") {
-    return "env -i" + handler_environment() + " " + settings + " " + stack().bin_dir +
-           "/textus-admin run-due";
-}
-
 CommandResult run_due() {
     return run(run_due_command() + " 2>&1");
 }
