@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/integration/api.h"
@@ -167,6 +168,30 @@ TEST_CASE("campaign messages keep to CAMPAIGN_RATE across workers, and each goes
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     CHECK(seconds >= 0.95);
     for (const auto& phone : phones) CHECK(stack().twilio_creates_to(phone).size() == 1);
+}
+
+TEST_CASE("a campaign message is committed as sending before Twilio is called", "[campaigns]") {
+    const auto tag = new_tag();
+    const auto phone = new_phone();
+    const auto id = contact(phone, tag, "Cal");
+    const auto campaign =
+        create({{"name", "Slow Twilio"}, {"body", "Harvest party."}, {"contactIds", {id}}});
+    const auto recipient = "campaign_recipients WHERE campaign_id = " + campaign["id"].dump();
+    // Twilio takes 2 s to answer: meanwhile the database already holds the send.
+    sim("POST", "/sim/fail", {{"count", 1}, {"delayMs", 2000}});
+    run("(" + run_due_command("QUIET_HOURS=off") + " >/dev/null 2>&1 &)");
+    for (int i = 0; i < 50 && count(recipient + " AND status = 'sending'") == "0"; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    CHECK(q("SELECT r.status || ' ' || m.status || ' ' || (m.sid IS NULL) FROM " +
+            std::string("campaign_recipients r JOIN messages m ON m.id = r.message_id") +
+            " WHERE r.campaign_id = " + campaign["id"].dump()) == "sending queued true");
+    CHECK(show(campaign["id"])["progress"]["sending"] == 1);
+    for (int i = 0; i < 100 && show(campaign["id"])["status"] != "completed"; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    CHECK(stack().twilio_creates_to(phone).size() == 1);
+    CHECK(show(campaign["id"])["progress"]["sending"] == 0);
 }
 
 TEST_CASE("a paused campaign sends nothing until it is resumed; a completed one stays so",

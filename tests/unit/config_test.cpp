@@ -49,6 +49,20 @@ TEST_CASE("Config::load checks quiet hours and the default time zone") {
     }
 }
 
+TEST_CASE("Config::load checks the campaign rate") {
+    CHECK(Config::load(env_of({{"DATABASE_URL", "x"}}), kNeedsDb).campaign_rate == "1");
+    CHECK(Config::load(env_of({{"DATABASE_URL", "x"}, {"CAMPAIGN_RATE", "unlimited"}}), kNeedsDb)
+              .campaign_rate == "unlimited");
+    try {
+        Config::load(env_of({{"DATABASE_URL", "x"}, {"CAMPAIGN_RATE", "fast"}}), kNeedsDb);
+        FAIL("no error");
+    } catch (const ConfigError& e) {
+        CHECK(e.problems ==
+              std::vector<std::string>{"CAMPAIGN_RATE must be messages a second, above 0 and at "
+                                       "most 1000, or unlimited"});
+    }
+}
+
 TEST_CASE("Config::load names every missing required variable, never a value") {
     try {
         Config::load(env_of({{"TWILIO_ACCOUNT_SID", "ACsecretish"}}), kNeedsTwilio);
