@@ -67,7 +67,8 @@ const Statement kInsert{
     "campaign_insert",
     "INSERT INTO campaigns (name, body, template_id, filter, send_at, created_by,"
     " idempotency_key, request_digest) VALUES ($1, $2, $3, $4::jsonb,"
-    " greatest(coalesce($5::timestamptz, now()), now()), $6, $7, $8) RETURNING id"};
+    " greatest(coalesce($5::timestamptz, now()), now()), $6, $7, $8)"
+    " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"};
 const Statement kInsertRecipients{
     "campaign_insert_recipients",
     "INSERT INTO campaign_recipients (campaign_id, contact_id) SELECT $5, c.id" + kAudience +
@@ -309,6 +310,15 @@ Campaign set_status(Tx& tx, int64_t id, const std::string& status) {
     return *find_with_progress(tx, id);
 }
 
+// The campaign created earlier with `write`'s Idempotency-Key, if any (422 when it was for
+// another request).
+std::optional<Campaign> keyed(Tx& tx, const Write& write) {
+    const auto rows = tx.exec(kByKey, *write.idempotency_key);
+    if (rows.empty()) return std::nullopt;
+    if (rows[0][1].as<std::string>() != write.digest()) throw send::idempotency_key_reused();
+    return find_with_progress(tx, rows[0][0].as<int64_t>());
+}
+
 constexpr std::string_view kBuckets[] = {"queued",    "sending", "sent",
                                          "delivered", "failed",  "skipped"};
 
@@ -363,12 +373,7 @@ PreviewRequest parse_preview(const json& body) {
 
 Campaign create(Tx& tx, const Write& write, const std::string& staff_key) {
     if (write.idempotency_key) {
-        if (const auto rows = tx.exec(kByKey, *write.idempotency_key); !rows.empty()) {
-            if (rows[0][1].as<std::string>() != write.digest()) {
-                throw send::idempotency_key_reused();
-            }
-            return *find_with_progress(tx, rows[0][0].as<int64_t>());
-        }
+        if (auto known = keyed(tx, write)) return *known;
     }
     if (write.send_at) {
         const auto when = tx.exec(kWhen, *write.send_at)[0];
@@ -396,11 +401,13 @@ Campaign create(Tx& tx, const Write& write, const std::string& staff_key) {
     }
     const auto filter = filter_json(write.audience);
     const auto key = write.idempotency_key;
-    const auto id =
+    const auto inserted =
         tx.exec(kInsert, write.name, body, write.text.template_id,
                 filter.is_null() ? std::nullopt : Param(filter.dump()), write.send_at, staff_key,
-                key, key ? std::optional(write.digest()) : std::nullopt)[0][0]
-            .as<int64_t>();
+                key, key ? std::optional(write.digest()) : std::nullopt);
+    // The same key committed by a parallel request while this one waited on it.
+    if (inserted.empty()) return *keyed(tx, write);
+    const auto id = inserted[0][0].as<int64_t>();
     tx.exec_params(kInsertRecipients, with(params, param(id)));
     return *find_with_progress(tx, id);
 }

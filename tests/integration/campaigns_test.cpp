@@ -309,6 +309,27 @@ TEST_CASE("a campaign with the same Idempotency-Key is created once", "[campaign
     check_error(call("POST", "/api/crm/sms/campaigns", other, key), 422, "idempotency_key_reused",
                 "Idempotency-Key");
     REQUIRE(call("POST", "/api/crm/sms/campaigns/" + first["id"].dump() + "/pause").status == 200);
+
+    // Parallel retries of one new key (a double click, a retrying proxy): one campaign.
+    const std::vector<std::pair<std::string, std::string>> parallel_key{
+        {"Idempotency-Key", tag + "-parallel"}};
+    std::vector<json> answers(6);
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < answers.size(); ++i) {
+        threads.emplace_back([&, i] {
+            const auto reply = call("POST", "/api/crm/sms/campaigns", body, parallel_key);
+            answers[i] = {reply.status, reply.json()["campaign"]["id"]};
+        });
+    }
+    for (auto& t : threads) t.join();
+    for (const auto& answer : answers) CHECK(answer == answers[0]);
+    CHECK(answers[0][0] == 201);
+    CHECK(count("campaigns WHERE idempotency_key = '" + tag + "-parallel'") == "1");
+    CHECK(count("campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id WHERE"
+                " c.idempotency_key = '" +
+                tag + "-parallel'") == "1");
+    REQUIRE(call("POST", "/api/crm/sms/campaigns/" + answers[0][1].dump() + "/pause").status ==
+            200);
 }
 
 TEST_CASE("a preview renders the text one recipient would get, and why one would be skipped",
