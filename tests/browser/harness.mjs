@@ -57,8 +57,9 @@ export async function eventually(what, fn, ms = 5000) {
 }
 
 // A stack of its own, from $TEXTUS_BIN_DIR: {state, env, port, url, staffKey}. `name` names its
-// state directory and, in stop(), the directory its logs are kept in beside the screenshots.
-export async function startStack(name) {
+// state directory and, in stop(), the directory its logs are kept in beside the screenshots;
+// `extraEnv` adds to deploy/up's environment (e.g. TEXTUS_RUN_DUE_SECONDS, QUIET_HOURS).
+export async function startStack(name, extraEnv = {}) {
   const binDir = process.env.TEXTUS_BIN_DIR;
   assert.ok(binDir, 'set TEXTUS_BIN_DIR to a build\'s bin directory (ctest sets it)');
   assert.ok(fs.existsSync(CHROMIUM), `no ${CHROMIUM}: deploy/install-deps installs Debian's chromium`);
@@ -68,7 +69,7 @@ export async function startStack(name) {
   const state = fs.mkdtempSync(path.join(os.tmpdir(), `textus-${name}-`));
   fs.chmodSync(state, 0o755); // postgres, nginx's workers and the handlers traverse it
   const port = await freePorts();
-  const env = { ...process.env, TEXTUS_STATE: state, TEXTUS_PORT: String(port), TEXTUS_BIN_DIR: binDir };
+  const env = { ...process.env, ...extraEnv, TEXTUS_STATE: state, TEXTUS_PORT: String(port), TEXTUS_BIN_DIR: binDir };
   // Nothing from the caller's environment may point the stack elsewhere.
   for (const k of ['DATABASE_URL', 'TEXTUS_ADMIN_DATABASE_URL', 'TWILIO_API_BASE', 'COMMERCE7_API_BASE',
     'PUBLIC_BASE_URL', 'TEXTUS_PUBLISH_PORT', 'TEXTUS_SIM_PORT', 'TEXTUS_C7_SIM_PORT', 'TEXTUS_HANDLERS']) {

@@ -1,6 +1,7 @@
-/* textus staff inbox: conversations, threads, a composer and contacts, live over the staff
-   long-poll. Plain JavaScript, no build step. The API is DESIGN.md §4 "Staff"; the segment
-   counter is ../segments.js (window.textusSegments), the same one the visitor widget uses.
+/* textus staff inbox: conversations, threads, a composer, contacts and campaigns, live over
+   the staff long-poll. Plain JavaScript, no build step. The API is DESIGN.md §4 "Staff" (and
+   docs/decisions.md, Campaigns); the segment counter is ../segments.js (window.textusSegments),
+   the same one the visitor widget uses.
    The staff key lives in sessionStorage only: never in a URL, never logged. */
 (function () {
   'use strict';
@@ -22,7 +23,8 @@
     pending: null, sending: false,
     live: { gen: 0, abort: null, timer: 0, renew: 0, failures: 0, headers: null },
     refreshTimer: 0,
-    contacts: [], contactsMore: false, editing: null
+    contacts: [], contactsMore: false, editing: null,
+    camps: [], camp: null, campEvents: 0, campSeen: {}, recips: [], recipNext: null, recipSeq: 0
   };
 
   // ---- Small helpers. ----
@@ -75,6 +77,11 @@
   function segmentsOf(body) {
     var f = window.textusSegments;
     return f ? f(body) : null;
+  }
+  function plural(n, one) { return n + ' ' + one + (n === 1 ? '' : 's'); }
+  // "12 characters · 1 segment (GSM-7)", of a textusSegments count or the server's.
+  function segText(c) {
+    return plural(c.characters, 'character') + ' \u00B7 ' + plural(c.segments, 'segment') + ' (' + c.encoding + ')';
   }
 
   // ---- The API. {status, data}; rejects only on a network error. ----
@@ -222,7 +229,18 @@
           h('button', { type: 'button', class: 'btn', onclick: function () { editContact(null); } }, 'Add contact')),
         h('div', { class: 'scroll' }, E.cList, E.cNote, E.cMore)),
       E.editor);
-    app.append(E.convView, E.contactsView);
+
+    // Campaigns: the list, and a pane for one campaign or the new-campaign form.
+    E.campList = h('ul', { class: 'camp-list', 'aria-label': 'Campaigns' });
+    E.campNote = h('p', { class: 'small muted camp-note', 'aria-live': 'polite' });
+    E.campPane = h('section', { class: 'pane editor-pane camp-pane', 'aria-labelledby': 'camp-title' });
+    E.campView = h('div', { class: 'campaigns-view', hidden: true },
+      h('section', { class: 'pane list-pane', 'aria-label': 'Campaign list' },
+        h('div', { class: 'pane-head filters' },
+          h('button', { type: 'button', class: 'btn', onclick: newCampaign }, 'New campaign')),
+        h('div', { class: 'scroll' }, E.campList, E.campNote)),
+      E.campPane);
+    app.append(E.convView, E.contactsView, E.campView);
     composeInput();
   }
 
@@ -234,6 +252,7 @@
   function start() {
     // A fresh session: nothing from an earlier sign-in in this tab carries over.
     S.convs = []; S.convSearch = ''; S.contact = null; S.contacts = []; S.editing = null; S.contactsLoaded = false;
+    S.camps = []; S.camp = null; S.campSeen = {}; S.templates = null; E.camp = null;
     S.live.headers = null;
     signin.hidden = true;
     app.hidden = false;
@@ -248,14 +267,20 @@
 
   $('nav-conversations').addEventListener('click', function () { showView('conversations'); });
   $('nav-contacts').addEventListener('click', function () { showView('contacts'); });
+  $('nav-campaigns').addEventListener('click', function () { showView('campaigns'); });
   function showView(v) {
     S.view = v;
     $('nav-conversations').setAttribute('aria-pressed', String(v === 'conversations'));
     $('nav-contacts').setAttribute('aria-pressed', String(v === 'contacts'));
+    $('nav-campaigns').setAttribute('aria-pressed', String(v === 'campaigns'));
     E.convView.hidden = v !== 'conversations';
     E.contactsView.hidden = v !== 'contacts';
+    E.campView.hidden = v !== 'campaigns';
     if (v === 'contacts' && !S.contactsLoaded) { S.contactsLoaded = true; loadContacts(true); }
     if (v === 'conversations') loadConversations(true, true);
+    // Campaign events are applied while the view is away; the open campaign's recipients and
+    // delivery counts are refetched only while it shows: catch up.
+    if (v === 'campaigns') { loadCampaigns(); if (S.camp) loadRecipients(true, true); }
   }
 
   // ---- Conversation list. ----
@@ -483,8 +508,7 @@
     var body = E.box.value.trim();
     var c = segmentsOf(body);
     if (!c) { E.count.textContent = ''; return; }
-    E.count.textContent = c.characters + (c.characters === 1 ? ' character' : ' characters') + ' \u00B7 ' +
-      c.segments + (c.segments === 1 ? ' segment' : ' segments') + ' (' + c.encoding + ')';
+    E.count.textContent = segText(c);
     E.warn.textContent = c.segments > 1 ? 'This message will go out in ' + c.segments + ' parts, billed as ' + c.segments + ' messages.' : '';
     // A different text is a different message: it gets its own Idempotency-Key.
     if (S.pending && S.pending.body !== body) { S.pending = null; E.retry.hidden = true; }
@@ -661,6 +685,10 @@
         }
       }
       scheduleRefresh();
+      // Delivery callbacks publish the message, not its campaign: refetch the open one.
+      if (S.camp && S.view === 'campaigns') refetchCampaign();
+    } else if (ev.type === 'campaign' && ev.campaign) {
+      campaignEvent(ev.campaign);
     } else if (ev.type === 'contact' && ev.contact) {
       if (S.contact && S.contact.id === ev.contact.id) { S.contact = ev.contact; renderThreadHead(); updateComposer(); }
       scheduleRefresh();
@@ -884,6 +912,412 @@
     E.contactsView.classList.remove('show-editor');
     renderContacts();
     E.cSearch.focus();
+  }
+
+  // ---- Campaigns: one text to the contacts a filter picks, sent by the worker (textus-admin
+  // run-due) at CAMPAIGN_RATE. The server renders, counts and decides who is skipped; this
+  // view shows what it says, live from the staff channel. ----
+  var CAMP_STATUS = { scheduled: 'Scheduled', sending: 'Sending', paused: 'Paused', completed: 'Completed' };
+  var BUCKETS = [['queued', 'Queued'], ['sending', 'Sending'], ['sent', 'Sent'], ['delivered', 'Delivered'],
+    ['failed', 'Failed'], ['skipped', 'Skipped']];
+  var BUCKET = {};
+  BUCKETS.forEach(function (b) { BUCKET[b[0]] = b[1]; });
+  var SKIP = { opted_out: 'Opted out', not_opted_in: 'Not opted in', invalid_number: 'Invalid number', contact_deleted: 'Contact deleted' };
+  var SKIP_COUNTS = [['optedOut', 'opted_out'], ['notOptedIn', 'not_opted_in'], ['invalidNumber', 'invalid_number'], ['contactDeleted', 'contact_deleted']];
+  var SKIP_WHY = {
+    opted_out: 'they opted out of texts', not_opted_in: 'they have not opted in and have not texted us',
+    invalid_number: 'their number is not a valid one', contact_deleted: 'the contact was deleted'
+  };
+
+  function byId(list, id) { return list.filter(function (x) { return x.id === id; })[0]; }
+  // Recipients who have had their turn: sent on, failed or skipped.
+  function doneOf(p) { return p.recipients - p.queued - p.sending; }
+  function campStatus(c) {
+    if (c.status === 'scheduled') {
+      return 'Scheduled for ' + new Date(c.sendAt).toLocaleString([], { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+    }
+    if (c.status === 'paused' && c.pausedError) return 'Paused: a send failed';
+    return CAMP_STATUS[c.status] || c.status;
+  }
+  function campCounts(p) {
+    return plural(p.recipients, 'recipient') + ' \u00B7 ' + (p.sent + p.delivered) + ' sent' +
+      (p.failed ? ' \u00B7 ' + p.failed + ' failed' : '') + ' \u00B7 ' + p.skipped + ' skipped';
+  }
+  function campSummary(c) {
+    var p = c.progress;
+    return doneOf(p) + ' of ' + plural(p.recipients, 'recipient') + ' done: ' + (p.sent + p.delivered) + ' sent (' +
+      p.delivered + ' delivered), ' + p.failed + ' failed, ' + p.skipped + ' skipped.';
+  }
+  // fn at most once per `ms`: a call within that runs it when the time is up, once.
+  function throttle(fn, ms) {
+    var last = 0, timer = 0;
+    return function () {
+      if (timer) return;
+      timer = setTimeout(function () { timer = 0; last = Date.now(); fn(); }, Math.max(0, last + ms - Date.now()));
+    };
+  }
+
+  function loadCampaigns() {
+    var seq = S.campSeq = (S.campSeq || 0) + 1, events = S.campEvents;
+    if (!S.camps.length) E.campNote.textContent = 'Loading\u2026';
+    return api('GET', '/api/crm/sms/campaigns').then(function (r) {
+      if (seq !== S.campSeq) return;
+      if (r.status !== 200 || !r.data.success) { E.campNote.textContent = errorText(r); return; }
+      // A campaign event that came while the list was out may be newer than the list's copy.
+      S.camps = (r.data.campaigns || []).map(function (c) {
+        var had = byId(S.camps, c.id);
+        return had && (S.campSeen[c.id] || 0) > events ? had : c;
+      });
+      E.campNote.textContent = S.camps.length ? '' : 'No campaigns yet.';
+      renderCampaigns();
+      var open = S.camp && byId(S.camps, S.camp.id);
+      if (open && E.camp) showCampaign(open);
+    }, function () { if (seq === S.campSeq) E.campNote.textContent = OFFLINE; });
+  }
+  function renderCampaigns() {
+    E.campList.textContent = '';
+    S.camps.forEach(function (c) {
+      var p = c.progress, open = S.camp && S.camp.id === c.id;
+      E.campList.append(h('li', null, h('button', { type: 'button', class: 'conv' + (open ? ' open' : ''),
+        'aria-current': open ? 'true' : null, onclick: function () { openCampaign(c); } },
+        h('span', { class: 'conv-top' }, h('span', { class: 'conv-name', text: c.name }), h('span', { class: 'conv-time' }, when(c.createdAt))),
+        h('span', { class: 'camp-state camp-' + c.status, text: campStatus(c) }),
+        // The counts below say the same in words.
+        h('progress', { max: Math.max(1, p.recipients), value: doneOf(p), 'aria-hidden': 'true' }),
+        h('span', { class: 'conv-preview', text: campCounts(p) }))));
+    });
+  }
+  // A newer copy of a campaign (an event, or an answer to pause, resume or create).
+  function campaignEvent(c) {
+    S.campSeen[c.id] = ++S.campEvents;
+    updateCampaign(c);
+  }
+  function updateCampaign(c) {
+    var i = S.camps.indexOf(byId(S.camps, c.id));
+    if (i >= 0) S.camps[i] = c; else S.camps.unshift(c);
+    E.campNote.textContent = '';
+    renderCampaigns();
+    if (S.camp && S.camp.id === c.id && E.camp) showCampaign(c);
+  }
+  // The open campaign, fetched again. Delivery callbacks publish their messages, not the
+  // campaign, so the counts of sent -> delivered move only this way (throttled: 2 s). An event
+  // that arrives while the fetch is out may be newer than its answer: then the event stands
+  // and it asks again later.
+  function fetchCampaign() {
+    if (!S.camp) return;
+    var id = S.camp.id, events = S.campEvents;
+    api('GET', '/api/crm/sms/campaigns/' + id).then(function (r) {
+      if (!S.camp || S.camp.id !== id || r.status !== 200 || !r.data.campaign) return;
+      if ((S.campSeen[id] || 0) > events) { refetchCampaign(); return; }
+      updateCampaign(r.data.campaign);
+    }, function () {});
+  }
+  var refetchCampaign = throttle(fetchCampaign, 2000);
+  var refreshRecipients = throttle(function () { loadRecipients(true, true); }, 2000);
+
+  function closeCampaign() {
+    S.camp = null;
+    E.camp = null;
+    S.recipSeq++;
+    E.campPane.textContent = '';
+    E.campPane.classList.remove('open');
+    E.campView.classList.remove('show-detail');
+    renderCampaigns();
+    var first = E.campList.querySelector('button');
+    if (first) first.focus();
+  }
+  function openPane() {
+    E.campPane.textContent = '';
+    E.campPane.classList.add('open');
+    E.campView.classList.add('show-detail');
+    return h('button', { type: 'button', class: 'back-btn', onclick: closeCampaign }, '\u2190 Back to campaigns');
+  }
+
+  // One campaign: status, counts, pause or resume, its recipients.
+  function openCampaign(c) {
+    S.camp = c;
+    S.recips = [];
+    S.recipNext = null;
+    renderCampaigns();
+    var back = openPane();
+    var D = E.camp = {};
+    D.title = h('h2', { id: 'camp-title', tabindex: '-1', text: c.name });
+    D.state = h('p', { class: 'camp-state' });
+    D.meta = h('p', { class: 'small muted' });
+    D.summary = h('p', { id: 'camp-summary', role: 'status', 'aria-live': 'polite' });
+    D.bar = h('progress', { 'aria-labelledby': 'camp-summary' });
+    D.paused = h('p', { class: 'reason', role: 'alert' });
+    D.toggle = h('button', { type: 'button', class: 'btn-secondary', onclick: toggleCampaign });
+    D.err = h('p', { class: 'error', role: 'alert' });
+    D.counts = h('dl', { class: 'counts', 'aria-label': 'Counts' });
+    D.reasons = h('dl', { class: 'counts', 'aria-label': 'Skipped because' });
+    D.filter = h('select', { id: 'recip-status', onchange: function () { loadRecipients(true); } },
+      h('option', { value: '', text: 'Every recipient' }), BUCKETS.map(function (b) { return h('option', { value: b[0], text: b[1] }); }));
+    D.list = h('ul', { class: 'recip-list', 'aria-label': 'Recipients' });
+    D.more = h('button', { type: 'button', class: 'link-btn', hidden: true, onclick: function () { loadRecipients(false); } }, 'More recipients');
+    D.note = h('p', { class: 'small muted', 'aria-live': 'polite' });
+    E.campPane.append(back, D.title, D.state, D.meta,
+      h('h3', { text: 'Message' }), h('p', { class: 'camp-body body', text: c.body }),
+      h('h3', { text: 'Progress' }), D.summary, D.bar, D.paused, D.err, h('div', { class: 'row-wrap camp-actions' }, D.toggle),
+      h('div', { class: 'count-groups' },
+        h('div', null, h('h3', { text: 'Counts' }), D.counts),
+        h('div', null, h('h3', { text: 'Skipped because' }), D.reasons)),
+      h('h3', { text: 'Recipients' }),
+      h('div', { class: 'field recip-filter' }, h('label', { for: 'recip-status', text: 'Show' }), D.filter),
+      D.list, D.note, D.more);
+    showCampaign(c);
+    loadRecipients(true);
+    D.title.focus();
+  }
+  function showCampaign(c) {
+    var D = E.camp, was = S.camp, p = c.progress;
+    S.camp = c;
+    D.title.textContent = c.name;
+    D.state.textContent = campStatus(c);
+    D.state.className = 'camp-state camp-' + c.status;
+    D.meta.textContent = '';
+    D.meta.append(h('span', null, 'Created ', when(c.createdAt, true), c.createdBy ? ' by ' + c.createdBy : null,
+      c.status !== 'scheduled' ? [' \u00B7 started ', when(c.sendAt, true)] : null,
+      c.completedAt ? [' \u00B7 completed ', when(c.completedAt, true)] : null));
+    // Live regions speak on every change: only a different text is one.
+    if (D.summary.textContent !== campSummary(c)) D.summary.textContent = campSummary(c);
+    D.bar.max = Math.max(1, p.recipients);
+    D.bar.value = doneOf(p);
+    var pe = c.pausedError;
+    var why = pe ? 'Paused because a send failed: ' + (pe.message || 'no reason given') +
+      (pe.code ? ' (' + pe.code + ')' : '') + '. Resume to try again.' : '';
+    if (D.paused.textContent !== why) D.paused.textContent = why;
+    D.toggle.hidden = c.status === 'completed';
+    D.toggle.textContent = c.status === 'paused' ? 'Resume campaign' : 'Pause campaign';
+    D.counts.textContent = '';
+    [['Recipients', p.recipients]].concat(BUCKETS.map(function (b) { return [b[1], p[b[0]]]; }),
+      [['Replies', p.replies], ['Opt-outs', p.optOuts]]).forEach(function (row) {
+      D.counts.append(h('dt', { text: row[0] }), h('dd', { text: String(row[1]) }));
+    });
+    D.reasons.textContent = '';
+    SKIP_COUNTS.forEach(function (k) {
+      D.reasons.append(h('dt', { text: SKIP[k[1]] }), h('dd', { text: String((p.skippedReasons || {})[k[0]] || 0) }));
+    });
+    if (was && was.id === c.id && JSON.stringify(was.progress) !== JSON.stringify(p)) refreshRecipients();
+  }
+  function toggleCampaign() {
+    var c = S.camp, D = E.camp;
+    if (!c) return;
+    D.toggle.disabled = true;
+    D.err.textContent = '';
+    api('POST', '/api/crm/sms/campaigns/' + c.id + (c.status === 'paused' ? '/resume' : '/pause')).then(function (r) {
+      if (r.status === 200 && r.data.campaign) { campaignEvent(r.data.campaign); return; }
+      D.err.textContent = errorText(r);
+      if (r.status === 409) fetchCampaign(); // completed meanwhile
+    }, function () { D.err.textContent = OFFLINE; }).then(function () { D.toggle.disabled = false; });
+  }
+
+  // reset: from the top; keep: refresh as many as are shown, quietly.
+  function loadRecipients(reset, keep) {
+    var c = S.camp, D = E.camp;
+    if (!c || !D) return;
+    var seq = ++S.recipSeq;
+    var q = { status: D.filter.value, after: reset ? null : S.recipNext,
+      limit: reset && keep ? Math.min(500, Math.max(50, S.recips.length)) : 50 };
+    if (!keep) D.note.textContent = 'Loading\u2026';
+    api('GET', '/api/crm/sms/campaigns/' + c.id + '/recipients?' + qs(q)).then(function (r) {
+      if (seq !== S.recipSeq) return;
+      if (r.status !== 200 || !r.data.success) { D.note.textContent = errorText(r); return; }
+      var rows = r.data.recipients || [];
+      S.recips = reset ? rows : S.recips.concat(rows);
+      S.recipNext = r.data.next;
+      D.more.hidden = S.recipNext == null;
+      D.note.textContent = S.recips.length ? '' : 'No recipients here.';
+      D.list.textContent = '';
+      S.recips.forEach(function (x) {
+        var why = x.skipReason ? SKIP[x.skipReason] || x.skipReason : (x.error && (x.error.message || x.error.code)) || '';
+        D.list.append(h('li', { class: 'recip' },
+          h('span', { class: 'conv-name', text: nameOf(x) || 'Deleted contact' }),
+          h('span', { class: 'small muted', text: x.firstName || x.lastName ? formatPhone(x.phone) : '' }),
+          h('span', { class: 'recip-status recip-' + x.status, text: BUCKET[x.status] || x.status }),
+          why ? h('span', { class: 'small recip-why', text: why }) : null));
+      });
+    }, function () { if (seq === S.recipSeq) D.note.textContent = OFFLINE; });
+  }
+
+  // The new-campaign form. The recipient count and the preview are the server's (it renders
+  // the names and adds the opt-out notice a first message gets); the count under the message
+  // is only the text as typed.
+  function newCampaign() {
+    S.camp = null;
+    E.camp = null;
+    S.recipSeq++;
+    renderCampaigns();
+    var back = openPane();
+    // One key per opened form: a double click, or Start again after a lost answer, starts one.
+    var key = newKey(), busy = false, templateId = null, templateBody = null, previewSeq = 0;
+    var schedulePreview = debounce(preview, 400);
+    var F = {};
+    function field(name, label, el, hint) {
+      el.id = 'camp-' + name;
+      var err = h('p', { class: 'error', id: el.id + '-err' });
+      el.setAttribute('aria-describedby', (hint ? hint.id + ' ' : '') + err.id);
+      F[name] = { el: el, err: err };
+      return h('div', { class: 'field' }, h('label', { for: el.id, text: label }), el, hint || null, err);
+    }
+    var title = h('h2', { id: 'camp-title', tabindex: '-1', text: 'New campaign' });
+    var template = h('select', { onchange: pickTemplate }, h('option', { value: '', text: 'None: type the message' }));
+    var count = h('p', { class: 'small count', id: 'camp-body-count', 'aria-live': 'polite' });
+    var body = h('textarea', { rows: 4, oninput: bodyInput });
+    var tags = h('input', { type: 'text', autocomplete: 'off', oninput: schedulePreview });
+    var status = h('select', { onchange: preview }, h('option', { value: '', text: 'Any status' }),
+      STATUSES.map(function (s) { return h('option', { value: s, text: s }); }));
+    var optIn = h('select', { onchange: preview }, h('option', { value: '', text: 'Any' }),
+      h('option', { value: 'true', text: 'Opted in' }), h('option', { value: 'false', text: 'Not opted in' }));
+    var recipients = h('p', { class: 'camp-recipients', id: 'camp-recipients', role: 'status' });
+    var audienceErr = h('p', { class: 'error', id: 'camp-filter-err' });
+    F.filter = { el: status, err: audienceErr };
+    var sendAt = h('input', { type: 'datetime-local', min: localNow(), oninput: function () { startBtn.textContent = startLabel(); } });
+    var P = {
+      who: h('p', { class: 'small' }), body: h('p', { class: 'camp-body body', hidden: true }),
+      count: h('p', { class: 'small count' }), warn: h('p', { class: 'warn' }), skip: h('p', { class: 'reason' })
+    };
+    var formErr = h('p', { class: 'error', role: 'alert' });
+    var startBtn = h('button', { type: 'submit', class: 'btn' }, 'Start campaign');
+    var form = h('form', { class: 'editor', novalidate: true, 'aria-labelledby': 'camp-title', onsubmit: submit },
+      field('name', 'Name', h('input', { type: 'text', maxlength: 100, autocomplete: 'off' })),
+      h('fieldset', null, h('legend', { text: 'Message' }),
+        field('template', 'Template', template),
+        field('body', 'Text', body, h('p', { class: 'small muted', id: 'camp-body-hint',
+          text: '{firstName}, {lastName}, {businessName} and {agent} are filled in for each recipient.' })),
+        count),
+      h('fieldset', { 'aria-describedby': 'camp-recipients camp-filter-err' }, h('legend', { text: 'Recipients' }),
+        h('div', { class: 'row-wrap' },
+          field('status', 'Contact status', status),
+          field('optIn', 'SMS opt-in', optIn)),
+        field('tags', 'Tags', tags, h('p', { class: 'small muted', id: 'camp-tags-hint', text: 'Comma-separated; a contact needs every one.' })),
+        recipients, audienceErr),
+      h('section', { class: 'camp-preview', 'aria-labelledby': 'camp-preview-title' },
+        h('div', { class: 'row-wrap' }, h('h3', { id: 'camp-preview-title', text: 'Preview' }),
+          h('button', { type: 'button', class: 'btn-secondary', onclick: preview }, 'Preview')),
+        P.who, P.body, P.count, P.warn, P.skip),
+      field('sendAt', 'Send at (optional)', sendAt, h('p', { class: 'small muted', id: 'camp-sendAt-hint', text: 'Your local time. Leave it empty to start now.' })),
+      formErr,
+      h('div', { class: 'row-wrap' }, startBtn, h('button', { type: 'button', class: 'link-btn', onclick: closeCampaign }, 'Cancel')));
+    E.campPane.append(back, title, form);
+    bodyInput();
+    loadTemplates(template);
+    title.focus();
+
+    function localNow() {
+      var d = new Date();
+      d.setMinutes(d.getMinutes() - d.getTimezoneOffset());
+      return d.toISOString().slice(0, 16);
+    }
+    function startLabel() { return sendAt.value ? 'Schedule campaign' : 'Start campaign'; }
+    function pickTemplate() {
+      var t = S.templates && byId(S.templates, Number(template.value));
+      templateId = t ? t.id : null;
+      templateBody = t ? t.body : null;
+      if (t) body.value = t.body;
+      bodyInput();
+    }
+    function bodyInput() {
+      // Edited away from its template, the text is sent as typed.
+      if (templateId && body.value !== templateBody) { templateId = null; template.value = ''; }
+      var c = segmentsOf(body.value.trim());
+      count.textContent = c && body.value.trim() ? 'As typed: ' + segText(c) + '. The preview counts a recipient\u2019s text.' : '';
+      schedulePreview();
+    }
+    function text() { return templateId ? { templateId: templateId } : { body: body.value.trim() }; }
+    function filter() {
+      var f = {};
+      var t = tags.value.split(',').map(function (s) { return s.trim(); }).filter(Boolean);
+      if (status.value) f.status = status.value;
+      if (t.length) f.tags = t;
+      if (optIn.value) f.optIn = optIn.value === 'true';
+      return f;
+    }
+    function preview() {
+      var seq = ++previewSeq, t = text();
+      F.body.err.textContent = F.template.err.textContent = audienceErr.textContent = '';
+      if (!t.templateId && !t.body) {
+        recipients.textContent = '';
+        P.who.textContent = 'Write the message to see it as a recipient gets it.';
+        P.body.hidden = true;
+        P.count.textContent = P.warn.textContent = P.skip.textContent = '';
+        return;
+      }
+      var f = filter();
+      api('POST', '/api/crm/sms/campaigns/preview', Object.assign(t, { filter: f })).then(function (r) {
+        if (seq !== previewSeq) return;
+        P.body.hidden = true;
+        P.count.textContent = P.warn.textContent = P.skip.textContent = '';
+        if (r.status !== 200 || !r.data.success) {
+          var field = (r.data.error && r.data.error.field) || '';
+          P.who.textContent = '';
+          var at = field === 'body' ? F.body.err : field === 'templateId' ? F.template.err : field.indexOf('filter') === 0 ? audienceErr : P.who;
+          at.textContent = errorText(r);
+          return;
+        }
+        var n = r.data.recipients, pv = r.data.preview;
+        recipients.textContent = plural(n, 'recipient') + (Object.keys(f).length ? '' : ' (every contact)');
+        if (!pv) { P.who.textContent = 'No contact matches: nobody would get it.'; return; }
+        P.who.textContent = nameOf(pv) + ' (' + formatPhone(pv.phone) + ') gets:';
+        P.body.textContent = pv.body;
+        P.body.hidden = false;
+        P.count.textContent = segText(pv);
+        P.warn.textContent = pv.segments > 1 ? 'Each text goes out in ' + pv.segments + ' parts, billed as ' + pv.segments + ' messages.' : '';
+        P.skip.textContent = pv.skipReason ? nameOf(pv) + ' will be skipped: ' + (SKIP_WHY[pv.skipReason] || pv.skipReason) + '.' : '';
+      }, function () { if (seq === previewSeq) P.who.textContent = OFFLINE; });
+    }
+    function setErr(field, message) {
+      Object.keys(F).forEach(function (k) { F[k].err.textContent = ''; F[k].el.removeAttribute('aria-invalid'); });
+      formErr.textContent = '';
+      if (!message) return;
+      var top = (field || '').split('.')[0];
+      var f = F[top] || (top === 'templateId' && F.template) || (top === 'contactIds' && F.filter);
+      if (f) { f.err.textContent = message; f.el.setAttribute('aria-invalid', 'true'); f.el.focus(); }
+      else formErr.textContent = message;
+    }
+    function submit(e) {
+      e.preventDefault();
+      if (busy) return;
+      setErr(null, null);
+      var b = { name: F.name.el.value.trim() }, t = text();
+      if (!b.name) { setErr('name', 'Please name the campaign.'); return; }
+      if (!t.templateId && !t.body) { setErr('body', 'Please write the message.'); return; }
+      Object.assign(b, t, { filter: filter() });
+      if (sendAt.value) {
+        var at = new Date(sendAt.value); // datetime-local has no zone: it is the browser's
+        if (isNaN(at)) { setErr('sendAt', 'Please give a date and a time.'); return; }
+        b.sendAt = at.toISOString();
+      }
+      busy = true;
+      startBtn.disabled = true;
+      startBtn.textContent = 'Starting\u2026';
+      api('POST', '/api/crm/sms/campaigns', b, { 'Idempotency-Key': key }).then(function (r) {
+        if (r.status === 201 && r.data.campaign) { campaignEvent(r.data.campaign); openCampaign(r.data.campaign); return; }
+        if (r.data.error && r.data.error.code === 'idempotency_key_reused') {
+          formErr.textContent = 'A campaign was already started from this form with other settings: it is in the list. Open New campaign to start another.';
+          loadCampaigns();
+        } else {
+          setErr(r.data.error && r.data.error.field, errorText(r));
+        }
+      }, function () {
+        formErr.textContent = OFFLINE + ' It may have started: pressing Start again will not start it twice.';
+      }).then(function () {
+        busy = false;
+        startBtn.disabled = false;
+        startBtn.textContent = startLabel();
+      });
+    }
+  }
+  function loadTemplates(select) {
+    function fill() {
+      (S.templates || []).forEach(function (t) { select.append(h('option', { value: t.id, text: t.name })); });
+    }
+    if (S.templates) { fill(); return; }
+    api('GET', '/api/crm/sms/templates').then(function (r) {
+      if (r.status !== 200) return;
+      S.templates = r.data.templates || [];
+      fill();
+    }, function () {});
   }
 
   // ---- Start: a key kept from earlier in this tab signs in again. ----
