@@ -97,7 +97,9 @@ const Statement kProgress{
     "  WHERE i.direction = 'inbound' AND i.from_number = m.to_number"
     "  AND i.created_at > m.created_at)),"
     " count(*) FILTER (WHERE m.sid IS NOT NULL AND EXISTS (SELECT 1 FROM consent_events e"
-    "  WHERE e.phone = m.to_number AND e.kind = 'opt_out' AND e.created_at > m.created_at))"
+    "  WHERE e.phone = m.to_number AND e.kind = 'opt_out' AND e.created_at > m.created_at)),"
+    " count(*) FILTER (WHERE r.status = 'pending' AND r.not_before > now()),"
+    " rfc3339(min(r.not_before) FILTER (WHERE r.status = 'pending' AND r.not_before > now()))"
     " FROM campaign_recipients r LEFT JOIN messages m ON m.id = r.message_id"
     " CROSS JOIN LATERAL (SELECT " +
         kBucket + " AS bucket, " + kReason +
@@ -281,9 +283,10 @@ void add_progress(Tx& tx, std::vector<Campaign>& campaigns) {
         int i = 1;
         for (auto* count : {&p.recipients, &p.queued, &p.sending, &p.sent, &p.delivered, &p.failed,
                             &p.skipped, &p.opted_out, &p.not_opted_in, &p.invalid_number,
-                            &p.contact_deleted, &p.replies, &p.opt_outs}) {
+                            &p.contact_deleted, &p.replies, &p.opt_outs, &p.held}) {
             *count = row[i++].as<int64_t>();
         }
+        p.held_until = nullable(row[i]);
     }
 }
 
@@ -501,8 +504,11 @@ json recipients(Tx& tx, int64_t id, const Form& query) {
     const auto limit =
         std::max<int64_t>(1, number("limit", kDefaultRecipientsLimit, kMaxRecipientsLimit));
     json items = json::array();
-    const auto rows = tx.exec(kRecipients, id, after, bucket, limit);
+    // One more than a page: `next` only when there is one.
+    const auto rows = tx.exec(kRecipients, id, after, bucket, limit + 1);
+    const bool more = static_cast<int64_t>(rows.size()) > limit;
     for (const auto& row : rows) {
+        if (static_cast<int64_t>(items.size()) == limit) break;
         items.push_back(
             {{"id", row[0].as<int64_t>()},
              {"contactId", row[1].is_null() ? json(nullptr) : json(row[1].as<int64_t>())},
@@ -514,7 +520,6 @@ json recipients(Tx& tx, int64_t id, const Form& query) {
              {"messageId", row[7].is_null() ? json(nullptr) : json(row[7].as<int64_t>())},
              {"error", row[8].is_null() ? json(nullptr) : json::parse(row[8].as<std::string>())}});
     }
-    const bool more = static_cast<int64_t>(rows.size()) == limit;
     return {{"success", true},
             {"recipients", items},
             {"next", more ? json(items.back()["id"]) : json(nullptr)}};
@@ -547,7 +552,9 @@ json to_json(const Campaign& c) {
                 {"invalidNumber", p.invalid_number},
                 {"contactDeleted", p.contact_deleted}}},
               {"replies", p.replies},
-              {"optOuts", p.opt_outs}}}};
+              {"optOuts", p.opt_outs},
+              {"held", p.held},
+              {"heldUntil", p.held_until ? json(*p.held_until) : json(nullptr)}}}};
 }
 
 json event(const Campaign& c) {

@@ -78,6 +78,9 @@ struct Progress {
             skipped = 0;
     int64_t opted_out = 0, not_opted_in = 0, invalid_number = 0, contact_deleted = 0;
     int64_t replies = 0, opt_outs = 0;
+    // Of the queued, those waiting for the end of their quiet hours, and the soonest end.
+    int64_t held = 0;
+    std::optional<std::string> held_until;
 };
 
 struct Campaign {
@@ -124,7 +127,8 @@ nlohmann::json recipients(Tx& tx, int64_t id, const Form& query);
 
 // {id, name, body, templateId, filter, status, pausedError, sendAt, createdBy, createdAt,
 // completedAt, progress: {recipients, queued, sending, sent, delivered, failed, skipped,
-// skippedReasons: {optedOut, notOptedIn, invalidNumber, contactDeleted}, replies, optOuts}}
+// skippedReasons: {optedOut, notOptedIn, invalidNumber, contactDeleted}, replies, optOuts,
+// held, heldUntil}}
 nlohmann::json to_json(const Campaign& c);
 
 // What the staff channel hears of it (created, paused, resumed, progress): {type: "campaign",

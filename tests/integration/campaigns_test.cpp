@@ -194,6 +194,61 @@ TEST_CASE("a campaign message is committed as sending before Twilio is called", 
     CHECK(show(campaign["id"])["progress"]["sending"] == 0);
 }
 
+TEST_CASE("quiet hours hold a campaign's recipients in them, and the others go on", "[campaigns]") {
+    const auto tag = new_tag();
+    const auto california = new_phone();                  // San Diego's area code
+    const auto hawaii = "+1808" + new_phone().substr(5);  // two hours behind
+    contact(california, tag, "Cora");
+    contact(hawaii, tag, "Hana");
+    const auto campaign =
+        create({{"name", "Evening"}, {"body", "Sunset tasting."}, {"filter", {{"tags", {tag}}}}});
+    const auto id = campaign["id"].dump();
+    // Quiet now in California, and not yet in Hawaii.
+    const auto window =
+        q("SELECT to_char(now() AT TIME ZONE 'America/Los_Angeles' - interval '1 hour',"
+          " 'HH24:MI') || '-' || to_char(now() AT TIME ZONE 'America/Los_Angeles'"
+          " + interval '1 hour', 'HH24:MI')");
+    const auto held = run_due("QUIET_HOURS=" + window + " CAMPAIGN_RATE=unlimited");
+    INFO(window << ": " << held.output);
+    CHECK(stack().twilio_creates_to(california).empty());
+    CHECK(stack().twilio_creates_to(hawaii).size() == 1);
+    auto progress = show(campaign["id"])["progress"];
+    CHECK(progress["queued"] == 1);
+    CHECK(progress["held"] == 1);
+    CHECK(q("SELECT extract(epoch FROM '" + progress["heldUntil"].get<std::string>() +
+            "'::timestamptz - now())::int BETWEEN 58 * 60 AND 60 * 60") == "t");
+    CHECK(show(campaign["id"])["status"] == "sending");
+    // Without quiet hours it still waits for the time it was given.
+    run_due();
+    CHECK(stack().twilio_creates_to(california).empty());
+    q("UPDATE campaign_recipients SET not_before = now() WHERE campaign_id = " + id);
+    run_due();
+    CHECK(stack().twilio_creates_to(california).size() == 1);
+    const auto done = show(campaign["id"]);
+    CHECK(done["status"] == "completed");
+    CHECK(done["progress"]["held"] == 0);
+    CHECK(done["progress"]["heldUntil"].is_null());
+
+    // Its recipients, a page at a time: `next` only while there is more.
+    const auto page = [&](const std::string& query) {
+        const auto reply = call("GET", "/api/crm/sms/campaigns/" + id + "/recipients" + query);
+        INFO(reply.body);
+        REQUIRE(reply.status == 200);
+        return reply.json();
+    };
+    const auto first = page("?limit=1");
+    REQUIRE(first["recipients"].size() == 1);
+    REQUIRE(first["next"].is_number());
+    const auto second = page("?limit=1&after=" + first["next"].dump());
+    REQUIRE(second["recipients"].size() == 1);
+    CHECK(second["recipients"][0]["id"] != first["recipients"][0]["id"]);
+    CHECK(second["next"].is_null());
+    CHECK(page("?status=queued")["recipients"].empty());
+    check_error(call("GET", "/api/crm/sms/campaigns/" + id + "/recipients?limit=501"), 400,
+                "invalid_parameter", "limit");
+    check_error(call("GET", "/api/crm/sms/campaigns/999999999/recipients"), 404, "not_found");
+}
+
 TEST_CASE("a paused campaign sends nothing until it is resumed; a completed one stays so",
           "[campaigns]") {
     const auto tag = new_tag();

@@ -946,7 +946,9 @@
   function campSummary(c) {
     var p = c.progress;
     return doneOf(p) + ' of ' + plural(p.recipients, 'recipient') + ' done: ' + (p.sent + p.delivered) + ' sent (' +
-      p.delivered + ' delivered), ' + p.failed + ' failed, ' + p.skipped + ' skipped.';
+      p.delivered + ' delivered), ' + p.failed + ' failed, ' + p.skipped + ' skipped.' +
+      (p.held ? ' ' + p.held + ' wait for the end of their quiet hours (from ' +
+        new Date(p.heldUntil).toLocaleString([], { hour: 'numeric', minute: '2-digit' }) + ').' : '');
   }
   // fn at most once per `ms`: a call within that runs it when the time is up, once.
   function throttle(fn, ms) {
