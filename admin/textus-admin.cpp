@@ -10,11 +10,13 @@
 //                       attempts. Prints "synced S, failed F, remaining R"; exit 1 when any
 //                       failed or Commerce7 refused the credentials. For a timer
 //                       (docs/decisions.md, Commerce7 lead sync).
-//   run-due [--limit N] send up to N (1000) scheduled sends that are due, through the send
-//                       path, with the handlers' Twilio settings; one due in its recipient's
-//                       quiet hours waits for the morning. Prints "sent S, failed F, held for
-//                       quiet hours H" (a failed one is recorded on it: opted out since, ...);
-//                       exit 1 only when the run itself failed. For a timer, every minute;
+//   run-due [--limit N] [--senders S]
+//                       send up to N (1000) scheduled sends and campaign messages that are
+//                       due, through the send path, with the handlers' Twilio settings, S (4)
+//                       at once; one due in its recipient's quiet hours waits for the morning.
+//                       Prints "sent S, failed F, held for quiet hours H; campaigns: sent S,
+//                       failed F, skipped K" (a failed one is recorded on it: opted out since,
+//                       ...); exit 1 only when the run itself failed. For a timer, every minute;
 //                       several at once on several hosts never send one twice.
 #include <charconv>
 #include <cstdio>
@@ -40,28 +42,34 @@ using namespace textus;
 constexpr std::string_view kUsage =
     "usage: textus-admin migrate | create-key NAME | revoke-key NAME | list-keys\n"
     "       textus-admin commerce7-sync [--limit N] [--retry-failed]\n"
-    "       textus-admin run-due [--limit N]\n";
+    "       textus-admin run-due [--limit N] [--senders S]\n";
 
 struct SyncOptions {
     int limit = commerce7::kDefaultSyncLimit;
     bool retry_failed = false;
+    int senders = schedule::kDefaultSenders;
 };
 
-// commerce7-sync's and run-due's flags (run-due takes no --retry-failed); nothing when they are
-// not understood.
+// A flag's value: a whole number from 1 to `max`.
+bool parse_count(std::string_view value, int max, int& out) {
+    const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), out);
+    return error == std::errc() && end == value.data() + value.size() && out >= 1 && out <= max;
+}
+
+// commerce7-sync's and run-due's flags (--retry-failed is commerce7-sync's, --senders
+// run-due's); nothing when they are not understood.
 std::optional<SyncOptions> parse_sync_options(const std::vector<std::string_view>& args,
-                                              int default_limit, bool retry_allowed) {
+                                              int default_limit, bool runs_due) {
     SyncOptions options{.limit = default_limit};
     for (size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--retry-failed" && retry_allowed) {
+        const bool has_value = i + 1 < args.size();
+        if (args[i] == "--retry-failed" && !runs_due) {
             options.retry_failed = true;
-        } else if (args[i] == "--limit" && i + 1 < args.size()) {
-            const auto value = args[++i];
-            const auto [end, error] =
-                std::from_chars(value.data(), value.data() + value.size(), options.limit);
-            if (error != std::errc() || end != value.data() + value.size() || options.limit < 1) {
+        } else if (args[i] == "--limit" && has_value) {
+            if (!parse_count(args[++i], INT32_MAX, options.limit)) return std::nullopt;
+        } else if (args[i] == "--senders" && has_value && runs_due) {
+            if (!parse_count(args[++i], schedule::kMaxSenders, options.senders))
                 return std::nullopt;
-            }
         } else {
             return std::nullopt;
         }
@@ -89,8 +97,8 @@ int commerce7_sync(Db& db, const Config& config, const SyncOptions& options) {
     return run.failed > 0 || run.auth_refused ? 1 : 0;
 }
 
-int run_due(Db& db, const Config& config, int limit) {
-    const auto run = schedule::run_due(db, config, limit);
+int run_due(const Config& config, const SyncOptions& options) {
+    const auto run = schedule::run_due(config, options.limit, options.senders);
     std::cout << "sent " << run.sent << ", failed " << run.failed << ", held for quiet hours "
               << run.held << "; campaigns: sent " << run.campaign_sent << ", failed "
               << run.campaign_failed << ", skipped " << run.campaign_skipped << "\n";
@@ -134,7 +142,7 @@ int main(int argc, char** argv) {
     if (command == "commerce7-sync" || runs_due) {
         sync_options = parse_sync_options(
             std::vector<std::string_view>(argv + 2, argv + argc),
-            runs_due ? schedule::kDefaultRunLimit : commerce7::kDefaultSyncLimit, !runs_due);
+            runs_due ? schedule::kDefaultRunLimit : commerce7::kDefaultSyncLimit, runs_due);
         if (!sync_options) {
             std::cerr << kUsage;
             return 2;
@@ -147,8 +155,8 @@ int main(int argc, char** argv) {
     try {
         const std::string_view required[] = {"DATABASE_URL"};
         const auto config = Config::load(std::getenv, required);
+        if (runs_due) return run_due(config, *sync_options);
         Db db(config.database_url);
-        if (runs_due) return run_due(db, config, sync_options->limit);
         if (sync_options) return commerce7_sync(db, config, *sync_options);
         return run(db, command, needs_name ? argv[2] : "");
     } catch (const ConfigError& error) {

@@ -581,12 +581,12 @@ void mark_sending(Tx& tx, int64_t recipient_id, int64_t message_id) {
     tx.exec(kMarkSending, recipient_id, message_id);
 }
 
-void skip(Tx& tx, int64_t recipient_id, std::string_view reason) {
-    tx.exec(kSkip, recipient_id, reason);
+bool skip(Tx& tx, int64_t recipient_id, std::string_view reason) {
+    return tx.exec(kSkip, recipient_id, reason).affected_rows() == 1;
 }
 
-void fail(Tx& tx, int64_t recipient_id, const json& error) {
-    tx.exec(kFail, recipient_id, error.dump());
+bool fail(Tx& tx, int64_t recipient_id, const json& error) {
+    return tx.exec(kFail, recipient_id, error.dump()).affected_rows() == 1;
 }
 
 std::optional<std::string_view> skip_reason(const HttpError& error) {

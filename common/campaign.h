@@ -150,11 +150,12 @@ struct Turn {
 std::optional<Turn> claim(Tx& tx);
 
 // The recipient held until `until` (quiet hours); its message committed (sending); skipped
-// for `reason`; refused for another reason, before Twilio (failed, with the error).
+// for `reason`; refused for another reason, before Twilio (failed, with the error). Skipped and
+// failed are false when it was no longer pending: another sender, deciding the same, was first.
 void hold(Tx& tx, int64_t recipient_id, const std::string& until);
 void mark_sending(Tx& tx, int64_t recipient_id, int64_t message_id);
-void skip(Tx& tx, int64_t recipient_id, std::string_view reason);
-void fail(Tx& tx, int64_t recipient_id, const nlohmann::json& error);
+bool skip(Tx& tx, int64_t recipient_id, std::string_view reason);
+bool fail(Tx& tx, int64_t recipient_id, const nlohmann::json& error);
 
 // The skip reason for a send the rules refused ("opted_out", "not_opted_in",
 // "contact_deleted"), or none when `error` is no such refusal.

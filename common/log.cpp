@@ -6,7 +6,8 @@
 namespace textus::log {
 
 void init(std::string_view program, std::string_view level) {
-    auto logger = spdlog::stderr_logger_st(std::string(program));
+    // Thread-safe: run-due's senders log from their own threads.
+    auto logger = spdlog::stderr_logger_mt(std::string(program));
     // journald adds its own timestamp; a local run still wants one to read.
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %n %l %v", spdlog::pattern_time_type::utc);
     logger->set_level(spdlog::level::from_str(std::string(level)));

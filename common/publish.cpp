@@ -16,12 +16,13 @@ namespace {
 constexpr time_t kConnectTimeoutSeconds = 1;
 constexpr time_t kReadTimeoutSeconds = 2;
 
-// One connection per process, kept open: a handler publishes on most requests it serves, and a
-// new connection each time cost more than the publish. A connection nginx has closed is noticed
-// before the next publish and opened again.
+// One connection per thread (a handler has one; run-due's senders one each), kept open: a
+// handler publishes on most requests it serves, and a new connection each time cost more than
+// the publish. A connection nginx has closed is noticed before the next publish and opened
+// again.
 httplib::Client& client_for(const std::string& origin) {
-    static std::string client_origin;
-    static std::unique_ptr<httplib::Client> client;
+    thread_local std::string client_origin;
+    thread_local std::unique_ptr<httplib::Client> client;
     if (!client || client_origin != origin) {
         client = std::make_unique<httplib::Client>(origin);
         client->set_keep_alive(true);

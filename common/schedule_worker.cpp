@@ -3,8 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <exception>
 #include <map>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "common/campaign.h"
 #include "common/db.h"
@@ -129,15 +132,14 @@ CampaignStep campaign_turn(Db& db, const Config& config, twilio::Client& client,
     } catch (const HttpError& error) {
         // The database failing stops the run; a refusal of this one recipient does not.
         if (!turn || error.status >= 500) throw;
+        // Refused, the claim went with the rollback: another sender may have decided the same
+        // meanwhile, and the first to record it counts it.
         const auto reason = campaign::skip_reason(error);
-        db.transact([&](Tx& tx) {
-            if (reason) {
-                campaign::skip(tx, turn->recipient_id, *reason);
-            } else {
-                campaign::fail(tx, turn->recipient_id, send::error_json(error));
-            }
+        const bool recorded = db.transact([&](Tx& tx) {
+            return reason ? campaign::skip(tx, turn->recipient_id, *reason)
+                          : campaign::fail(tx, turn->recipient_id, send::error_json(error));
         });
-        out.step = reason ? Step::skipped : Step::failed;
+        out.step = !recorded ? Step::busy : reason ? Step::skipped : Step::failed;
         return out;
     }
     if (!prepared) return out;
@@ -168,50 +170,121 @@ void publish_campaign(Db& db, const Config& config, int64_t id) {
     }
 }
 
-}  // namespace
+// What the senders of one run share: the count of steps against the limit, the results, and
+// when each campaign's progress was last published.
+class Run {
+  public:
+    Run(const Config& config, int limit) : config_(config), limit_(limit) {}
 
-RunResult run_due(Db& db, const Config& config, int limit) {
-    // A configuration that cannot reach Twilio fails here, before anything is claimed.
+    // A step's place under the limit: false once the limit is reached. A step that found
+    // nothing gives it back.
+    bool take_step() {
+        std::lock_guard lock(mutex_);
+        if (steps_ >= limit_) return false;
+        ++steps_;
+        return true;
+    }
+    void give_back_step() {
+        std::lock_guard lock(mutex_);
+        --steps_;
+    }
+    void count(Step step, bool campaign) {
+        std::lock_guard lock(mutex_);
+        if (step == Step::held) ++result_.held;
+        if (step == Step::sent) ++(campaign ? result_.campaign_sent : result_.sent);
+        if (step == Step::failed) ++(campaign ? result_.campaign_failed : result_.failed);
+        if (step == Step::skipped) ++result_.campaign_skipped;
+    }
+    // Publishes campaign `id`'s progress when `now`, or when it was not published in the last
+    // second.
+    void progress(Db& db, int64_t id, bool now) {
+        {
+            std::lock_guard lock(mutex_);
+            const auto last = published_.find(id);
+            if (!now && last != published_.end() &&
+                Clock::now() - last->second < std::chrono::seconds(1)) {
+                return;
+            }
+            published_[id] = Clock::now();
+        }
+        publish_campaign(db, config_, id);
+    }
+    // The last counts of every campaign this run sent to, whatever the throttle held back.
+    void final_progress(Db& db) {
+        for (const auto& [id, when] : published_) publish_campaign(db, config_, id);
+    }
+    RunResult result() const { return result_; }
+
+  private:
+    const Config& config_;
+    const int limit_;
+    std::mutex mutex_;
+    int steps_ = 0;
+    RunResult result_;
+    std::map<int64_t, Clock::time_point> published_;
+};
+
+// One sender: what is due, one step at a time, on its own connection and Twilio client.
+void send_due(const Config& config, Run& run) {
+    Db db(config.database_url);
     twilio::Client client(config);
     // Config::load checked both.
     const auto window = *quiet_hours::parse(config.quiet_hours);
     const auto rate = *pace::parse(config.campaign_rate);
-    RunResult result;
-    std::map<int64_t, Clock::time_point> published;
-    const auto progress = [&](int64_t id, bool now) {
-        const auto last = published.find(id);
-        if (!now && last != published.end() &&
-            Clock::now() - last->second < std::chrono::seconds(1)) {
-            return;
-        }
-        publish_campaign(db, config, id);
-        published[id] = Clock::now();
-    };
-    for (int done = 0; done < limit;) {
-        if (const auto step = scheduled_turn(db, config, client, window); step != Step::none) {
-            ++done;
-            if (step == Step::held) ++result.held;
-            if (step == Step::sent) ++result.sent;
-            if (step == Step::failed) ++result.failed;
-            continue;
+    // While campaign messages flow, scheduled sends are looked for once a second, not before
+    // each message: a transaction a message saved, and a scheduled send still waits a second
+    // at most.
+    auto next_scheduled_check = Clock::now();
+    while (run.take_step()) {
+        if (Clock::now() >= next_scheduled_check) {
+            if (const auto step = scheduled_turn(db, config, client, window); step != Step::none) {
+                run.count(step, false);
+                continue;
+            }
+            next_scheduled_check = Clock::now() + std::chrono::seconds(1);
         }
         const auto step = campaign_turn(db, config, client, window, rate);
-        if (step.step == Step::none) {
-            for (const auto id : db.transact(campaign::complete_finished)) progress(id, true);
-            if (step.wait.count() == 0) break;
-            std::this_thread::sleep_for(step.wait);
+        if (step.step != Step::none) {
+            run.count(step.step, true);
+            run.progress(db, step.campaign_id, step.paused);
             continue;
         }
-        ++done;
-        if (step.step == Step::held) ++result.held;
-        if (step.step == Step::sent) ++result.campaign_sent;
-        if (step.step == Step::failed) ++result.campaign_failed;
-        if (step.step == Step::skipped) ++result.campaign_skipped;
-        progress(step.campaign_id, step.paused);
+        run.give_back_step();
+        for (const auto id : db.transact(campaign::complete_finished)) run.progress(db, id, true);
+        if (step.wait.count() > 0) {
+            std::this_thread::sleep_for(step.wait);
+        } else if (next_scheduled_check > Clock::now() + std::chrono::milliseconds(900)) {
+            break;  // nothing is due, and scheduled sends were looked for just now
+        } else {
+            next_scheduled_check = Clock::now();
+        }
     }
-    // The last counts of what this run sent, whatever the second's throttle held back.
-    for (const auto& [id, when] : published) publish_campaign(db, config, id);
-    return result;
+}
+
+}  // namespace
+
+RunResult run_due(const Config& config, int limit, int senders) {
+    // A configuration that cannot reach Twilio fails here, before anything is claimed.
+    twilio::Client check(config);
+    Run run(config, limit);
+    std::vector<std::exception_ptr> failures(senders);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < senders; ++i) {
+        threads.emplace_back([&, i] {
+            try {
+                send_due(config, run);
+            } catch (...) {
+                failures[i] = std::current_exception();
+            }
+        });
+    }
+    for (auto& thread : threads) thread.join();
+    for (const auto& failure : failures) {
+        if (failure) std::rethrow_exception(failure);
+    }
+    Db db(config.database_url);
+    run.final_progress(db);
+    return run.result();
 }
 
 }  // namespace textus::schedule

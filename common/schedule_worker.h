@@ -1,14 +1,10 @@
 // The worker (`textus-admin run-due`): scheduled sends and campaign messages go out through the
-// send path, one send at a time, each claimed so that runs on several hosts never take it
-// together.
+// send path, a few senders at once, each send claimed so that senders and runs on several
+// hosts never take one together.
 // Its own file: quiet hours need the phone geocoder, which only the worker links.
 #pragma once
 
 #include "common/config.h"
-
-namespace textus {
-class Db;
-}
 
 namespace textus::schedule {
 
@@ -16,6 +12,8 @@ namespace textus::schedule {
 // Idempotency-Key keeps it from going twice). Longer than a send's worst Twilio retries.
 inline constexpr int kClaimSeconds = 300;
 inline constexpr int kDefaultRunLimit = 1000;
+inline constexpr int kDefaultSenders = 4;
+inline constexpr int kMaxSenders = 32;
 
 struct RunResult {
     int sent = 0;
@@ -28,11 +26,14 @@ struct RunResult {
     int campaign_skipped = 0;
 };
 
-// Sends what is due, up to `limit` sends, each through the send path in turn: scheduled sends
-// first, soonest first, then campaign messages at CAMPAIGN_RATE, waiting for each one's turn
-// while a campaign has recipients left. One due in quiet hours in its recipient's time zone
-// (QUIET_HOURS, DEFAULT_TIME_ZONE) waits for when they end. Campaign progress is published to
-// the staff channel at most once a second per campaign, and when one pauses or completes.
-RunResult run_due(Db& db, const Config& config, int limit);
+// Sends what is due, up to `limit` sends, each through the send path: scheduled sends first,
+// soonest first, then campaign messages at CAMPAIGN_RATE, waiting for each one's turn while a
+// campaign has recipients left. `senders` send at once, each on its own database connection
+// and Twilio connection, as runs on several hosts would (Twilio takes 100-200 ms to answer a
+// create: one sender alone manages 5-10 a second). One due in quiet hours in its recipient's
+// time zone (QUIET_HOURS, DEFAULT_TIME_ZONE) waits for when they end. Campaign progress is
+// published to the staff channel at most once a second per campaign, and when one pauses or
+// completes. A sender's failure (the database unreachable) is thrown once all have stopped.
+RunResult run_due(const Config& config, int limit, int senders);
 
 }  // namespace textus::schedule

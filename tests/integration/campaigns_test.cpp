@@ -53,8 +53,9 @@ json show(int64_t id) {
     return reply.json()["campaign"];
 }
 
-CommandResult run_due(const std::string& settings = "QUIET_HOURS=off CAMPAIGN_RATE=unlimited") {
-    const auto result = run(run_due_command(settings) + " 2>&1");
+CommandResult run_due(const std::string& settings = "QUIET_HOURS=off CAMPAIGN_RATE=unlimited",
+                      const std::string& flags = "") {
+    const auto result = run(run_due_command(settings) + flags + " 2>&1");
     INFO(result.output);
     CHECK(result.exit_code == 0);
     return result;
@@ -146,6 +147,17 @@ TEST_CASE("a campaign to 50 contacts, 5 opted out and 3 never opted in, sends 42
     REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), sendable[1], "STOP")).status == 200);
     CHECK(show(id)["progress"]["replies"] == 2);
     CHECK(show(id)["progress"]["optOuts"] == 1);
+}
+
+TEST_CASE("run-due takes 1 to 32 senders", "[campaigns]") {
+    for (const auto* flags :
+         {" --senders 0", " --senders 33", " --senders", " --senders x", " --retry-failed"}) {
+        const auto result = run(run_due_command() + flags + " 2>&1");
+        INFO(flags << ": " << result.output);
+        CHECK(result.exit_code == 2);
+        CHECK(result.output.find("usage:") != std::string::npos);
+    }
+    CHECK(run(run_due_command() + " --senders 32 --limit 1 2>&1").exit_code == 0);
 }
 
 TEST_CASE("campaign messages keep to CAMPAIGN_RATE across workers, and each goes once",
@@ -305,9 +317,9 @@ TEST_CASE("Twilio failing pauses a campaign with the error; resumed, it sends th
     }
     const auto campaign =
         create({{"name", "Outage"}, {"body", "Tasting room news."}, {"filter", {{"tags", {tag}}}}});
-    // A 500 for each of the first recipient's three attempts.
+    // A 500 for each of the first recipient's three attempts (one sender: the first).
     sim("POST", "/sim/fail", {{"count", 3}, {"status", 500}});
-    const auto result = run_due();
+    const auto result = run_due("QUIET_HOURS=off CAMPAIGN_RATE=unlimited", " --senders 1");
     sim("DELETE", "/sim/fail");
     CHECK(result.output.find("campaigns: sent 0, failed 1, skipped 0") != std::string::npos);
     auto paused = show(campaign["id"]);
