@@ -25,8 +25,9 @@ let browser = null;
 let page = null;
 let cspViolations = []; // what the Content-Security-Policy refused (harness.mjs)
 
-// Customers: fresh numbers each run.
-const rnd = () => String(Math.floor(Math.random() * 100)).padStart(2, '0');
+// Customers: fresh numbers each run, never the business's own +1 760 555 0100 (ann with "00"
+// was; sync then refused her number as ours, one run in a hundred).
+const rnd = () => String(10 + Math.floor(Math.random() * 90));
 const suffix = rnd();
 const ann = {}, bob = {}, cy = {};
 ann.e164 = `+176055501${suffix}`;
