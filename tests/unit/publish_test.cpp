@@ -22,6 +22,8 @@ class Publisher {
             received.push_back(req.path + " " + req.body);
             res.status = 201;
         });
+        // Stopping waits for an idle kept-alive connection to time out: a second, not five.
+        server_.set_keep_alive_timeout(1);
         port_ = port ? (server_.bind_to_port("127.0.0.1", port), port)
                      : server_.bind_to_any_port("127.0.0.1");
         thread_ = std::thread([this] { server_.listen_after_bind(); });
