@@ -477,6 +477,35 @@ TEST_CASE("bad campaigns are refused naming the field and change nothing", "[cam
                 404, "template_not_found", "templateId");
     check_error(call("GET", "/api/crm/sms/campaigns/1/recipients?status=lost"), 400,
                 "invalid_parameter", "status");
+    check_error(stack().request("POST", "/api/crm/sms/campaigns", "{\"name\": \"Cut"), 400,
+                "invalid_json");
+    check_error(stack().request("POST", "/api/crm/sms/campaigns", "[1, 2]"), 400, "invalid_json");
+    check_error(stack().request("POST", "/api/crm/sms/campaigns", "name=x", "<staff>",
+                                "application/x-www-form-urlencoded"),
+                415, "unsupported_media_type");
+    check_error(call("PUT", "/api/crm/sms/campaigns/1", ok), 405, "method_not_allowed");
+    check_error(call("DELETE", "/api/crm/sms/campaigns"), 405, "method_not_allowed");
     CHECK(count("campaigns") == before);
     CHECK(count("campaign_recipients") == recipients_before);
+
+    // Staff only: no key, or a wrong one, on every campaign route changes nothing.
+    const auto campaign = create({{"name", "Keyed"}, {"body", "Hi"}, {"contactIds", {id}}});
+    const auto cid = campaign["id"].dump();
+    for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
+             {"GET", "/api/crm/sms/campaigns"},
+             {"POST", "/api/crm/sms/campaigns"},
+             {"POST", "/api/crm/sms/campaigns/preview"},
+             {"GET", "/api/crm/sms/campaigns/" + cid},
+             {"GET", "/api/crm/sms/campaigns/" + cid + "/recipients"},
+             {"POST", "/api/crm/sms/campaigns/" + cid + "/pause"},
+             {"POST", "/api/crm/sms/campaigns/" + cid + "/resume"}}) {
+        INFO(method << " " << path);
+        for (const auto* key : {"", "tx_wrong"}) {
+            check_error(stack().request(method, path, method == "POST" ? ok.dump() : "", key), 401,
+                        "unauthorized");
+        }
+    }
+    CHECK(show(campaign["id"])["status"] == "sending");
+    CHECK(count("campaigns") == std::to_string(std::stoll(before) + 1));
+    REQUIRE(call("POST", "/api/crm/sms/campaigns/" + cid + "/pause").status == 200);
 }
