@@ -1,7 +1,6 @@
 #include "common/campaign.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include "common/auth.h"
 #include "common/contact.h"
@@ -486,23 +485,10 @@ json recipients(Tx& tx, int64_t id, const Form& query) {
         }
         bucket = *status;
     }
-    const auto number = [&](const char* name, int64_t fallback, int64_t max) {
-        const auto* value = query.get(name);
-        if (!value || value->empty()) return fallback;
-        int64_t n = 0;
-        const auto [end, error] = std::from_chars(value->data(), value->data() + value->size(), n);
-        if (error != std::errc() || end != value->data() + value->size() || n < 0 || n > max) {
-            throw bad_request(
-                "invalid_parameter",
-                std::string(name) + " must be a whole number from 0 to " + std::to_string(max),
-                name);
-        }
-        return n;
-    };
-    const auto after = number("after", 0, INT64_MAX);
-    if (tx.exec(kFind, id).empty()) throw no_campaign(id);
+    const auto after = query_integer(query, "after", 0, INT64_MAX, 0);
     const auto limit =
-        std::max<int64_t>(1, number("limit", kDefaultRecipientsLimit, kMaxRecipientsLimit));
+        query_integer(query, "limit", 1, kMaxRecipientsLimit, kDefaultRecipientsLimit);
+    if (tx.exec(kFind, id).empty()) throw no_campaign(id);
     json items = json::array();
     // One more than a page: `next` only when there is one.
     const auto rows = tx.exec(kRecipients, id, after, bucket, limit + 1);

@@ -257,7 +257,7 @@ TEST_CASE("quiet hours hold a campaign's recipients in them, and the others go o
     CHECK(second["next"].is_null());
     CHECK(page("?status=queued")["recipients"].empty());
     check_error(call("GET", "/api/crm/sms/campaigns/" + id + "/recipients?limit=501"), 400,
-                "invalid_parameter", "limit");
+                "invalid_query", "limit");
     check_error(call("GET", "/api/crm/sms/campaigns/999999999/recipients"), 404, "not_found");
 }
 
