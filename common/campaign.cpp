@@ -11,7 +11,6 @@
 #include "common/segments.h"
 #include "common/send.h"
 #include "common/template.h"
-#include "common/template_store.h"
 
 namespace textus::campaign {
 
@@ -246,13 +245,7 @@ std::vector<Param> with(std::vector<Param> params, Param more) {
 
 // A template's body, copied: the campaign keeps its text if the template changes or goes.
 std::string text_body(Tx& tx, const Text& text) {
-    if (!text.template_id) return text.body;
-    const auto found = templates::find(tx, *text.template_id);
-    if (!found) {
-        throw HttpError(404, "template_not_found",
-                        "No template with id " + std::to_string(*text.template_id), "templateId");
-    }
-    return found->body;
+    return text.template_id ? send::template_body(tx, *text.template_id) : text.body;
 }
 
 Campaign from_row(const pqxx::row& row) {
@@ -345,18 +338,7 @@ Write parse_write(const json& body, std::string_view idempotency_key) {
     if (const auto it = body.find("sendAt"); it != body.end()) {
         write.send_at = fields::timestamp(*it, "sendAt");
     }
-    if (!idempotency_key.empty()) {
-        const bool visible_ascii = std::all_of(idempotency_key.begin(), idempotency_key.end(),
-                                               [](char c) { return c > 0x20 && c < 0x7f; });
-        if (!visible_ascii || idempotency_key.size() > send::kMaxIdempotencyKeyBytes) {
-            throw bad_request("invalid_header",
-                              "Idempotency-Key must be 1 to " +
-                                  std::to_string(send::kMaxIdempotencyKeyBytes) +
-                                  " visible ASCII characters",
-                              "Idempotency-Key");
-        }
-        write.idempotency_key = std::string(idempotency_key);
-    }
+    write.idempotency_key = send::parse_idempotency_key(idempotency_key);
     return write;
 }
 

@@ -162,19 +162,21 @@ Request parse(const json& body, std::string_view idempotency_key, std::string_vi
             "body must be at most " + std::to_string(kMaxBodyCharacters) + " characters", "body");
     }
 
-    if (!idempotency_key.empty()) {
-        const bool visible_ascii = std::all_of(idempotency_key.begin(), idempotency_key.end(),
-                                               [](char c) { return c > 0x20 && c < 0x7f; });
-        if (!visible_ascii || idempotency_key.size() > kMaxIdempotencyKeyBytes) {
-            throw bad_request("invalid_header",
-                              "Idempotency-Key must be 1 to " +
-                                  std::to_string(kMaxIdempotencyKeyBytes) +
-                                  " visible ASCII characters",
-                              "Idempotency-Key");
-        }
-        request.idempotency_key = std::string(idempotency_key);
-    }
+    request.idempotency_key = parse_idempotency_key(idempotency_key);
     return request;
+}
+
+std::optional<std::string> parse_idempotency_key(std::string_view header) {
+    if (header.empty()) return std::nullopt;
+    const bool visible_ascii =
+        std::all_of(header.begin(), header.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+    if (!visible_ascii || header.size() > kMaxIdempotencyKeyBytes) {
+        throw bad_request("invalid_header",
+                          "Idempotency-Key must be 1 to " +
+                              std::to_string(kMaxIdempotencyKeyBytes) + " visible ASCII characters",
+                          "Idempotency-Key");
+    }
+    return std::string(header);
 }
 
 NumberRecord number_record(Tx& tx, const contacts::Contact& contact) {
@@ -266,14 +268,18 @@ std::string render(std::string_view body, const contacts::Contact& contact, cons
                                     .agent = contact.assigned_agent.value_or("")});
 }
 
-std::string render_template(Tx& tx, int64_t template_id, const contacts::Contact& contact,
-                            const Config& config) {
+std::string template_body(Tx& tx, int64_t template_id) {
     const auto found = templates::find(tx, template_id);
     if (!found) {
         throw HttpError(404, "template_not_found",
                         "No template with id " + std::to_string(template_id), "templateId");
     }
-    return render_nonempty(found->body, contact, config, "templateId");
+    return found->body;
+}
+
+std::string render_template(Tx& tx, int64_t template_id, const contacts::Contact& contact,
+                            const Config& config) {
+    return render_nonempty(template_body(tx, template_id), contact, config, "templateId");
 }
 
 std::string render_nonempty(std::string_view body, const contacts::Contact& contact,

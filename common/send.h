@@ -51,6 +51,10 @@ struct Request {
 Request parse(const nlohmann::json& body, std::string_view idempotency_key,
               std::string_view default_region);
 
+// An Idempotency-Key header ("" when absent: none): 400 invalid_header unless it is 1 to 255
+// visible ASCII characters.
+std::optional<std::string> parse_idempotency_key(std::string_view header);
+
 // What the database knows of the recipient's number when a send is decided.
 struct NumberRecord {
     std::optional<std::string> last_consent{};  // the latest "opt_in" or "opt_out" on record
@@ -103,6 +107,9 @@ std::string render(std::string_view body, const contacts::Contact& contact, cons
 // `body` rendered for `contact` (render): 400 empty_body (naming `field`) when it renders empty.
 std::string render_nonempty(std::string_view body, const contacts::Contact& contact,
                             const Config& config, std::string_view field);
+
+// Template `template_id`'s body as stored: 404 template_not_found when there is none.
+std::string template_body(Tx& tx, int64_t template_id);
 
 // The body of template `template_id` rendered for `contact` (render_nonempty): 404
 // template_not_found.
