@@ -15,41 +15,55 @@ namespace {
 
 // Ids and counts first; the contacts and last messages are then read by id, by their own stores.
 // The page (`rows`: id, last_message_id, last_message_at) is chosen first and counted after, so
-// a deep `skip` does not count the messages of every row it skips. `total` is the fifth column.
-std::string page_of(const std::string& rows, const std::string& total) {
-    return "SELECT p.id, p.last_message_id,"
+// a deep `skip` does not count the messages of every row it skips. `totals` are the fifth and
+// sixth columns: the total, and whether a search stopped at its cap.
+std::string page_of(const std::string& with, const std::string& rows, const std::string& totals) {
+    return with +
+           "SELECT p.id, p.last_message_id,"
            " (SELECT count(*) FROM messages u WHERE u.contact_id = p.id"
            "  AND u.direction = 'inbound' AND u.read_at IS NULL),"
            " (SELECT count(*) FROM messages a WHERE a.contact_id = p.id), " +
-           total + " FROM (" + rows +
+           totals + " FROM (" + rows +
            "  ORDER BY last_message_at DESC, id DESC LIMIT $1 OFFSET $2) p"
            " ORDER BY p.last_message_at DESC, p.id DESC";
 }
 const std::string kConversations =
     "SELECT c.id, c.last_message_id, c.last_message_at FROM contacts c"
     " WHERE c.last_message_at IS NOT NULL";
-// A search is found once and counted in the same pass (a count over the window before the
-// limit): finding the body matches is the costly part. The name matches and the body matches
-// are a union, each through its own trigram index (an OR across the tables scanned every
-// contact).
+// A search looks at the newest kSearchCap conversations whose contact matches and the newest
+// kSearchCap messages whose body matches (docs/decisions.md): an exact answer for a common
+// word reads every message holding it, hundreds of milliseconds at a million messages. Each
+// side is the newest first, so the planner either walks the recency index until it has enough
+// (a common word) or takes the few trigram matches and sorts them (a rare one); both need the
+// statistics migration 014 raises. A body match's contact is then read by id (`OFFSET 0`
+// keeps the planner from making that a join that reads every conversation).
+const std::string kSearchCap = std::to_string(conversations::kSearchCap);
+// The WITH clause of a search for the pattern in parameter `parameter`, ending in `matches`.
 std::string matches(int parameter) {
-    const auto p = "lower($" + std::to_string(parameter) + ")";
-    return "SELECT m.*, count(*) OVER () AS total FROM (" + kConversations +
-           " AND c.search_text LIKE " + p + " UNION " + kConversations +
-           " AND c.id IN (SELECT s.contact_id FROM messages s WHERE lower(s.body) LIKE " + p +
-           ")) m";
+    const auto pattern = "lower($" + std::to_string(parameter) + ")";
+    return "WITH names AS (" + kConversations + " AND c.search_text LIKE " + pattern +
+           " ORDER BY c.last_message_at DESC, c.id DESC LIMIT " + kSearchCap +
+           "), bodies AS (SELECT s.contact_id AS id FROM messages s WHERE lower(s.body) LIKE " +
+           pattern + " AND s.contact_id IS NOT NULL ORDER BY s.created_at DESC, s.id DESC LIMIT " +
+           kSearchCap +
+           "), matches AS (SELECT * FROM names UNION SELECT c.* FROM"
+           " (SELECT DISTINCT id FROM bodies) b, LATERAL (SELECT c.id, c.last_message_id,"
+           " c.last_message_at FROM contacts c WHERE c.id = b.id"
+           " AND c.last_message_at IS NOT NULL OFFSET 0) c) ";
 }
-// A message's contact has its latest message set (every writer sets it), so the body matches
-// are counted without a visit to each contact. Only for a page past the end of a search.
-const std::string kCountMatches =
-    "SELECT count(*) FROM (SELECT c.id FROM contacts c WHERE c.last_message_at IS NOT NULL"
-    " AND c.search_text LIKE lower($1) UNION SELECT s.contact_id FROM messages s"
-    " WHERE lower(s.body) LIKE lower($1) AND s.contact_id IS NOT NULL) m";
-const Statement kList{"conversations_list", page_of(kConversations, "NULL::bigint")};
-const Statement kCount{"conversations_count",
-                       "SELECT count(*) FROM contacts c WHERE c.last_message_at IS NOT NULL"};
-const Statement kListSearch{"conversations_list_search", page_of(matches(3), "p.total")};
-const Statement kCountSearch{"conversations_count_search", kCountMatches};
+const std::string kCapped = "(SELECT count(*) FROM names) = " + kSearchCap +
+                            " OR (SELECT count(*) FROM bodies) = " + kSearchCap;
+const Statement kList{"conversations_list", page_of("", kConversations, "NULL::bigint, false")};
+const Statement kCount{
+    "conversations_count",
+    "SELECT count(*), false FROM contacts c WHERE c.last_message_at IS NOT NULL"};
+const Statement kListSearch{
+    "conversations_list_search",
+    page_of(matches(3), "SELECT m.*, count(*) OVER () AS total FROM matches m",
+            "p.total, " + kCapped)};
+// Only for a page past the end of a search.
+const Statement kCountSearch{"conversations_count_search",
+                             matches(1) + "SELECT count(*), " + kCapped + " FROM matches"};
 
 }  // namespace
 
@@ -91,6 +105,7 @@ Page list(Tx& tx, const Query& q) {
     }
     // A page that is not full, and not past the end, is the last: it tells the total. A
     // search's rows carry it.
+    if (!rows.empty()) page.total_capped = rows[0][5].as<bool>();
     if (std::cmp_less(rows.size(), q.limit) && (!rows.empty() || q.skip == 0)) {
         page.total = q.skip + static_cast<int64_t>(rows.size());
     } else if (!rows.empty() && !rows[0][4].is_null()) {
@@ -99,6 +114,7 @@ Page list(Tx& tx, const Query& q) {
         const auto count =
             q.search_pattern ? tx.exec(kCountSearch, *q.search_pattern) : tx.exec(kCount);
         page.total = count[0][0].as<int64_t>();
+        page.total_capped = count[0][1].as<bool>();
     }
     return page;
 }

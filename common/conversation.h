@@ -37,10 +37,15 @@ struct Conversation {
 struct Page {
     std::vector<Conversation> conversations;
     int64_t total = 0;
+    bool total_capped = false;  // a search stopped at kSearchCap: there may be more
 };
 
+// How many of the newest matching contacts, and of the newest matching messages, a search looks
+// at (docs/decisions.md).
+inline constexpr int kSearchCap = 1000;
+
 // Newest conversation first; a search matches a contact's name, email or phone digits, or the
-// body of any of its messages.
+// body of one of its newest matching messages.
 Page list(Tx& tx, const Query& query);
 
 // {contact, phoneNumber, lastMessage, unreadCount, messageCount, lastMessageAt}

@@ -26,7 +26,8 @@ Response list(Context& c) {
                                  {{"total", page.total},
                                   {"limit", query.limit},
                                   {"skip", query.skip},
-                                  {"hasMore", shown < page.total}}}});
+                                  {"hasMore", shown < page.total},
+                                  {"totalCapped", page.total_capped}}}});
 }
 
 // A short-lived signed URL for the staff channel: a browser cannot put the key on each poll, and

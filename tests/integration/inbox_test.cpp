@@ -164,6 +164,78 @@ TEST_CASE("a conversation search pages one union of name and body matches", "[in
     CHECK(thread["messages"][1]["direction"] == "inbound");
 }
 
+TEST_CASE("a conversation search looks at the newest 1,000 matches of each kind", "[inbox]") {
+    const auto tag = "zc" + std::to_string(std::rand() % 100000);
+    // Bodies: an older conversation's match is past the newest 1,000 matching messages.
+    const auto old = new_phone(), busy = new_phone();
+    text_us(old, "an old " + tag + " note");
+    text_us(busy, "hello");
+    stack().query(
+        "WITH m AS (INSERT INTO messages (contact_id, direction, from_number, to_number,"
+        " body, status, created_at, read_at) SELECT c.id, 'inbound', c.phone,"
+        " '+17605550100', 'busy " +
+        tag +
+        " ' || k, 'received', now() + k * interval '1 ms', now()"
+        " FROM contacts c, generate_series(1, 1000) k WHERE c.phone = '" +
+        busy +
+        "' RETURNING id, contact_id, created_at)"
+        " UPDATE contacts c SET last_message_at = m.created_at, last_message_id = m.id"
+        " FROM (SELECT * FROM m ORDER BY created_at DESC LIMIT 1) m"
+        " WHERE c.id = m.contact_id");
+    const auto bodies = get("/api/crm/sms/conversations?search=" + tag);
+    REQUIRE(bodies["conversations"].size() == 1);
+    CHECK(bodies["conversations"][0]["phoneNumber"] == busy);
+    CHECK(bodies["pagination"]["total"] == 1);
+    CHECK(bodies["pagination"]["totalCapped"] == true);
+    CHECK(get("/api/crm/sms/conversations?search=an%20old%20" + tag)["pagination"]["total"] == 1);
+
+    // Names: the oldest of 1,001 matching conversations is past the cap.
+    const auto oldest = new_phone();
+    text_us(oldest, "hello");
+    REQUIRE(stack()
+                .request("PATCH", "/api/crm/contacts/" + contact_of(oldest),
+                         json{{"firstName", tag + "n"}, {"lastName", "Cap"}}.dump())
+                .status == 200);
+    // Two statements: an UPDATE does not see the rows its own WITH inserted.
+    stack().query(
+        "WITH c AS (INSERT INTO contacts (first_name, last_name, phone, source)"
+        " SELECT '" +
+        tag +
+        "n', 'Cap', '+1917' || (7000000 + k), 'sms' FROM generate_series(1, 1000) k"
+        " RETURNING id, phone) INSERT INTO messages (contact_id, direction, from_number,"
+        " to_number, body, status, read_at) SELECT id, 'inbound', phone, '+17605550100',"
+        " 'hello', 'received', now() FROM c");
+    stack().query(
+        "UPDATE contacts c SET last_message_at = m.created_at, last_message_id = m.id"
+        " FROM messages m WHERE m.contact_id = c.id AND c.last_name = 'Cap'"
+        " AND c.phone LIKE '+19177%'");
+    const auto path = "/api/crm/sms/conversations?search=" + tag + "n";
+    const auto first = get(path);
+    CHECK(first["pagination"]["total"] == 1000);
+    CHECK(first["pagination"]["totalCapped"] == true);
+    CHECK(first["pagination"]["hasMore"] == true);
+    const auto last = get(path + "&skip=990");
+    CHECK(last["conversations"].size() == 10);
+    CHECK(last["pagination"]["hasMore"] == false);
+    for (const auto& conversation : last["conversations"]) {
+        CHECK(conversation["phoneNumber"] != oldest);
+    }
+    CHECK(get(path + "&skip=2000")["pagination"] == json{{"total", 1000},
+                                                         {"limit", 50},
+                                                         {"skip", 2000},
+                                                         {"hasMore", false},
+                                                         {"totalCapped", true}});
+    // Under the cap, a search is exact and says so.
+    CHECK(get("/api/crm/sms/conversations?search=" +
+              oldest.substr(2))["pagination"]["totalCapped"] == false);
+
+    stack().query(
+        "DELETE FROM messages WHERE contact_id IN (SELECT id FROM contacts WHERE phone"
+        " LIKE '+19177%' AND last_name = 'Cap') OR body LIKE 'busy " +
+        tag + " %'");
+    stack().query("DELETE FROM contacts WHERE phone LIKE '+19177%' AND last_name = 'Cap'");
+}
+
 TEST_CASE("inbox routes refuse bad input and need a staff key", "[inbox]") {
     check_error(stack().request("GET", "/api/crm/sms/messages?limit=0"), 400, "invalid_query",
                 "limit");
