@@ -42,7 +42,7 @@ struct Page {
 
 // How many of the newest matching contacts, and of the newest matching messages, a search looks
 // at (docs/decisions.md).
-inline constexpr int kSearchCap = 1000;
+inline constexpr int kSearchCap = 500;
 
 // Newest conversation first; a search matches a contact's name, email or phone digits, or the
 // body of one of its newest matching messages.
