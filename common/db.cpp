@@ -59,7 +59,9 @@ pqxx::result Tx::exec_params(const Statement& statement, const std::vector<Param
 
 void Tx::plan_for_values() {
     static const Statement custom_plans{
-        "db_custom_plans", "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"};
+        "db_custom_plans",
+        "SELECT set_config('plan_cache_mode', 'force_custom_plan', true),"
+        " set_config('jit', 'off', true)"};
     exec(custom_plans);
 }
 

@@ -164,30 +164,48 @@ TEST_CASE("a conversation search pages one union of name and body matches", "[in
     CHECK(thread["messages"][1]["direction"] == "inbound");
 }
 
+// Stores `count` inbound texts "BODY 1".."BODY count" from `phone`, the first at `first` (SQL)
+// and a millisecond apart, and keeps the contact's latest message as the handlers do.
+void add_texts(const std::string& phone, const std::string& body, int count,
+               const std::string& first) {
+    stack().query(
+        "INSERT INTO messages (contact_id, direction, from_number, to_number, body,"
+        " status, created_at, read_at) SELECT c.id, 'inbound', c.phone, '+17605550100', '" +
+        body + " ' || k, 'received', " + first +
+        " + k * interval '1 ms', now() FROM contacts c, generate_series(1, " +
+        std::to_string(count) + ") k WHERE c.phone = '" + phone + "'");
+    stack().query(
+        "UPDATE contacts c SET (last_message_at, last_message_id) = (SELECT m.created_at,"
+        " m.id FROM messages m WHERE m.contact_id = c.id ORDER BY m.created_at DESC, m.id"
+        " DESC LIMIT 1) WHERE c.phone = '" +
+        phone + "'");
+}
+
 TEST_CASE("a conversation search looks at the newest 500 matches of each kind", "[inbox]") {
     const auto tag = "zc" + std::to_string(std::rand() % 100000);
-    // Bodies: an older conversation's match is past the newest 500 matching messages.
+    // Bodies, a word among the newest messages (walked): an older conversation's match is past
+    // the newest 500 matching messages.
     const auto old = new_phone(), busy = new_phone();
     text_us(old, "an old " + tag + " note");
     text_us(busy, "hello");
-    stack().query(
-        "WITH m AS (INSERT INTO messages (contact_id, direction, from_number, to_number,"
-        " body, status, created_at, read_at) SELECT c.id, 'inbound', c.phone,"
-        " '+17605550100', 'busy " +
-        tag +
-        " ' || k, 'received', now() + k * interval '1 ms', now()"
-        " FROM contacts c, generate_series(1, 500) k WHERE c.phone = '" +
-        busy +
-        "' RETURNING id, contact_id, created_at)"
-        " UPDATE contacts c SET last_message_at = m.created_at, last_message_id = m.id"
-        " FROM (SELECT * FROM m ORDER BY created_at DESC LIMIT 1) m"
-        " WHERE c.id = m.contact_id");
+    add_texts(busy, "busy " + tag, 500, "now()");
     const auto bodies = get("/api/crm/sms/conversations?search=" + tag);
     REQUIRE(bodies["conversations"].size() == 1);
     CHECK(bodies["conversations"][0]["phoneNumber"] == busy);
     CHECK(bodies["pagination"]["total"] == 1);
     CHECK(bodies["pagination"]["totalCapped"] == true);
     CHECK(get("/api/crm/sms/conversations?search=an%20old%20" + tag)["pagination"]["total"] == 1);
+
+    // The same for a word none of the newest messages has (found by the trigram index).
+    const auto older = new_phone(), archived = new_phone();
+    text_us(older, "hello");
+    text_us(archived, "hello");
+    add_texts(older, "archived " + tag, 1, "now() - interval '2 years'");
+    add_texts(archived, "archived " + tag, 500, "now() - interval '1 year'");
+    const auto rare = get("/api/crm/sms/conversations?search=archived%20" + tag);
+    REQUIRE(rare["conversations"].size() == 1);
+    CHECK(rare["conversations"][0]["phoneNumber"] == archived);
+    CHECK(rare["pagination"]["totalCapped"] == true);
 
     // Names: the oldest of 501 matching conversations is past the cap.
     const auto oldest = new_phone();
@@ -229,11 +247,17 @@ TEST_CASE("a conversation search looks at the newest 500 matches of each kind", 
     CHECK(get("/api/crm/sms/conversations?search=" +
               oldest.substr(2))["pagination"]["totalCapped"] == false);
 
+    // Other tests' campaigns and lists should not meet these 505 contacts and 1,500 texts.
+    const auto ours =
+        "'" + old + "', '" + busy + "', '" + older + "', '" + archived + "', '" + oldest + "'";
     stack().query(
-        "DELETE FROM messages WHERE contact_id IN (SELECT id FROM contacts WHERE phone"
-        " LIKE '+19177%' AND last_name = 'Cap') OR body LIKE 'busy " +
-        tag + " %'");
-    stack().query("DELETE FROM contacts WHERE phone LIKE '+19177%' AND last_name = 'Cap'");
+        "DELETE FROM contacts WHERE (phone LIKE '+19177%' AND last_name = 'Cap')"
+        " OR phone IN (" +
+        ours + ")");
+    stack().query(
+        "DELETE FROM messages WHERE contact_id IS NULL AND (from_number LIKE '+19177%'"
+        " OR from_number IN (" +
+        ours + "))");
 }
 
 TEST_CASE("inbox routes refuse bad input and need a staff key", "[inbox]") {
