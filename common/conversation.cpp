@@ -34,24 +34,30 @@ const std::string kConversations =
 // kSearchCap messages whose body matches (docs/decisions.md): an exact answer for a common
 // word reads every message holding it, hundreds of milliseconds at a million messages.
 //
-// The body side takes one of two ways, chosen by how many of the newest 2,000 messages match
-// (`common`): for a word in 1% or more of them, walking the newest messages finds kSearchCap
-// matches within kSearchCap / 1% rows; for a rarer one, the trigram index finds every match and
-// they are sorted. The planner cannot be left to choose: it prices a walked row at a thirtieth
-// of a fetched match where it costs a quarter (0.56 against 2.4 us), so it walked, 90 ms, for a
-// word in 0.3% of messages whenever ANALYZE's sample overestimated it. Only the branch chosen
-// runs (a one-time filter); 200,000 rows bound the walk. A body match's contact is then read by
-// id (`OFFSET 0` keeps that from becoming a join that reads every conversation).
+// The body side takes one of two ways, chosen by how many of the newest 2,000 messages hold
+// every word of the term (`common`): when 1% or more do, walking the newest messages finds
+// kSearchCap matches within kSearchCap / 1% rows; for rarer words, the trigram index finds every
+// message holding them all, which are checked and sorted. Counting words, not the term itself,
+// is for phrases: the index finds "yes thank" in every message with both words (83,640 of a
+// million, 300 ms), however few hold the phrase. The planner cannot be left to choose: it
+// prices a walked row at a thirtieth of a fetched match where it costs a quarter (0.56 against
+// 2.4 us), so it walked, 90 ms, for a word in 0.3% of messages whenever ANALYZE's sample
+// overestimated it. Only the branch chosen runs (a one-time filter); 200,000 rows bound the
+// walk. A body match's contact is then read by id (`OFFSET 0` keeps that from becoming a join
+// that reads every conversation).
 const std::string kSearchCap = std::to_string(conversations::kSearchCap);
-// The WITH clause of a search for the pattern in parameter `parameter`, ending in `matches`.
-std::string matches(int parameter) {
-    const auto pattern = "lower($" + std::to_string(parameter) + ")";
+// The WITH clause of a search, ending in `matches`: the term's pattern is parameter `pattern`,
+// the patterns of its words parameter `words` (text[]).
+std::string matches(int pattern_parameter, int words_parameter) {
+    const auto pattern = "lower($" + std::to_string(pattern_parameter) + ")";
+    const auto words =
+        "ARRAY(SELECT lower(w) FROM unnest($" + std::to_string(words_parameter) + "::text[]) w)";
     const std::string newest = " FROM messages s ORDER BY s.created_at DESC, s.id DESC LIMIT ";
     return "WITH names AS (" + kConversations + " AND c.search_text LIKE " + pattern +
            " ORDER BY c.last_message_at DESC, c.id DESC LIMIT " + kSearchCap +
            "), common AS (SELECT count(*) >= 20 AS yes FROM (SELECT s.body" + newest +
-           "2000) r WHERE lower(r.body) LIKE " + pattern +
-           "), bodies AS ((SELECT r.contact_id AS id FROM (SELECT s.contact_id, s.body,"
+           "2000) r WHERE lower(r.body) LIKE ALL (" + words +
+           ")), bodies AS ((SELECT r.contact_id AS id FROM (SELECT s.contact_id, s.body,"
            " s.created_at, s.id" +
            newest + "200000) r WHERE (SELECT yes FROM common) AND lower(r.body) LIKE " + pattern +
            " AND r.contact_id IS NOT NULL ORDER BY r.created_at DESC, r.id DESC LIMIT " +
@@ -67,6 +73,19 @@ std::string matches(int parameter) {
            " c.last_message_at FROM contacts c WHERE c.id = b.id"
            " AND c.last_message_at IS NOT NULL OFFSET 0) c) ";
 }
+// The LIKE patterns of a search pattern's words: "%yes thank%" gives "%yes%" and "%thank%".
+// Escapes stay within their word, for only %, _ and \ are escaped.
+std::vector<std::string> word_patterns(const std::string& pattern) {
+    std::vector<std::string> out;
+    const auto term = std::string_view(pattern).substr(1, pattern.size() - 2);
+    size_t start = 0;
+    while (start <= term.size()) {
+        const auto end = std::min(term.find(' ', start), term.size());
+        if (end > start) out.push_back("%" + std::string(term.substr(start, end - start)) + "%");
+        start = end + 1;
+    }
+    return out;
+}
 const std::string kCapped = "(SELECT count(*) FROM names) = " + kSearchCap +
                             " OR (SELECT count(*) FROM bodies) = " + kSearchCap;
 const Statement kList{"conversations_list", page_of("", kConversations, "NULL::bigint, false")};
@@ -75,11 +94,11 @@ const Statement kCount{
     "SELECT count(*), false FROM contacts c WHERE c.last_message_at IS NOT NULL"};
 const Statement kListSearch{
     "conversations_list_search",
-    page_of(matches(3), "SELECT m.*, count(*) OVER () AS total FROM matches m",
+    page_of(matches(3, 4), "SELECT m.*, count(*) OVER () AS total FROM matches m",
             "p.total, " + kCapped)};
 // Only for a page past the end of a search.
 const Statement kCountSearch{"conversations_count_search",
-                             matches(1) + "SELECT count(*), " + kCapped + " FROM matches"};
+                             matches(1, 2) + "SELECT count(*), " + kCapped + " FROM matches"};
 
 }  // namespace
 
@@ -101,8 +120,11 @@ Query parse_query(const Form& query) {
 
 Page list(Tx& tx, const Query& q) {
     tx.plan_for_values();
-    const auto rows = q.search_pattern ? tx.exec(kListSearch, q.limit, q.skip, *q.search_pattern)
-                                       : tx.exec(kList, q.limit, q.skip);
+    const auto words =
+        q.search_pattern ? word_patterns(*q.search_pattern) : std::vector<std::string>();
+    const auto rows = q.search_pattern
+                          ? tx.exec(kListSearch, q.limit, q.skip, *q.search_pattern, words)
+                          : tx.exec(kList, q.limit, q.skip);
     std::vector<int64_t> contact_ids, message_ids;
     for (const auto& row : rows) {
         contact_ids.push_back(row[0].as<int64_t>());
@@ -128,7 +150,7 @@ Page list(Tx& tx, const Query& q) {
         page.total = rows[0][4].as<int64_t>();
     } else {
         const auto count =
-            q.search_pattern ? tx.exec(kCountSearch, *q.search_pattern) : tx.exec(kCount);
+            q.search_pattern ? tx.exec(kCountSearch, *q.search_pattern, words) : tx.exec(kCount);
         page.total = count[0][0].as<int64_t>();
         page.total_capped = count[0][1].as<bool>();
     }

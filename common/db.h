@@ -53,6 +53,19 @@ inline Param param(const std::vector<int64_t>& values) {
     for (const auto value : values) out += (out.size() > 1 ? "," : "") + std::to_string(value);
     return out + "}";
 }
+// A text[] in PostgreSQL's array input format, every element quoted: {"a","b\"c"}.
+inline Param param(const std::vector<std::string>& values) {
+    std::string out = "{";
+    for (const auto& value : values) {
+        out += out.size() > 1 ? ",\"" : "\"";
+        for (const char c : value) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
 inline Param param(std::nullopt_t) {
     return std::nullopt;
 }

@@ -249,14 +249,8 @@ std::optional<Stored> refresh(const Stored& stored, const Imported& twilio,
 }
 
 std::unordered_set<std::string> stored_sids(Tx& tx, const std::vector<std::string>& sids) {
-    // A SID is letters and digits only, so the array literal needs no quoting.
-    std::string array = "{";
-    for (const auto& sid : sids) {
-        if (!twilio::valid_message_sid(sid)) throw std::invalid_argument("not a message SID");
-        array += (array.size() > 1 ? "," : "") + sid;
-    }
     std::unordered_set<std::string> out;
-    for (const auto& row : tx.exec(kStoredSids, array + "}")) out.insert(row[0].as<std::string>());
+    for (const auto& row : tx.exec(kStoredSids, sids)) out.insert(row[0].as<std::string>());
     return out;
 }
 

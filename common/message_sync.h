@@ -104,7 +104,7 @@ struct Stored {
 std::optional<Stored> refresh(const Stored& stored, const Imported& twilio,
                               std::optional<int64_t> contact_id);
 
-// The SIDs among `sids` (each a valid message SID) that we have stored.
+// The SIDs among `sids` that we have stored.
 std::unordered_set<std::string> stored_sids(Tx& tx, const std::vector<std::string>& sids);
 
 struct Applied {

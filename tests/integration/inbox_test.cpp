@@ -154,6 +154,15 @@ TEST_CASE("a conversation search pages one union of name and body matches", "[in
     CHECK(past["pagination"]["total"] == 3);
     CHECK(get(path + "&limit=3")["pagination"]["total"] == 3);
 
+    // A phrase matches as written, not as its words anywhere; quotes and % are plain text.
+    const auto phrase = new_phone(), words = new_phone();
+    text_us(phrase, "yes " + tag + " 50% \"off\" today");
+    text_us(words, "today: 50% off, yes, " + tag);
+    const auto found =
+        get("/api/crm/sms/conversations?search=yes%20" + tag + "%2050%25%20%22off%22");
+    REQUIRE(found["conversations"].size() == 1);
+    CHECK(found["conversations"][0]["phoneNumber"] == phrase);
+
     // By number: the customer's side of the conversation, both directions.
     REQUIRE(stack()
                 .request("POST", "/api/crm/sms/send", json{{"to", both}, {"body", "Yes"}}.dump())

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+using textus::param;
 using textus::with_timeouts;
 
 TEST_CASE("with_timeouts adds what a URL does not set") {
@@ -29,4 +30,12 @@ TEST_CASE("with_timeouts keeps what a URL sets") {
     CHECK(conninfo.find("connect_timeout=5") == std::string::npos);
     // "keepalives" inside "keepalives_idle" is not the keepalives setting.
     CHECK(with_timeouts("dbname=x keepalives_idle=1").find(" keepalives=1") != std::string::npos);
+}
+
+TEST_CASE("param writes arrays in PostgreSQL's input format") {
+    CHECK(param(std::vector<int64_t>{1, -2, 3}) == "{1,-2,3}");
+    CHECK(param(std::vector<int64_t>{}) == "{}");
+    CHECK(param(std::vector<std::string>{"%yes%", "a,b", R"(say "hi")", R"(50\%)", "{}", ""}) ==
+          R"({"%yes%","a,b","say \"hi\"","50\\%","{}",""})");
+    CHECK(param(std::vector<std::string>{}) == "{}");
 }
