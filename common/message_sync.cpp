@@ -1,13 +1,18 @@
 #include "common/message_sync.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <stdexcept>
 #include <tuple>
 #include <unordered_map>
 
+#include "common/config.h"
+#include "common/contact_store.h"
 #include "common/db.h"
 #include "common/error.h"
 #include "common/message_status.h"
+#include "common/message_store.h"
 #include "common/phone.h"
 #include "common/text.h"
 
@@ -90,6 +95,15 @@ Stored stored_from_row(const pqxx::row& row) {
             .price_unit = nullable(row[9]),
             .has_twilio_created_at = row[10].as<bool>(),
             .has_delivered_at = row[11].as<bool>()};
+}
+
+HttpError no_contact(int64_t id) {
+    return not_found("No contact with id " + std::to_string(id));
+}
+
+// Our own number is no customer: its lists are the whole account's, not one contact's.
+bool own_number(const Config& config, const std::string& phone) {
+    return phone == config.twilio_phone_number;
 }
 
 }  // namespace
@@ -290,6 +304,105 @@ Applied apply(Tx& tx, const std::vector<Imported>& messages, std::optional<int64
         if (contact_id && next->contact_id == contact_id) tx.exec(kLatest, *contact_id, next->id);
     }
     return applied;
+}
+
+namespace {
+
+// The media URLs of the MMS among `messages` that we have not stored: one Twilio call each, so
+// none for what we have.
+void fetch_media(Db& db, twilio::Client& client, std::vector<Imported>& messages) {
+    std::vector<std::string> sids;
+    for (const auto& m : messages) {
+        if (m.num_media > 0) sids.push_back(m.sid);
+    }
+    if (sids.empty()) return;
+    const auto stored = db.transact([&](Tx& tx) { return stored_sids(tx, sids); });
+    for (auto& m : messages) {
+        if (m.num_media == 0 || stored.contains(m.sid)) continue;
+        twilio::Message mms;
+        mms.sid = m.sid;
+        mms.num_media = m.num_media;
+        m.media_urls = client.media_urls(mms);
+    }
+}
+
+Outcome sync_number(Db& db, const Config& config, const Request& r) {
+    auto phone = r.phone;
+    if (r.contact_id) {
+        const auto contact = db.transact([&](Tx& tx) { return contacts::find(tx, *r.contact_id); });
+        if (!contact) throw no_contact(*r.contact_id);
+        phone = contact->phone;
+    }
+    if (own_number(config, *phone)) {
+        throw bad_request("invalid_phone", "That is this business's own Twilio number",
+                          r.contact_id ? "contactId" : "phoneNumber");
+    }
+    twilio::Client client(config);
+    auto merged = merge(client.list_messages({.to = *phone, .limit = r.limit}),
+                        client.list_messages({.from = *phone, .limit = r.limit}), r.limit);
+    if (merged.skipped) {
+        spdlog::warn("sync: skipped {} of Twilio's messages: no message SID, direction or date",
+                     merged.skipped);
+    }
+    fetch_media(db, client, merged.messages);
+    Outcome out;
+    out.fetched = merged.messages.size();
+    db.transact([&](Tx& tx) {
+        std::optional<int64_t> id;
+        if (r.contact_id) {
+            const auto contact = contacts::lock(tx, *r.contact_id);
+            if (!contact) throw no_contact(*r.contact_id);
+            if (contact->phone != *phone) {
+                throw conflict("conflict",
+                               "The contact's phone changed during the sync; run it again");
+            }
+            id = contact->id;
+        } else if (!merged.messages.empty()) {
+            id = contacts::lock_or_create_by_phone(tx, *phone, "sync").id;
+        }
+        out.contact_id = id;
+        out.applied = apply(tx, merged.messages, id);
+    });
+    return out;
+}
+
+Outcome sync_message(Db& db, const Config& config, const std::string& sid) {
+    twilio::Client client(config);
+    auto imported = from_twilio(client.fetch_message(sid));
+    if (!imported) {
+        throw twilio::TwilioError(502, "twilio_unavailable",
+                                  "Twilio's copy of the message is not one we can store");
+    }
+    std::vector<Imported> one{std::move(*imported)};
+    fetch_media(db, client, one);
+    auto phone = customer_phone(one[0], config.default_region);
+    if (phone && own_number(config, *phone)) phone.reset();
+    Outcome out;
+    out.fetched = 1;
+    db.transact([&](Tx& tx) {
+        if (phone) out.contact_id = contacts::lock_or_create_by_phone(tx, *phone, "sync").id;
+        out.applied = apply(tx, one, out.contact_id);
+        out.message = messages::find_many(tx, out.applied.ids).at(0);
+    });
+    return out;
+}
+
+}  // namespace
+
+Outcome run(Db& db, const Config& config, const Request& request) {
+    auto out = request.message_sid ? sync_message(db, config, *request.message_sid)
+                                   : sync_number(db, config, request);
+    spdlog::info("sync: contact {}: fetched {}, inserted {}, updated {}",
+                 out.contact_id ? std::to_string(*out.contact_id) : "none", out.fetched,
+                 out.applied.inserted, out.applied.updated);
+    return out;
+}
+
+json event(const Outcome& outcome) {
+    return {{"type", "sync"},
+            {"contactId", outcome.contact_id ? json(*outcome.contact_id) : json(nullptr)},
+            {"inserted", outcome.applied.inserted},
+            {"updated", outcome.applied.updated}};
 }
 
 }  // namespace textus::sync

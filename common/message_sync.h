@@ -1,8 +1,8 @@
 // History sync (POST /api/crm/sms/sync, DESIGN §4): Twilio's copy of a number's messages, or of
 // one message, brought into PostgreSQL. What is missing is inserted, what exists only moves
 // forward (common/message_status.h) and gains what Twilio knows and we lack, and a send that died
-// before storing its SID gets it back. Twilio is called by the handler before the unit of work
-// that applies its answer (common/db.h: no outside calls inside one).
+// before storing its SID gets it back. Twilio is called before the unit of work that applies its
+// answer (common/db.h: no outside calls inside one).
 #pragma once
 
 #include <cstdint>
@@ -13,11 +13,14 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/message.h"
 #include "common/twilio_client.h"
 
 namespace textus {
+class Db;
 class Tx;
-}
+struct Config;
+}  // namespace textus
 
 namespace textus::sync {
 
@@ -120,5 +123,23 @@ struct Applied {
 // before this unit of work (the webhook missed it); older history is stored read. The contact's
 // latest message moves to a newer one.
 Applied apply(Tx& tx, const std::vector<Imported>& messages, std::optional<int64_t> contact_id);
+
+struct Outcome {
+    std::optional<int64_t> contact_id;  // none when nothing was fetched for a phone number
+    size_t fetched = 0;
+    Applied applied;
+    std::optional<messages::Message> message;  // a message SID's sync: the message as stored
+};
+
+// Runs a sync: a number's history, both directions, newest first up to the limit (a contact's
+// number, or a phone number, whose contact is made when Twilio has messages), or one message
+// with its contact. Twilio first (404 for an unknown contact, 400 for the business's own number,
+// Twilio's errors as twilio_client maps them), then one unit of work; a contact whose phone
+// changed meanwhile is a 409.
+Outcome run(Db& db, const Config& config, const Request& request);
+
+// The staff channel's event for a sync that changed something:
+// {type: "sync", contactId, inserted, updated}. The inbox reloads what it shows of that contact.
+nlohmann::json event(const Outcome& outcome);
 
 }  // namespace textus::sync

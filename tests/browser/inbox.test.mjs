@@ -189,6 +189,25 @@ test('sync history from Twilio shows fetched, inserted and updated', async () =>
   await bubble('An old text from last month').waitFor();
 });
 
+test('a sync run elsewhere shows up live, in time order', async () => {
+  const sim = `http://127.0.0.1:${port + 2}/sim/messages`;
+  const old = new Date(Date.now() - 86400000 * 20).toUTCString().replace('GMT', '+0000');
+  const r = await fetch(sim, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ messages: [{ from: ann.e164, to: '+17605550100', direction: 'inbound', status: 'received',
+      body: `Synced by a colleague (${stamp})`, date_created: old }] }) });
+  assert.ok(r.ok, await r.text());
+  const id = (await staff('GET', `/api/crm/contacts?search=${ann.e164.slice(2)}`)).data.contacts[0].id;
+  const synced = await staff('POST', '/api/crm/sms/sync', { contactId: id });
+  assert.equal(synced.status, 200);
+  assert.equal(synced.data.inserted, 1);
+  await bubble('Synced by a colleague').waitFor();
+  // After last month's text and before today's; by id (it is the newest row) it would come last.
+  const order = await thread().getByRole('listitem').allTextContents();
+  const at = (text) => order.findIndex((t) => t.includes(text));
+  assert.ok(at('An old text from last month') < at('Synced by a colleague'), order.join(' | '));
+  assert.ok(at('Synced by a colleague') < at('tasting room open Sunday'), order.join(' | '));
+});
+
 test('STOP from the customer disables the composer and says why', async () => {
   await simSms(ann.e164, 'STOP');
   await eventually('the composer to be disabled', async () => !(await composer().isEnabled()), 5000);

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "tests/integration/long_poll.h"
 #include "tests/integration/stack.h"
 #include "tests/integration/twilio_post.h"
 
@@ -159,6 +160,29 @@ TEST_CASE("a sync over pages of both lists inserts what is missing, once", "[syn
     // Again: nothing to insert, nothing to update.
     check_counts(sync({{"contactId", std::stoll(contact)}, {"limit", 150}}), 122, 0, 0);
     CHECK(q("SELECT count(*) FROM messages WHERE contact_id = " + contact) == "122");
+}
+
+TEST_CASE("open inboxes hear of a sync that changed something, and of no other", "[sync]") {
+    const auto phone = new_phone();
+    const auto contact = staff_contact(phone);
+    seed({inbound(phone, "heard", 1)});
+    const auto url = "/api/poll/staff?" + signed_query(unix_now() + 60, "staff");
+    check_counts(sync({{"contactId", std::stoll(contact)}}), 1, 1, 0);
+    check_counts(sync({{"contactId", std::stoll(contact)}}), 1, 0, 0);
+    // A contact made after both syncs: by its event, every event before it has been read.
+    const auto marker = new_phone();
+    staff_contact(marker);
+    std::vector<json> heard;
+    const auto end = poll_until(url, [&](const json& e) {
+        if (e["type"] == "sync" && e["contactId"] == std::stoll(contact)) heard.push_back(e);
+        return e["type"] == "contact" && e["contact"]["phone"] == marker;
+    });
+    REQUIRE(end);
+    REQUIRE(heard.size() == 1);
+    CHECK(heard[0] == json{{"type", "sync"},
+                           {"contactId", std::stoll(contact)},
+                           {"inserted", 1},
+                           {"updated", 0}});
 }
 
 TEST_CASE("a sync by phone keeps the newest; missed inbound messages are unread", "[sync]") {

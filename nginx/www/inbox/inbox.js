@@ -474,16 +474,31 @@
     S.msgs.set(key, m);
     if (m.direction === 'inbound') S.texted = true;
     var atEnd = E.thread.scrollHeight - E.thread.scrollTop - E.thread.clientHeight < 60;
+    // In time order, as the API lists them: a synced old text has a new id but an old time.
     var li = bubble(m), prev = null, next = null;
     Array.prototype.forEach.call(E.thread.children, function (el) {
       var id = el.getAttribute('data-id');
       if (id === key) prev = el;
-      else if (Number(id) > Number(key) && !next) next = el;
+      else if (id && !next && newer(S.msgs.get(id), m)) next = el;
     });
     if (prev) { prev.replaceWith(li); return false; }
     E.thread.insertBefore(li, next);
     if (!next && (atEnd || mine(m))) E.thread.scrollTop = E.thread.scrollHeight;
     return !old;
+  }
+  function newer(a, b) {
+    return !!a && (a.createdAt > b.createdAt || (a.createdAt === b.createdAt && Number(a.id) > Number(b.id)));
+  }
+  // What a sync changed in the open thread: as many of its newest messages as are shown, again.
+  function reloadThread() {
+    if (!S.contact) return;
+    var seq = S.threadSeq;
+    api('GET', '/api/crm/sms/messages?' + qs({ contactId: S.contact.id, limit: Math.min(200, Math.max(30, S.msgs.size)) })).then(function (r) {
+      if (seq !== S.threadSeq || r.status !== 200 || !r.data.success) return;
+      if (!S.nextBefore) S.nextBefore = r.data.nextBefore;
+      (r.data.messages || []).forEach(function (m) { upsert(m); });
+      updateComposer();
+    }, function () {});
   }
   function loadOlder() {
     if (!S.contact || !S.nextBefore || S.olderLoading) return;
@@ -589,11 +604,8 @@
     api('POST', '/api/crm/sms/sync', { contactId: id }).then(function (r) {
       if (r.status === 200 && r.data.success) {
         E.syncOut.textContent = 'Synced: fetched ' + r.data.fetched + ', inserted ' + r.data.inserted + ', updated ' + r.data.updated + '.';
-        if (S.contact && S.contact.id === id && (r.data.inserted || r.data.updated)) {
-          var out = E.syncOut.textContent;
-          openThread(S.contact); // a sync publishes nothing: reload what it changed
-          E.syncOut.textContent = out;
-        }
+        // Its `sync` event does the same, unless the live connection is down.
+        if (S.contact && S.contact.id === id && (r.data.inserted || r.data.updated)) reloadThread();
         scheduleRefresh();
       } else {
         E.syncOut.textContent = 'Sync failed: ' + errorText(r);
@@ -687,6 +699,9 @@
       scheduleRefresh();
       // Delivery callbacks publish the message, not its campaign: refetch the open one.
       if (S.camp && S.view === 'campaigns') refetchCampaign();
+    } else if (ev.type === 'sync') {
+      if (S.contact && S.contact.id === ev.contactId) reloadThread();
+      scheduleRefresh();
     } else if (ev.type === 'campaign' && ev.campaign) {
       campaignEvent(ev.campaign);
     } else if (ev.type === 'contact' && ev.contact) {
