@@ -208,6 +208,26 @@ test('a sync run elsewhere shows up live, in time order', async () => {
   assert.ok(at('Synced by a colleague') < at('tasting room open Sunday'), order.join(' | '));
 });
 
+test('a search that reached its cap says so at the end of the list', async () => {
+  // 501 texts holding one word, straight into the database: a search looks at the newest 500.
+  const dee = `+141555501${suffix}`, word = `capword${stamp}`;
+  await simSms(dee, 'Hello');
+  await run('psql', [`postgresql:///textus?host=${stack.state}/pgsock&user=textus_owner`, '-qc',
+    `INSERT INTO messages (contact_id, direction, from_number, to_number, body, status, read_at)
+     SELECT c.id, 'inbound', c.phone, '+17605550100', '${word} ' || k, 'received', now()
+     FROM contacts c, generate_series(1, 501) k WHERE c.phone = '${dee}'`]);
+  const box = page.getByRole('searchbox', { name: 'Search conversations' });
+  const hint = page.getByText('These are the newest matches; add a word to find older ones.');
+  await box.fill(word);
+  await hint.waitFor();
+  assert.equal(await convList().getByRole('button').count(), 1);
+  await box.fill(`${word} 1`); // 111 of them: no cap
+  await conv(fmt(dee)).waitFor();
+  await eventually('the hint to go', async () => !(await hint.isVisible()));
+  await box.fill('');
+  await conv(fmt(ann.e164)).waitFor();
+});
+
 test('STOP from the customer disables the composer and says why', async () => {
   await simSms(ann.e164, 'STOP');
   await eventually('the composer to be disabled', async () => !(await composer().isEnabled()), 5000);

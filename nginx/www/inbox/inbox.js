@@ -301,7 +301,10 @@
       }));
       S.convMore = !!(r.data.pagination && r.data.pagination.hasMore);
       E.convMore.hidden = !S.convMore;
-      E.convStatus.textContent = S.convs.length ? '' : (S.convSearch ? 'No conversations match.' : 'No conversations yet.');
+      // A search looks at the newest 500 matches of a kind (docs/decisions.md): say so at its end.
+      var capped = !S.convMore && !!(r.data.pagination && r.data.pagination.totalCapped);
+      E.convStatus.textContent = S.convs.length ? (capped ? 'These are the newest matches; add a word to find older ones.' : '')
+        : (S.convSearch ? 'No conversations match.' : 'No conversations yet.');
       renderConversations();
       // The open thread's contact, as the list knows it now (opt-in may have changed).
       if (S.contact) {
