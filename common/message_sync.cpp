@@ -45,9 +45,9 @@ const Statement kMissedAfter{"sync_missed_after",
 const Statement kInsert{
     "sync_insert",
     "INSERT INTO messages (sid, contact_id, direction, channel, from_number, to_number, body,"
-    " media_urls, status, error_code, error_message, segments, price, price_unit, created_at,"
-    " twilio_created_at, delivered_at, read_at)"
-    " VALUES ($1, $2, $3, 'sms', $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13,"
+    " media_urls, media_types, status, error_code, error_message, segments, price, price_unit,"
+    " created_at, twilio_created_at, delivered_at, read_at)"
+    " VALUES ($1, $2, $3, 'sms', $4, $5, $6, $7::jsonb, $17::jsonb, $8, $9, $10, $11, $12, $13,"
     " $14::timestamptz, $14::timestamptz, $15::timestamptz,"
     " CASE WHEN $3 = 'inbound' AND ($16::timestamptz IS NULL OR $14::timestamptz <= $16)"
     "      THEN now() END)"
@@ -282,7 +282,7 @@ Applied apply(Tx& tx, const std::vector<Imported>& messages, std::optional<int64
             rows = tx.exec(kInsert, m.sid, contact_id, m.direction, m.from, m.to, m.body,
                            json(m.media_urls).dump(), m.status, m.error_code, m.error_message,
                            m.segments, m.price, m.price_unit, m.created_at, m.delivered_at,
-                           missed_after);
+                           missed_after, json(m.media_types).dump());
             if (!rows.empty()) {
                 applied.ids[i] = rows[0][0].as<int64_t>();
                 ++applied.inserted;
@@ -322,7 +322,10 @@ void fetch_media(Db& db, twilio::Client& client, std::vector<Imported>& messages
         twilio::Message mms;
         mms.sid = m.sid;
         mms.num_media = m.num_media;
-        m.media_urls = client.media_urls(mms);
+        for (auto& medium : client.media(mms)) {
+            m.media_urls.push_back(std::move(medium.url));
+            m.media_types.push_back(std::move(medium.content_type));
+        }
     }
 }
 

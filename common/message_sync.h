@@ -59,7 +59,8 @@ struct Imported {
     std::string created_at{};                   // Twilio's date_created, RFC 3339 UTC
     std::optional<std::string> delivered_at{};  // when delivered: Twilio's date_updated
     int num_media = 0;
-    std::vector<std::string> media_urls{};  // filled by the caller for messages to insert
+    std::vector<std::string> media_urls{};   // filled by run for messages to insert
+    std::vector<std::string> media_types{};  // MIME types, in the same order
 };
 
 // Nothing when the message cannot be stored: not a message SID, a direction that is neither

@@ -358,22 +358,23 @@ std::vector<Message> Client::list_messages(const ListQuery& query) {
     return messages;
 }
 
-std::vector<std::string> Client::media_urls(const Message& message) {
-    std::vector<std::string> urls;
-    if (message.num_media == 0) return urls;
+std::vector<Media> Client::media(const Message& message) {
+    std::vector<Media> media;
+    if (message.num_media == 0) return media;
     if (!valid_message_sid(message.sid)) throw std::invalid_argument("not a message SID");
     // A message has at most 10 media (Twilio's limit): one page of 50 holds them all.
     auto path = message_path(account_sid_, message.sid);
     path.replace(path.size() - 5, 5, "/Media.json?PageSize=50");
     const auto page = call(false, path, {}, "list media");
     const auto items = page.find("media_list");
-    if (items == page.end() || !items->is_array()) return urls;
+    if (items == page.end() || !items->is_array()) return media;
     for (const auto& item : *items) {
         auto uri = string_field(item, "uri");
         if (uri.ends_with(".json")) uri.resize(uri.size() - 5);
-        if (uri.starts_with("/")) urls.push_back(api_base_ + uri);
+        if (uri.starts_with("/"))
+            media.push_back({api_base_ + uri, string_field(item, "content_type")});
     }
-    return urls;
+    return media;
 }
 
 nlohmann::json Client::call(bool post, const std::string& path, const std::string& form,

@@ -47,7 +47,7 @@ struct Message {
     std::string status;     // Twilio's word: queued, sent, delivered, received...
     std::string direction;  // inbound, outbound-api, outbound-call or outbound-reply
     int num_segments = 0;
-    int num_media = 0;  // media URLs: Client::media_urls
+    int num_media = 0;  // its media: Client::media
     int error_code = 0;
     std::string error_message;
     std::string price;  // a decimal string as Twilio gives it, e.g. "-0.00750"
@@ -139,6 +139,12 @@ struct ListQuery {
 // "/2010-04-01/Accounts/{AccountSid}/Messages.json?To=...&From=...&PageSize=N": the first page.
 std::string list_path(std::string_view account_sid, const ListQuery& query);
 
+// One medium of an MMS: where it is, and its MIME type.
+struct Media {
+    std::string url;
+    std::string content_type;
+};
+
 // A client for one account, built per request (it holds no connection). Every call throws
 // TwilioError; a Config lacking what a call needs is a 503 configuration_incomplete naming it.
 class Client {
@@ -152,9 +158,10 @@ class Client {
     Message fetch_message(std::string_view sid);
     // Newest first as Twilio lists them, following next_page_uri up to query.limit.
     std::vector<Message> list_messages(const ListQuery& query);
-    // The media URLs of a message (its Media list; no call when num_media is 0), as Twilio
-    // hands them to the webhook: the media resource's URI without ".json".
-    std::vector<std::string> media_urls(const Message& message);
+    // The media of a message (its Media list; no call when num_media is 0), as Twilio hands
+    // them to the webhook: MediaUrlN, the media resource's URI without ".json", and
+    // MediaContentTypeN.
+    std::vector<Media> media(const Message& message);
 
   private:
     // One request, retried as the rules allow, and its JSON object; `what` names it in log

@@ -126,7 +126,9 @@ TEST_CASE("fetch a message and list its media", "[contract]") {
              .media_urls = {"https://example.com/a.jpg", "https://example.com/b.mp4"}});
         const auto fetched = client.fetch_message(created.sid);
         CHECK(fetched.body == "€ and two media");
-        CHECK(client.media_urls(fetched).size() == 2);
+        const auto media = client.media(fetched);
+        REQUIRE(media.size() == 2);
+        CHECK(media[1].content_type == "video/mp4");
     });
 }
 
@@ -156,7 +158,7 @@ TEST_CASE("list with To, From and PageSize, following next_page_uri over pages",
         const auto inbound = client.list_messages({.from = customer, .page_size = 3});
         REQUIRE(inbound.size() == 7);
         CHECK(inbound.back().body == "inbound 0");
-        CHECK(client.media_urls(inbound.back()).size() == 1);
+        CHECK(client.media(inbound.back()).size() == 1);
         const auto replies = client.list_messages({.to = customer, .from = kOwn, .page_size = 1});
         CHECK(replies.size() == 2);
         CHECK(client.list_messages({.to = "+17605550299"}).empty());

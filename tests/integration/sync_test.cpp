@@ -261,6 +261,7 @@ TEST_CASE("a sync stores an inbound MMS's media, asking Twilio once", "[sync]") 
             "http://127.0.0.1:" + std::to_string(stack().sim_port) + "/2010-04-01/Accounts/AC"));
         CHECK(url.get<std::string>().find("/Messages/" + sid + "/Media/ME") != std::string::npos);
     }
+    CHECK(row("media_types::text", sid) == R"(["image/jpeg", "image/png"])");
     // Stored: no second media call.
     check_counts(sync({{"phoneNumber", phone}}), 2, 0, 0);
     CHECK(media_lists() == before + 1);

@@ -158,8 +158,10 @@ TEST_CASE("fetch a message and its media; an unknown SID is 404", "[twilio]") {
     CHECK(fetched.date_created == created.date_created);
     CHECK(sim.requests()[1]["path"] == twilio::message_path(sim.account_sid, created.sid));
 
-    const auto urls = client.media_urls(fetched);
-    REQUIRE(urls.size() == 1);
+    const auto media = client.media(fetched);
+    REQUIRE(media.size() == 1);
+    CHECK(media[0].content_type == "image/jpeg");
+    const auto urls = std::vector{media[0].url};
     const auto media_prefix = sim.base_url + "/2010-04-01/Accounts/" + sim.account_sid +
                               "/Messages/" + created.sid + "/Media/ME";
     CHECK(urls[0].starts_with(media_prefix));
@@ -171,7 +173,7 @@ TEST_CASE("fetch a message and its media; an unknown SID is 404", "[twilio]") {
     CHECK(content->get_header_value("Location") == "https://example.com/a.jpg");
     // No media, no call.
     const auto before = sim.requests().size();
-    CHECK(client.media_urls(client.create_message({.to = kTo, .body = "plain"})).empty());
+    CHECK(client.media(client.create_message({.to = kTo, .body = "plain"})).empty());
     CHECK(sim.requests().size() == before + 1);
 
     const auto missing =
