@@ -228,12 +228,9 @@ Merged merge(const std::vector<twilio::Message>& to_number,
     return out;
 }
 
-std::optional<std::string> customer_phone(const Imported& message,
-                                          std::string_view default_region) {
+std::optional<std::string> customer_phone(const Imported& message) {
     const auto& party = message.direction == "inbound" ? message.from : message.to;
-    if (!party.starts_with('+') || phone::parse(party, default_region).e164 != party) {
-        return std::nullopt;
-    }
+    if (!phone::is_e164(party)) return std::nullopt;
     return party;
 }
 
@@ -378,7 +375,7 @@ Outcome sync_message(Db& db, const Config& config, const std::string& sid) {
     }
     std::vector<Imported> one{std::move(*imported)};
     fetch_media(db, client, one);
-    auto phone = customer_phone(one[0], config.default_region);
+    auto phone = customer_phone(one[0]);
     if (phone && own_number(config, *phone)) phone.reset();
     Outcome out;
     out.fetched = 1;

@@ -80,7 +80,7 @@ Merged merge(const std::vector<twilio::Message>& to_number,
 // The other party of a message, whose contact it belongs to: the sender of an inbound message,
 // the recipient of an outbound one; nothing unless it is a phone number in E.164 (short codes
 // and alphanumeric senders have no contact).
-std::optional<std::string> customer_phone(const Imported& message, std::string_view default_region);
+std::optional<std::string> customer_phone(const Imported& message);
 
 // What we hold of a message that Twilio's copy may change, read under its row lock.
 struct Stored {

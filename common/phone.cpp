@@ -27,6 +27,11 @@ Parsed parse(std::string_view input, std::string_view default_region) {
     return {e164, {}};
 }
 
+bool is_e164(std::string_view text) {
+    // With its + the region is never used.
+    return text.starts_with('+') && parse(text, "US").e164 == text;
+}
+
 std::string digits(std::string_view text) {
     std::string out;
     for (const char c : text) {

@@ -19,6 +19,10 @@ struct Parsed {
 // libphonenumber does not consider valid. Its metadata loads on first use (~12 ms).
 Parsed parse(std::string_view input, std::string_view default_region);
 
+// Whether `text` is already one valid number in E.164, as Twilio writes a phone number (a short
+// code or an alphanumeric sender is not).
+bool is_e164(std::string_view text);
+
 // Only the digits of `text`: what staff search compares phone numbers by.
 std::string digits(std::string_view text);
 

@@ -31,11 +31,10 @@ Response empty_twiml() {
 // The contact of a sender we can text back: a phone number in E.164, not a short code or a
 // name. A known contact's phone was validated when it was stored, so only a new sender costs
 // libphonenumber's metadata (most of a plain CGI request's time: tests/bench/cgi-cost).
-std::optional<contacts::Contact> lock_sender(Tx& tx, const std::string& from,
-                                             const Config& config) {
+std::optional<contacts::Contact> lock_sender(Tx& tx, const std::string& from) {
     if (!from.starts_with('+')) return std::nullopt;
     if (auto known = contacts::lock_by_phone(tx, from)) return known;
-    if (phone::parse(from, config.default_region).e164 != from) return std::nullopt;
+    if (!phone::is_e164(from)) return std::nullopt;
     return contacts::lock_or_create_by_phone(tx, from, "sms");
 }
 
@@ -54,7 +53,7 @@ Response inbound(Context& c) {
         std::optional<send::Prepared> reply;       // an auto-reply, written, to deliver
     };
     const auto stored = c.db.transact([&](Tx& tx) -> Stored {
-        const auto contact = lock_sender(tx, in.from, c.config);
+        const auto contact = lock_sender(tx, in.from);
         auto message =
             messages::insert_inbound(tx, in, contact ? std::optional(contact->id) : std::nullopt);
         // A keyword counts once, when its message is new: Twilio retries the same post.

@@ -177,15 +177,14 @@ TEST_CASE("sync: both lists merge newest first, each SID once, up to the limit",
 }
 
 TEST_CASE("sync: the customer is the other party, when it is a phone number", "[sync]") {
-    CHECK(sync::customer_phone(*sync::from_twilio(message(1)), "US") == kThem);
-    CHECK(sync::customer_phone(*sync::from_twilio(message(2, "outbound-api", "sent")), "US") ==
-          kThem);
+    CHECK(sync::customer_phone(*sync::from_twilio(message(1))) == kThem);
+    CHECK(sync::customer_phone(*sync::from_twilio(message(2, "outbound-api", "sent"))) == kThem);
     auto short_code = message(3);
     short_code.from = "22395";
-    CHECK_FALSE(sync::customer_phone(*sync::from_twilio(short_code), "US"));
+    CHECK_FALSE(sync::customer_phone(*sync::from_twilio(short_code)));
     auto national = message(4);
     national.from = "7605550142";
-    CHECK_FALSE(sync::customer_phone(*sync::from_twilio(national), "US"));
+    CHECK_FALSE(sync::customer_phone(*sync::from_twilio(national)));
 }
 
 TEST_CASE("sync: a stored message's status moves forward only", "[sync]") {

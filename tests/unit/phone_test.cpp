@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 using textus::phone::digits;
+using textus::phone::is_e164;
 using textus::phone::parse;
 
 namespace {
@@ -49,4 +50,14 @@ TEST_CASE("parse refuses what is not one valid number, and says why") {
 TEST_CASE("digits keeps digits only") {
     CHECK(digits("+1 (760) 555-1234") == "17605551234");
     CHECK(digits("abc") == "");
+}
+
+TEST_CASE("is_e164 takes only a valid number already in E.164") {
+    CHECK(is_e164("+17605550142"));
+    CHECK(is_e164("+442071838750"));
+    for (const char* not_e164 : {"17605550142", "+1 760 555 0142", "(760) 555-0142", "+1760555014",
+                                 "12345", "TEXTUS", "", "+"}) {
+        INFO(not_e164);
+        CHECK_FALSE(is_e164(not_e164));
+    }
 }
