@@ -1,5 +1,6 @@
 #include "common/conversation.h"
 
+#include <cctype>
 #include <unordered_map>
 #include <utility>
 
@@ -43,23 +44,29 @@ const std::string kConversations =
 // prices a walked row at a thirtieth of a fetched match where it costs a quarter (0.56 against
 // 2.4 us), so it walked, 90 ms, for a word in 0.3% of messages whenever ANALYZE's sample
 // overestimated it. Only the branch chosen runs (a one-time filter); 200,000 rows bound the
-// walk. A body match's contact is then read by id (`OFFSET 0` keeps that from becoming a join
-// that reads every conversation).
+// walk. A term with no word of three characters has no trigram to look up (pg_trgm): the index
+// would return every message (270 ms for "qx"), so it is always walked, over the newest 20,000
+// messages only: one or two letters are most often a longer word being typed. A body match's
+// contact is then read by id (`OFFSET 0` keeps that from becoming a join that reads every
+// conversation).
 const std::string kSearchCap = std::to_string(conversations::kSearchCap);
-// The WITH clause of a search, ending in `matches`: the term's pattern is parameter `pattern`,
-// the patterns of its words parameter `words` (text[]).
-std::string matches(int pattern_parameter, int words_parameter) {
-    const auto pattern = "lower($" + std::to_string(pattern_parameter) + ")";
-    const auto words =
-        "ARRAY(SELECT lower(w) FROM unnest($" + std::to_string(words_parameter) + "::text[]) w)";
+// The WITH clause of a search, ending in `matches`, over four parameters from `first` on: the
+// term's pattern, its words' patterns (text[]), how many of the newest messages a walk may read,
+// and whether to walk whatever the newest messages hold (conversations::Terms).
+std::string matches(int first) {
+    const auto parameter = [&](int n) { return "$" + std::to_string(first + n); };
+    const auto pattern = "lower(" + parameter(0) + ")";
+    const auto words = "ARRAY(SELECT lower(w) FROM unnest(" + parameter(1) + "::text[]) w)";
     const std::string newest = " FROM messages s ORDER BY s.created_at DESC, s.id DESC LIMIT ";
     return "WITH names AS (" + kConversations + " AND c.search_text LIKE " + pattern +
            " ORDER BY c.last_message_at DESC, c.id DESC LIMIT " + kSearchCap +
-           "), common AS (SELECT count(*) >= 20 AS yes FROM (SELECT s.body" + newest +
+           "), common AS (SELECT " + parameter(3) +
+           "::boolean OR count(*) >= 20 AS yes FROM (SELECT s.body" + newest +
            "2000) r WHERE lower(r.body) LIKE ALL (" + words +
            ")), bodies AS ((SELECT r.contact_id AS id FROM (SELECT s.contact_id, s.body,"
            " s.created_at, s.id" +
-           newest + "200000) r WHERE (SELECT yes FROM common) AND lower(r.body) LIKE " + pattern +
+           newest + parameter(2) +
+           "::bigint) r WHERE (SELECT yes FROM common) AND lower(r.body) LIKE " + pattern +
            " AND r.contact_id IS NOT NULL ORDER BY r.created_at DESC, r.id DESC LIMIT " +
            kSearchCap +
            ") UNION ALL (SELECT m.contact_id FROM (SELECT s.contact_id, s.created_at, s.id"
@@ -73,19 +80,6 @@ std::string matches(int pattern_parameter, int words_parameter) {
            " c.last_message_at FROM contacts c WHERE c.id = b.id"
            " AND c.last_message_at IS NOT NULL OFFSET 0) c) ";
 }
-// The LIKE patterns of a search pattern's words: "%yes thank%" gives "%yes%" and "%thank%".
-// Escapes stay within their word, for only %, _ and \ are escaped.
-std::vector<std::string> word_patterns(const std::string& pattern) {
-    std::vector<std::string> out;
-    const auto term = std::string_view(pattern).substr(1, pattern.size() - 2);
-    size_t start = 0;
-    while (start <= term.size()) {
-        const auto end = std::min(term.find(' ', start), term.size());
-        if (end > start) out.push_back("%" + std::string(term.substr(start, end - start)) + "%");
-        start = end + 1;
-    }
-    return out;
-}
 const std::string kCapped = "(SELECT count(*) FROM names) = " + kSearchCap +
                             " OR (SELECT count(*) FROM bodies) = " + kSearchCap;
 const Statement kList{"conversations_list", page_of("", kConversations, "NULL::bigint, false")};
@@ -94,11 +88,11 @@ const Statement kCount{
     "SELECT count(*), false FROM contacts c WHERE c.last_message_at IS NOT NULL"};
 const Statement kListSearch{
     "conversations_list_search",
-    page_of(matches(3, 4), "SELECT m.*, count(*) OVER () AS total FROM matches m",
+    page_of(matches(3), "SELECT m.*, count(*) OVER () AS total FROM matches m",
             "p.total, " + kCapped)};
 // Only for a page past the end of a search.
 const Statement kCountSearch{"conversations_count_search",
-                             matches(1, 2) + "SELECT count(*), " + kCapped + " FROM matches"};
+                             matches(1) + "SELECT count(*), " + kCapped + " FROM matches"};
 
 }  // namespace
 
@@ -118,13 +112,43 @@ Query parse_query(const Form& query) {
     return out;
 }
 
+// A word has a trigram when three of its characters run together without a space or ASCII
+// punctuation between them: pg_trgm splits words at anything but letters and digits. Escapes
+// stay within their word, for only %, _ and \ are escaped.
+Terms terms_of(const std::string& pattern) {
+    Terms out;
+    const auto term = std::string_view(pattern).substr(1, pattern.size() - 2);
+    bool trigram = false;
+    size_t start = 0;
+    while (start <= term.size()) {
+        const auto end = std::min(term.find(' ', start), term.size());
+        if (end > start) {
+            const auto word = term.substr(start, end - start);
+            out.words.push_back("%" + std::string(word) + "%");
+            int run = 0;  // characters in a row that pg_trgm keeps
+            for (size_t i = 0; i < word.size(); ++i) {
+                if (word[i] == '\\' && i + 1 < word.size()) ++i;
+                const auto byte = static_cast<unsigned char>(word[i]);
+                if ((byte & 0xC0) == 0x80) continue;  // the rest of a UTF-8 character
+                run = byte >= 0x80 || std::isalnum(byte) ? run + 1 : 0;
+                trigram = trigram || run >= 3;
+            }
+        }
+        start = end + 1;
+    }
+    if (!trigram) {
+        out.walk_rows = 20'000;
+        out.walk_always = true;
+    }
+    return out;
+}
+
 Page list(Tx& tx, const Query& q) {
     tx.plan_for_values();
-    const auto words =
-        q.search_pattern ? word_patterns(*q.search_pattern) : std::vector<std::string>();
-    const auto rows = q.search_pattern
-                          ? tx.exec(kListSearch, q.limit, q.skip, *q.search_pattern, words)
-                          : tx.exec(kList, q.limit, q.skip);
+    const auto terms = q.search_pattern ? terms_of(*q.search_pattern) : Terms();
+    const auto rows = q.search_pattern ? tx.exec(kListSearch, q.limit, q.skip, *q.search_pattern,
+                                                 terms.words, terms.walk_rows, terms.walk_always)
+                                       : tx.exec(kList, q.limit, q.skip);
     std::vector<int64_t> contact_ids, message_ids;
     for (const auto& row : rows) {
         contact_ids.push_back(row[0].as<int64_t>());
@@ -149,8 +173,9 @@ Page list(Tx& tx, const Query& q) {
     } else if (!rows.empty() && !rows[0][4].is_null()) {
         page.total = rows[0][4].as<int64_t>();
     } else {
-        const auto count =
-            q.search_pattern ? tx.exec(kCountSearch, *q.search_pattern, words) : tx.exec(kCount);
+        const auto count = q.search_pattern ? tx.exec(kCountSearch, *q.search_pattern, terms.words,
+                                                      terms.walk_rows, terms.walk_always)
+                                            : tx.exec(kCount);
         page.total = count[0][0].as<int64_t>();
         page.total_capped = count[0][1].as<bool>();
     }

@@ -34,6 +34,17 @@ struct Conversation {
     int64_t message_count = 0;
 };
 
+// How a search pattern's message bodies are looked for (common/conversation.cpp): the LIKE
+// patterns of its words ("%yes thank%" gives "%yes%" and "%thank%"), and how many of the newest
+// messages a walk may read. A term with no word of three characters has no trigram, so it is
+// always walked, over the newest 20,000 messages only.
+struct Terms {
+    std::vector<std::string> words;
+    int64_t walk_rows = 200'000;
+    bool walk_always = false;
+};
+Terms terms_of(const std::string& pattern);
+
 struct Page {
     std::vector<Conversation> conversations;
     int64_t total = 0;

@@ -35,3 +35,22 @@ TEST_CASE("conversations::to_json has DESIGN's fields") {
     CHECK(j["messageCount"] == 5);
     CHECK(j["lastMessageAt"] == "2026-11-23T09:00:00.000Z");
 }
+
+TEST_CASE("conversations::terms_of walks terms the trigram index cannot find") {
+    const auto phrase = conversations::terms_of("%yes thank%");
+    CHECK(phrase.words == std::vector<std::string>{"%yes%", "%thank%"});
+    CHECK(phrase.walk_rows == 200'000);
+    CHECK_FALSE(phrase.walk_always);
+    CHECK_FALSE(conversations::terms_of("%hi there%").walk_always);
+    CHECK_FALSE(conversations::terms_of("%über%").walk_always);
+    CHECK_FALSE(conversations::terms_of("%6192%").walk_always);
+    // No three letters or digits in a row: no trigram.
+    for (const char* pattern : {"%hi%", "%a b%", "%a.b%", "%\\%\\%\\%%", "%ü%", "%x_y%"}) {
+        INFO(pattern);
+        const auto terms = conversations::terms_of(pattern);
+        CHECK(terms.walk_always);
+        CHECK(terms.walk_rows == 20'000);
+    }
+    CHECK(conversations::terms_of("%50\\% off%").words ==
+          std::vector<std::string>{"%50\\%%", "%off%"});
+}
