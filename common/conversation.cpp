@@ -44,41 +44,54 @@ const std::string kConversations =
 // prices a walked row at a thirtieth of a fetched match where it costs a quarter (0.56 against
 // 2.4 us), so it walked, 90 ms, for a word in 0.3% of messages whenever ANALYZE's sample
 // overestimated it. Only the branch chosen runs (a one-time filter); 200,000 rows bound the
-// walk. A term with no word of three characters has no trigram to look up (pg_trgm): the index
-// would return every message (270 ms for "qx"), so it is always walked, over the newest 20,000
-// messages only: one or two letters are most often a longer word being typed. A body match's
+// walk. A term without three letters or digits in a row has no trigram to look up (pg_trgm):
+// the index would return every message (270 ms for "qx"), so it is always walked, over the
+// newest 20,000 messages only: one or two letters are most often a word being typed. A body match's
 // contact is then read by id (`OFFSET 0` keeps that from becoming a join that reads every
 // conversation).
 const std::string kSearchCap = std::to_string(conversations::kSearchCap);
-// The WITH clause of a search, ending in `matches`, over four parameters from `first` on: the
-// term's pattern, its words' patterns (text[]), how many of the newest messages a walk may read,
-// and whether to walk whatever the newest messages hold (conversations::Terms).
+// The WITH clause of a search, ending in `matches`, over four parameters from $<first> on
+// (Terms): the term's pattern (P), its words' patterns (W), how many of the newest messages a
+// walk may read (R), and whether to walk whatever the newest messages hold (A).
 std::string matches(int first) {
-    const auto parameter = [&](int n) { return "$" + std::to_string(first + n); };
-    const auto pattern = "lower(" + parameter(0) + ")";
-    const auto words = "ARRAY(SELECT lower(w) FROM unnest(" + parameter(1) + "::text[]) w)";
-    const std::string newest = " FROM messages s ORDER BY s.created_at DESC, s.id DESC LIMIT ";
-    return "WITH names AS (" + kConversations + " AND c.search_text LIKE " + pattern +
-           " ORDER BY c.last_message_at DESC, c.id DESC LIMIT " + kSearchCap +
-           "), common AS (SELECT " + parameter(3) +
-           "::boolean OR count(*) >= 20 AS yes FROM (SELECT s.body" + newest +
-           "2000) r WHERE lower(r.body) LIKE ALL (" + words +
-           ")), bodies AS ((SELECT r.contact_id AS id FROM (SELECT s.contact_id, s.body,"
-           " s.created_at, s.id" +
-           newest + parameter(2) +
-           "::bigint) r WHERE (SELECT yes FROM common) AND lower(r.body) LIKE " + pattern +
-           " AND r.contact_id IS NOT NULL ORDER BY r.created_at DESC, r.id DESC LIMIT " +
-           kSearchCap +
-           ") UNION ALL (SELECT m.contact_id FROM (SELECT s.contact_id, s.created_at, s.id"
-           " FROM messages s WHERE lower(s.body) LIKE " +
-           pattern +
-           " AND s.contact_id IS NOT NULL OFFSET 0) m WHERE NOT (SELECT yes FROM common)"
-           " ORDER BY m.created_at DESC, m.id DESC LIMIT " +
-           kSearchCap +
-           ")), matches AS (SELECT * FROM names UNION SELECT c.* FROM"
-           " (SELECT DISTINCT id FROM bodies) b, LATERAL (SELECT c.id, c.last_message_id,"
-           " c.last_message_at FROM contacts c WHERE c.id = b.id"
-           " AND c.last_message_at IS NOT NULL OFFSET 0) c) ";
+    std::string sql = R"(WITH
+  names AS (
+    SELECT c.id, c.last_message_id, c.last_message_at FROM contacts c
+    WHERE c.last_message_at IS NOT NULL AND c.search_text LIKE lower($P)
+    ORDER BY c.last_message_at DESC, c.id DESC LIMIT CAP),
+  common AS (
+    SELECT $A::boolean OR count(*) >= 20 AS yes
+    FROM (SELECT s.body FROM messages s ORDER BY s.created_at DESC, s.id DESC LIMIT 2000) r
+    WHERE lower(r.body) LIKE ALL (ARRAY(SELECT lower(w) FROM unnest($W::text[]) w))),
+  bodies AS (
+    (SELECT r.contact_id AS id
+     FROM (SELECT s.contact_id, s.body, s.created_at, s.id FROM messages s
+           ORDER BY s.created_at DESC, s.id DESC LIMIT $R::bigint) r
+     WHERE (SELECT yes FROM common) AND lower(r.body) LIKE lower($P) AND r.contact_id IS NOT NULL
+     ORDER BY r.created_at DESC, r.id DESC LIMIT CAP)
+    UNION ALL
+    (SELECT m.contact_id
+     FROM (SELECT s.contact_id, s.created_at, s.id FROM messages s
+           WHERE lower(s.body) LIKE lower($P) AND s.contact_id IS NOT NULL OFFSET 0) m
+     WHERE NOT (SELECT yes FROM common)
+     ORDER BY m.created_at DESC, m.id DESC LIMIT CAP)),
+  matches AS (
+    SELECT * FROM names
+    UNION
+    SELECT c.* FROM (SELECT DISTINCT id FROM bodies) b,
+      LATERAL (SELECT c.id, c.last_message_id, c.last_message_at FROM contacts c
+               WHERE c.id = b.id AND c.last_message_at IS NOT NULL OFFSET 0) c)
+)";
+    for (const auto& [name, value] : {std::pair{"$P", "$" + std::to_string(first)},
+                                      {"$W", "$" + std::to_string(first + 1)},
+                                      {"$R", "$" + std::to_string(first + 2)},
+                                      {"$A", "$" + std::to_string(first + 3)},
+                                      {"CAP", kSearchCap}}) {
+        for (auto at = sql.find(name); at != std::string::npos; at = sql.find(name, at)) {
+            sql.replace(at, std::string_view(name).size(), value);
+        }
+    }
+    return sql;
 }
 const std::string kCapped = "(SELECT count(*) FROM names) = " + kSearchCap +
                             " OR (SELECT count(*) FROM bodies) = " + kSearchCap;
