@@ -46,9 +46,9 @@ const std::string kConversations =
 // overestimated it. Only the branch chosen runs (a one-time filter); 200,000 rows bound the
 // walk. A term without three letters or digits in a row has no trigram to look up (pg_trgm):
 // the index would return every message (270 ms for "qx"), so it is always walked, over the
-// newest 20,000 messages only: one or two letters are most often a word being typed. A body match's
-// contact is then read by id (`OFFSET 0` keeps that from becoming a join that reads every
-// conversation).
+// newest 20,000 messages only: one or two letters are most often a word being typed. A body
+// match's contact is then read by id (`OFFSET 0` keeps that from becoming a join that reads
+// every conversation).
 const std::string kSearchCap = std::to_string(conversations::kSearchCap);
 // The WITH clause of a search, ending in `matches`, over four parameters from $<first> on
 // (Terms): the term's pattern (P), its words' patterns (W), how many of the newest messages a
