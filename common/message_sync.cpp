@@ -305,8 +305,8 @@ Applied apply(Tx& tx, const std::vector<Imported>& messages, std::optional<int64
 
 namespace {
 
-// The media URLs of the MMS among `messages` that we have not stored: one Twilio call each, so
-// none for what we have.
+// The media (URLs and types) of the MMS among `messages` that we have not stored: one Twilio
+// call each, so none for what we have.
 void fetch_media(Db& db, twilio::Client& client, std::vector<Imported>& messages) {
     std::vector<std::string> sids;
     for (const auto& m : messages) {
