@@ -49,7 +49,7 @@ const std::string kConversations =
 // newest 20,000 messages only: one or two letters are most often a word being typed. A body
 // match's contact is then read by id (`OFFSET 0` keeps that from becoming a join that reads
 // every conversation).
-const std::string kSearchCap = std::to_string(conversations::kSearchCap);
+const std::string kCapText = std::to_string(kSearchCap);
 // The WITH clause of a search, ending in `matches`, over four parameters from $<first> on
 // (Terms): the term's pattern (P), its words' patterns (W), how many of the newest messages a
 // walk may read (R), and whether to walk whatever the newest messages hold (A).
@@ -86,15 +86,15 @@ std::string matches(int first) {
                                       {"$W", "$" + std::to_string(first + 1)},
                                       {"$R", "$" + std::to_string(first + 2)},
                                       {"$A", "$" + std::to_string(first + 3)},
-                                      {"CAP", kSearchCap}}) {
+                                      {"CAP", kCapText}}) {
         for (auto at = sql.find(name); at != std::string::npos; at = sql.find(name, at)) {
             sql.replace(at, std::string_view(name).size(), value);
         }
     }
     return sql;
 }
-const std::string kCapped = "(SELECT count(*) FROM names) = " + kSearchCap +
-                            " OR (SELECT count(*) FROM bodies) = " + kSearchCap;
+const std::string kCapped = "(SELECT count(*) FROM names) = " + kCapText +
+                            " OR (SELECT count(*) FROM bodies) = " + kCapText;
 const Statement kList{"conversations_list", page_of("", kConversations, "NULL::bigint, false")};
 const Statement kCount{
     "conversations_count",

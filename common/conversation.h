@@ -36,8 +36,8 @@ struct Conversation {
 
 // How a search pattern's message bodies are looked for (common/conversation.cpp): the LIKE
 // patterns of its words ("%yes thank%" gives "%yes%" and "%thank%"), and how many of the newest
-// messages a walk may read. A term with no word of three characters has no trigram, so it is
-// always walked, over the newest 20,000 messages only.
+// messages a walk may read. A term without three letters or digits in a row has no trigram, so
+// it is always walked, over the newest 20,000 messages only.
 struct Terms {
     std::vector<std::string> words;
     int64_t walk_rows = 200'000;

@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <stdexcept>
 #include <tuple>
 #include <unordered_map>
 
@@ -348,7 +347,6 @@ Outcome sync_number(Db& db, const Config& config, const Request& r) {
     Outcome out;
     out.fetched = merged.messages.size();
     db.transact([&](Tx& tx) {
-        std::optional<int64_t> id;
         if (r.contact_id) {
             const auto contact = contacts::lock(tx, *r.contact_id);
             if (!contact) throw no_contact(*r.contact_id);
@@ -356,12 +354,11 @@ Outcome sync_number(Db& db, const Config& config, const Request& r) {
                 throw conflict("conflict",
                                "The contact's phone changed during the sync; run it again");
             }
-            id = contact->id;
+            out.contact_id = contact->id;
         } else if (!merged.messages.empty()) {
-            id = contacts::lock_or_create_by_phone(tx, *phone, "sync").id;
+            out.contact_id = contacts::lock_or_create_by_phone(tx, *phone, "sync").id;
         }
-        out.contact_id = id;
-        out.applied = apply(tx, merged.messages, id);
+        out.applied = apply(tx, merged.messages, out.contact_id);
     });
     return out;
 }
