@@ -17,8 +17,17 @@
 //                       Prints "sent S, failed F, held for quiet hours H; campaigns: sent S,
 //                       failed F, skipped K" (a failed one is recorded on it: opted out since,
 //                       ...); exit 1 only when the run itself failed. For a timer, every minute;
-//                       several at once on several hosts never send one twice.
+//                       several at once on several hosts never send one twice. It also does
+//                       the outbox's duties (docs/decisions.md, The outbox).
+//   work [--senders S] [--poll-seconds P]
+//                       the resident worker: run-due's duties until SIGTERM, woken at once by
+//                       PostgreSQL NOTIFY (an auto-reply to decide, a text to deliver) and else
+//                       every P (5) seconds. For a service (textus-worker.service); several on
+//                       several hosts share the work.
+#include <atomic>
 #include <charconv>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -42,12 +51,20 @@ using namespace textus;
 constexpr std::string_view kUsage =
     "usage: textus-admin migrate | create-key NAME | revoke-key NAME | list-keys\n"
     "       textus-admin commerce7-sync [--limit N] [--retry-failed]\n"
-    "       textus-admin run-due [--limit N] [--senders S]\n";
+    "       textus-admin run-due [--limit N] [--senders S]\n"
+    "       textus-admin work [--senders S] [--poll-seconds P]\n";
+
+constexpr int kDefaultPollSeconds = 5;
+constexpr int kMaxPollSeconds = 3600;
+
+// Set by SIGTERM and SIGINT: the resident worker finishes its steps and exits.
+std::atomic<bool> stopping{false};
 
 struct SyncOptions {
     int limit = commerce7::kDefaultSyncLimit;
     bool retry_failed = false;
     int senders = schedule::kDefaultSenders;
+    int poll_seconds = kDefaultPollSeconds;
 };
 
 // A flag's value: a whole number from 1 to `max`.
@@ -56,20 +73,22 @@ bool parse_count(std::string_view value, int max, int& out) {
     return error == std::errc() && end == value.data() + value.size() && out >= 1 && out <= max;
 }
 
-// commerce7-sync's and run-due's flags (--retry-failed is commerce7-sync's, --senders
-// run-due's); nothing when they are not understood.
+// commerce7-sync's, run-due's and work's flags (--retry-failed is commerce7-sync's, --limit
+// not work's, --senders theirs, --poll-seconds work's); nothing when they are not understood.
 std::optional<SyncOptions> parse_sync_options(const std::vector<std::string_view>& args,
-                                              int default_limit, bool runs_due) {
+                                              int default_limit, bool runs_due, bool works) {
     SyncOptions options{.limit = default_limit};
     for (size_t i = 0; i < args.size(); ++i) {
         const bool has_value = i + 1 < args.size();
-        if (args[i] == "--retry-failed" && !runs_due) {
+        if (args[i] == "--retry-failed" && !runs_due && !works) {
             options.retry_failed = true;
-        } else if (args[i] == "--limit" && has_value) {
+        } else if (args[i] == "--limit" && has_value && !works) {
             if (!parse_count(args[++i], INT32_MAX, options.limit)) return std::nullopt;
-        } else if (args[i] == "--senders" && has_value && runs_due) {
+        } else if (args[i] == "--senders" && has_value && (runs_due || works)) {
             if (!parse_count(args[++i], schedule::kMaxSenders, options.senders))
                 return std::nullopt;
+        } else if (args[i] == "--poll-seconds" && has_value && works) {
+            if (!parse_count(args[++i], kMaxPollSeconds, options.poll_seconds)) return std::nullopt;
         } else {
             return std::nullopt;
         }
@@ -101,7 +120,22 @@ int run_due(const Config& config, const SyncOptions& options) {
     const auto run = schedule::run_due(config, options.limit, options.senders);
     std::cout << "sent " << run.sent << ", failed " << run.failed << ", held for quiet hours "
               << run.held << "; campaigns: sent " << run.campaign_sent << ", failed "
-              << run.campaign_failed << ", skipped " << run.campaign_skipped << "\n";
+              << run.campaign_failed << ", skipped " << run.campaign_skipped
+              << "; outbox: auto-replies decided " << run.auto_replies_decided << ", sent "
+              << run.outbox_sent << ", failed " << run.outbox_failed << ", found at Twilio "
+              << run.outbox_settled << "\n";
+    return 0;
+}
+
+int work(const Config& config, const SyncOptions& options) {
+    struct sigaction action {};
+    action.sa_handler = [](int) { stopping = true; };
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGINT, &action, nullptr);
+    std::cerr << "textus-admin: working with " << options.senders << " senders\n";
+    schedule::work(config, options.senders, std::chrono::seconds(options.poll_seconds), stopping);
+    std::cerr << "textus-admin: stopped\n";
     return 0;
 }
 
@@ -138,11 +172,12 @@ int main(int argc, char** argv) {
     const std::string_view command = argc > 1 ? argv[1] : "";
     const bool needs_name = command == "create-key" || command == "revoke-key";
     const bool runs_due = command == "run-due";
+    const bool works = command == "work";
     std::optional<SyncOptions> sync_options;
-    if (command == "commerce7-sync" || runs_due) {
+    if (command == "commerce7-sync" || runs_due || works) {
         sync_options = parse_sync_options(
             std::vector<std::string_view>(argv + 2, argv + argc),
-            runs_due ? schedule::kDefaultRunLimit : commerce7::kDefaultSyncLimit, runs_due);
+            runs_due ? schedule::kDefaultRunLimit : commerce7::kDefaultSyncLimit, runs_due, works);
         if (!sync_options) {
             std::cerr << kUsage;
             return 2;
@@ -156,6 +191,7 @@ int main(int argc, char** argv) {
         const std::string_view required[] = {"DATABASE_URL"};
         const auto config = Config::load(std::getenv, required);
         if (runs_due) return run_due(config, *sync_options);
+        if (works) return work(config, *sync_options);
         Db db(config.database_url);
         if (sync_options) return commerce7_sync(db, config, *sync_options);
         return run(db, command, needs_name ? argv[2] : "");

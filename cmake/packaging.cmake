@@ -13,9 +13,8 @@ install(FILES ${textus_nginx_templates} DESTINATION share/textus/nginx COMPONENT
 install(DIRECTORY nginx/www/ DESTINATION share/textus/www COMPONENT common)
 # Beside ../nginx, as in the repository: render-nginx's defaults are this layout's paths.
 install(PROGRAMS deploy/render-nginx deploy/smoke DESTINATION share/textus/deploy COMPONENT common)
-# The scheduled-send worker: `systemctl enable --now textus-run-due.timer` (docs/operations.md).
-install(FILES ${CMAKE_BINARY_DIR}/systemd/textus-run-due.service
-              ${CMAKE_BINARY_DIR}/systemd/textus-run-due.timer
+# The resident worker: `systemctl enable --now textus-worker.service` (docs/operations.md).
+install(FILES ${CMAKE_BINARY_DIR}/systemd/textus-worker.service
         DESTINATION /lib/systemd/system COMPONENT common)
 install(DIRECTORY sql/ DESTINATION share/textus/sql COMPONENT common
         FILES_MATCHING PATTERN "*.sql")

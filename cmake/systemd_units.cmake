@@ -6,8 +6,6 @@ foreach(NAME IN LISTS TEXTUS_HANDLERS)
                    ${CMAKE_BINARY_DIR}/systemd/textus-${NAME}.${unit} @ONLY)
   endforeach()
 endforeach()
-# The scheduled-send worker's timer and service, for textus-common.
-foreach(unit service timer)
-  configure_file(${CMAKE_CURRENT_SOURCE_DIR}/deploy/systemd/textus-run-due.${unit}
-                 ${CMAKE_BINARY_DIR}/systemd/textus-run-due.${unit} COPYONLY)
-endforeach()
+# The resident worker's service, for textus-common.
+configure_file(${CMAKE_CURRENT_SOURCE_DIR}/deploy/systemd/textus-worker.service
+               ${CMAKE_BINARY_DIR}/systemd/textus-worker.service COPYONLY)

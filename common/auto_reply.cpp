@@ -232,6 +232,7 @@ std::optional<send::Prepared> queue(Tx& tx, const contacts::Contact& contact,
     request.body = send::render(reply->body, contact, config);
     if (text::trim(request.body).empty()) return std::nullopt;
     request.idempotency_key = "auto-" + reply->kind + "-" + in.sid;
+    request.worker_delivers = true;
     return send::prepare(tx, request, config, "auto");
 }
 

@@ -3,7 +3,8 @@
 // A keyword rule answers a text that is exactly its keyword, as Twilio matches its own: the
 // whole message, trimmed, in any case. The away rule answers outside its business hours (in
 // DEFAULT_TIME_ZONE), at most once per contact in 12 hours. A reply is rendered like a template
-// ({firstName}, ...) and sent through the send path with sentBy "auto".
+// ({firstName}, ...) and sent through the send path with sentBy "auto", by the worker: the
+// webhook only marks the text as waiting for its decision.
 #pragma once
 
 #include <cstdint>
@@ -64,11 +65,13 @@ struct Reply {
 std::optional<Reply> decide(Tx& tx, std::string_view message, int64_t contact_id,
                             const std::string& time_zone);
 
-// Inside the inbound text's unit of work, its contact locked: the auto-reply to `in` decided
-// (decide, in DEFAULT_TIME_ZONE) and its row written through the send path (send::prepare: the
-// consent rules, the opt-out notice, sentBy "auto", Idempotency-Key "auto-<kind>-<MessageSid>",
-// so a retried webhook replies once); none when `in` is one of Twilio's keywords, no rule
-// applies, or the contact may not be texted. The caller delivers it after the commit.
+// In the worker's unit of work after the inbound text's (common/outbox), its contact locked:
+// the auto-reply to `in` decided (decide, in DEFAULT_TIME_ZONE) and its row written through the
+// send path (send::prepare: the consent rules, the opt-out notice, sentBy "auto",
+// Idempotency-Key "auto-<kind>-<MessageSid>", so a text replies once), queued for the worker to
+// deliver; none when `in` is one of Twilio's keywords, no rule applies, or the contact may not
+// be texted. A refusal (the reply too long with the opt-out notice) is thrown: it costs the
+// reply, never the text, which is committed already.
 std::optional<send::Prepared> queue(Tx& tx, const contacts::Contact& contact,
                                     const messages::Inbound& in, const Config& config);
 

@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "common/fields.h"
 #include "common/message_store.h"
+#include "common/outbox.h"
 #include "common/send.h"
 
 namespace textus::chat {
@@ -103,8 +104,9 @@ Opened open(Tx& tx, const Initiate& initiate, const contacts::Actor& actor, cons
     send::Request request;
     request.to = contact.phone;
     request.body = first_sms_body(initiate, config);
-    auto queued = messages::insert_outbound(
-        tx, send::outbound(contact, send::outgoing_body(request, number, config), config, "web"));
+    auto row = send::outbound(contact, send::outgoing_body(request, number, config), config, "web");
+    row.owner_seconds = outbox::kLeaseSeconds;  // initiate delivers it next
+    auto queued = messages::insert_outbound(tx, row);
     const auto channel = new_channel();
     contact.chat_channel = channel_hash(channel);
     tx.exec(kOpen, contact.id, *contact.chat_channel, queued->id);

@@ -81,6 +81,28 @@ pqxx::connection& Db::connection() {
 void Db::disconnect() {
     connection_.reset();
     prepared_.clear();
+    listening_.clear();
+}
+
+bool Db::await_notification(const std::string& channel, std::chrono::milliseconds timeout) {
+    try {
+        auto& connection = this->connection();
+        if (!listening_.contains(channel)) {
+            // A channel name the program gives, never request data; LISTEN takes no parameter.
+            pqxx::nontransaction work(connection);
+            work.exec("LISTEN " + work.quote_name(channel));
+            listening_.insert(channel);
+        }
+        const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(timeout).count();
+        return connection.await_notification(micros / 1000000, micros % 1000000) > 0;
+    } catch (const pqxx::broken_connection&) {
+        disconnect();
+        throw database_unavailable();
+    } catch (const pqxx::sql_error& error) {
+        if (!lost_connection(error)) throw;
+        disconnect();
+        throw database_unavailable();
+    }
 }
 
 bool Db::lost_connection(const pqxx::sql_error& error) {

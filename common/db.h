@@ -6,6 +6,7 @@
 // publishing), so that rolling it back undoes all it did. Make those calls between units.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -161,6 +162,12 @@ class Db {
         }
     }
 
+    // Waits up to `timeout` for a NOTIFY on `channel`, LISTENing on this connection from the
+    // first call on (and again after a reconnect); true when one came, false on the timeout.
+    // 503 when the database is unreachable. For a worker's own connection: a unit of work
+    // between two waits is fine, notifications meanwhile are kept for the next wait.
+    bool await_notification(const std::string& channel, std::chrono::milliseconds timeout);
+
   private:
     friend class Tx;
     pqxx::connection& connection();
@@ -171,6 +178,7 @@ class Db {
     std::string url_;
     std::unique_ptr<pqxx::connection> connection_;
     std::unordered_set<std::string> prepared_;
+    std::unordered_set<std::string> listening_;
 };
 
 }  // namespace textus

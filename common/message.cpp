@@ -86,15 +86,38 @@ Inbound parse_inbound(const Form& form) {
     // Twilio joins a long SMS before posting it: at most 1600 characters.
     in.body = field(form, "Body", 1600, false);
     in.segments = number(form, "NumSegments", 100);
-    const int media = number(form, "NumMedia", 10).value_or(0);
+    // A mistake in the media fields must not cost the text (Twilio never posts it again after
+    // our answer): what is wrong is recorded on the message, and the good media kept.
+    std::vector<std::string> problems;
+    int media = 0;
+    try {
+        media = number(form, "NumMedia", 10).value_or(0);
+    } catch (const HttpError& error) {
+        problems.emplace_back(error.what());
+    }
     for (int i = 0; i < media; ++i) {
-        const auto url = field(form, "MediaUrl" + std::to_string(i), 1000);
-        if (!url.starts_with("https://") && !url.starts_with("http://")) {
-            throw bad_request("invalid_field", "MediaUrl" + std::to_string(i) + " must be a URL",
-                              "MediaUrl" + std::to_string(i));
+        const auto name = "MediaUrl" + std::to_string(i);
+        const auto* url = form.get(name);
+        if (!url || url->empty()) {
+            problems.push_back(name + " is missing");
+            continue;
         }
-        in.media_urls.push_back(url);
-        in.media_types.push_back(field(form, "MediaContentType" + std::to_string(i), 100, false));
+        const bool is_url = url->starts_with("https://") || url->starts_with("http://");
+        if (!is_url || url->size() > kMaxInboundMediaUrlBytes || text::has_control(*url, false)) {
+            problems.push_back(name + " is not a URL of at most " +
+                               std::to_string(kMaxInboundMediaUrlBytes) + " bytes");
+            continue;
+        }
+        const auto* type = form.get("MediaContentType" + std::to_string(i));
+        const bool type_ok = type && type->size() <= 100 && !text::has_control(*type, false);
+        if (!type_ok) problems.push_back("MediaContentType" + std::to_string(i) + " is unusable");
+        in.media_urls.push_back(*url);
+        in.media_types.push_back(type_ok ? *type : "");
+    }
+    if (!problems.empty()) {
+        std::string joined = "Media not stored: ";
+        for (size_t i = 0; i < problems.size(); ++i) joined += (i ? "; " : "") + problems[i];
+        in.media_problem = joined;
     }
     return in;
 }

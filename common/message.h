@@ -12,6 +12,9 @@
 
 namespace textus::messages {
 
+// Twilio's media URLs are short; one longer than this is not one of theirs.
+inline constexpr size_t kMaxInboundMediaUrlBytes = 1000;
+
 struct Message {
     int64_t id = 0;
     std::optional<std::string> sid;
@@ -45,9 +48,13 @@ struct Inbound {
     std::vector<std::string> media_urls;   // MediaUrl0..N-1
     std::vector<std::string> media_types;  // MediaContentType0..N-1
     std::optional<int> segments;           // NumSegments
+    // What was wrong with its media fields, kept on the message (errorMessage); the text is
+    // stored whatever its media.
+    std::optional<std::string> media_problem;
 };
 
-// 400 naming the field when a required one is missing or malformed.
+// 400 naming the field when a required one (MessageSid, From, To) is missing or malformed. A
+// medium that is missing, not a URL or too long is left out and named in media_problem.
 Inbound parse_inbound(const Form& form);
 
 // A delivery status callback: our message id from the callback URL's query (we put it there

@@ -16,19 +16,34 @@ const std::string kColumns =
     " status, error_code, error_message, segments, price, price_unit, sent_by,"
     " rfc3339(created_at), rfc3339(delivered_at), rfc3339(read_at)";
 
+// Makes the message `m` (a CTE) its contact's latest, unless a later one is there already: two
+// units on one contact may commit out of order, and the latest must never move backwards.
+const std::string kLatest =
+    "latest AS (UPDATE contacts c SET last_message_at = m.created_at, last_message_id = m.id"
+    " FROM m WHERE c.id = m.contact_id AND (c.last_message_at IS NULL"
+    " OR (c.last_message_at, coalesce(c.last_message_id, 0)) < (m.created_at, m.id)))";
+
 // A new message is its contact's latest: the insert sets that in the same statement.
-std::string inserting(const std::string& insert) {
-    return "WITH m AS (" + insert +
-           " RETURNING *), latest AS (UPDATE contacts c SET last_message_at = m.created_at,"
-           " last_message_id = m.id FROM m WHERE c.id = m.contact_id) SELECT " +
-           kColumns + " FROM m";
+std::string inserting(const std::string& insert, const std::string& extra_columns = "") {
+    return "WITH m AS (" + insert + " RETURNING *), " + kLatest + " SELECT " + kColumns +
+           extra_columns + " FROM m";
 }
+// An auto-reply is pending only while there is an enabled rule that could make one: without
+// rules, the worker is not bothered with every text.
 const Statement kInsertInbound{
     "messages_insert_inbound",
     inserting("INSERT INTO messages (sid, contact_id, direction, channel, from_number, to_number,"
-              " body, media_urls, media_types, status, segments)"
-              " VALUES ($1, $2, 'inbound', 'sms', $3, $4, $5, $6::jsonb, $7::jsonb, 'received', $8)"
-              " ON CONFLICT (sid) DO NOTHING")};
+              " body, media_urls, media_types, status, segments, error_message,"
+              " auto_reply_pending)"
+              " VALUES ($1, $2, 'inbound', 'sms', $3, $4, $5, $6::jsonb, $7::jsonb, 'received', $8,"
+              " $9, $10 AND EXISTS (SELECT 1 FROM auto_replies WHERE enabled))"
+              " ON CONFLICT (sid) DO NOTHING",
+              ", auto_reply_pending")};
+// A new sender's contact, made once its text proved new.
+const Statement kLinkContact{
+    "messages_link_contact",
+    "WITH m AS (UPDATE messages SET contact_id = $2 WHERE id = $1 RETURNING *), " + kLatest +
+        " SELECT " + kColumns + " FROM m"};
 // A visitor's message written in the web chat: no SID, and nothing goes to Twilio.
 const Statement kInsertWeb{
     "messages_insert_web",
@@ -43,8 +58,9 @@ const Statement kInsertOutbound{
     inserting(
         "INSERT INTO messages (contact_id, direction, channel, from_number, to_number, body,"
         " media_urls, status, segments, sent_by, idempotency_key, request_digest,"
-        " opt_in_request)"
-        " VALUES ($1, 'outbound', 'sms', $2, $3, $4, $5::jsonb, 'queued', $6, $7, $8, $9, $10)"
+        " opt_in_request, owner_until, attempts)"
+        " VALUES ($1, 'outbound', 'sms', $2, $3, $4, $5::jsonb, 'queued', $6, $7, $8, $9, $10,"
+        " now() + make_interval(secs => $11), CASE WHEN $11 IS NULL THEN 0 ELSE 1 END)"
         " ON CONFLICT (idempotency_key) DO NOTHING")};
 const Statement kFindByKey{"messages_find_by_idempotency_key",
                            "SELECT " + kColumns +
@@ -68,10 +84,10 @@ const Statement kRecordRefused{"messages_record_refused",
                                " WHERE id = $1 RETURNING " +
                                    kColumns};
 const Statement kLockById{"messages_lock_by_id",
-                          "SELECT id, status FROM messages"
+                          "SELECT id, status, sid FROM messages"
                           " WHERE id = $1 AND (sid IS NULL OR sid = $2) FOR UPDATE"};
 const Statement kLockBySid{"messages_lock_by_sid",
-                           "SELECT id, status FROM messages WHERE sid = $1 FOR UPDATE"};
+                           "SELECT id, status, sid FROM messages WHERE sid = $1 FOR UPDATE"};
 const Statement kUpdateStatus{
     "messages_update_status",
     "UPDATE messages SET sid = coalesce(sid, $2), status = $3,"
@@ -99,6 +115,8 @@ const Statement kMarkRead{"messages_mark_read",
                           "UPDATE messages SET read_at = now() WHERE contact_id = $1"
                           " AND direction = 'inbound' AND read_at IS NULL"};
 
+const auto kColumnCount = 19;
+
 Message from_row(const pqxx::row& row) {
     Message m;
     m.id = row[0].as<int64_t>();
@@ -125,12 +143,17 @@ Message from_row(const pqxx::row& row) {
 
 }  // namespace
 
-std::optional<Message> insert_inbound(Tx& tx, const Inbound& in,
-                                      std::optional<int64_t> contact_id) {
+std::optional<StoredInbound> insert_inbound(Tx& tx, const Inbound& in,
+                                            std::optional<int64_t> contact_id, bool may_reply) {
     const auto rows = tx.exec(kInsertInbound, in.sid, contact_id, in.from, in.to, in.body,
-                              json(in.media_urls).dump(), json(in.media_types).dump(), in.segments);
+                              json(in.media_urls).dump(), json(in.media_types).dump(), in.segments,
+                              in.media_problem, may_reply);
     if (rows.empty()) return std::nullopt;
-    return from_row(rows[0]);
+    return StoredInbound{from_row(rows[0]), rows[0][kColumnCount].as<bool>()};
+}
+
+Message link_contact(Tx& tx, int64_t id, int64_t contact_id) {
+    return from_row(tx.exec(kLinkContact, id, contact_id)[0]);
 }
 
 Message insert_web(Tx& tx, int64_t contact_id, const std::string& from, const std::string& to,
@@ -148,9 +171,10 @@ std::vector<Message> since(Tx& tx, int64_t contact_id, int64_t first_id, int lim
 }
 
 std::optional<Message> insert_outbound(Tx& tx, const Outbound& out) {
-    const auto rows = tx.exec(kInsertOutbound, out.contact_id, out.from, out.to, out.body,
-                              json(out.media_urls).dump(), out.segments, out.sent_by,
-                              out.idempotency_key, out.request_digest, out.opt_in_request);
+    const auto rows =
+        tx.exec(kInsertOutbound, out.contact_id, out.from, out.to, out.body,
+                json(out.media_urls).dump(), out.segments, out.sent_by, out.idempotency_key,
+                out.request_digest, out.opt_in_request, out.owner_seconds);
     if (rows.empty()) return std::nullopt;
     return from_row(rows[0]);
 }
@@ -179,21 +203,25 @@ Message record_refused(Tx& tx, int64_t id, const Refused& refused) {
                             refused.error_code, refused.error_message)[0]);
 }
 
-std::optional<Message> apply_status(Tx& tx, const StatusUpdate& update) {
+std::optional<AppliedStatus> apply_status(Tx& tx, const StatusUpdate& update) {
     auto rows =
         update.message_id ? tx.exec(kLockById, *update.message_id, update.sid) : pqxx::result();
     if (rows.empty()) rows = tx.exec(kLockBySid, update.sid);
     if (rows.empty()) return std::nullopt;
     const auto id = rows[0][0].as<int64_t>();
     const auto current = rows[0][1].as<std::string>();
+    const bool new_sid = rows[0][2].is_null();
     if (!message_status::moves_forward(current, update.status)) {
         // A late or repeated callback: the SID may still be new to us (the send died before
         // storing it), the status stays.
-        return from_row(
-            tx.exec(kUpdateStatus, id, update.sid, current, std::nullopt, std::nullopt)[0]);
+        if (!new_sid) return AppliedStatus{from_row(tx.exec(kFindMany, std::vector{id})[0]), false};
+        return AppliedStatus{from_row(tx.exec(kUpdateStatus, id, update.sid, current, std::nullopt,
+                                              std::nullopt)[0]),
+                             true};
     }
-    return from_row(tx.exec(kUpdateStatus, id, update.sid, update.status, update.error_code,
-                            update.error_message)[0]);
+    return AppliedStatus{from_row(tx.exec(kUpdateStatus, id, update.sid, update.status,
+                                          update.error_code, update.error_message)[0]),
+                         true};
 }
 
 MessagePage list(Tx& tx, const MessageQuery& q) {

@@ -17,11 +17,21 @@ class Tx;
 
 namespace textus::messages {
 
-// Stores an inbound SMS/MMS, linked to `contact_id` (none for a sender that is not a phone
-// number), and makes it the contact's latest message. Nothing when Twilio posted this
-// MessageSid before (it retries): the message is stored once.
-std::optional<Message> insert_inbound(Tx& tx, const Inbound& inbound,
-                                      std::optional<int64_t> contact_id);
+// Stores an inbound SMS/MMS, linked to `contact_id` (none for a sender without a contact yet,
+// or that is not a phone number), and makes it the contact's latest message. `may_reply`: the
+// text may get an auto-reply (not a keyword, from a number we can text), which the worker
+// decides later when an enabled rule exists. Nothing when Twilio posted this MessageSid before
+// (it retries): the message is stored once.
+struct StoredInbound {
+    Message message;
+    bool auto_reply_pending = false;  // the worker is to decide its auto-reply: wake it
+};
+std::optional<StoredInbound> insert_inbound(Tx& tx, const Inbound& inbound,
+                                            std::optional<int64_t> contact_id, bool may_reply);
+
+// Links message `id` to the contact of its sender, made after the message proved new, and makes
+// it that contact's latest message.
+Message link_contact(Tx& tx, int64_t id, int64_t contact_id);
 
 // Stores what a visitor wrote in the web chat (DESIGN §4: inbound, channel "web", received) as
 // the contact's latest message, unread for staff. `from` is the contact's phone, `to` ours.
@@ -43,6 +53,9 @@ struct Outbound {
     std::optional<std::string> idempotency_key;
     std::optional<std::string> request_digest;
     bool opt_in_request = false;
+    // The writer hands it to Twilio at once and owns it this long (common/outbox); none: the
+    // worker delivers it.
+    std::optional<int> owner_seconds;
 };
 
 // Stores it, queued and without a SID, as the contact's latest message. Nothing when a message
@@ -83,8 +96,13 @@ Message record_refused(Tx& tx, int64_t id, const Refused& refused);
 
 // Applies a status callback to its message, found by our id (when the callback URL has one and
 // its SID, if any, agrees) or else by SID: the status moves forward or stays (message_status),
-// the SID and error are stored. The message as it is now, or nothing when no message matches.
-std::optional<Message> apply_status(Tx& tx, const StatusUpdate& update);
+// the SID and error are stored. The message as it is now and whether the callback changed it,
+// or nothing when no message matches.
+struct AppliedStatus {
+    Message message;
+    bool changed = false;  // a late or repeated callback changes nothing, and is not news
+};
+std::optional<AppliedStatus> apply_status(Tx& tx, const StatusUpdate& update);
 
 struct MessagePage {
     std::vector<Message> messages;

@@ -2,8 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <exception>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -12,6 +15,8 @@
 #include "common/campaign.h"
 #include "common/db.h"
 #include "common/error.h"
+#include "common/outbox.h"
+#include "common/outbox_worker.h"
 #include "common/pace.h"
 #include "common/phone.h"
 #include "common/phone_zone.h"
@@ -31,6 +36,34 @@ void finish(Db& db, int64_t id, const std::string& status, std::optional<int64_t
             const json& error) {
     db.transact([&](Tx& tx) { schedule::finish(tx, id, status, message_id, error); });
 }
+
+// Wakes idle senders: a NOTIFY came (common/outbox), or the worker is stopping. count() tells
+// a busy sender that one came since it last looked.
+class Wake {
+  public:
+    void notify() {
+        {
+            std::lock_guard lock(mutex_);
+            ++count_;
+        }
+        cv_.notify_all();
+    }
+    uint64_t count() {
+        std::lock_guard lock(mutex_);
+        return count_;
+    }
+    // Until a notify after this call, `timeout`, or `stopping`.
+    void wait_for(std::chrono::milliseconds timeout, const std::atomic<bool>& stopping) {
+        std::unique_lock lock(mutex_);
+        const auto seen = count_;
+        cv_.wait_for(lock, timeout, [&] { return count_ != seen || stopping; });
+    }
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    uint64_t count_ = 0;
+};
 
 // busy: another worker's send of it is under way.
 enum class Step { none, held, busy, sent, failed, skipped };
@@ -188,6 +221,13 @@ class Run {
         std::lock_guard lock(mutex_);
         --steps_;
     }
+    void count(outbox::Duty duty) {
+        std::lock_guard lock(mutex_);
+        if (duty == outbox::Duty::decided) ++result_.auto_replies_decided;
+        if (duty == outbox::Duty::sent) ++result_.outbox_sent;
+        if (duty == outbox::Duty::failed) ++result_.outbox_failed;
+        if (duty == outbox::Duty::settled) ++result_.outbox_settled;
+    }
     void count(Step step, bool campaign) {
         std::lock_guard lock(mutex_);
         if (step == Step::held) ++result_.held;
@@ -224,19 +264,28 @@ class Run {
     std::map<int64_t, Clock::time_point> published_;
 };
 
-// One sender: what is due, one step at a time, on its own connection and Twilio client.
-void send_due(const Config& config, Run& run) {
+// One sender: what is due, one step at a time, on its own connection and Twilio client. When
+// nothing is, `idle` says whether to look again (it may wait for work first) or stop.
+void send_due(const Config& config, Run& run, Wake* wake, const std::function<bool()>& idle) {
     Db db(config.database_url);
     twilio::Client client(config);
     // Config::load checked both.
     const auto window = *quiet_hours::parse(config.quiet_hours);
     const auto rate = *pace::parse(config.campaign_rate);
-    // While campaign messages flow, scheduled sends are looked for once a second, not before
-    // each message: a transaction a message saved, and a scheduled send still waits a second
-    // at most.
+    // While campaign messages flow, scheduled sends and the outbox are looked at once a second,
+    // not before each message (a transaction a message saved), and the outbox at once when a
+    // NOTIFY woke the worker: an auto-reply does not wait for a campaign.
     auto next_scheduled_check = Clock::now();
+    auto seen_wakes = wake ? wake->count() : 0;
     while (run.take_step()) {
-        if (Clock::now() >= next_scheduled_check) {
+        const bool woken = wake && wake->count() != seen_wakes;
+        if (woken || Clock::now() >= next_scheduled_check) {
+            if (wake) seen_wakes = wake->count();
+            if (const auto duty = outbox::next_duty(db, config, client);
+                duty != outbox::Duty::none) {
+                run.count(duty);
+                continue;
+            }
             if (const auto step = scheduled_turn(db, config, client, window); step != Step::none) {
                 run.count(step, false);
                 continue;
@@ -254,25 +303,24 @@ void send_due(const Config& config, Run& run) {
         if (step.wait.count() > 0) {
             std::this_thread::sleep_for(step.wait);
         } else if (next_scheduled_check > Clock::now() + std::chrono::milliseconds(900)) {
-            break;  // nothing is due, and scheduled sends were looked for just now
+            // Nothing is due, and the rest was looked at just now.
+            if (!idle()) break;
+            next_scheduled_check = Clock::now();
         } else {
             next_scheduled_check = Clock::now();
         }
     }
 }
 
-}  // namespace
-
-RunResult run_due(const Config& config, int limit, int senders) {
-    // A configuration that cannot reach Twilio fails here, before anything is claimed.
-    twilio::Client check(config);
-    Run run(config, limit);
+// Runs `senders` send_due threads; a sender's failure is thrown once all have stopped.
+void run_senders(const Config& config, Run& run, int senders, Wake* wake,
+                 const std::function<bool()>& idle) {
     std::vector<std::exception_ptr> failures(senders);
     std::vector<std::thread> threads;
     for (int i = 0; i < senders; ++i) {
         threads.emplace_back([&, i] {
             try {
-                send_due(config, run);
+                send_due(config, run, wake, idle);
             } catch (...) {
                 failures[i] = std::current_exception();
             }
@@ -282,9 +330,58 @@ RunResult run_due(const Config& config, int limit, int senders) {
     for (const auto& failure : failures) {
         if (failure) std::rethrow_exception(failure);
     }
+}
+
+}  // namespace
+
+RunResult run_due(const Config& config, int limit, int senders) {
+    // A configuration that cannot reach Twilio fails here, before anything is claimed.
+    twilio::Client check(config);
+    Run run(config, limit);
+    run_senders(config, run, senders, nullptr, [] { return false; });
     Db db(config.database_url);
     run.final_progress(db);
     return run.result();
+}
+
+void work(const Config& config, int senders, std::chrono::seconds poll,
+          const std::atomic<bool>& stopping) {
+    twilio::Client check(config);
+    Wake wake;
+    // The listener: a NOTIFY (common/outbox) wakes every idle sender at once. Without the
+    // database it retries each second; the senders meanwhile fail and are started again.
+    std::thread listener([&] {
+        Db db(config.database_url);
+        while (!stopping) {
+            try {
+                if (db.await_notification(std::string(outbox::kChannel), std::chrono::seconds(1))) {
+                    wake.notify();
+                }
+            } catch (const HttpError&) {
+                std::this_thread::sleep_for(std::chrono::seconds(1));
+            }
+        }
+        wake.notify();
+    });
+    const auto idle = [&] {
+        wake.wait_for(poll, stopping);
+        return !stopping;
+    };
+    while (!stopping) {
+        Run run(config, INT32_MAX);
+        try {
+            run_senders(config, run, senders, &wake, idle);
+        } catch (const HttpError& error) {
+            spdlog::error("worker: {} ({}); starting again in 1 s", error.what(), error.code);
+            wake.wait_for(std::chrono::seconds(1), stopping);
+        }
+        Db db(config.database_url);
+        try {
+            run.final_progress(db);
+        } catch (const HttpError&) {
+        }
+    }
+    listener.join();
 }
 
 }  // namespace textus::schedule

@@ -4,6 +4,9 @@
 // Its own file: quiet hours need the phone geocoder, which only the worker links.
 #pragma once
 
+#include <atomic>
+#include <chrono>
+
 #include "common/config.h"
 
 namespace textus::schedule {
@@ -24,6 +27,12 @@ struct RunResult {
     int campaign_sent = 0;
     int campaign_failed = 0;
     int campaign_skipped = 0;
+    // The outbox (common/outbox_worker): auto-replies decided, rows sent or failed, and rows
+    // whose fate was unknown found at Twilio.
+    int auto_replies_decided = 0;
+    int outbox_sent = 0;
+    int outbox_failed = 0;
+    int outbox_settled = 0;
 };
 
 // Sends what is due, up to `limit` sends, each through the send path: scheduled sends first,
@@ -35,5 +44,13 @@ struct RunResult {
 // published to the staff channel at most once a second per campaign, and when one pauses or
 // completes. A sender's failure (the database unreachable) is thrown once all have stopped.
 RunResult run_due(const Config& config, int limit, int senders);
+
+// The resident worker (`textus-admin work`): run_due's duties for ever, the outbox first. Idle
+// senders wait for PostgreSQL's NOTIFY on outbox::kChannel (an auto-reply to decide, a row to
+// deliver) or `poll` (scheduled sends come due, leases run out), whichever is first. Returns
+// once `stopping` is set and every sender has finished its step. The database failing restarts
+// the senders after a second; it never ends the worker.
+void work(const Config& config, int senders, std::chrono::seconds poll,
+          const std::atomic<bool>& stopping);
 
 }  // namespace textus::schedule

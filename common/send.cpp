@@ -8,6 +8,7 @@
 #include "common/contact_store.h"
 #include "common/db.h"
 #include "common/message_store.h"
+#include "common/outbox.h"
 #include "common/phone.h"
 #include "common/publish.h"
 #include "common/segments.h"
@@ -49,6 +50,13 @@ std::string media_url(const json& value) {
                           "mediaUrls");
     }
     return url;
+}
+
+// What a log line may say of a failure to record an outcome: an HttpError's code, or only
+// that the database refused (an SQL error's text can quote the row).
+std::string failure_code(const std::exception& error) {
+    const auto* http = dynamic_cast<const HttpError*>(&error);
+    return http ? http->code : "database_error";
 }
 
 HttpError error_from_json(const json& stored) {
@@ -322,6 +330,11 @@ Prepared prepare(Tx& tx, const Request& request, const Config& config,
     row.idempotency_key = request.idempotency_key;
     row.request_digest = request.idempotency_key ? std::optional(request.digest()) : std::nullopt;
     row.opt_in_request = request.opt_in_request;
+    if (request.worker_delivers) {
+        outbox::wake(tx);
+    } else {
+        row.owner_seconds = outbox::kLeaseSeconds;
+    }
     if (auto message = messages::insert_outbound(tx, row)) {
         return {.message = *message, .chat_channel = contact->chat_channel};
     }
@@ -386,20 +399,20 @@ messages::Message deliver(Db& db, const Config& config, twilio::Client& client,
                     config, publish::kStaffChannel,
                     {{"type", "contact"}, {"contact", contacts::to_json(*refusal.opted_out)}});
             }
-        } catch (const HttpError& db_error) {
+        } catch (const std::exception& db_error) {
             spdlog::error("send: Twilio's refusal of message {} could not be recorded ({})", id,
-                          db_error.code);
+                          failure_code(db_error));
         }
         throw;
     }
     auto message = queued;
     try {
         message = db.transact([&](Tx& tx) { return record_accepted(tx, id, sent); });
-    } catch (const HttpError& error) {
+    } catch (const std::exception& error) {
         spdlog::error(
             "send: message {} was accepted by Twilio but could not be recorded ({}); "
             "its status callbacks will record it",
-            id, error.code);
+            id, failure_code(error));
         message.sid = sent.sid;
         message.status = sent.status;
     }

@@ -42,6 +42,8 @@ struct Request {
     std::vector<std::string> media_urls;
     bool opt_in_request = false;
     std::optional<std::string> idempotency_key;
+    // The writer does not call Twilio: the row is left to the worker, woken when it commits.
+    bool worker_delivers = false;
 
     // SHA-256 of what the request asks for: a key reused for another request is refused.
     std::string digest() const;
@@ -119,7 +121,8 @@ std::string render_template(Tx& tx, int64_t template_id, const contacts::Contact
 // One unit of work: a replay for a known key (or its stored error thrown), otherwise the
 // recipient resolved and locked (contactId: 404 when unknown; `to`: its contact, created when
 // the send is allowed), the rules checked, a template rendered for the recipient (404
-// template_not_found; 400 when it renders empty), and the row written.
+// template_not_found; 400 when it renders empty), and the row written: owned by the caller for
+// outbox::kLeaseSeconds (it delivers it next), or by the worker (worker_delivers).
 Prepared prepare(Tx& tx, const Request& request, const Config& config,
                  const std::string& staff_key);
 
@@ -137,8 +140,9 @@ Refusal record_refused(Tx& tx, int64_t message_id, const twilio::TwilioError& er
 // Hands `queued` (committed, without a SID) to Twilio and records what came of it, each outcome
 // in its own unit of work, then publishes the message's new state to the staff inbox and to the
 // web chat `chat_channel` (a hash) if there is one. Twilio's error is rethrown once its refusal
-// is recorded. A database failure after Twilio accepted is logged, not thrown: the message went,
-// and its status callbacks carry our id and store the SID.
+// is recorded; an unknown outcome leaves the row queued for the worker to look up once the
+// lease runs out (common/outbox). A database failure after Twilio accepted is logged, not
+// thrown: the message went, and its status callbacks carry our id and store the SID.
 messages::Message deliver(Db& db, const Config& config, twilio::Client& client,
                           const messages::Message& queued,
                           const std::optional<std::string>& chat_channel);

@@ -1,9 +1,7 @@
 // /api/twilio/webhook and /api/twilio/status: what Twilio posts, signed (DESIGN §4). A 200 means
-// the message is committed: Twilio does not post it again after one. A text may get an
-// auto-reply (common/auto_reply), written with it and sent after.
-#include <spdlog/spdlog.h>
-
-#include "common/auto_reply.h"
+// the message is committed: Twilio does not post it again after one. The inbound path touches
+// only PostgreSQL: a text's auto-reply is decided and sent by the worker (common/outbox), so
+// nothing about a reply can cost the text, and Twilio's REST latency never delays our answer.
 #include "common/chat.h"
 #include "common/config.h"
 #include "common/contact.h"
@@ -12,11 +10,10 @@
 #include "common/keywords.h"
 #include "common/message.h"
 #include "common/message_store.h"
+#include "common/outbox.h"
 #include "common/phone.h"
 #include "common/publish.h"
-#include "common/send.h"
 #include "common/server.h"
-#include "common/twilio_client.h"
 
 namespace {
 
@@ -28,42 +25,41 @@ Response empty_twiml() {
                           "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>");
 }
 
-// The contact of a sender we can text back: a phone number in E.164, not a short code or a
-// name. A known contact's phone was validated when it was stored, so only a new sender costs
-// libphonenumber's metadata (most of a plain CGI request's time: tests/bench/cgi-cost).
-std::optional<contacts::Contact> lock_sender(Tx& tx, const std::string& from) {
-    if (!from.starts_with('+')) return std::nullopt;
-    if (auto known = contacts::lock_by_phone(tx, from)) return known;
-    if (!phone::is_e164(from)) return std::nullopt;
-    return contacts::lock_or_create_by_phone(tx, from, "sms");
+// A sender we can text back: a phone number in E.164, not a short code or a name. A known
+// contact's phone was validated when it was stored, so only a new sender costs libphonenumber's
+// metadata (most of a plain CGI request's time: tests/bench/cgi-cost).
+bool textable(const std::string& from, const std::optional<contacts::Contact>& known) {
+    return known || (from.starts_with('+') && phone::is_e164(from));
 }
 
 Response inbound(Context& c) {
     const auto in = messages::parse_inbound(c.form);
-    // Auto-replies need Twilio's settings, which the webhook alone does not.
-    std::optional<twilio::Client> client;
-    try {
-        client.emplace(c.config);
-    } catch (const HttpError&) {
-    }
+    const auto keyword = keywords::classify(in.body);
     struct Stored {
         std::optional<messages::Message> message;
         std::optional<std::string> chat_channel;
         std::optional<contacts::Contact> changed;  // a STOP or START changed its opt-in
-        std::optional<send::Prepared> reply;       // an auto-reply, written, to deliver
     };
     const auto stored = c.db.transact([&](Tx& tx) -> Stored {
-        const auto contact = lock_sender(tx, in.from);
-        auto message =
-            messages::insert_inbound(tx, in, contact ? std::optional(contact->id) : std::nullopt);
-        // A keyword counts once, when its message is new: Twilio retries the same post.
-        std::optional<contacts::Contact> changed;
-        std::optional<send::Prepared> reply;
-        if (message && contact) {
-            changed = contacts::apply_keyword(tx, *contact, keywords::classify(in.body));
-            if (client) reply = auto_reply::queue(tx, *contact, in, c.config);
+        auto contact =
+            in.from.starts_with('+') ? contacts::lock_by_phone(tx, in.from) : std::nullopt;
+        const bool can_text = textable(in.from, contact);
+        auto inserted =
+            messages::insert_inbound(tx, in, contact ? std::optional(contact->id) : std::nullopt,
+                                     can_text && keyword.kind == keywords::Kind::none);
+        // Twilio retries the same post: a MessageSid seen before changes nothing, not even a
+        // contact for its sender.
+        if (!inserted) return {};
+        auto message = std::move(inserted->message);
+        if (!contact && can_text) {
+            contact = contacts::lock_or_create_by_phone(tx, in.from, "sms");
+            message = messages::link_contact(tx, message.id, contact->id);
         }
-        return {message, contact ? contact->chat_channel : std::nullopt, changed, reply};
+        if (inserted->auto_reply_pending) outbox::wake(tx);
+        // A keyword counts once, when its message is new.
+        std::optional<contacts::Contact> changed;
+        if (contact) changed = contacts::apply_keyword(tx, *contact, keyword);
+        return {message, contact ? contact->chat_channel : std::nullopt, changed};
     });
     if (stored.message) {
         publish::message(c.config, "message", messages::to_json(*stored.message),
@@ -73,28 +69,22 @@ Response inbound(Context& c) {
         publish::to(c.config, publish::kStaffChannel,
                     {{"type", "contact"}, {"contact", contacts::to_json(*stored.changed)}});
     }
-    // The text is committed whatever comes of its reply: a failed one is recorded on its row.
-    if (stored.reply && !stored.reply->replay) {
-        try {
-            send::deliver(c.db, c.config, *client, stored.reply->message,
-                          stored.reply->chat_channel);
-        } catch (const HttpError& error) {
-            spdlog::warn("auto-reply {} not sent: {}", stored.reply->message.id, error.code);
-        }
-    }
     return empty_twiml();
 }
 
 Response status(Context& c) {
     const auto update = messages::parse_status(c.form, c.request.query());
-    const auto [message, chat_channel] = c.db.transact([&](Tx& tx) {
-        auto message = messages::apply_status(tx, update);
-        const auto chat = message && message->contact_id
-                              ? chat::channel_of(tx, *message->contact_id)
+    const auto [applied, chat_channel] = c.db.transact([&](Tx& tx) {
+        auto applied = messages::apply_status(tx, update);
+        const auto chat = applied && applied->changed && applied->message.contact_id
+                              ? chat::channel_of(tx, *applied->message.contact_id)
                               : std::nullopt;
-        return std::pair(std::move(message), chat);
+        return std::pair(std::move(applied), chat);
     });
-    if (message) publish::message(c.config, "status", messages::to_json(*message), chat_channel);
+    // A late or repeated callback changed nothing: no event.
+    if (applied && applied->changed) {
+        publish::message(c.config, "status", messages::to_json(applied->message), chat_channel);
+    }
     return Response::no_content();
 }
 

@@ -58,7 +58,7 @@ export async function eventually(what, fn, ms = 5000) {
 
 // A stack of its own, from $TEXTUS_BIN_DIR: {state, env, port, url, staffKey}. `name` names its
 // state directory and, in stop(), the directory its logs are kept in beside the screenshots;
-// `extraEnv` adds to deploy/up's environment (e.g. TEXTUS_RUN_DUE_SECONDS, QUIET_HOURS).
+// `extraEnv` adds to deploy/up's environment (e.g. TEXTUS_WORKER_POLL_SECONDS, QUIET_HOURS).
 export async function startStack(name, extraEnv = {}) {
   const binDir = process.env.TEXTUS_BIN_DIR;
   assert.ok(binDir, 'set TEXTUS_BIN_DIR to a build\'s bin directory (ctest sets it)');

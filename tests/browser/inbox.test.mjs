@@ -49,8 +49,8 @@ async function staff(method, p, body) {
 }
 
 before(async () => {
-  // Campaigns start within a second (deploy/worker runs run-due that often), at any hour.
-  stack = await startStack('inbox', { TEXTUS_RUN_DUE_SECONDS: '1', QUIET_HOURS: 'off' });
+  // Campaigns start within a second (deploy/worker looks that often), at any hour.
+  stack = await startStack('inbox', { TEXTUS_WORKER_POLL_SECONDS: '1', QUIET_HOURS: 'off' });
   ({ env, port, url, staffKey } = stack);
 
   // Two customers texted in: Ann twice (2 unread), Bob once.

@@ -1,6 +1,12 @@
 #include "tests/integration/api.h"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdint>
+#include <thread>
 
 namespace textus::test {
 
@@ -22,7 +28,10 @@ void check_error(const Reply& reply, int status, const std::string& code,
     }
 }
 
-std::string run_due_command(const std::string& settings) {
+namespace {
+
+// `textus-admin ARGS` in the send handler's environment, changed by `settings`.
+std::string admin_command(const std::string& settings, const std::string& args) {
     const auto pids = stack().handler_pids("send");
     REQUIRE_FALSE(pids.empty());
     const auto environ = read_file("/proc/" + std::to_string(pids[0]) + "/environ");
@@ -31,8 +40,53 @@ std::string run_due_command(const std::string& settings) {
     for (size_t end; (end = environ.find('\0', start)) != std::string::npos; start = end + 1) {
         environment += " '" + environ.substr(start, end - start) + "'";
     }
-    return "env -i" + environment + " " + settings + " " + stack().bin_dir +
-           "/textus-admin run-due";
+    return "env -i" + environment + " " + settings + " " + stack().bin_dir + "/textus-admin " +
+           args;
+}
+
+}  // namespace
+
+std::string run_due_command(const std::string& settings) {
+    return admin_command(settings, "run-due");
+}
+
+std::string run_worker_once(const std::string& settings) {
+    const auto result = run(run_due_command(settings) + " 2>&1");
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    return result.output;
+}
+
+Worker::Worker(const std::string& settings) {
+    log_path_ = stack().state_dir + "/log/test-worker-" + std::to_string(::getpid()) + "-" +
+                std::to_string(reinterpret_cast<uintptr_t>(this)) + ".log";
+    const auto started = run("(" + admin_command(settings, "work --poll-seconds 3600") + " >'" +
+                             log_path_ + "' 2>&1 & echo $!)");
+    pid_ = std::stoi(started.output);
+    // Ready once it logs that it works: its LISTEN follows within milliseconds.
+    for (int i = 0; i < 100 && log().find("working") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+}
+
+Worker::~Worker() {
+    if (pid_ > 0) ::kill(pid_, SIGTERM);
+    for (int i = 0; pid_ > 0 && i < 500 && ::kill(pid_, 0) == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
+void Worker::kill() {
+    ::kill(pid_, SIGKILL);
+    for (int i = 0; i < 500 && ::kill(pid_, 0) == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    pid_ = 0;
+}
+
+std::string Worker::log() const {
+    return read_file(log_path_);
 }
 
 }  // namespace textus::test

@@ -33,4 +33,26 @@ void check_error(const Reply& reply, int status, const std::string& code,
 // night in California (new_phone's numbers). A shell command, for run().
 std::string run_due_command(const std::string& settings = "QUIET_HOURS=off");
 
+// The worker's duties done once (run_due_command, its output and stderr): what the webhook left
+// to it (auto-replies) goes to Twilio. REQUIREs that it succeeded.
+std::string run_worker_once(const std::string& settings = "QUIET_HOURS=off");
+
+// `textus-admin work` in the send handler's environment for a test's length, woken by NOTIFY
+// (its poll an hour, so that nothing but a NOTIFY wakes it): SIGTERM when it goes.
+class Worker {
+  public:
+    explicit Worker(const std::string& settings = "QUIET_HOURS=off");
+    ~Worker();
+    Worker(const Worker&) = delete;
+    Worker& operator=(const Worker&) = delete;
+    // SIGKILL: the worker stops wherever it is, as a machine that dies would.
+    void kill();
+    // What it logged so far.
+    std::string log() const;
+
+  private:
+    int pid_ = 0;
+    std::string log_path_;
+};
+
 }  // namespace textus::test

@@ -1,5 +1,6 @@
-// Auto-replies through nginx: the rules' API, and what textus-webhook answers a text with, sent
-// through the stack's Twilio simulator.
+// Auto-replies through nginx: the rules' API, and what a text gets in reply: textus-webhook
+// stores the text, the worker (textus-admin) decides the reply and sends it through the stack's
+// Twilio simulator.
 #include <catch2/catch.hpp>
 #include <string>
 
@@ -91,6 +92,7 @@ TEST_CASE("a keyword rule answers exactly its keyword, once, rendered, with sent
     REQUIRE(post("/api/twilio/webhook", inbound(sid, phone, "  hours\n")).status == 200);
     // Twilio posts it again: still one reply.
     REQUIRE(post("/api/twilio/webhook", inbound(sid, phone, "  hours\n")).status == 200);
+    run_worker_once();
     const auto bodies = bodies_to(phone);
     REQUIRE(bodies.size() == 1);
     // A new sender has no name yet, and this is the first message the number gets from us.
@@ -99,6 +101,7 @@ TEST_CASE("a keyword rule answers exactly its keyword, once, rendered, with sent
 
     REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "hours please")).status == 200);
     REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "HOURS.")).status == 200);
+    run_worker_once();
     CHECK(bodies_to(phone).size() == 1);
 }
 
@@ -110,6 +113,7 @@ TEST_CASE("the away rule answers outside business hours once in 12 hours, never 
     const auto phone = new_phone();
     REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "Are you open?")).status == 200);
     REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "Hello?")).status == 200);
+    run_worker_once();
     const auto bodies = bodies_to(phone);
     REQUIRE(bodies.size() == 1);
     CHECK(bodies[0].starts_with("We're closed now; we'll text you back in the morning."));
@@ -119,6 +123,7 @@ TEST_CASE("the away rule answers outside business hours once in 12 hours, never 
     for (const auto* keyword : {"STOP", "START", "HELP"}) {
         REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), other, keyword)).status == 200);
     }
+    run_worker_once();
     CHECK(bodies_to(other).empty());
     CHECK(q("SELECT count(*) FROM consent_events WHERE phone = '" + other + "'") == "3");
 }
@@ -133,11 +138,13 @@ TEST_CASE("within business hours, or opted out, a text gets no away reply", "[au
     {
         const Rule rule({{"kind", "away"}, {"hours", all_day}, {"body", "Away."}});
         REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "Hi")).status == 200);
+        run_worker_once();
         CHECK(bodies_to(phone).empty());
     }
     const Rule rule({{"kind", "away"}, {"hours", kClosedAllWeek}, {"body", "Away."}});
     REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "STOP")).status == 200);
     REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "one more thing")).status == 200);
+    run_worker_once();
     CHECK(bodies_to(phone).empty());
     CHECK(q("SELECT count(*) FROM messages WHERE to_number = '" + phone + "'") == "0");
 }

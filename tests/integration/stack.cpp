@@ -56,9 +56,9 @@ std::string env_prefix(const Stack& s) {
            // Tests stand for many visitors behind a proxy on loopback: X-Forwarded-For names
            // each one (rate limits and consent are per client).
            " TEXTUS_TRUSTED_PROXIES=127.0.0.1"
-           // Scheduled sends go when a test runs textus-admin run-due, not on deploy/worker's
-           // minute (it runs once at the start, then sleeps).
-           " TEXTUS_RUN_DUE_SECONDS=86400 ";
+           // The outbox, scheduled sends and campaigns go when a test runs textus-admin run-due
+           // (or its own textus-admin work), not when deploy/worker would.
+           " TEXTUS_WORKER=off ";
 }
 
 void must_run(const std::string& command, const std::string& what) {

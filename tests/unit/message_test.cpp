@@ -47,13 +47,39 @@ TEST_CASE("parse_inbound refuses what Twilio would not send") {
          {std::string("From=%2B17605550142&To=%2B1&Body=x"), "MessageSid=SM123" + good,
           "MessageSid=XX" + std::string(32, 'a') + good,
           "MessageSid=" + kSid + "&To=%2B17605550100&Body=x",
-          "MessageSid=" + kSid + good + "&NumMedia=11", "MessageSid=" + kSid + good + "&NumMedia=1",
-          "MessageSid=" + kSid + good + "&NumMedia=1&MediaUrl0=ftp%3A%2F%2Fx",
           "MessageSid=" + kSid +
               "&From=%2B17605550142&To=%2B17605550100&Body=" + std::string(1601, 'x')}) {
         INFO(bad);
         CHECK(status_of([&] { parse_inbound(parse_form(bad)); }) == 400);
     }
+}
+
+TEST_CASE("parse_inbound keeps the text when its media fields are wrong, and says what was") {
+    const std::string text = "MessageSid=" + kSid + "&From=%2B17605550142&To=%2B17605550100&Body=x";
+    const std::string long_url = "https%3A%2F%2Fa" + std::string(1000, 'a');
+    const std::pair<std::string, std::string> cases[] = {
+        {"&NumMedia=11", "Media not stored: NumMedia must be a number from 0 to 10"},
+        {"&NumMedia=1", "Media not stored: MediaUrl0 is missing"},
+        {"&NumMedia=1&MediaUrl0=ftp%3A%2F%2Fx",
+         "Media not stored: MediaUrl0 is not a URL of at most 1000 bytes"},
+        {"&NumMedia=1&MediaUrl0=" + long_url,
+         "Media not stored: MediaUrl0 is not a URL of at most 1000 bytes"},
+        {"&NumMedia=2&MediaUrl0=https%3A%2F%2Fa&MediaContentType0=" + std::string(101, 't'),
+         "Media not stored: MediaContentType0 is unusable; MediaUrl1 is missing"},
+    };
+    for (const auto& [media, problem] : cases) {
+        INFO(media);
+        const auto in = parse_inbound(parse_form(text + media));
+        CHECK(in.body == "x");
+        CHECK(in.media_problem == problem);
+    }
+    const auto partial = parse_inbound(
+        parse_form(text + "&NumMedia=3&MediaUrl0=https%3A%2F%2Fa&MediaContentType0=image%2Fpng"
+                          "&MediaUrl2=https%3A%2F%2Fc&MediaContentType2=image%2Fgif"));
+    CHECK(partial.media_urls == std::vector<std::string>{"https://a", "https://c"});
+    CHECK(partial.media_types == std::vector<std::string>{"image/png", "image/gif"});
+    CHECK(partial.media_problem == "Media not stored: MediaUrl1 is missing");
+    CHECK_FALSE(parse_inbound(parse_form(text + "&NumMedia=0")).media_problem);
 }
 
 TEST_CASE("parse_status reads our id from the query and Twilio's fields from the form") {

@@ -1,0 +1,125 @@
+#include "common/outbox_worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include "common/auto_reply.h"
+#include "common/contact_store.h"
+#include "common/db.h"
+#include "common/message_store.h"
+#include "common/outbox.h"
+#include "common/publish.h"
+#include "common/send.h"
+
+namespace textus::outbox {
+
+namespace {
+
+// Fails a claimed row without calling Twilio, and tells the inbox.
+Duty refuse(Db& db, const Config& config, const Claimed& claimed, const HttpError& error) {
+    const auto message = db.transact([&](Tx& tx) {
+        return messages::record_refused(tx, claimed.message.id,
+                                        {.send_error = send::error_json(error),
+                                         .failed = true,
+                                         .error_code = std::nullopt,
+                                         .error_message = std::string(error.what())});
+    });
+    spdlog::warn("outbox: message {} failed: {}", claimed.message.id, error.code);
+    publish::message(config, "status", messages::to_json(message), claimed.chat_channel);
+    return Duty::failed;
+}
+
+// Hands a claimed row to Twilio, unless its number opted out since the row was written.
+Duty hand_over(Db& db, const Config& config, twilio::Client& client, const Claimed& claimed) {
+    if (claimed.opted_out) {
+        return refuse(db, config, claimed,
+                      conflict("opted_out",
+                               "The number opted out after this message was written: it was "
+                               "not sent"));
+    }
+    try {
+        send::deliver(db, config, client, claimed.message, claimed.chat_channel);
+        return Duty::sent;
+    } catch (const HttpError& error) {
+        // Recorded on the row by deliver; an unknown fate is settled once the lease runs out.
+        spdlog::warn("outbox: message {} not sent: {}", claimed.message.id, error.code);
+        return Duty::failed;
+    }
+}
+
+Duty decide_reply(Db& db, const Config& config) {
+    std::optional<PendingReply> pending;
+    try {
+        const bool decided = db.transact([&](Tx& tx) {
+            pending = claim_pending_reply(tx);
+            if (!pending) return false;
+            if (pending->contact_id == 0) return true;  // its contact was deleted since
+            if (const auto contact = contacts::lock(tx, pending->contact_id)) {
+                auto_reply::queue(tx, *contact, pending->text, config);
+            }
+            return true;
+        });
+        return decided ? Duty::decided : Duty::none;
+    } catch (const std::exception& error) {
+        const auto* http = dynamic_cast<const HttpError*>(&error);
+        if (!pending || (http && http->status >= 500)) throw;
+        // The reply was refused (too long with the opt-out notice, say), and would be again:
+        // the text stays as it is, without a reply.
+        spdlog::warn("outbox: no auto-reply to message {}: {}", pending->message_id,
+                     http ? http->code : "database_error");
+        db.transact([&](Tx& tx) { drop_pending_reply(tx, pending->message_id); });
+        return Duty::decided;
+    }
+}
+
+Duty deliver_unowned(Db& db, const Config& config, twilio::Client& client) {
+    const auto claimed = db.transact(claim_unowned);
+    if (!claimed) return Duty::none;
+    return hand_over(db, config, client, *claimed);
+}
+
+// A row whose owner stopped without Twilio's answer: Twilio's list by its number tells whether
+// the create arrived. Found, its SID is recorded; not found, it goes once more while fresh, or
+// fails.
+Duty settle_unsettled(Db& db, const Config& config, twilio::Client& client) {
+    auto claimed = db.transact(claim_unsettled);
+    if (!claimed) return Duty::none;
+    const auto id = claimed->message.id;
+    std::vector<twilio::Message> listed;
+    try {
+        listed = client.list_messages(
+            {.to = claimed->message.to, .page_size = kLookupLimit, .limit = kLookupLimit});
+    } catch (const HttpError& error) {
+        spdlog::warn("outbox: message {} not looked up at Twilio ({}): again in {} s", id,
+                     error.code, kLeaseSeconds);
+        return Duty::waiting;
+    }
+    std::vector<std::string> sids;
+    for (const auto& m : listed) sids.push_back(m.sid);
+    const auto found = db.transact([&](Tx& tx) -> std::optional<messages::Message> {
+        const auto theirs = match(*claimed, listed, known_sids(tx, sids));
+        if (!theirs) return std::nullopt;
+        return send::record_accepted(tx, id, *theirs);
+    });
+    if (found) {
+        spdlog::warn("outbox: message {} found at Twilio: recorded, not sent again", id);
+        publish::message(config, "status", messages::to_json(*found), claimed->chat_channel);
+        return Duty::settled;
+    }
+    if (settle_decision(*claimed) == Unsettled::fail) {
+        return refuse(db, config, *claimed, unconfirmed());
+    }
+    spdlog::warn("outbox: message {} is not at Twilio: sending it once more", id);
+    db.transact([&](Tx& tx) { count_attempt(tx, id); });
+    ++claimed->attempts;
+    return hand_over(db, config, client, *claimed);
+}
+
+}  // namespace
+
+Duty next_duty(Db& db, const Config& config, twilio::Client& client) {
+    if (const auto duty = decide_reply(db, config); duty != Duty::none) return duty;
+    if (const auto duty = deliver_unowned(db, config, client); duty != Duty::none) return duty;
+    return settle_unsettled(db, config, client);
+}
+
+}  // namespace textus::outbox

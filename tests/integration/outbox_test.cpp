@@ -1,0 +1,341 @@
+// The outbox through the real path (docs/decisions.md, The outbox): the webhook only writes the
+// text; the worker (textus-admin, the real program) decides its auto-reply, delivers what nobody
+// delivered, and settles what is stuck, looking a message up at the Twilio simulator before it
+// could ever send it twice.
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <future>
+#include <string>
+#include <thread>
+
+#include "common/db.h"
+#include "common/message_store.h"
+#include "tests/integration/api.h"
+#include "tests/integration/long_poll.h"
+#include "tests/integration/twilio_post.h"
+
+using nlohmann::json;
+using namespace textus::test;
+
+namespace {
+
+// A rule for the length of a test case, deleted at its end.
+class Rule {
+  public:
+    explicit Rule(const json& body) {
+        const auto reply = call("POST", "/api/crm/sms/auto-replies", body);
+        INFO(reply.body);
+        REQUIRE(reply.status == 201);
+        id_ = std::to_string(reply.json()["autoReply"]["id"].get<int64_t>());
+    }
+    ~Rule() { call("DELETE", "/api/crm/sms/auto-replies/" + id_); }
+    Rule(const Rule&) = delete;
+    Rule& operator=(const Rule&) = delete;
+
+  private:
+    std::string id_;
+};
+
+const json kClosedAllWeek = {{"mon", nullptr}, {"tue", nullptr}, {"wed", nullptr}, {"thu", nullptr},
+                             {"fri", nullptr}, {"sat", nullptr}, {"sun", nullptr}};
+
+size_t creates_to(const std::string& phone) {
+    return stack().twilio_creates_to(phone).size();
+}
+
+std::string message_of(const std::string& sid, const std::string& columns) {
+    return q("SELECT " + columns + " FROM messages WHERE sid = '" + sid + "'");
+}
+
+// A contact who texted us (so may be texted back): its id.
+std::string texted_us(const std::string& phone) {
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "Hi there")).status == 200);
+    return q("SELECT id FROM contacts WHERE phone = '" + phone + "'");
+}
+
+// A queued row as a handler writes it before it calls Twilio, `owner_until` and `created_at`
+// SQL expressions: its id.
+std::string queued_row(const std::string& contact, const std::string& phone,
+                       const std::string& body, int attempts, const std::string& owner_until,
+                       const std::string& created_at = "now()") {
+    return q(
+        "INSERT INTO messages (contact_id, direction, channel, from_number, to_number, body,"
+        " status, segments, sent_by, owner_until, attempts, created_at) VALUES (" +
+        contact + ", 'outbound', 'sms', '+17605550100', '" + phone + "', '" + body +
+        "', 'queued', 1, 'test', " + owner_until + ", " + std::to_string(attempts) + ", " +
+        created_at + ") RETURNING id");
+}
+
+// The worker's summary of its outbox duties, from run-due's last line.
+std::string outbox_summary(const std::string& output) {
+    const auto at = output.find("; outbox: ");
+    return at == std::string::npos ? output : output.substr(at + 2, output.find('\n', at) - at - 2);
+}
+
+}  // namespace
+
+TEST_CASE("an inbound text is kept when its auto-reply cannot be written", "[outbox]") {
+    const std::string long_body(1585, 'x');
+    SECTION("a keyword rule's reply too long with the opt-out notice, to a new number") {
+        const Rule rule({{"kind", "keyword"}, {"keyword", "LONG"}, {"body", long_body}});
+        const auto phone = new_phone(), sid = new_sid();
+        const auto answer = post("/api/twilio/webhook", inbound(sid, phone, "long"));
+        INFO(answer.body);
+        REQUIRE(answer.status == 200);
+        CHECK(message_of(sid, "body || '|' || (contact_id IS NOT NULL)") == "long|true");
+        const auto output = run_worker_once();
+        CHECK(outbox_summary(output) ==
+              "outbox: auto-replies decided 1, sent 0, failed 0, found at Twilio 0");
+        CHECK(output.find("body_too_long") != std::string::npos);
+        CHECK(creates_to(phone) == 0);
+        CHECK(message_of(sid, "auto_reply_pending") == "f");
+    }
+    SECTION("the away rule's, likewise") {
+        const Rule rule({{"kind", "away"}, {"hours", kClosedAllWeek}, {"body", long_body}});
+        const auto phone = new_phone(), sid = new_sid();
+        REQUIRE(post("/api/twilio/webhook", inbound(sid, phone, "Are you open?")).status == 200);
+        CHECK(message_of(sid, "body") == "Are you open?");
+        run_worker_once();
+        CHECK(creates_to(phone) == 0);
+    }
+    SECTION("a known contact whose names render the reply past 1,600 characters") {
+        const auto phone = new_phone();
+        const auto created = call("POST", "/api/crm/contacts",
+                                  {{"firstName", std::string(50, 'A')},
+                                   {"lastName", std::string(50, 'B')},
+                                   {"phone", phone},
+                                   {"smsOptIn", true}});
+        REQUIRE(created.status == 201);
+        const Rule rule({{"kind", "keyword"},
+                         {"keyword", "NAMES"},
+                         {"body", "Hi {firstName} {lastName}, " + std::string(1540, 'x')}});
+        const auto sid = new_sid();
+        REQUIRE(post("/api/twilio/webhook", inbound(sid, phone, "NAMES")).status == 200);
+        CHECK(message_of(sid, "body") == "NAMES");
+        run_worker_once();
+        CHECK(creates_to(phone) == 0);
+    }
+    SECTION("a STOP with a rule in place still opts out, and gets no reply of ours") {
+        const Rule rule({{"kind", "away"}, {"hours", kClosedAllWeek}, {"body", "Away."}});
+        const auto phone = new_phone(), sid = new_sid();
+        REQUIRE(post("/api/twilio/webhook", inbound(sid, phone, "STOP")).status == 200);
+        CHECK(message_of(sid, "auto_reply_pending") == "f");
+        CHECK(q("SELECT sms_opt_in FROM contacts WHERE phone = '" + phone + "'") == "f");
+        run_worker_once();
+        CHECK(creates_to(phone) == 0);
+    }
+}
+
+TEST_CASE("a text whose media fields are malformed is stored, with what was wrong", "[outbox]") {
+    const auto phone = new_phone();
+    SECTION("NumMedia=3 with one MediaUrl") {
+        const auto sid = new_sid("MM");
+        auto fields = inbound(sid, phone, "Here is the label");
+        fields[6] = {"NumMedia", "3"};
+        fields.push_back({"MediaUrl0", "https://api.twilio.com/2010-04-01/Media/ME1"});
+        fields.push_back({"MediaContentType0", "image/jpeg"});
+        const auto answer = post("/api/twilio/webhook", fields);
+        INFO(answer.body);
+        REQUIRE(answer.status == 200);
+        CHECK(
+            message_of(sid, "body || '|' || media_urls::text || '|' || media_types::text") ==
+            R"(Here is the label|["https://api.twilio.com/2010-04-01/Media/ME1"]|["image/jpeg"])");
+        CHECK(message_of(sid, "error_message") ==
+              "Media not stored: MediaUrl1 is missing; MediaUrl2 is missing");
+    }
+    SECTION("a media URL over 1,000 characters, and a NumMedia that is no number") {
+        const auto sid = new_sid("MM");
+        auto fields = inbound(sid, phone, "Two pictures");
+        fields[6] = {"NumMedia", "1"};
+        fields.push_back({"MediaUrl0", "https://example.com/" + std::string(1000, 'a')});
+        REQUIRE(post("/api/twilio/webhook", fields).status == 200);
+        CHECK(message_of(sid, "body || '|' || media_urls::text") == "Two pictures|[]");
+        CHECK(message_of(sid, "error_message") ==
+              "Media not stored: MediaUrl0 is not a URL of at most 1000 bytes");
+
+        const auto other = new_sid("MM");
+        auto bad_count = inbound(other, phone, "Three?");
+        bad_count[6] = {"NumMedia", "many"};
+        REQUIRE(post("/api/twilio/webhook", bad_count).status == 200);
+        CHECK(message_of(other, "error_message") ==
+              "Media not stored: NumMedia must be a number from 0 to 10");
+    }
+}
+
+TEST_CASE("a MessageSid seen before, from another sender, makes no contact", "[outbox]") {
+    const auto sid = new_sid();
+    REQUIRE(post("/api/twilio/webhook", inbound(sid, new_phone(), "first")).status == 200);
+    const auto other = new_phone();
+    REQUIRE(post("/api/twilio/webhook", inbound(sid, other, "replayed")).status == 200);
+    CHECK(q("SELECT count(*) FROM contacts WHERE phone = '" + other + "'") == "0");
+    CHECK(q("SELECT count(*) FROM messages WHERE sid = '" + sid + "'") == "1");
+}
+
+TEST_CASE("the webhook never calls Twilio: a slow Twilio delays no answer", "[outbox]") {
+    const Rule rule({{"kind", "keyword"}, {"keyword", "SLOW"}, {"body", "Noted."}});
+    stack().twilio_sim("DELETE", "/sim/requests");
+    stack().twilio_sim("POST", "/sim/fail", {{"count", 5}, {"delayMs", 3000}});
+    const auto phone = new_phone();
+    const auto started = std::chrono::steady_clock::now();
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "slow")).status == 200);
+    const auto took = std::chrono::steady_clock::now() - started;
+    CHECK(took < std::chrono::milliseconds(1500));
+    CHECK(stack().twilio_sim("GET", "/sim/requests")["requests"].empty());
+    stack().twilio_sim("DELETE", "/sim/fail");
+    run_worker_once();
+    CHECK(creates_to(phone) == 1);
+}
+
+TEST_CASE("the resident worker, woken by NOTIFY, sends an auto-reply at once", "[outbox]") {
+    const Rule rule({{"kind", "keyword"}, {"keyword", "WAKE"}, {"body", "Awake."}});
+    Worker worker;  // polls once an hour: only a NOTIFY wakes it in this test
+    const auto phone = new_phone(), sid = new_sid();
+    const auto started = std::chrono::steady_clock::now();
+    REQUIRE(post("/api/twilio/webhook", inbound(sid, phone, "wake")).status == 200);
+    for (int i = 0; i < 250 && creates_to(phone) == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    INFO(worker.log());
+    REQUIRE(creates_to(phone) == 1);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+    // Its SID is recorded, and nothing is left for anyone.
+    for (int i = 0; i < 100 && q("SELECT count(*) FROM messages WHERE to_number = '" + phone +
+                                 "' AND sid IS NOT NULL") != "1";
+         ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    CHECK(q("SELECT sent_by || '|' || (sid IS NOT NULL) FROM messages WHERE to_number = '" + phone +
+            "'") == "auto|true");
+}
+
+TEST_CASE("a send whose handler died before Twilio answered is found at Twilio, not resent",
+          "[outbox]") {
+    const auto phone = new_phone();
+    texted_us(phone);
+    // Twilio takes 2 s to answer the create, and the handler dies meanwhile. No status callback
+    // comes (they would record the SID by our id first): only a lookup can tell.
+    stack().twilio_sim("POST", "/sim/callbacks", {{"enabled", false}});
+    stack().twilio_sim("POST", "/sim/fail", {{"count", 1}, {"delayMs", 2000}});
+    std::thread send([&] {
+        call("POST", "/api/crm/sms/send", {{"to", phone}, {"body", "Your order is ready"}},
+             {{"Idempotency-Key", "outbox-killed-" + phone}});
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    for (const auto pid : stack().handler_pids("send")) ::kill(pid, SIGKILL);
+    send.join();
+    stack().restart_handler("send");
+    // The simulator records the request when it comes and acts on it 2 s later.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1800));
+    REQUIRE(creates_to(phone) == 1);
+    const std::string where =
+        " FROM messages WHERE to_number = '" + phone + "' AND direction = 'outbound'";
+    CHECK(q("SELECT status || '|' || (sid IS NULL)" + where) == "queued|true");
+    // Before its owner's lease runs out, the worker leaves it alone.
+    CHECK(outbox_summary(run_worker_once()) ==
+          "outbox: auto-replies decided 0, sent 0, failed 0, found at Twilio 0");
+    // Then time passes.
+    q("UPDATE messages SET owner_until = now() - interval '1 second' WHERE to_number = '" + phone +
+      "' AND direction = 'outbound' RETURNING id");
+    const auto output = run_worker_once();
+    stack().twilio_sim("POST", "/sim/callbacks", {{"enabled", true}});
+    CHECK(outbox_summary(output) ==
+          "outbox: auto-replies decided 0, sent 0, failed 0, found at Twilio 1");
+    CHECK(creates_to(phone) == 1);
+    CHECK(q("SELECT count(*)" + where + " AND sid IS NOT NULL") == "1");
+}
+
+TEST_CASE("an unsettled row Twilio never got goes once more, and only once", "[outbox]") {
+    const auto phone = new_phone();
+    const auto contact = texted_us(phone);
+    SECTION("fresh, one attempt made: sent again, once") {
+        const auto id =
+            queued_row(contact, phone, "Table for four at 7", 1, "now() - interval '1 second'");
+        const auto output = run_worker_once();
+        CHECK(outbox_summary(output) ==
+              "outbox: auto-replies decided 0, sent 1, failed 0, found at Twilio 0");
+        CHECK(creates_to(phone) == 1);
+        CHECK(q("SELECT (sid IS NOT NULL) || '|' || attempts FROM messages WHERE id = " + id) ==
+              "true|2");
+        run_worker_once();
+        CHECK(creates_to(phone) == 1);
+    }
+    SECTION("two attempts made already: failed, never sent") {
+        const auto id =
+            queued_row(contact, phone, "Table for two", 2, "now() - interval '1 second'");
+        run_worker_once();
+        CHECK(creates_to(phone) == 0);
+        CHECK(q("SELECT status || '|' || (send_error->>'code') FROM messages WHERE id = " + id) ==
+              "failed|send_unconfirmed");
+    }
+    SECTION("older than an hour: failed, never sent") {
+        const auto id = queued_row(contact, phone, "Lunch today?", 1, "now() - interval '1 second'",
+                                   "now() - interval '2 hours'");
+        run_worker_once();
+        CHECK(creates_to(phone) == 0);
+        CHECK(q("SELECT status FROM messages WHERE id = " + id) == "failed");
+    }
+    SECTION("still owned: left alone") {
+        const auto id = queued_row(contact, phone, "Soon", 1, "now() + interval '1 minute'");
+        run_worker_once();
+        CHECK(creates_to(phone) == 0);
+        CHECK(q("SELECT status FROM messages WHERE id = " + id) == "queued");
+    }
+    SECTION("nobody owns it, but the number opted out since: failed, never sent") {
+        REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "STOP")).status == 200);
+        const auto id = queued_row(contact, phone, "Sale today", 0, "NULL");
+        run_worker_once();
+        CHECK(creates_to(phone) == 0);
+        CHECK(q("SELECT status || '|' || (send_error->>'code') FROM messages WHERE id = " + id) ==
+              "failed|opted_out");
+    }
+}
+
+TEST_CASE("a status callback that changes nothing publishes nothing", "[outbox]") {
+    const auto sid = new_sid();
+    q("INSERT INTO messages (sid, direction, from_number, to_number, body, status) VALUES ('" +
+      sid + "', 'outbound', '+17605550100', '" + new_phone() + "', 'x', 'sent') RETURNING id");
+    for (int i = 0; i < 3; ++i) {
+        REQUIRE(post("/api/twilio/status", {{"MessageSid", sid}, {"MessageStatus", "delivered"}})
+                    .status == 204);
+    }
+    // A late `sent` after `delivered` changes nothing either.
+    REQUIRE(post("/api/twilio/status", {{"MessageSid", sid}, {"MessageStatus", "sent"}}).status ==
+            204);
+    const auto marker = new_sid();
+    REQUIRE(post("/api/twilio/webhook", inbound(marker, new_phone(), "marker")).status == 200);
+    int events = 0;
+    const auto found =
+        poll_until("/api/poll/staff?" + signed_query(unix_now() + 60, "staff"), [&](const json& e) {
+            if (e["type"] == "status" && e["message"]["sid"] == sid) ++events;
+            return e["type"] == "message" && e["message"]["sid"] == marker;
+        });
+    REQUIRE(found);
+    CHECK(events == 1);
+}
+
+TEST_CASE("a contact's latest message never moves backwards", "[outbox]") {
+    const auto phone = new_phone();
+    const auto contact = std::stoll(texted_us(phone));
+    textus::Db early(stack().database_url), late(stack().database_url);
+    // The early unit starts first (its now() is older) and commits last.
+    std::promise<void> started, late_done;
+    std::thread first([&] {
+        early.transact([&](textus::Tx& tx) {
+            tx.exec(textus::Statement{"test_now", "SELECT now()"});
+            started.set_value();
+            late_done.get_future().wait();
+            textus::messages::insert_web(tx, contact, phone, "+17605550100", "early");
+        });
+    });
+    started.get_future().wait();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const auto latest = late.transact([&](textus::Tx& tx) {
+        return textus::messages::insert_web(tx, contact, phone, "+17605550100", "late").id;
+    });
+    late_done.set_value();
+    first.join();
+    CHECK(q("SELECT last_message_id FROM contacts WHERE id = " + std::to_string(contact)) ==
+          std::to_string(latest));
+}
