@@ -18,7 +18,8 @@
 //                       failed F, skipped K" (a failed one is recorded on it: opted out since,
 //                       ...); exit 1 only when the run itself failed. For a timer, every minute;
 //                       several at once on several hosts never send one twice. It also does
-//                       the outbox's duties (docs/decisions.md, The outbox).
+//                       the outbox's duties (docs/decisions.md, The outbox), and prints them
+//                       after "; outbox: ".
 //   work [--senders S] [--poll-seconds P]
 //                       the resident worker: run-due's duties until SIGTERM, woken at once by
 //                       PostgreSQL NOTIFY (an auto-reply to decide, a text to deliver) and else
@@ -123,7 +124,7 @@ int run_due(const Config& config, const SyncOptions& options) {
               << run.campaign_failed << ", skipped " << run.campaign_skipped
               << "; outbox: auto-replies decided " << run.auto_replies_decided << ", sent "
               << run.outbox_sent << ", failed " << run.outbox_failed << ", found at Twilio "
-              << run.outbox_settled << "\n";
+              << run.outbox_settled << ", refreshed " << run.outbox_refreshed << "\n";
     return 0;
 }
 

@@ -37,6 +37,16 @@ const Statement kClaimUnsettled{
         " UPDATE messages m SET owner_until = now() + make_interval(secs => $1)"
         " FROM next WHERE m.id = next.id" +
         kClaimed};
+const Statement kClaimStale{
+    "outbox_claim_stale",
+    "WITH next AS (SELECT id FROM messages WHERE direction = 'outbound' AND sid IS NOT NULL"
+    " AND status IN ('scheduled', 'accepted', 'queued', 'sending', 'sent', 'partially_delivered')"
+    " AND created_at < now() - make_interval(secs => $1)"
+    " AND created_at > now() - make_interval(days => $2)"
+    " AND (owner_until IS NULL OR owner_until < now())"
+    " ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
+    " UPDATE messages m SET owner_until = now() + make_interval(secs => $1)"
+    " FROM next WHERE m.id = next.id RETURNING m.id, m.sid"};
 const Statement kCountAttempt{"outbox_count_attempt",
                               "UPDATE messages SET attempts = attempts + 1 WHERE id = $1"};
 const Statement kKnownSids{"outbox_known_sids",
@@ -75,6 +85,12 @@ std::optional<Claimed> claim_unowned(Tx& tx) {
 
 std::optional<Claimed> claim_unsettled(Tx& tx) {
     return claimed(tx, tx.exec(kClaimUnsettled, kLeaseSeconds, kClockSkewSeconds));
+}
+
+std::optional<Stale> claim_stale(Tx& tx) {
+    const auto rows = tx.exec(kClaimStale, kStaleSeconds, kStaleDays);
+    if (rows.empty()) return std::nullopt;
+    return Stale{rows[0][0].as<int64_t>(), rows[0][1].as<std::string>()};
 }
 
 void count_attempt(Tx& tx, int64_t id) {

@@ -81,6 +81,19 @@ Unsettled settle_decision(const Claimed& claimed);
 // How a row whose fate stayed unknown is failed: {status, code, message}.
 HttpError unconfirmed();
 
+// A day: a message with a SID and a status that is not final after it is fetched from Twilio
+// (a status callback may have been lost), once a day for kStaleDays.
+inline constexpr int kStaleSeconds = 24 * 60 * 60;
+inline constexpr int kStaleDays = 7;
+
+// A message to refresh: the oldest with a SID whose status is not final, written more than a
+// day ago (and less than kStaleDays), not looked at in the last day; its next look a day on.
+struct Stale {
+    int64_t id = 0;
+    std::string sid;
+};
+std::optional<Stale> claim_stale(Tx& tx);
+
 // An inbound text waiting for its auto-reply to be decided (auto_reply_pending), taken by one
 // worker: its flag is cleared in the same unit of work.
 struct PendingReply {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/auto_reply.h"
+#include "common/chat.h"
 #include "common/contact_store.h"
 #include "common/db.h"
 #include "common/message_store.h"
@@ -114,12 +115,45 @@ Duty settle_unsettled(Db& db, const Config& config, twilio::Client& client) {
     return hand_over(db, config, client, *claimed);
 }
 
+// A status callback may be lost: Twilio's message as it is now is applied as one would be.
+Duty refresh_stale(Db& db, const Config& config, twilio::Client& client) {
+    const auto stale = db.transact(claim_stale);
+    if (!stale) return Duty::none;
+    twilio::Message theirs;
+    try {
+        theirs = client.fetch_message(stale->sid);
+    } catch (const HttpError& error) {
+        spdlog::warn("outbox: message {} not refreshed from Twilio ({}): again in a day", stale->id,
+                     error.code);
+        return Duty::refreshed;
+    }
+    const auto [applied, chat_channel] = db.transact([&](Tx& tx) {
+        auto applied = messages::apply_status(
+            tx,
+            {.message_id = stale->id,
+             .sid = stale->sid,
+             .status = theirs.status,
+             .error_code = theirs.error_code ? std::optional(theirs.error_code) : std::nullopt,
+             .error_message = theirs.error_message.empty() ? std::nullopt
+                                                           : std::optional(theirs.error_message)});
+        const auto chat = applied && applied->changed && applied->message.contact_id
+                              ? chat::channel_of(tx, *applied->message.contact_id)
+                              : std::nullopt;
+        return std::pair(std::move(applied), chat);
+    });
+    if (applied && applied->changed) {
+        publish::message(config, "status", messages::to_json(applied->message), chat_channel);
+    }
+    return Duty::refreshed;
+}
+
 }  // namespace
 
 Duty next_duty(Db& db, const Config& config, twilio::Client& client) {
     if (const auto duty = decide_reply(db, config); duty != Duty::none) return duty;
     if (const auto duty = deliver_unowned(db, config, client); duty != Duty::none) return duty;
-    return settle_unsettled(db, config, client);
+    if (const auto duty = settle_unsettled(db, config, client); duty != Duty::none) return duty;
+    return refresh_stale(db, config, client);
 }
 
 }  // namespace textus::outbox

@@ -227,6 +227,7 @@ class Run {
         if (duty == outbox::Duty::sent) ++result_.outbox_sent;
         if (duty == outbox::Duty::failed) ++result_.outbox_failed;
         if (duty == outbox::Duty::settled) ++result_.outbox_settled;
+        if (duty == outbox::Duty::refreshed) ++result_.outbox_refreshed;
     }
     void count(Step step, bool campaign) {
         std::lock_guard lock(mutex_);

@@ -27,12 +27,13 @@ struct RunResult {
     int campaign_sent = 0;
     int campaign_failed = 0;
     int campaign_skipped = 0;
-    // The outbox (common/outbox_worker): auto-replies decided, rows sent or failed, and rows
-    // whose fate was unknown found at Twilio.
+    // The outbox (common/outbox_worker): auto-replies decided, rows sent or failed, rows whose
+    // fate was unknown found at Twilio, and messages refreshed from it.
     int auto_replies_decided = 0;
     int outbox_sent = 0;
     int outbox_failed = 0;
     int outbox_settled = 0;
+    int outbox_refreshed = 0;  // not final a day on: fetched from Twilio
 };
 
 // Sends what is due, up to `limit` sends, each through the send path: scheduled sends first,

@@ -21,3 +21,9 @@ UPDATE messages SET owner_until = created_at, attempts = 1
 CREATE INDEX messages_outbox_idx ON messages (owner_until NULLS FIRST, id)
     WHERE direction = 'outbound' AND status = 'queued' AND sid IS NULL;
 CREATE INDEX messages_auto_reply_pending_idx ON messages (id) WHERE auto_reply_pending;
+-- Twilio recommends a daily reconciliation: a message with a SID whose status is not final a
+-- day after it was written is fetched from Twilio once a day for a week (owner_until: the next
+-- look), in case a status callback was lost.
+CREATE INDEX messages_stale_idx ON messages (created_at)
+    WHERE direction = 'outbound' AND sid IS NOT NULL
+      AND status IN ('scheduled', 'accepted', 'queued', 'sending', 'sent', 'partially_delivered');

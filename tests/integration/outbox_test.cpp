@@ -87,7 +87,7 @@ TEST_CASE("an inbound text is kept when its auto-reply cannot be written", "[out
         CHECK(message_of(sid, "body || '|' || (contact_id IS NOT NULL)") == "long|true");
         const auto output = run_worker_once();
         CHECK(outbox_summary(output) ==
-              "outbox: auto-replies decided 1, sent 0, failed 0, found at Twilio 0");
+              "outbox: auto-replies decided 1, sent 0, failed 0, found at Twilio 0, refreshed 0");
         CHECK(output.find("body_too_long") != std::string::npos);
         CHECK(creates_to(phone) == 0);
         CHECK(message_of(sid, "auto_reply_pending") == "f");
@@ -234,14 +234,14 @@ TEST_CASE("a send whose handler died before Twilio answered is found at Twilio, 
     CHECK(q("SELECT status || '|' || (sid IS NULL)" + where) == "queued|true");
     // Before its owner's lease runs out, the worker leaves it alone.
     CHECK(outbox_summary(run_worker_once()) ==
-          "outbox: auto-replies decided 0, sent 0, failed 0, found at Twilio 0");
+          "outbox: auto-replies decided 0, sent 0, failed 0, found at Twilio 0, refreshed 0");
     // Then time passes.
     q("UPDATE messages SET owner_until = now() - interval '1 second' WHERE to_number = '" + phone +
       "' AND direction = 'outbound' RETURNING id");
     const auto output = run_worker_once();
     stack().twilio_sim("POST", "/sim/callbacks", {{"enabled", true}});
     CHECK(outbox_summary(output) ==
-          "outbox: auto-replies decided 0, sent 0, failed 0, found at Twilio 1");
+          "outbox: auto-replies decided 0, sent 0, failed 0, found at Twilio 1, refreshed 0");
     CHECK(creates_to(phone) == 1);
     CHECK(q("SELECT count(*)" + where + " AND sid IS NOT NULL") == "1");
 }
@@ -254,7 +254,7 @@ TEST_CASE("an unsettled row Twilio never got goes once more, and only once", "[o
             queued_row(contact, phone, "Table for four at 7", 1, "now() - interval '1 second'");
         const auto output = run_worker_once();
         CHECK(outbox_summary(output) ==
-              "outbox: auto-replies decided 0, sent 1, failed 0, found at Twilio 0");
+              "outbox: auto-replies decided 0, sent 1, failed 0, found at Twilio 0, refreshed 0");
         CHECK(creates_to(phone) == 1);
         CHECK(q("SELECT (sid IS NOT NULL) || '|' || attempts FROM messages WHERE id = " + id) ==
               "true|2");
@@ -338,4 +338,96 @@ TEST_CASE("a contact's latest message never moves backwards", "[outbox]") {
     first.join();
     CHECK(q("SELECT last_message_id FROM contacts WHERE id = " + std::to_string(contact)) ==
           std::to_string(latest));
+}
+
+TEST_CASE("a worker killed mid-campaign and started again texts each recipient exactly once",
+          "[outbox]") {
+    const auto tag = "outbox-" + new_sid().substr(26);
+    std::vector<std::string> phones;
+    for (int i = 0; i < 12; ++i) {
+        phones.push_back(new_phone());
+        REQUIRE(call("POST", "/api/crm/contacts",
+                     {{"firstName", "Guest" + std::to_string(i)},
+                      {"lastName", "Lee"},
+                      {"phone", phones.back()},
+                      {"tags", {tag}},
+                      {"smsOptIn", true}})
+                    .status == 201);
+    }
+    // Twilio answers each create in 0.8 s and posts no callbacks: a message in flight when the
+    // worker dies is only found by looking it up.
+    stack().twilio_sim("POST", "/sim/callbacks", {{"enabled", false}});
+    stack().twilio_sim("POST", "/sim/fail", {{"count", 100}, {"delayMs", 800}});
+    const auto created = call(
+        "POST", "/api/crm/sms/campaigns",
+        {{"name", "Harvest"}, {"body", "Harvest party Saturday."}, {"filter", {{"tags", {tag}}}}});
+    REQUIRE(created.status == 201);
+    const auto campaign = created.json()["campaign"]["id"].dump();
+    {
+        Worker worker("QUIET_HOURS=off CAMPAIGN_RATE=unlimited");
+        std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+        worker.kill();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(900));  // creates in flight land
+    stack().twilio_sim("DELETE", "/sim/fail");
+    const auto sent_before =
+        q("SELECT count(*) FROM campaign_recipients WHERE campaign_id = " + campaign +
+          " AND status = 'sending'");
+    INFO("recipients sending when the worker died: " << sent_before);
+    CHECK(sent_before != "0");
+    CHECK(sent_before != "12");
+    // The dead worker's leases run out (time passes), and a worker starts again.
+    q("UPDATE messages SET owner_until = now() - interval '1 second' WHERE status = 'queued'"
+      " AND sid IS NULL AND direction = 'outbound' RETURNING id");
+    const auto output = run_worker_once("QUIET_HOURS=off CAMPAIGN_RATE=unlimited");
+    stack().twilio_sim("POST", "/sim/callbacks", {{"enabled", true}});
+    INFO(output);
+    // Those in flight were found at Twilio, not sent again.
+    CHECK(outbox_summary(output).find("found at Twilio 0,") == std::string::npos);
+    for (const auto& phone : phones) {
+        INFO(phone);
+        CHECK(creates_to(phone) == 1);
+        CHECK(q("SELECT count(*) FROM messages WHERE to_number = '" + phone +
+                "' AND sid IS NOT NULL") == "1");
+    }
+    CHECK(q("SELECT count(*) FROM campaign_recipients WHERE campaign_id = " + campaign +
+            " AND status = 'sending'") == "12");
+}
+
+TEST_CASE("a message not final a day after it was sent is refreshed from Twilio, once a day",
+          "[outbox]") {
+    const auto phone = new_phone();
+    const auto contact = texted_us(phone);
+    // Twilio delivered it; the callback that said so was lost.
+    const auto sid = stack()
+                         .twilio_sim("POST", "/sim/messages",
+                                     {{"messages",
+                                       {{{"from", "+17605550100"},
+                                         {"to", phone},
+                                         {"body", "See you Friday"},
+                                         {"direction", "outbound-api"},
+                                         {"status", "delivered"}}}}})["messages"][0]["sid"]
+                         .get<std::string>();
+    const auto id =
+        q("INSERT INTO messages (sid, contact_id, direction, from_number, to_number, body, status,"
+          " created_at) VALUES ('" +
+          sid + "', " + contact + ", 'outbound', '+17605550100', '" + phone +
+          "', 'See you Friday', 'sent', now() - interval '25 hours') RETURNING id");
+    stack().twilio_sim("DELETE", "/sim/requests");
+    CHECK(outbox_summary(run_worker_once()) ==
+          "outbox: auto-replies decided 0, sent 0, failed 0, found at Twilio 0, refreshed 1");
+    CHECK(q("SELECT status || '|' || (delivered_at IS NOT NULL) FROM messages WHERE id = " + id) ==
+          "delivered|true");
+    // Final now: never fetched again.
+    run_worker_once();
+    CHECK(stack().twilio_sim("GET", "/sim/requests")["requests"].size() == 1);
+    // One still `sent` is looked at again a day after the last look, not before.
+    q("UPDATE messages SET status = 'sent' WHERE id = " + id + " RETURNING id");
+    run_worker_once();
+    CHECK(stack().twilio_sim("GET", "/sim/requests")["requests"].size() == 1);
+    // A week old: left as it is.
+    q("UPDATE messages SET owner_until = NULL, created_at = now() - interval '8 days' WHERE id = " +
+      id + " RETURNING id");
+    run_worker_once();
+    CHECK(stack().twilio_sim("GET", "/sim/requests")["requests"].size() == 1);
 }
