@@ -4,9 +4,11 @@
 // could ever send it twice.
 #include <signal.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <future>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -430,4 +432,68 @@ TEST_CASE("a message not final a day after it was sent is refreshed from Twilio,
       id + " RETURNING id");
     run_worker_once();
     CHECK(stack().twilio_sim("GET", "/sim/requests")["requests"].size() == 1);
+}
+
+TEST_CASE("PostgreSQL restarted under webhook load: 503s, never 500s, and each 200 stored once",
+          "[outbox]") {
+    const Rule rule({{"kind", "keyword"}, {"keyword", "AGAIN"}, {"body", "Back."}});
+    Worker worker;
+    std::mutex mutex;
+    std::vector<std::pair<std::string, int>> answers;  // MessageSid, status
+    std::atomic<bool> stop{false};
+    const auto phone = new_phone();
+    std::vector<std::thread> posters;
+    for (int t = 0; t < 3; ++t) {
+        posters.emplace_back([&] {
+            while (!stop) {
+                const auto sid = new_sid();
+                const auto status =
+                    post("/api/twilio/webhook", inbound(sid, phone, "hello")).status;
+                {
+                    std::lock_guard lock(mutex);
+                    answers.emplace_back(sid, status);
+                }
+                // A steady load, not a flood of instant 503s.
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+        });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    stack().stop_postgres();
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    stack().start_postgres();
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    stop = true;
+    for (auto& poster : posters) poster.join();
+
+    std::vector<std::string> stored_ok, unavailable;
+    for (const auto& [sid, status] : answers) {
+        INFO(sid << " " << status);
+        CHECK((status == 200 || status == 503));
+        (status == 200 ? stored_ok : unavailable).push_back(sid);
+    }
+    INFO(stored_ok.size() << " answered 200, " << unavailable.size() << " 503");
+    CHECK_FALSE(stored_ok.empty());
+    CHECK_FALSE(unavailable.empty());
+    // Twilio posts each 503 again.
+    for (const auto& sid : unavailable) {
+        CHECK(post("/api/twilio/webhook", inbound(sid, phone, "hello")).status == 200);
+    }
+    // Every post stored exactly once (the SID is unique: no second row can exist).
+    const auto stored = [](const std::vector<std::string>& sids) {
+        std::string list;
+        for (const auto& sid : sids) list += (list.empty() ? "'" : ",'") + sid + "'";
+        return q("SELECT count(*) FROM messages WHERE sid IN (" + list + ")");
+    };
+    CHECK(stored(stored_ok) == std::to_string(stored_ok.size()));
+    CHECK(stored(unavailable) == std::to_string(unavailable.size()));
+
+    // The worker's listener came back with the database: a NOTIFY wakes it again.
+    const auto asker = new_phone();
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), asker, "again")).status == 200);
+    for (int i = 0; i < 250 && creates_to(asker) == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    INFO(worker.log());
+    CHECK(creates_to(asker) == 1);
 }
