@@ -224,13 +224,11 @@ std::optional<Reply> decide(Tx& tx, std::string_view message, int64_t contact_id
 std::optional<send::Prepared> queue(Tx& tx, const contacts::Contact& contact,
                                     const messages::Inbound& in, const Config& config) {
     if (keywords::classify(in.body).kind != keywords::Kind::none) return std::nullopt;
-    if (!contact.sms_opt_in && contact.opted_out_at) return std::nullopt;
     const auto reply = decide(tx, in.body, contact.id, config.default_time_zone);
     if (!reply) return std::nullopt;
     send::Request request;
     request.contact_id = contact.id;
-    request.body = send::render(reply->body, contact, config);
-    if (text::trim(request.body).empty()) return std::nullopt;
+    request.template_body = reply->body;  // rendered for the contact by the send decision
     request.idempotency_key = "auto-" + reply->kind + "-" + in.sid;
     request.worker_delivers = true;
     return send::prepare(tx, request, config, "auto");

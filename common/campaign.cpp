@@ -435,16 +435,13 @@ json preview(Tx& tx, const PreviewRequest& request, const Config& config) {
     send::Request send_request;
     send_request.contact_id = contact->id;
     send_request.template_body = body;
-    const auto number = send::number_record(tx, *contact);
+    const auto decision = send::decide(tx, send_request, *contact, config);
     json reason = nullptr;
-    try {
-        send::check_allowed(send_request, number);
-    } catch (const HttpError& error) {
-        if (const auto why = skip_reason(error)) reason = std::string(*why);
+    if (decision.refusal) {
+        if (const auto why = skip_reason(*decision.refusal)) reason = std::string(*why);
     }
-    send_request.body = send::render(body, *contact, config);
-    const auto text = send::outgoing_body(send_request, number, config);
-    const auto counted = segments::count(text).value_or(segments::Count{});
+    const auto& text = decision.body;
+    const auto& counted = decision.count;
     out["preview"] = {{"contactId", contact->id},
                       {"firstName", contact->first_name},
                       {"lastName", contact->last_name},

@@ -89,8 +89,14 @@ std::string first_sms_body(const Initiate& initiate, const Config& config) {
 
 Opened open(Tx& tx, const Initiate& initiate, const contacts::Actor& actor, const Config& config) {
     auto contact = contacts::lock_or_create_by_phone(tx, initiate.lead.phone, "web");
-    const auto number = send::number_record(tx, contact);
-    if (number.last_consent == "opt_out") {
+    send::Request request;
+    request.to = contact.phone;
+    request.body = first_sms_body(initiate, config);
+    // Decided before the form's consent is recorded: a number that said STOP must text START
+    // itself. Any other refusal (no consent yet) is answered by the consent given now, in this
+    // unit of work; the notice goes with the number's first message.
+    const auto decision = send::decide(tx, request, contact, config);
+    if (decision.refusal && decision.refusal->code == "opted_out") {
         throw conflict("opted_out",
                        "This number opted out of texts (it replied STOP). To text with us again, "
                        "text START to " +
@@ -100,11 +106,7 @@ Opened open(Tx& tx, const Initiate& initiate, const contacts::Actor& actor, cons
                        "phoneNumber");
     }
     contact = contacts::record_web_lead(tx, contact, initiate.lead, actor);
-    // The consent just given lets us text the number; the notice goes with its first message.
-    send::Request request;
-    request.to = contact.phone;
-    request.body = first_sms_body(initiate, config);
-    auto row = send::outbound(contact, send::outgoing_body(request, number, config), config, "web");
+    auto row = send::outbound(contact, decision.body, config, "web");
     row.owner_seconds = outbox::kLeaseSeconds;  // initiate delivers it next
     auto queued = messages::insert_outbound(tx, row);
     const auto channel = new_channel();

@@ -63,10 +63,14 @@ Duty decide_reply(Db& db, const Config& config) {
     } catch (const std::exception& error) {
         const auto* http = dynamic_cast<const HttpError*>(&error);
         if (!pending || (http && http->status >= 500)) throw;
-        // The reply was refused (too long with the opt-out notice, say), and would be again:
-        // the text stays as it is, without a reply.
-        spdlog::warn("outbox: no auto-reply to message {}: {}", pending->message_id,
-                     http ? http->code : "database_error");
+        // The reply was refused, and would be again: the text stays as it is, without a reply.
+        // An opted-out number getting none is the rule working, not news.
+        const auto code = http ? http->code : "database_error";
+        if (code == "opted_out") {
+            spdlog::info("outbox: no auto-reply to message {}: {}", pending->message_id, code);
+        } else {
+            spdlog::warn("outbox: no auto-reply to message {}: {}", pending->message_id, code);
+        }
         db.transact([&](Tx& tx) { drop_pending_reply(tx, pending->message_id); });
         return Duty::decided;
     }

@@ -113,9 +113,11 @@ Scheduled create(Tx& tx, const send::Request& request, const std::string& send_a
     } else {
         contact = contacts::lock_by_phone(tx, *request.to);
     }
-    send::check_allowed(request,
-                        contact ? send::number_record(tx, *contact) : send::NumberRecord{});
-    if (request.template_id) send::render_template(tx, *request.template_id, *contact, config);
+    // A number without a contact has no consent on record: refused as any such send.
+    if (!contact) send::check_allowed(request, {});
+    if (const auto decision = send::decide(tx, request, *contact, config); decision.refusal) {
+        throw *decision.refusal;
+    }
     const auto key = request.idempotency_key;
     return from_row(tx.exec(kInsert, contact->id, request.body, request.template_id,
                             json(request.media_urls).dump(), send_at, staff_key, key,

@@ -300,6 +300,25 @@ std::string render_nonempty(std::string_view body, const contacts::Contact& cont
     return rendered;
 }
 
+Decision decide(Tx& tx, const Request& request, const contacts::Contact& contact,
+                const Config& config) {
+    Decision out{.number = number_record(tx, contact)};
+    try {
+        check_allowed(request, out.number);
+    } catch (const HttpError& refusal) {
+        out.refusal = refusal;
+    }
+    auto resolved = request;
+    if (request.template_id) {
+        resolved.body = render_template(tx, *request.template_id, contact, config);
+    } else if (request.template_body) {
+        resolved.body = render_nonempty(*request.template_body, contact, config, "body");
+    }
+    out.body = outgoing_body(resolved, out.number, config);
+    out.count = segments::count(out.body).value_or(segments::Count{});
+    return out;
+}
+
 Prepared prepare(Tx& tx, const Request& request, const Config& config,
                  const std::string& staff_key) {
     if (request.idempotency_key) {
@@ -317,15 +336,9 @@ Prepared prepare(Tx& tx, const Request& request, const Config& config,
         contact = contacts::lock_or_create_by_phone(tx, *request.to, "staff");
     }
 
-    const auto number = number_record(tx, *contact);
-    check_allowed(request, number);
-    auto resolved = request;
-    if (request.template_id) {
-        resolved.body = render_template(tx, *request.template_id, *contact, config);
-    } else if (request.template_body) {
-        resolved.body = render_nonempty(*request.template_body, *contact, config, "body");
-    }
-    auto row = outbound(*contact, outgoing_body(resolved, number, config), config, staff_key);
+    const auto decision = decide(tx, request, *contact, config);
+    if (decision.refusal) throw *decision.refusal;
+    auto row = outbound(*contact, decision.body, config, staff_key);
     row.media_urls = request.media_urls;
     row.idempotency_key = request.idempotency_key;
     row.request_digest = request.idempotency_key ? std::optional(request.digest()) : std::nullopt;

@@ -15,6 +15,7 @@
 #include "common/contact.h"
 #include "common/message.h"
 #include "common/message_store.h"
+#include "common/segments.h"
 #include "common/twilio_client.h"
 
 namespace textus {
@@ -78,6 +79,24 @@ void check_allowed(const Request& request, const NumberRecord& number);
 // configuration_incomplete when it is unset), followed by "\n\n" + OPT_OUT_NOTICE when the
 // number has never been reached. 400 body_too_long past Twilio's 1,600 characters.
 std::string outgoing_body(const Request& request, const NumberRecord& number, const Config& config);
+
+// The one send decision: whether `contact`'s number may be texted `request`, and what goes out.
+struct Decision {
+    NumberRecord number;
+    std::optional<HttpError> refusal{};  // check_allowed's refusal; none: it may go
+    std::string body{};                  // exactly what goes (outgoing_body)
+    segments::Count count{};             // its characters, segments and encoding
+};
+
+// Decides `request` for `contact` (lock the contact first when a row is to follow): what the
+// database knows of the number (number_record), the rules (check_allowed: returned, not thrown,
+// so that a preview can show a skip and its text), and the text (a template or template body
+// rendered for the contact: 404 template_not_found, 400 empty_body; then outgoing_body: 400
+// body_too_long, 503 for an opt-in request without OPT_IN_REQUEST_TEXT). Every path that
+// writes or previews an outbound text calls it: staff sends, scheduled sends, campaigns, their
+// previews, auto-replies and web-to-text's first SMS.
+Decision decide(Tx& tx, const Request& request, const contacts::Contact& contact,
+                const Config& config);
 
 // A send ready for Twilio (its row is committed, status queued), or the stored answer of an
 // earlier request with the same key.

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <cctype>
 #include <cstdio>
 #include <fstream>
@@ -65,14 +66,14 @@ Post post(const std::string& path, const Fields& fields, const std::string& sign
 }
 
 std::string new_sid(const char* prefix) {
-    static int sid_counter = 0;
+    static std::atomic<int> sid_counter = 0;  // tests post from several threads
     char buffer[40];
     std::snprintf(buffer, sizeof buffer, "%s%032x", prefix, 0x5eed0000 + ++sid_counter);
     return buffer;
 }
 
 std::string new_phone() {
-    static int phone_counter = 0;
+    static std::atomic<int> phone_counter = 0;
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "+1619555%04d", 1000 + ++phone_counter);
     return buffer;
