@@ -1,14 +1,13 @@
 #include "common/commerce7_client.h"
 
-#include <httplib.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <iterator>
 #include <regex>
-#include <thread>
 
 #include "common/log.h"
+#include "common/twilio_client.h"
 
 namespace textus::commerce7 {
 
@@ -53,17 +52,6 @@ std::string joined_errors(const nlohmann::json& answer) {
         }
     }
     return out;
-}
-
-bool connection_not_made(httplib::Error error) {
-    return error == httplib::Error::Connection || error == httplib::Error::ConnectionTimeout ||
-           error == httplib::Error::SSLConnection;
-}
-
-// A certificate that does not verify: nothing was sent, and a retry would fail the same way.
-bool certificate_refused(httplib::Error error) {
-    return error == httplib::Error::SSLServerVerification ||
-           error == httplib::Error::SSLLoadingCerts;
 }
 
 const char* kAuthMessage =
@@ -232,78 +220,60 @@ std::string Client::find_or_create(const Lead& lead, std::string_view date) {
 
 nlohmann::json Client::call(const std::string& method, const std::string& path,
                             const nlohmann::json& body, std::string_view what) {
+    using http_client::Outcome;
     const bool create = method == "POST";
-    for (int attempt = 1;; ++attempt) {
-        httplib::Client http(base_.origin);
-        http.set_connection_timeout(timing_.connect_timeout);
-        http.set_read_timeout(timing_.read_timeout);
-        http.set_write_timeout(timing_.read_timeout);
-        http.set_basic_auth(app_id_, secret_);
-        http.set_url_encode(false);  // paths and queries are encoded already
-        const httplib::Headers headers{{"Accept", "application/json"}, {"tenant", tenant_}};
-        const auto result = method == "GET" ? http.Get(path, headers)
-                            : method == "PUT"
-                                ? http.Put(path, headers, body.dump(), "application/json")
-                                : http.Post(path, headers, body.dump(), "application/json");
-        const bool last = attempt >= timing_.attempts;
-        std::string retry_after;
-        if (!result) {
-            const auto error = result.error();
-            if (create && !connection_not_made(error) && !certificate_refused(error)) {
-                spdlog::warn("commerce7: {}: {} after sending: outcome unknown", what,
-                             httplib::to_string(error));
-                throw Commerce7Error(502, "commerce7_unavailable",
-                                     "Commerce7 did not answer (" + httplib::to_string(error) +
-                                         "); the customer may or may not have been created",
-                                     0, {}, true);
-            }
-            if (last || certificate_refused(error)) {
-                spdlog::warn("commerce7: {}: {}", what, httplib::to_string(error));
-                throw Commerce7Error(502, "commerce7_unavailable",
-                                     "Commerce7 could not be reached (" +
-                                         httplib::to_string(error) + "); try again shortly");
-            }
-        } else {
-            const int status = result->status;
-            const auto json = nlohmann::json::parse(result->body, nullptr, false);
-            if (status >= 200 && status < 300) {
-                if (!json.is_object()) {
-                    throw Commerce7Error(502, "commerce7_unavailable",
-                                         "Commerce7's answer was not the JSON expected" +
-                                             std::string(create ? "; the customer may have been "
-                                                                  "created"
-                                                                : ""),
-                                         status, {}, create);
-                }
-                // Commerce7 can refuse in errors[] with a success status.
-                if (!joined_errors(json).empty()) {
-                    auto error = error_from_answer(status, result->body);
-                    spdlog::warn("commerce7: {}: HTTP {} with errors", what, status);
-                    throw error;
-                }
-                return json;
-            }
-            // Anything but a rate limit may come after Commerce7 acted on a create.
-            if (create && status >= 500) {
-                spdlog::warn("commerce7: {}: HTTP {}: outcome unknown", what, status);
-                auto error = error_from_answer(status, result->body);
-                error.outcome_unknown = true;
-                throw error;
-            }
-            if (!(status == 429 || status >= 500) || last) {
-                auto error = error_from_answer(status, result->body);
-                spdlog::warn("commerce7: {}: HTTP {}: {}", what, status, error.code);
-                throw error;
-            }
-            retry_after = result->get_header_value("Retry-After");
+    const auto label = "commerce7: " + std::string(what);
+    const auto result = http_client::send(
+        base_.origin,
+        {.method = method,
+         .path = path,
+         .safety = create ? http_client::Safety::unsafe : http_client::Safety::safe,
+         .headers = {{"Accept", "application/json"},
+                     {"tenant", tenant_},
+                     http_client::basic_auth(app_id_, secret_)},
+         .body = method == "GET" ? "" : body.dump(),
+         .content_type = method == "GET" ? "" : "application/json",
+         .what = label},
+        timing_);
+    if (result.outcome == Outcome::unknown) {
+        spdlog::warn("{}: {}: outcome unknown", label,
+                     result.status ? "HTTP " + std::to_string(result.status)
+                                   : result.error + " after sending");
+        if (result.status) {
+            auto error = error_from_answer(result.status, result.body);
+            error.outcome_unknown = true;
+            throw error;
         }
-        const auto wait = twilio::retry_delay(attempt, retry_after, timing_);
-        spdlog::warn(
-            "commerce7: {}: {}; attempt {} of {} in {} ms", what,
-            result ? "HTTP " + std::to_string(result->status) : httplib::to_string(result.error()),
-            attempt + 1, timing_.attempts, wait.count());
-        std::this_thread::sleep_for(wait);
+        throw Commerce7Error(502, "commerce7_unavailable",
+                             "Commerce7 did not answer (" + result.error +
+                                 "); the customer may or may not have been created",
+                             0, {}, true);
     }
+    if (result.outcome == Outcome::unanswered) {
+        spdlog::warn("{}: {}", label, result.error);
+        throw Commerce7Error(
+            502, "commerce7_unavailable",
+            "Commerce7 could not be reached (" + result.error + "); try again shortly");
+    }
+    const int status = result.status;
+    if (status < 200 || status >= 300) {
+        auto error = error_from_answer(status, result.body);
+        spdlog::warn("{}: HTTP {}: {}", label, status, error.code);
+        throw error;
+    }
+    const auto json = nlohmann::json::parse(result.body, nullptr, false);
+    if (!json.is_object()) {
+        throw Commerce7Error(502, "commerce7_unavailable",
+                             "Commerce7's answer was not the JSON expected" +
+                                 std::string(create ? "; the customer may have been created" : ""),
+                             status, {}, create);
+    }
+    // Commerce7 can refuse in errors[] with a success status.
+    if (!joined_errors(json).empty()) {
+        spdlog::warn("{}: HTTP {} with errors", label, status);
+        throw error_from_answer(status, result.body);
+    }
+    return json;
 }
 
 }  // namespace textus::commerce7

@@ -1,8 +1,8 @@
-// Commerce7's customer API (https://api.commerce7.com/v1/customer) over cpp-httplib: find a
-// web-to-text lead's customer by phone, then by email, and update it, or create one. HTTP Basic
-// (app id : secret) and the `tenant` header on every call; bounded retries where a retry cannot
-// create twice; Commerce7's refusals mapped to DESIGN §4's statuses (docs/decisions.md,
-// Commerce7 client and simulator).
+// Commerce7's customer API (https://api.commerce7.com/v1/customer) through common/http_client.h:
+// find a web-to-text lead's customer by phone, then by email, and update it, or create one. HTTP
+// Basic (app id : secret) and the `tenant` header on every call; the outbound client's retries,
+// which never create twice; Commerce7's refusals mapped to DESIGN §4's statuses
+// (docs/decisions.md, Commerce7 client and simulator).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -14,13 +14,13 @@
 
 #include "common/config.h"
 #include "common/error.h"
-#include "common/twilio_client.h"
+#include "common/http_client.h"
 
 namespace textus::commerce7 {
 
-// The same clock and retry rules as the Twilio client's (twilio::retry_delay): 3 attempts,
-// Retry-After honoured up to 3 s, connect 5 s, read 10 s; tests shorten it.
-using Timing = twilio::Timing;
+// The outbound client's clock, as the Twilio client's: 3 attempts, Retry-After honoured up to
+// 3 s, connect 5 s, read 10 s; initiate and tests shorten it.
+using Timing = http_client::Timing;
 
 // What the app uses of a Commerce7 customer; `resource` keeps the whole JSON, so that an update
 // can give back the phones, emails and metaData it found with ours added.
@@ -89,7 +89,8 @@ std::optional<ApiBase> parse_api_base(std::string_view api_base);
 // "/customer?q=..." (q percent-encoded) after the base's path.
 std::string search_path(std::string_view base_path, std::string_view q);
 
-// A client for one tenant, built per request (it holds no connection). Every call throws
+// A client for one tenant, built per request (the outbound client keeps the connection). Every
+// call throws
 // Commerce7Error; a Config lacking what it needs is a 503 configuration_incomplete naming it.
 class Client {
   public:
@@ -100,10 +101,10 @@ class Client {
     std::optional<Customer> find_by_phone(std::string_view e164);
     // GET /customer?q=<email>, keeping the customer with that email in any case.
     std::optional<Customer> find_by_email(std::string_view email);
-    // PUT /customer/{id} with update_body. Retried like a read: the same PUT twice is one change.
+    // PUT /customer/{id} with update_body. A safe request: the same PUT twice is one change.
     Customer update(const Customer& customer, const Lead& lead, std::string_view date);
-    // POST /customer with create_body. Never retried once it may have reached Commerce7
-    // (Commerce7Error::outcome_unknown).
+    // POST /customer with create_body. An unsafe request: never retried once it may have reached
+    // Commerce7 (Commerce7Error::outcome_unknown).
     Customer create(const Lead& lead, std::string_view date);
     // Phone first, then email, then create; the customer's id. `date` (YYYY-MM-DD) is
     // sms_enrolled_date.
@@ -113,8 +114,8 @@ class Client {
     std::optional<Customer> search(std::string_view q, std::string_view what,
                                    bool (*matches)(const Customer&, std::string_view),
                                    std::string_view wanted);
-    // One request, retried as the rules allow, and its JSON object; `what` names it in log
-    // lines.
+    // One request (GET, PUT, or POST: a create), retried as the outbound client's rule allows,
+    // and its JSON object; `what` names it in log lines.
     nlohmann::json call(const std::string& method, const std::string& path,
                         const nlohmann::json& body, std::string_view what);
 

@@ -94,7 +94,7 @@ std::chrono::seconds lease_for(const Timing& timing) {
     const int attempts = std::max(timing.attempts, 1);
     auto call = attempts * (timing.connect_timeout + 2 * timing.read_timeout);
     for (int attempt = 1; attempt < attempts; ++attempt) {
-        call += std::max(twilio::retry_delay(attempt, {}, timing), timing.max_retry_after);
+        call += std::max(http_client::retry_delay(attempt, {}, timing), timing.max_retry_after);
     }
     return std::chrono::ceil<std::chrono::seconds>(3 * call) + std::chrono::minutes(1);
 }

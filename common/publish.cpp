@@ -1,11 +1,9 @@
 #include "common/publish.h"
 
-#include <httplib.h>
 #include <spdlog/spdlog.h>
 
-#include <memory>
-
 #include "common/config.h"
+#include "common/http_client.h"
 #include "common/live.h"
 
 namespace textus::publish {
@@ -13,28 +11,12 @@ namespace textus::publish {
 namespace {
 
 // nchan answers at once; a publisher slower than this is broken, and the request must not wait.
-constexpr time_t kConnectTimeoutSeconds = 1;
-constexpr time_t kReadTimeoutSeconds = 2;
-
-// One connection per thread (a handler has one; run-due's senders one each), kept open: a
-// handler publishes on most requests it serves, and a new connection each time cost more than
-// the publish. A connection nginx has closed is noticed before the next publish and opened
-// again.
-httplib::Client& client_for(const std::string& origin) {
-    thread_local std::string client_origin;
-    thread_local std::unique_ptr<httplib::Client> client;
-    if (!client || client_origin != origin) {
-        client = std::make_unique<httplib::Client>(origin);
-        client->set_keep_alive(true);
-        // Headers and body go in separate writes: without this, Nagle holds the body back
-        // until the server's delayed acknowledgement, 40 ms on every publish.
-        client->set_tcp_nodelay(true);
-        client->set_connection_timeout(kConnectTimeoutSeconds, 0);
-        client->set_read_timeout(kReadTimeoutSeconds, 0);
-        client_origin = origin;
-    }
-    return *client;
-}
+// One attempt: a publish is fire and forget, and a browser that missed it reloads from the API.
+// The connection is the outbound client's, kept per thread: a handler publishes on most
+// requests it serves, and a new connection each time cost more than the publish.
+constexpr http_client::Timing kTiming{.connect_timeout = std::chrono::seconds(1),
+                                      .read_timeout = std::chrono::seconds(2),
+                                      .attempts = 1};
 
 }  // namespace
 
@@ -50,13 +32,22 @@ bool to(const Config& config, std::string_view channel, const nlohmann::json& ev
     const std::string path =
         std::string(path_start == std::string_view::npos ? "" : url.substr(path_start)) + "/" +
         std::string(channel);
-    const auto result = client_for(origin).Post(path.c_str(), event.dump(), "application/json");
-    if (!result || result->status / 100 != 2) {
-        // The channel of a chat is a bearer secret: log only its kind.
-        spdlog::warn("publish to {} failed: {}",
-                     channel == kStaffChannel ? "the staff channel" : "a chat channel",
-                     result ? "status " + std::to_string(result->status)
-                            : httplib::to_string(result.error()));
+    // The channel of a chat is a bearer secret: log only its kind.
+    const std::string what =
+        channel == kStaffChannel ? "publish to the staff channel" : "publish to a chat channel";
+    // Unsafe, as a second copy would show the event twice; with one attempt that only keeps it
+    // off a connection nginx may be closing.
+    const auto result = http_client::send(origin,
+                                          {.method = "POST",
+                                           .path = path,
+                                           .safety = http_client::Safety::unsafe,
+                                           .body = event.dump(),
+                                           .content_type = "application/json",
+                                           .what = what},
+                                          kTiming);
+    if (result.outcome != http_client::Outcome::answered || result.status / 100 != 2) {
+        spdlog::warn("{} failed: {}", what,
+                     result.status ? "status " + std::to_string(result.status) : result.error);
         return false;
     }
     return true;

@@ -1,6 +1,5 @@
 #include "common/twilio_client.h"
 
-#include <httplib.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -9,7 +8,6 @@
 #include <cstdio>
 #include <regex>
 #include <stdexcept>
-#include <thread>
 
 #include "common/log.h"
 
@@ -69,26 +67,6 @@ bool skip_space(std::string_view& s) {
 
 std::string more_info(int code) {
     return code ? "; see https://www.twilio.com/docs/errors/" + std::to_string(code) : "";
-}
-
-enum class Failure {
-    unsent,          // no connection was made: a retry cannot send twice
-    unsent_refused,  // TLS verification failed: nothing was sent, and a retry would fail too
-    maybe_sent,      // the request may have reached Twilio
-};
-
-Failure failure_of(httplib::Error error) {
-    switch (error) {
-        case httplib::Error::Connection:
-        case httplib::Error::ConnectionTimeout:
-        case httplib::Error::SSLConnection:
-            return Failure::unsent;
-        case httplib::Error::SSLServerVerification:
-        case httplib::Error::SSLLoadingCerts:
-            return Failure::unsent_refused;
-        default:
-            return Failure::maybe_sent;
-    }
 }
 
 }  // namespace
@@ -216,19 +194,6 @@ TwilioError error_from_answer(int http_status, std::string_view body) {
             "Twilio refused the request (HTTP " + std::to_string(http_status) +
                 (code ? ", error " + std::to_string(code) : "") + ")" + more_info(code),
             code, message};
-}
-
-std::chrono::milliseconds retry_delay(int attempt, std::string_view retry_after,
-                                      const Timing& timing) {
-    int seconds = 0;
-    const auto [end, error] =
-        std::from_chars(retry_after.data(), retry_after.data() + retry_after.size(), seconds);
-    if (!retry_after.empty() && error == std::errc() &&
-        end == retry_after.data() + retry_after.size() && seconds >= 0) {
-        return std::min<std::chrono::milliseconds>(std::chrono::seconds(seconds),
-                                                   timing.max_retry_after);
-    }
-    return timing.backoff * (1 << std::clamp(attempt - 1, 0, 16));
 }
 
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
@@ -377,74 +342,47 @@ std::vector<Media> Client::media(const Message& message) {
     return media;
 }
 
-nlohmann::json Client::call(bool post, const std::string& path, const std::string& form,
+nlohmann::json Client::call(bool create, const std::string& path, const std::string& form,
                             std::string_view what) {
-    for (int attempt = 1;; ++attempt) {
-        httplib::Client http(api_base_);
-        http.set_connection_timeout(timing_.connect_timeout);
-        http.set_read_timeout(timing_.read_timeout);
-        http.set_write_timeout(timing_.read_timeout);
-        http.set_basic_auth(account_sid_, auth_token_);
-        http.set_url_encode(false);  // paths and queries are encoded already
-        const httplib::Headers headers{{"Accept", "application/json"}};
-        const auto result =
-            post ? http.Post(path, headers, form, "application/x-www-form-urlencoded")
-                 : http.Get(path, headers);
-        const bool last = attempt >= timing_.attempts;
-        if (!result) {
-            const auto error = result.error();
-            const auto failure = failure_of(error);
-            if (post && failure == Failure::maybe_sent) {
-                spdlog::warn("twilio: {}: {} after sending: outcome unknown", what,
-                             httplib::to_string(error));
-                throw TwilioError(502, "twilio_unavailable",
-                                  "Twilio did not answer (" + httplib::to_string(error) +
-                                      "); the message may or may not have been sent",
-                                  0, {}, true);
-            }
-            // Nor is a GET that may have reached Twilio: it took the request and did not answer
-            // in time, and a second wait would keep the caller waiting twice.
-            if (last || failure != Failure::unsent) {
-                throw TwilioError(502, "twilio_unavailable",
-                                  "Twilio could not be reached (" + httplib::to_string(error) +
-                                      "); try again shortly");
-            }
-            const auto wait = retry_delay(attempt, {}, timing_);
-            spdlog::warn("twilio: {}: {}; attempt {} of {} in {} ms", what,
-                         httplib::to_string(error), attempt + 1, timing_.attempts, wait.count());
-            std::this_thread::sleep_for(wait);
-            continue;
-        }
-        const int status = result->status;
-        if (status >= 200 && status < 300) {
-            auto json = nlohmann::json::parse(result->body, nullptr, false);
-            if (!json.is_object()) {
-                throw TwilioError(502, "twilio_unavailable",
-                                  "Twilio's answer was not the JSON expected" +
-                                      std::string(post ? "; the message may have been sent" : ""),
-                                  0, {}, post);
-            }
-            return json;
-        }
-        // A gateway timeout may come after Twilio's back end acted on the request.
-        if (post && status == 504) {
-            spdlog::warn("twilio: {}: HTTP 504: outcome unknown", what);
-            const auto error = error_from_answer(status, result->body);
-            throw TwilioError(502, "twilio_unavailable",
-                              "Twilio timed out (HTTP 504); the message may or may not have "
-                              "been sent",
-                              error.twilio_code, error.twilio_message, true);
-        }
-        if ((status == 429 || status >= 500) && !last) {
-            const auto wait =
-                retry_delay(attempt, result->get_header_value("Retry-After"), timing_);
-            spdlog::warn("twilio: {}: HTTP {}; attempt {} of {} in {} ms", what, status,
-                         attempt + 1, timing_.attempts, wait.count());
-            std::this_thread::sleep_for(wait);
-            continue;
-        }
-        throw error_from_answer(status, result->body);
+    using http_client::Outcome;
+    const auto label = "twilio: " + std::string(what);
+    const auto result = http_client::send(
+        api_base_,
+        {.method = create ? "POST" : "GET",
+         .path = path,
+         .safety = create ? http_client::Safety::unsafe : http_client::Safety::safe,
+         .headers = {{"Accept", "application/json"},
+                     http_client::basic_auth(account_sid_, auth_token_)},
+         .body = form,
+         .content_type = create ? "application/x-www-form-urlencoded" : "",
+         .what = label},
+        timing_);
+    if (result.outcome == Outcome::unknown) {
+        // Twilio's code and words after a 5xx, for the message row; none without an answer.
+        const auto answer = error_from_answer(result.status, result.body);
+        const auto what_happened =
+            result.status ? "Twilio failed (HTTP " + std::to_string(result.status) + ")"
+                          : "Twilio did not answer (" + result.error + ")";
+        spdlog::warn("{}: {}: outcome unknown", label, what_happened);
+        throw TwilioError(502, "twilio_unavailable",
+                          what_happened + "; the message may or may not have been sent",
+                          answer.twilio_code, answer.twilio_message, true);
     }
+    if (result.outcome == Outcome::unanswered) {
+        throw TwilioError(502, "twilio_unavailable",
+                          "Twilio could not be reached (" + result.error + "); try again shortly");
+    }
+    if (result.status < 200 || result.status >= 300) {
+        throw error_from_answer(result.status, result.body);
+    }
+    auto json = nlohmann::json::parse(result.body, nullptr, false);
+    if (!json.is_object()) {
+        throw TwilioError(502, "twilio_unavailable",
+                          "Twilio's answer was not the JSON expected" +
+                              std::string(create ? "; the message may have been sent" : ""),
+                          0, {}, create);
+    }
+    return json;
 }
 
 }  // namespace textus::twilio

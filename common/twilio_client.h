@@ -1,11 +1,10 @@
 // Twilio's REST API for messages (API version 2010-04-01, ../shared/twilio-oai): create, fetch
-// and list Message resources and read a message's media, over cpp-httplib (TLS for
-// https://api.twilio.com, plain HTTP for the simulator). Connect and read timeouts, bounded
-// retries where a retry cannot send twice, and Twilio's error answers mapped to DESIGN §4's
-// statuses (docs/decisions.md, Twilio client and simulator).
+// and list Message resources and read a message's media, through common/http_client.h (TLS for
+// https://api.twilio.com, plain HTTP for the simulator), whose rule keeps a create from being
+// sent twice, and Twilio's error answers mapped to DESIGN §4's statuses (docs/decisions.md,
+// Twilio client and simulator).
 #pragma once
 
-#include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -15,28 +14,16 @@
 
 #include "common/config.h"
 #include "common/error.h"
+#include "common/http_client.h"
 
 namespace textus::twilio {
 
 inline constexpr std::string_view kApiVersion = "2010-04-01";
+inline constexpr int kMaxPageSize = 1000;  // Twilio's PageSize maximum
 
-// Below nginx's patience for a handler only when nothing goes wrong: see docs/decisions.md for
-// the worst case.
-inline constexpr std::chrono::milliseconds kConnectTimeout{5000};
-inline constexpr std::chrono::milliseconds kReadTimeout{10000};
-inline constexpr int kAttempts = 3;                               // in all, the first included
-inline constexpr std::chrono::milliseconds kBackoff{500};         // doubled at each retry
-inline constexpr std::chrono::milliseconds kMaxRetryAfter{3000};  // cap on Twilio's Retry-After
-inline constexpr int kMaxPageSize = 1000;                         // Twilio's PageSize maximum
-
-// The client's clock; tests shorten it.
-struct Timing {
-    std::chrono::milliseconds connect_timeout = kConnectTimeout;
-    std::chrono::milliseconds read_timeout = kReadTimeout;
-    int attempts = kAttempts;
-    std::chrono::milliseconds backoff = kBackoff;
-    std::chrono::milliseconds max_retry_after = kMaxRetryAfter;
-};
+// The client's clock: the outbound client's (connect 5 s, read 10 s, 3 attempts); tests
+// shorten it.
+using Timing = http_client::Timing;
 
 // What the app uses of Twilio's Message resource. Twilio's nulls become "" (0 for numbers).
 struct Message {
@@ -86,8 +73,8 @@ class TwilioError : public HttpError {
     int twilio_code;  // Twilio's numeric error code (21610: the recipient replied STOP); 0: none
     // Twilio's own words, for the message row; they may quote a phone number: never logged.
     std::string twilio_message;
-    // A create that may have reached Twilio without our learning its fate (no answer, or an
-    // answer we could not read): the message may exist. The caller keeps its row as unknown.
+    // A create that may have reached Twilio without our learning its fate (a 5xx, no answer, or
+    // an answer we could not read): the message may exist. The caller keeps its row as unknown.
     bool outcome_unknown;
 };
 
@@ -97,12 +84,6 @@ class TwilioError : public HttpError {
 // 404 -> 404 not_found, 429 and 5xx (once retries are spent) -> 502 twilio_unavailable, any
 // other refusal -> 502 twilio_error.
 TwilioError error_from_answer(int http_status, std::string_view body);
-
-// How long to wait after failed attempt `attempt` (1 = the first) before the next: Twilio's
-// Retry-After in seconds when it gives one, capped at timing.max_retry_after, else
-// timing.backoff doubled at each attempt.
-std::chrono::milliseconds retry_delay(int attempt, std::string_view retry_after,
-                                      const Timing& timing);
 
 // application/x-www-form-urlencoded, every byte but A-Z a-z 0-9 - _ . ~ percent-encoded, pairs
 // in the order given (repeated names kept: MediaUrl).
@@ -145,15 +126,16 @@ struct Media {
     std::string content_type;
 };
 
-// A client for one account, built per request (it holds no connection). Every call throws
-// TwilioError; a Config lacking what a call needs is a 503 configuration_incomplete naming it.
+// A client for one account, built per request (the connection, kept by the outbound client per
+// thread, outlives it). Every call throws TwilioError; a Config lacking what a call needs is a
+// 503 configuration_incomplete naming it.
 class Client {
   public:
     explicit Client(const Config& config, Timing timing = {});
 
     // POST Messages.json: From is TWILIO_PHONE_NUMBER, or MessagingServiceSid when only
-    // TWILIO_MESSAGING_SERVICE_SID is set. Never retried once the request may have reached
-    // Twilio (see TwilioError::outcome_unknown).
+    // TWILIO_MESSAGING_SERVICE_SID is set. An unsafe request: never retried once it may have
+    // reached Twilio (see TwilioError::outcome_unknown).
     Message create_message(const Outgoing& message);
     Message fetch_message(std::string_view sid);
     // Newest first as Twilio lists them, following next_page_uri up to query.limit.
@@ -164,9 +146,9 @@ class Client {
     std::vector<Media> media(const Message& message);
 
   private:
-    // One request, retried as the rules allow, and its JSON object; `what` names it in log
-    // lines.
-    nlohmann::json call(bool post, const std::string& path, const std::string& form,
+    // One request (a create POSTs `form`, anything else is a GET), retried as the outbound
+    // client's rule allows, and its JSON object; `what` names it in log lines.
+    nlohmann::json call(bool create, const std::string& path, const std::string& form,
                         std::string_view what);
 
     std::string api_base_;

@@ -5,11 +5,18 @@
 // It records every API request, and fails on demand, through hooks under /sim/, a path Twilio
 // does not use (docs/decisions.md, Twilio client and simulator):
 //
-//   GET    /sim/requests   {"requests": [{method, path, query, form, authOk}]}; names -> values
+//   GET    /sim/requests   {"requests": [{method, path, query, form, authOk, remotePort}]};
+//                          names -> values; remotePort is the client's, the same for requests
+//                          on one kept-alive connection
 //   DELETE /sim/requests
 //   POST   /sim/fail       {"count": N, "status": S, "code": C, "delayMs": D, "retryAfter": R}:
 //                          the next N API answers (in the order posted) wait D ms, then are
 //                          error S with Twilio code C (either part may be left out);
+//                          with "after": "create", the rule waits for the next N creates
+//                          (other requests pass it by): each is made as usual (stored, its
+//                          status callbacks run) and THEN answered error S, or, with
+//                          "drop": true instead of a status, its connection is closed
+//                          midway through the answer (the client reads no answer);
 //                          {"to": "+1...", "code": C, "status": S}: every create to that
 //                          number fails so
 //   DELETE /sim/fail       forget both kinds
@@ -192,6 +199,8 @@ class Sim {
     };
     struct Rule {
         int remaining, status, code, delay_ms, retry_after;
+        bool after_create;  // the create is made, then the fault replaces its answer
+        bool drop;          // the fault: a connection closed midway through the answer
     };
     struct NumberRule {
         int status, code;
@@ -201,13 +210,15 @@ class Sim {
     };
 
     // Records an API request, then applies the failure rules, basic auth and the account: true
-    // when the route's handler is to answer.
-    bool admit(const httplib::Request& req, httplib::Response& res);
+    // when the route's handler is to answer. `after`: a fault for after the handler (a create).
+    bool admit(const httplib::Request& req, httplib::Response& res, std::optional<Rule>& after);
     void create(const httplib::Request& req, httplib::Response& res);
     void list(const httplib::Request& req, httplib::Response& res);
     void fetch(const httplib::Request& req, httplib::Response& res);
     void media(const httplib::Request& req, httplib::Response& res);
     void fail(const httplib::Request& req, httplib::Response& res);
+    // The fault of an act-then-fail rule, in place of the answer the handler gave.
+    void fail_after(const Rule& rule, httplib::Response& res);
     void seed(const httplib::Request& req, httplib::Response& res);
     void callbacks(const httplib::Request& req, httplib::Response& res);
     void run_callbacks();
@@ -277,7 +288,7 @@ json Sim::media_json(const Stored& m, size_t i) const {
             {"uri", media_uri(m, i)}};
 }
 
-bool Sim::admit(const httplib::Request& req, httplib::Response& res) {
+bool Sim::admit(const httplib::Request& req, httplib::Response& res, std::optional<Rule>& after) {
     const auto query_start = req.target.find('?');
     const auto query = query_start == std::string::npos
                            ? std::string_view()
@@ -297,6 +308,7 @@ bool Sim::admit(const httplib::Request& req, httplib::Response& res) {
     // Media content is public, as Twilio's is by default; everything else needs the account.
     const bool needs_auth = req.path.ends_with(".json");
     const bool auth_ok = req.get_header_value("Authorization") == expected;
+    const bool is_create = req.method == "POST" && req.path.ends_with("/Messages.json");
     std::optional<Rule> rule;
     {
         std::lock_guard lock(mu_);
@@ -304,8 +316,9 @@ bool Sim::admit(const httplib::Request& req, httplib::Response& res) {
                              {"path", req.path},
                              {"query", grouped(query_form)},
                              {"form", grouped(form)},
-                             {"authOk", auth_ok}});
-        if (!rules_.empty()) {
+                             {"authOk", auth_ok},
+                             {"remotePort", req.remote_port}});
+        if (!rules_.empty() && (!rules_.front().after_create || is_create)) {
             rule = rules_.front();
             if (--rules_.front().remaining <= 0) rules_.pop_front();
         }
@@ -314,7 +327,9 @@ bool Sim::admit(const httplib::Request& req, httplib::Response& res) {
         if (rule->delay_ms > 0) {
             std::this_thread::sleep_for(std::chrono::milliseconds(rule->delay_ms));
         }
-        if (rule->status) {
+        if (rule->after_create) {
+            after = rule;
+        } else if (rule->status) {
             if (rule->retry_after >= 0) {
                 res.set_header("Retry-After", std::to_string(rule->retry_after));
             }
@@ -513,12 +528,40 @@ void Sim::fail(const httplib::Request& req, httplib::Response& res) {
             body.value("status", default_status(code)), code};
     } else {
         const int status = body.value("status", code ? default_status(code) : 0);
-        const Rule rule{body.value("count", 1), status, code ? code : default_code(status),
-                        body.value("delayMs", 0), body.value("retryAfter", -1)};
-        if (!rule.status && !rule.delay_ms) throw std::invalid_argument("nothing to do");
+        const auto after = body.value("after", std::string());
+        if (!after.empty() && after != "create") throw std::invalid_argument("after: create");
+        const Rule rule{body.value("count", 1),
+                        status,
+                        code ? code : default_code(status),
+                        body.value("delayMs", 0),
+                        body.value("retryAfter", -1),
+                        !after.empty(),
+                        body.value("drop", false)};
+        if (rule.drop && (!rule.after_create || rule.status)) {
+            throw std::invalid_argument("drop goes with after: create, without a status");
+        }
+        if (rule.after_create && !rule.status && !rule.drop) {
+            throw std::invalid_argument("after: create needs a status or drop");
+        }
+        if (!rule.status && !rule.delay_ms && !rule.drop) {
+            throw std::invalid_argument("nothing to do");
+        }
         rules_.push_back(rule);
     }
     res.status = 204;
+}
+
+void Sim::fail_after(const Rule& rule, httplib::Response& res) {
+    if (rule.drop) {
+        // httplib has sent the status line and headers when a content provider fails, and then
+        // closes the connection: the client reads no whole answer.
+        res.body.clear();
+        res.set_content_provider(1, "application/json",
+                                 [](size_t, size_t, httplib::DataSink&) { return false; });
+        return;
+    }
+    if (rule.retry_after >= 0) res.set_header("Retry-After", std::to_string(rule.retry_after));
+    twilio_error(res, rule.status, rule.code);
 }
 
 void Sim::seed(const httplib::Request& req, httplib::Response& res) {
@@ -650,12 +693,14 @@ void Sim::install(httplib::Server& server) {
     // read, and could not record the form); hooks do not.
     const auto api = [this](auto handler) {
         return [this, handler](const httplib::Request& req, httplib::Response& res) {
-            if (!admit(req, res)) return;
+            std::optional<Rule> after;
+            if (!admit(req, res, after)) return;
             if constexpr (std::is_member_function_pointer_v<decltype(handler)>) {
                 (this->*handler)(req, res);
             } else {
                 handler(req, res);
             }
+            if (after) fail_after(*after, res);
         };
     };
     const auto hook = [this](void (Sim::*member)(const httplib::Request&, httplib::Response&)) {
@@ -792,8 +837,11 @@ int main(int argc, char** argv) {
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
     httplib::Server server;
-    // One request per connection: an idle keep-alive connection would hold up a stop.
-    server.set_keep_alive_max_count(1);
+    // Connections are kept alive, as a real server keeps them, for the clients' pools. An idle
+    // one holds a worker, and holds up a stop, until it times out: 1 s, and workers enough for
+    // every client of the local stack (its handlers' processes and run-due's senders).
+    server.set_keep_alive_timeout(1);
+    server.new_task_queue = [] { return new httplib::ThreadPool(64); };
     Sim sim(options);
     sim.install(server);
     const int port = options.port

@@ -317,8 +317,9 @@ TEST_CASE("Twilio failing pauses a campaign with the error; resumed, it sends th
     }
     const auto campaign =
         create({{"name", "Outage"}, {"body", "Tasting room news."}, {"filter", {{"tags", {tag}}}}});
-    // A 500 for each of the first recipient's three attempts (one sender: the first).
-    sim("POST", "/sim/fail", {{"count", 3}, {"status", 500}});
+    // A 429 for each of the first recipient's three attempts (one sender: the first): refused,
+    // so known to be unsent.
+    sim("POST", "/sim/fail", {{"count", 3}, {"status", 429}, {"retryAfter", 0}});
     const auto result = run_due("QUIET_HOURS=off CAMPAIGN_RATE=unlimited", " --senders 1");
     sim("DELETE", "/sim/fail");
     CHECK(result.output.find("campaigns: sent 0, failed 1, skipped 0") != std::string::npos);

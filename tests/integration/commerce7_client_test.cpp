@@ -243,6 +243,22 @@ TEST_CASE("a customer create without an answer is not retried: its outcome is un
     CHECK(count_method(sim.requests(), "POST") == 2);
 }
 
+TEST_CASE("a search without an answer in time is not retried, and nothing was made",
+          "[commerce7]") {
+    Commerce7Sim sim;
+    auto timing = kFast;
+    timing.read_timeout = 200ms;
+    commerce7::Client client(sim.config(), timing);
+    sim.hook("/sim/fail", {{"delayMs", 700}, {"method", "GET"}});
+    const auto e = error_of([&] { client.find_or_create(kLead, kDate); });
+    CHECK(e.status == 502);
+    CHECK(e.code == "commerce7_unavailable");
+    CHECK_FALSE(e.outcome_unknown);
+    // One wait for the visitor, not three: the later sync asks again.
+    CHECK(sim.requests().size() == 1);
+    CHECK(sim.customers().empty());
+}
+
 TEST_CASE("a commerce7-sim stopped as soon as it is ready stops", "[commerce7]") {
     for (int i = 0; i < 20; ++i) {
         INFO(i);

@@ -188,9 +188,11 @@ TEST_CASE("an opted-out number is told how to opt back in", "[initiate]") {
             "' AND kind = 'opt_in'") == "0");
 }
 
-TEST_CASE("Twilio down: 502, the lead kept, the message failed", "[initiate]") {
+TEST_CASE("Twilio refusing: 502, the lead kept, the message failed", "[initiate]") {
     const auto phone = new_phone();
-    stack().twilio_sim("POST", "/sim/fail", {{"to", phone}, {"status", 500}, {"code", 20500}});
+    // A rate limit, every time: refused before acting, so known to be unsent (a 5xx would leave
+    // the message's fate unknown).
+    stack().twilio_sim("POST", "/sim/fail", {{"to", phone}, {"status", 429}, {"code", 20429}});
     const auto reply = initiate(lead(phone));
     stack().twilio_sim("DELETE", "/sim/fail");
     CHECK(reply.status == 502);

@@ -248,7 +248,7 @@ TEST_CASE("429, then success: retried, one message", "[twilio]") {
     CHECK(client.list_messages({.to = kTo}).size() == 1);
 }
 
-TEST_CASE("5xx every time: bounded attempts, then 502 twilio_unavailable", "[twilio]") {
+TEST_CASE("5xx to a create: one attempt, outcome unknown; reads are retried", "[twilio]") {
     TwilioSim sim;
     sim.hook("/sim/fail", {{"count", 100}, {"status", 500}});
     twilio::Client client(sim.config(), kFast);
@@ -256,15 +256,74 @@ TEST_CASE("5xx every time: bounded attempts, then 502 twilio_unavailable", "[twi
     CHECK(e.status == 502);
     CHECK(e.code == "twilio_unavailable");
     CHECK(e.twilio_code == 20500);
-    CHECK_FALSE(e.outcome_unknown);
-    CHECK(sim.requests().size() == 3);
+    CHECK(e.outcome_unknown);
+    CHECK(sim.requests().size() == 1);
 
     sim.hook("/sim/fail", nullptr, "DELETE");
     sim.hook("/sim/fail", {{"count", 100}, {"status", 503}});
     const auto fetch =
         error_of([&] { client.fetch_message("SM00000000000000000000000000000000"); });
     CHECK(fetch.code == "twilio_unavailable");
-    CHECK(sim.requests().size() == 6);
+    CHECK_FALSE(fetch.outcome_unknown);
+    CHECK(sim.requests().size() == 4);
+
+    // Two 500s, then the list: three attempts, and the answer.
+    sim.hook("/sim/fail", nullptr, "DELETE");
+    sim.hook("/sim/fail", {{"count", 2}, {"status", 500}});
+    CHECK(client.list_messages({.to = kTo}).empty());
+    CHECK(sim.requests().size() == 7);
+}
+
+TEST_CASE("a create that Twilio made and then failed or dropped is sent once", "[twilio]") {
+    const auto fault = GENERATE(json{{"status", 500}}, json{{"status", 502}}, json{{"status", 503}},
+                                json{{"drop", true}});
+    INFO(fault.dump());
+    TwilioSim sim;
+    sim.hook("/sim/callbacks", {{"enabled", false}});
+    auto rule = fault;
+    rule["count"] = 3;
+    rule["after"] = "create";
+    sim.hook("/sim/fail", rule);
+    twilio::Client client(sim.config(), kFast);
+    const auto e = error_of([&] { client.create_message({.to = kTo, .body = "once"}); });
+    CHECK(e.status == 502);
+    CHECK(e.code == "twilio_unavailable");
+    CHECK(e.outcome_unknown);
+    CHECK(std::string(e.what()).find("may or may not have been sent") != std::string::npos);
+    if (fault.contains("drop")) {
+        // The connection closed before the answer did: httplib's read error.
+        CHECK(std::string(e.what()).find("(Read)") != std::string::npos);
+    }
+    const auto requests = sim.requests();
+    REQUIRE(requests.size() == 1);
+    CHECK(requests[0]["method"] == "POST");
+    // Twilio has the message, once.
+    const auto held = client.list_messages({.to = kTo});
+    REQUIRE(held.size() == 1);
+    CHECK(held[0].body == "once");
+}
+
+TEST_CASE("calls from one thread share a kept-alive connection; a create after idling does not",
+          "[twilio]") {
+    TwilioSim sim;
+    sim.hook("/sim/callbacks", {{"enabled", false}});
+    auto timing = kFast;
+    timing.max_idle_before_unsafe = 300ms;
+    // A client per call, as handlers build one per request: the connection outlives them.
+    twilio::Client(sim.config(), timing).list_messages({.to = kTo});
+    twilio::Client(sim.config(), timing).create_message({.to = kTo, .body = "first"});
+    std::this_thread::sleep_for(400ms);
+    twilio::Client client(sim.config(), timing);
+    client.create_message({.to = kTo, .body = "after a pause"});
+    // The simulator keeps an idle connection for a second: a read after the same pause reuses
+    // it, so the create's new connection was the client's doing.
+    std::this_thread::sleep_for(400ms);
+    client.list_messages({.to = kTo});
+    const auto requests = sim.requests();
+    REQUIRE(requests.size() == 4);
+    CHECK(requests[1]["remotePort"] == requests[0]["remotePort"]);
+    CHECK(requests[2]["remotePort"] != requests[1]["remotePort"]);
+    CHECK(requests[3]["remotePort"] == requests[2]["remotePort"]);
 }
 
 TEST_CASE("Twilio's refusals: opted out, invalid numbers, bad credentials", "[twilio]") {

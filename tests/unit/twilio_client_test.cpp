@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 using namespace textus;
-using namespace std::chrono_literals;
 using nlohmann::json;
 
 TEST_CASE("to_rfc3339 converts Twilio's RFC 2822 dates to UTC", "[twilio]") {
@@ -118,19 +117,6 @@ TEST_CASE("error_from_answer reads any body, with or without Twilio's JSON", "[t
     // An HttpError, so the serve loop renders it like any other.
     const HttpError& base = twilio::error_from_answer(400, R"({"code": 21610})");
     CHECK(base.status == 409);
-}
-
-TEST_CASE("retry_delay doubles the backoff and honours Retry-After up to a cap", "[twilio]") {
-    const twilio::Timing t{.backoff = 100ms, .max_retry_after = 2000ms};
-    CHECK(twilio::retry_delay(1, "", t) == 100ms);
-    CHECK(twilio::retry_delay(2, "", t) == 200ms);
-    CHECK(twilio::retry_delay(3, "", t) == 400ms);
-    CHECK(twilio::retry_delay(1, "1", t) == 1000ms);
-    CHECK(twilio::retry_delay(1, "0", t) == 0ms);
-    CHECK(twilio::retry_delay(1, "120", t) == 2000ms);
-    // An HTTP date or garbage: the backoff.
-    CHECK(twilio::retry_delay(2, "Wed, 21 Oct 2015 07:28:00 GMT", t) == 200ms);
-    CHECK(twilio::retry_delay(2, "-5", t) == 200ms);
 }
 
 TEST_CASE("paths and forms as Twilio's API takes them", "[twilio]") {
