@@ -5,9 +5,10 @@
 // It records every API request, and fails on demand, through hooks under /sim/, a path Twilio
 // does not use (docs/decisions.md, Twilio client and simulator):
 //
-//   GET    /sim/requests   {"requests": [{method, path, query, form, authOk, remotePort}]};
-//                          names -> values; remotePort is the client's, the same for requests
-//                          on one kept-alive connection
+//   GET    /sim/requests   {"requests": [{method, path, query, form, authOk, remotePort,
+//                          receivedAtMs}]}; names -> values; remotePort is the client's, the
+//                          same for requests on one kept-alive connection; receivedAtMs when
+//                          it came, in Unix milliseconds (the machine's clock, as PostgreSQL's)
 //   DELETE /sim/requests
 //   POST   /sim/fail       {"count": N, "status": S, "code": C, "delayMs": D, "retryAfter": R}:
 //                          the next N API answers (in the order posted) wait D ms, then are
@@ -312,12 +313,16 @@ bool Sim::admit(const httplib::Request& req, httplib::Response& res, std::option
     std::optional<Rule> rule;
     {
         std::lock_guard lock(mu_);
-        requests_.push_back({{"method", req.method},
-                             {"path", req.path},
-                             {"query", grouped(query_form)},
-                             {"form", grouped(form)},
-                             {"authOk", auth_ok},
-                             {"remotePort", req.remote_port}});
+        requests_.push_back(
+            {{"method", req.method},
+             {"path", req.path},
+             {"query", grouped(query_form)},
+             {"form", grouped(form)},
+             {"authOk", auth_ok},
+             {"remotePort", req.remote_port},
+             {"receivedAtMs", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count()}});
         if (!rules_.empty() && (!rules_.front().after_create || is_create)) {
             rule = rules_.front();
             if (--rules_.front().remaining <= 0) rules_.pop_front();

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/http_client.h"
+
 using namespace textus;
 
 namespace {
@@ -71,7 +73,8 @@ TEST_CASE("an unsettled row not at Twilio goes once more while fresh, else fails
     CHECK(outbox::settle_decision(claimed) == outbox::Unsettled::resend);
     // The lease outlasts the client's worst case for a create, waits included: an owner still
     // waiting on Twilio is never overtaken.
-    const auto worst = twilio::kAttempts * (twilio::kConnectTimeout + twilio::kReadTimeout) +
-                       (twilio::kAttempts - 1) * twilio::kMaxRetryAfter;
+    const auto worst =
+        http_client::kAttempts * (http_client::kConnectTimeout + http_client::kReadTimeout) +
+        (http_client::kAttempts - 1) * http_client::kMaxRetryAfter;
     CHECK(std::chrono::seconds(outbox::kLeaseSeconds) > worst);
 }
