@@ -153,9 +153,10 @@ Duty refresh_stale(Db& db, const Config& config, twilio::Client& client) {
 
 }  // namespace
 
-Duty next_duty(Db& db, const Config& config, twilio::Client& client) {
+Duty next_duty(Db& db, const Config& config, twilio::Client& client, bool everything) {
     if (const auto duty = decide_reply(db, config); duty != Duty::none) return duty;
     if (const auto duty = deliver_unowned(db, config, client); duty != Duty::none) return duty;
+    if (!everything) return Duty::none;
     if (const auto duty = settle_unsettled(db, config, client); duty != Duty::none) return duty;
     return refresh_stale(db, config, client);
 }

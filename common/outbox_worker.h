@@ -23,8 +23,9 @@ enum class Duty {
     refreshed,  // a message not final a day on was fetched from Twilio
 };
 
-// The next duty done, in that order. A refusal is recorded on its row and published; the
-// database unreachable is thrown (503).
-Duty next_duty(Db& db, const Config& config, twilio::Client& client);
+// The next duty done, in that order: the first two, which a NOTIFY announces, always; settling
+// and refreshing only when `everything` (on the worker's poll). A refusal is recorded on its
+// row and published; the database unreachable is thrown (503).
+Duty next_duty(Db& db, const Config& config, twilio::Client& client, bool everything);
 
 }  // namespace textus::outbox

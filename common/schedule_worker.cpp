@@ -6,7 +6,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <exception>
-#include <functional>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -38,25 +37,34 @@ void finish(Db& db, int64_t id, const std::string& status, std::optional<int64_t
 }
 
 // Wakes idle senders: a NOTIFY came (common/outbox), or the worker is stopping. count() tells
-// a busy sender that one came since it last looked.
+// a sender whether one came since it last looked.
 class Wake {
   public:
-    void notify() {
+    // One idle sender wakes for a NOTIFY: it goes on while it finds work, and each commit that
+    // queues more notifies again, waking the next. Waking all would have each look, and all
+    // but one find nothing. `all`: to stop.
+    void notify(bool all = false) {
         {
             std::lock_guard lock(mutex_);
             ++count_;
         }
-        cv_.notify_all();
+        if (all) {
+            cv_.notify_all();
+        } else {
+            cv_.notify_one();
+        }
     }
     uint64_t count() {
         std::lock_guard lock(mutex_);
         return count_;
     }
-    // Until a notify after this call, `timeout`, or `stopping`.
-    void wait_for(std::chrono::milliseconds timeout, const std::atomic<bool>& stopping) {
+    // Until a notify later than the count a sender saw last (`seen`: at once if one came since),
+    // `timeout`, or `stopping`; true when a notify came.
+    bool wait_after(uint64_t seen, std::chrono::milliseconds timeout,
+                    const std::atomic<bool>& stopping) {
         std::unique_lock lock(mutex_);
-        const auto seen = count_;
-        cv_.wait_for(lock, timeout, [&] { return count_ != seen || stopping; });
+        return cv_.wait_for(lock, timeout, [&] { return count_ != seen || stopping; }) &&
+               count_ != seen;
     }
 
   private:
@@ -64,7 +72,6 @@ class Wake {
     std::condition_variable cv_;
     uint64_t count_ = 0;
 };
-
 // busy: another worker's send of it is under way.
 enum class Step { none, held, busy, sent, failed, skipped };
 
@@ -266,32 +273,42 @@ class Run {
 };
 
 // One sender: what is due, one step at a time, on its own connection and Twilio client. When
-// nothing is, `idle` says whether to look again (it may wait for work first) or stop.
-void send_due(const Config& config, Run& run, Wake* wake, const std::function<bool()>& idle) {
+// nothing is: without `wake` (run-due) it stops; with it (the worker) it waits for a NOTIFY or
+// `poll`, until `stopping`.
+void send_due(const Config& config, Run& run, Wake* wake, std::chrono::milliseconds poll,
+              const std::atomic<bool>& stopping) {
     Db db(config.database_url);
     twilio::Client client(config);
     // Config::load checked both.
     const auto window = *quiet_hours::parse(config.quiet_hours);
     const auto rate = *pace::parse(config.campaign_rate);
-    // While campaign messages flow, scheduled sends and the outbox are looked at once a second,
-    // not before each message (a transaction a message saved), and the outbox at once when a
-    // NOTIFY woke the worker: an auto-reply does not wait for a campaign.
-    auto next_scheduled_check = Clock::now();
+    // While campaign messages flow, the rest is looked at once a second, not before each
+    // message (a transaction a message saved); the outbox's notified duties at once when a
+    // NOTIFY came, and again while they find work: an auto-reply does not wait for a campaign.
+    auto next_look = Clock::now();
     auto seen_wakes = wake ? wake->count() : 0;
+    bool outbox_busy = false;
     while (run.take_step()) {
+        const bool due = Clock::now() >= next_look;
         const bool woken = wake && wake->count() != seen_wakes;
-        if (woken || Clock::now() >= next_scheduled_check) {
-            if (wake) seen_wakes = wake->count();
-            if (const auto duty = outbox::next_duty(db, config, client);
-                duty != outbox::Duty::none) {
+        if (woken) seen_wakes = wake->count();
+        if (due || woken || outbox_busy) {
+            const auto duty = outbox::next_duty(db, config, client, due);
+            outbox_busy = duty != outbox::Duty::none;
+            if (outbox_busy) {
                 run.count(duty);
                 continue;
             }
+        }
+        if (due) {
             if (const auto step = scheduled_turn(db, config, client, window); step != Step::none) {
                 run.count(step, false);
                 continue;
             }
-            next_scheduled_check = Clock::now() + std::chrono::seconds(1);
+            for (const auto id : db.transact(campaign::complete_finished)) {
+                run.progress(db, id, true);
+            }
+            next_look = Clock::now() + std::chrono::seconds(1);
         }
         const auto step = campaign_turn(db, config, client, window, rate);
         if (step.step != Step::none) {
@@ -300,28 +317,35 @@ void send_due(const Config& config, Run& run, Wake* wake, const std::function<bo
             continue;
         }
         run.give_back_step();
-        for (const auto id : db.transact(campaign::complete_finished)) run.progress(db, id, true);
         if (step.wait.count() > 0) {
-            std::this_thread::sleep_for(step.wait);
-        } else if (next_scheduled_check > Clock::now() + std::chrono::milliseconds(900)) {
-            // Nothing is due, and the rest was looked at just now.
-            if (!idle()) break;
-            next_scheduled_check = Clock::now();
-        } else {
-            next_scheduled_check = Clock::now();
+            // The campaign's pace: a NOTIFY meanwhile is seen at once.
+            if (wake) {
+                wake->wait_after(seen_wakes, step.wait, stopping);
+            } else {
+                std::this_thread::sleep_for(step.wait);
+            }
+            continue;
         }
+        if (!wake) {
+            if (due) break;  // run-due: everything was looked at just now, and nothing is due
+            next_look = Clock::now();
+            continue;
+        }
+        // The worker: wait for a NOTIFY (its duties only) or the poll (everything).
+        if (!wake->wait_after(seen_wakes, poll, stopping)) next_look = Clock::now();
+        if (stopping) break;
     }
 }
 
 // Runs `senders` send_due threads; a sender's failure is thrown once all have stopped.
 void run_senders(const Config& config, Run& run, int senders, Wake* wake,
-                 const std::function<bool()>& idle) {
+                 std::chrono::milliseconds poll, const std::atomic<bool>& stopping) {
     std::vector<std::exception_ptr> failures(senders);
     std::vector<std::thread> threads;
     for (int i = 0; i < senders; ++i) {
         threads.emplace_back([&, i] {
             try {
-                send_due(config, run, wake, idle);
+                send_due(config, run, wake, poll, stopping);
             } catch (...) {
                 failures[i] = std::current_exception();
             }
@@ -339,7 +363,8 @@ RunResult run_due(const Config& config, int limit, int senders) {
     // A configuration that cannot reach Twilio fails here, before anything is claimed.
     twilio::Client check(config);
     Run run(config, limit);
-    run_senders(config, run, senders, nullptr, [] { return false; });
+    const std::atomic<bool> never{false};
+    run_senders(config, run, senders, nullptr, {}, never);
     Db db(config.database_url);
     run.final_progress(db);
     return run.result();
@@ -349,7 +374,7 @@ void work(const Config& config, int senders, std::chrono::seconds poll,
           const std::atomic<bool>& stopping) {
     twilio::Client check(config);
     Wake wake;
-    // The listener: a NOTIFY (common/outbox) wakes every idle sender at once. Without the
+    // The listener: a NOTIFY (common/outbox) wakes the idle senders at once. Without the
     // database it retries each second; the senders meanwhile fail and are started again.
     std::thread listener([&] {
         Db db(config.database_url);
@@ -362,19 +387,15 @@ void work(const Config& config, int senders, std::chrono::seconds poll,
                 std::this_thread::sleep_for(std::chrono::seconds(1));
             }
         }
-        wake.notify();
+        wake.notify(true);
     });
-    const auto idle = [&] {
-        wake.wait_for(poll, stopping);
-        return !stopping;
-    };
     while (!stopping) {
         Run run(config, INT32_MAX);
         try {
-            run_senders(config, run, senders, &wake, idle);
+            run_senders(config, run, senders, &wake, poll, stopping);
         } catch (const HttpError& error) {
             spdlog::error("worker: {} ({}); starting again in 1 s", error.what(), error.code);
-            wake.wait_for(std::chrono::seconds(1), stopping);
+            wake.wait_after(wake.count(), std::chrono::seconds(1), stopping);
         }
         Db db(config.database_url);
         try {
