@@ -108,13 +108,23 @@ bool mark_pending(Tx& tx, int64_t contact_id, const Timing& timing) {
 void sync_lead(Db& db, const Config& config, const contacts::Contact& contact,
                const Timing& timing) {
     try {
-        const auto customer_id =
-            Client(config, timing)
-                .find_or_create(lead_of(contact), enrolled_date(contact, utc_today()));
-        db.transact([&](Tx& tx) { record_synced(tx, contact.id, customer_id); });
-    } catch (const Commerce7Error& error) {
-        spdlog::warn("commerce7: contact {} left for the sync: {}", contact.id, error.code);
-        db.transact([&](Tx& tx) { record_failed(tx, contact.id); });
+        try {
+            const auto customer_id =
+                Client(config, timing)
+                    .find_or_create(lead_of(contact), enrolled_date(contact, utc_today()));
+            db.transact([&](Tx& tx) { record_synced(tx, contact.id, customer_id); });
+        } catch (const Commerce7Error& error) {
+            spdlog::warn("commerce7: contact {} left for the sync: {}", contact.id, error.code);
+            db.transact([&](Tx& tx) { record_failed(tx, contact.id); });
+        }
+    } catch (const std::exception& error) {
+        // Anything else (the database failing to record the outcome) must not stop the
+        // caller's next step, the visitor's first SMS: the lead stays pending, and the sync
+        // takes it up when its claim runs out. An SQL error's text may quote the row: not
+        // logged.
+        const auto* http = dynamic_cast<const HttpError*>(&error);
+        spdlog::warn("commerce7: contact {} left for the sync: {}", contact.id,
+                     http ? http->code : "database_error");
     }
 }
 

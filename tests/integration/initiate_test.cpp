@@ -443,6 +443,26 @@ TEST_CASE("Commerce7 down: the lead is kept, and the sync later makes one custom
     CHECK(sync.output.find(phone.substr(2)) == std::string::npos);
 }
 
+TEST_CASE("the database refusing the Commerce7 outcome still sends the visitor's SMS",
+          "[initiate]") {
+    const auto phone = new_phone();
+    // Recording this number's customer fails, as a database fault between the two calls would.
+    q("CREATE FUNCTION test_refuse_c7() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+      " IF NEW.phone = '" +
+      phone +
+      "' AND NEW.commerce7_customer_id IS NOT NULL THEN RAISE EXCEPTION 'refused'; END IF;"
+      " RETURN NEW; END $$; CREATE TRIGGER test_refuse_c7 BEFORE UPDATE ON contacts FOR EACH ROW"
+      " EXECUTE FUNCTION test_refuse_c7(); SELECT 1");
+    const auto reply = initiate(lead(phone));
+    q("DROP TRIGGER test_refuse_c7 ON contacts; DROP FUNCTION test_refuse_c7(); SELECT 1");
+    INFO(reply.body);
+    CHECK(reply.status == 201);
+    CHECK(stack().twilio_creates_to(phone).size() == 1);
+    CHECK(q("SELECT status || '|' || (sid IS NOT NULL) FROM messages WHERE to_number = '" + phone +
+            "'") != "queued|false");
+    CHECK(commerce7_state(phone) == "pending -");
+}
+
 TEST_CASE("a chat subscriber that comes back gets exactly what it missed", "[initiate]") {
     // No status callbacks: the chat hears only the texts below.
     stack().twilio_sim("POST", "/sim/callbacks", {{"enabled", false}});
