@@ -81,28 +81,51 @@ const Statement kLockStatus{"campaign_lock_status",
 const Statement kSetStatus{"campaign_set_status",
                            "UPDATE campaigns SET status = $2, paused_error = NULL,"
                            " updated_at = now() WHERE id = $1"};
-const Statement kProgress{
-    "campaign_progress",
-    "SELECT r.campaign_id, count(*), count(*) FILTER (WHERE b.bucket = 'queued'),"
-    " count(*) FILTER (WHERE b.bucket = 'sending'), count(*) FILTER (WHERE b.bucket = 'sent'),"
-    " count(*) FILTER (WHERE b.bucket = 'delivered'),"
-    " count(*) FILTER (WHERE b.bucket = 'failed'), count(*) FILTER (WHERE b.bucket = 'skipped'),"
-    " count(*) FILTER (WHERE b.reason = 'opted_out'),"
-    " count(*) FILTER (WHERE b.reason = 'not_opted_in'),"
-    " count(*) FILTER (WHERE b.reason = 'invalid_number'),"
-    " count(*) FILTER (WHERE b.reason = 'contact_deleted'),"
+const std::string kProgressQuery{
+    "SELECT r.campaign_id, count(*) AS recipients,"
+    " count(*) FILTER (WHERE b.bucket = 'queued') AS queued,"
+    " count(*) FILTER (WHERE b.bucket = 'sending') AS sending,"
+    " count(*) FILTER (WHERE b.bucket = 'sent') AS sent,"
+    " count(*) FILTER (WHERE b.bucket = 'delivered') AS delivered,"
+    " count(*) FILTER (WHERE b.bucket = 'failed') AS failed,"
+    " count(*) FILTER (WHERE b.bucket = 'skipped') AS skipped,"
+    " count(*) FILTER (WHERE b.reason = 'opted_out') AS opted_out,"
+    " count(*) FILTER (WHERE b.reason = 'not_opted_in') AS not_opted_in,"
+    " count(*) FILTER (WHERE b.reason = 'invalid_number') AS invalid_number,"
+    " count(*) FILTER (WHERE b.reason = 'contact_deleted') AS contact_deleted,"
     " count(*) FILTER (WHERE m.sid IS NOT NULL AND EXISTS (SELECT 1 FROM messages i"
     "  WHERE i.direction = 'inbound' AND i.from_number = m.to_number"
-    "  AND i.created_at > m.created_at)),"
+    "  AND i.created_at > m.created_at)) AS replies,"
     " count(*) FILTER (WHERE m.sid IS NOT NULL AND EXISTS (SELECT 1 FROM consent_events e"
-    "  WHERE e.phone = m.to_number AND e.kind = 'opt_out' AND e.created_at > m.created_at)),"
-    " count(*) FILTER (WHERE r.status = 'pending' AND r.not_before > now()),"
+    "  WHERE e.phone = m.to_number AND e.kind = 'opt_out' AND e.created_at > m.created_at))"
+    "  AS opt_outs,"
+    " count(*) FILTER (WHERE r.status = 'pending' AND r.not_before > now()) AS held,"
     " rfc3339(min(r.not_before) FILTER (WHERE r.status = 'pending' AND r.not_before > now()))"
+    "  AS held_until"
     " FROM campaign_recipients r LEFT JOIN messages m ON m.id = r.message_id"
     " CROSS JOIN LATERAL (SELECT " +
-        kBucket + " AS bucket, " + kReason +
-        " AS reason) b"
-        " WHERE r.campaign_id = ANY ($1::bigint[]) GROUP BY r.campaign_id"};
+    kBucket + " AS bucket, " + kReason +
+    " AS reason) b"
+    " WHERE r.campaign_id = ANY ($1::bigint[]) GROUP BY r.campaign_id"};
+const Statement kProgress{"campaign_progress", kProgressQuery};
+// The list's: counts computed within kListProgressSeconds (kCompletedProgressSeconds for a
+// completed campaign) are taken as they are; the others are computed and kept.
+const Statement kCachedProgress{
+    "campaign_cached_progress",
+    "SELECT p.campaign_id, p.counts, p.held_until FROM campaign_progress p"
+    " JOIN campaigns c ON c.id = p.campaign_id WHERE p.campaign_id = ANY ($1::bigint[])"
+    " AND p.computed_at > now() - make_interval(secs => CASE WHEN c.status = 'completed'"
+    " THEN $3::int ELSE $2::int END)"};
+const Statement kKeepProgress{
+    "campaign_keep_progress",
+    "WITH fresh AS (" + kProgressQuery +
+        "), kept AS (INSERT INTO campaign_progress (campaign_id, counts, held_until)"
+        " SELECT f.campaign_id, ARRAY[f.recipients, f.queued, f.sending, f.sent, f.delivered,"
+        " f.failed, f.skipped, f.opted_out, f.not_opted_in, f.invalid_number, f.contact_deleted,"
+        " f.replies, f.opt_outs, f.held], f.held_until FROM fresh f"
+        " ON CONFLICT (campaign_id) DO UPDATE SET counts = excluded.counts,"
+        " held_until = excluded.held_until, computed_at = now())"
+        " SELECT * FROM fresh"};
 const Statement kRecipients{
     "campaign_recipients",
     "SELECT r.id, r.contact_id, ct.first_name, ct.last_name, ct.phone, b.bucket, b.reason,"
@@ -264,22 +287,54 @@ Campaign from_row(const pqxx::row& row) {
     return c;
 }
 
+// Campaign `id`'s progress in `campaigns` from its counts in kProgressQuery's order.
+void set_progress(std::vector<Campaign>& campaigns, int64_t id, const std::vector<int64_t>& counts,
+                  std::optional<std::string> held_until) {
+    auto it = std::find_if(campaigns.begin(), campaigns.end(),
+                           [&](const Campaign& c) { return c.id == id; });
+    auto& p = it->progress;
+    size_t i = 0;
+    for (auto* count : {&p.recipients, &p.queued, &p.sending, &p.sent, &p.delivered, &p.failed,
+                        &p.skipped, &p.opted_out, &p.not_opted_in, &p.invalid_number,
+                        &p.contact_deleted, &p.replies, &p.opt_outs, &p.held}) {
+        *count = i < counts.size() ? counts[i] : 0;
+        ++i;
+    }
+    p.held_until = std::move(held_until);
+}
+
+// Progress from kProgressQuery's rows.
+void set_progress(std::vector<Campaign>& campaigns, const pqxx::result& rows) {
+    for (const auto& row : rows) {
+        std::vector<int64_t> counts;
+        for (int i = 1; i <= 14; ++i) counts.push_back(row[i].as<int64_t>());
+        set_progress(campaigns, row[0].as<int64_t>(), counts, nullable(row[15]));
+    }
+}
+
 void add_progress(Tx& tx, std::vector<Campaign>& campaigns) {
     std::vector<int64_t> ids;
     for (const auto& c : campaigns) ids.push_back(c.id);
-    for (const auto& row : tx.exec(kProgress, ids)) {
+    set_progress(campaigns, tx.exec(kProgress, ids));
+}
+
+// The list's progress: kept counts where they are fresh, the others computed and kept.
+void add_kept_progress(Tx& tx, std::vector<Campaign>& campaigns) {
+    std::vector<int64_t> stale;
+    for (const auto& c : campaigns) stale.push_back(c.id);
+    for (const auto& row :
+         tx.exec(kCachedProgress, stale, kListProgressSeconds, kCompletedProgressSeconds)) {
         const auto id = row[0].as<int64_t>();
-        auto it = std::find_if(campaigns.begin(), campaigns.end(),
-                               [&](const Campaign& c) { return c.id == id; });
-        auto& p = it->progress;
-        int i = 1;
-        for (auto* count : {&p.recipients, &p.queued, &p.sending, &p.sent, &p.delivered, &p.failed,
-                            &p.skipped, &p.opted_out, &p.not_opted_in, &p.invalid_number,
-                            &p.contact_deleted, &p.replies, &p.opt_outs, &p.held}) {
-            *count = row[i++].as<int64_t>();
+        std::vector<int64_t> counts;
+        auto array = row[1].as_array();
+        for (auto [kind, value] = array.get_next(); kind != pqxx::array_parser::done;
+             std::tie(kind, value) = array.get_next()) {
+            if (kind == pqxx::array_parser::string_value) counts.push_back(std::stoll(value));
         }
-        p.held_until = nullable(row[i]);
+        set_progress(campaigns, id, counts, nullable(row[2]));
+        stale.erase(std::remove(stale.begin(), stale.end(), id), stale.end());
     }
+    if (!stale.empty()) set_progress(campaigns, tx.exec(kKeepProgress, stale));
 }
 
 std::optional<Campaign> find_with_progress(Tx& tx, int64_t id) {
@@ -399,7 +454,7 @@ Campaign create(Tx& tx, const Write& write, const std::string& staff_key) {
 std::vector<Campaign> list(Tx& tx) {
     std::vector<Campaign> out;
     for (const auto& row : tx.exec(kList)) out.push_back(from_row(row));
-    if (!out.empty()) add_progress(tx, out);
+    if (!out.empty()) add_kept_progress(tx, out);
     return out;
 }
 

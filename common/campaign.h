@@ -105,7 +105,14 @@ struct Campaign {
 // campaign (422 when it was used for another).
 Campaign create(Tx& tx, const Write& write, const std::string& staff_key);
 
-// Newest first, at most kListLimit.
+// The list's progress counts are reused for this long after they were computed (a completed
+// campaign's, which move only with late replies and statuses, for longer): counting reads every
+// recipient of every campaign listed. find() always counts afresh.
+inline constexpr int kListProgressSeconds = 5;
+inline constexpr int kCompletedProgressSeconds = 300;
+
+// Newest first, at most kListLimit, with progress at most kListProgressSeconds old
+// (kCompletedProgressSeconds for a completed campaign).
 std::vector<Campaign> list(Tx& tx);
 std::optional<Campaign> find(Tx& tx, int64_t id);
 

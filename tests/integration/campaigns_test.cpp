@@ -510,3 +510,43 @@ TEST_CASE("bad campaigns are refused naming the field and change nothing", "[cam
     CHECK(count("campaigns") == std::to_string(std::stoll(before) + 1));
     REQUIRE(call("POST", "/api/crm/sms/campaigns/" + cid + "/pause").status == 200);
 }
+
+TEST_CASE(
+    "the campaign list reuses progress counted in the last seconds; one campaign counts afresh",
+    "[campaigns]") {
+    const auto tag = new_tag();
+    std::vector<std::string> phones = {new_phone(), new_phone()};
+    for (const auto& phone : phones) contact(phone, tag, "Lia");
+    const auto campaign =
+        create({{"name", "Counted"}, {"body", "Pick-up day."}, {"filter", {{"tags", {tag}}}}});
+    const auto id = campaign["id"].get<int64_t>();
+    const auto listed = [&] {
+        const auto reply = call("GET", "/api/crm/sms/campaigns");
+        REQUIRE(reply.status == 200);
+        for (const auto& c : reply.json()["campaigns"]) {
+            if (c["id"] == id) return c["progress"];
+        }
+        FAIL("campaign not listed");
+        return json();
+    };
+    CHECK(listed()["queued"] == 2);
+    run_due();
+    // Counted a moment ago: the list gives those counts; the campaign's own page counts now.
+    CHECK(listed()["queued"] == 2);
+    CHECK(show(id)["progress"]["queued"] == 0);
+    // A completed campaign's counts are kept for minutes; once older, the list counts again.
+    CHECK(show(id)["status"] == "completed");
+    const auto age = [&](const std::string& interval) {
+        q("UPDATE campaign_progress SET computed_at = now() - interval '" + interval +
+          "' WHERE campaign_id = " + std::to_string(id) + " RETURNING campaign_id");
+    };
+    age("1 minute");
+    CHECK(listed()["queued"] == 2);
+    age("6 minutes");
+    const auto recounted = listed();
+    CHECK(recounted["queued"] == 0);
+    CHECK(recounted["recipients"] == 2);
+    CHECK(recounted["sent"].get<int64_t>() + recounted["sending"].get<int64_t>() +
+              recounted["delivered"].get<int64_t>() ==
+          2);
+}
