@@ -33,6 +33,9 @@ constexpr Setting kSettings[] = {
     {"CONSENT_TEXT", &Config::consent_text, nullptr},
     {"OPT_IN_REQUEST_TEXT", &Config::opt_in_request_text, nullptr},
     {"OPT_OUT_NOTICE", &Config::opt_out_notice, "Reply STOP to opt out."},
+    {"OPT_OUT_CONFIRMATION", &Config::opt_out_confirmation,
+     "You're unsubscribed from {businessName} texts and will get no more. Reply START to text "
+     "with us again."},
     {"DEFAULT_REGION", &Config::default_region, "US"},
     {"DEFAULT_TIME_ZONE", &Config::default_time_zone, "America/New_York"},
     {"QUIET_HOURS", &Config::quiet_hours, "21:00-08:00"},

@@ -27,6 +27,9 @@ struct Config {
     std::string consent_text;
     std::string opt_in_request_text;
     std::string opt_out_notice;
+    // Our one text to a number that opted out in its own words (common/opt_out): Twilio
+    // confirms only its own keywords. A template body ({businessName}, {firstName}).
+    std::string opt_out_confirmation;
     std::string default_region;
     std::string default_time_zone;  // quiet hours for numbers whose zone is unknown
     std::string quiet_hours;        // "21:00-08:00" or "off" (common/quiet_hours.h)

@@ -48,7 +48,9 @@ struct Claimed {
     int64_t age_seconds = 0;    // since the row was written
     std::string created_after;  // RFC 3339: Twilio's create cannot be older (kClockSkewSeconds)
     std::optional<std::string> chat_channel{};  // the contact's open web chat (its hash)
-    bool opted_out = false;  // the number's last word on record is an opt-out: never send it
+    // The number's last word on record is an opt-out, given after the row was written: never
+    // send it.
+    bool opted_out = false;
 };
 
 // The oldest queued row nobody owns, its attempt counted: the worker delivers it.

@@ -433,6 +433,14 @@ messages::Message deliver(Db& db, const Config& config, twilio::Client& client,
     return message;
 }
 
+messages::Message queue_opt_out_confirmation(Tx& tx, const contacts::Contact& contact,
+                                             const Config& config) {
+    auto row =
+        outbound(contact, render(config.opt_out_confirmation, contact, config), config, "opt-out");
+    outbox::wake(tx);
+    return *messages::insert_outbound(tx, row);
+}
+
 json answer(const messages::Message& message) {
     const auto count = segments::count(message.body);
     return {{"success", true},

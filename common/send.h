@@ -166,6 +166,13 @@ messages::Message deliver(Db& db, const Config& config, twilio::Client& client,
                           const messages::Message& queued,
                           const std::optional<std::string>& chat_channel);
 
+// Inside the unit of work that opted `contact` out in its own words (common/opt_out): the one
+// confirmation, OPT_OUT_CONFIRMATION rendered for it, written for the worker to deliver (it
+// goes although the number is now opted out: it was decided after the opt-out). Twilio
+// confirms its own exact keywords; those get none from us.
+messages::Message queue_opt_out_confirmation(Tx& tx, const contacts::Contact& contact,
+                                             const Config& config);
+
 // 201's body: {success, message, twilioMessageSid, segments, encoding}.
 nlohmann::json answer(const messages::Message& message);
 

@@ -10,9 +10,11 @@
 #include "common/keywords.h"
 #include "common/message.h"
 #include "common/message_store.h"
+#include "common/opt_out.h"
 #include "common/outbox.h"
 #include "common/phone.h"
 #include "common/publish.h"
+#include "common/send.h"
 #include "common/server.h"
 
 namespace {
@@ -34,11 +36,17 @@ bool textable(const std::string& from, const std::optional<contacts::Contact>& k
 
 Response inbound(Context& c) {
     const auto in = messages::parse_inbound(c.form);
-    const auto keyword = keywords::classify(in.body);
+    // Twilio's exact keywords, which it acts on too; else a revocation in the sender's own
+    // words, which only we can honour (common/opt_out), recorded with the text itself.
+    auto keyword = keywords::classify(in.body);
+    const bool own_words =
+        keyword.kind == keywords::Kind::none && opt_out::read(in.body) == opt_out::Reading::opt_out;
+    if (own_words) keyword = {keywords::Kind::opt_out, in.body};
     struct Stored {
         std::optional<messages::Message> message;
         std::optional<std::string> chat_channel;
-        std::optional<contacts::Contact> changed;  // a STOP or START changed its opt-in
+        std::optional<contacts::Contact> changed;       // a STOP or START changed its opt-in
+        std::optional<messages::Message> confirmation;  // of an opt-out in the sender's words
     };
     const auto stored = c.db.transact([&](Tx& tx) -> Stored {
         auto contact =
@@ -58,8 +66,12 @@ Response inbound(Context& c) {
         if (inserted->auto_reply_pending) outbox::wake(tx);
         // A keyword counts once, when its message is new.
         std::optional<contacts::Contact> changed;
+        std::optional<messages::Message> confirmation;
         if (contact) changed = contacts::apply_keyword(tx, *contact, keyword);
-        return {message, contact ? contact->chat_channel : std::nullopt, changed};
+        if (changed && own_words) {
+            confirmation = send::queue_opt_out_confirmation(tx, *changed, c.config);
+        }
+        return {message, contact ? contact->chat_channel : std::nullopt, changed, confirmation};
     });
     if (stored.message) {
         publish::message(c.config, "message", messages::to_json(*stored.message),
@@ -68,6 +80,10 @@ Response inbound(Context& c) {
     if (stored.changed) {
         publish::to(c.config, publish::kStaffChannel,
                     {{"type", "contact"}, {"contact", contacts::to_json(*stored.changed)}});
+    }
+    if (stored.confirmation) {
+        publish::message(c.config, "message", messages::to_json(*stored.confirmation),
+                         stored.chat_channel);
     }
     return empty_twiml();
 }

@@ -1,5 +1,7 @@
 // Inbound keywords on any bytes: a match is exactly one keyword once trimmed, and the result
-// does not change with ASCII case or with white space added around the message.
+// does not change with ASCII case or with white space added around the message. Our reading of
+// an opt-out in the sender's own words (common/opt_out) likewise: its normalized text is clean,
+// case does not change it, and Twilio's opt-out keywords are opt-outs to it too.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -7,6 +9,7 @@
 #include <string_view>
 
 #include "common/keywords.h"
+#include "common/opt_out.h"
 #include "common/text.h"
 
 namespace {
@@ -52,6 +55,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!same(keywords::classify(ascii_case(body, false)), match)) std::abort();
     if (!same(keywords::classify(ascii_case(body, true)), match)) std::abort();
     if (!same(keywords::classify(" \r\n\t" + std::string(body) + "\n "), match)) std::abort();
+
+    const auto normalized = opt_out::normalize(body);
+    if (!text::valid_utf8(normalized)) std::abort();
+    if (!normalized.empty() && (normalized.front() == ' ' || normalized.back() == ' ' ||
+                                normalized.find("  ") != std::string::npos)) {
+        std::abort();
+    }
+    const auto reading = opt_out::read(body);
+    if (opt_out::read(ascii_case(body, true)) != reading) std::abort();
+    if (opt_out::read(" \r\n\t" + std::string(body) + ".!") != reading) std::abort();
+    if (match.kind == Kind::opt_out && reading != opt_out::Reading::opt_out) std::abort();
     if (match.kind == Kind::none) return 0;
 
     // A match: one of the keywords, of its kind, and the whole trimmed message.

@@ -499,3 +499,76 @@ TEST_CASE("PostgreSQL restarted under webhook load: 503s, never 500s, and each 2
     INFO(worker.log());
     CHECK(creates_to(asker) == 1);
 }
+
+TEST_CASE("a number that opts out in its own words is opted out and gets one confirmation",
+          "[outbox][opt_out]") {
+    for (const std::string words :
+         {"Stop.", "stop please", "\xef\xbc\xb3\xef\xbc\xb4\xef\xbc\xaf\xef\xbc\xb0", "opt out",
+          "remove me", "please stop texting me", "STOP STOP", "unsubscribe me", "Stop!"}) {
+        INFO(words);
+        const auto phone = new_phone();
+        const auto contact = texted_us(phone);
+        REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, words)).status == 200);
+        CHECK(q("SELECT sms_opt_in FROM contacts WHERE id = " + contact) == "f");
+        CHECK(
+            q("SELECT kind || '|' || source || '|' || detail FROM consent_events WHERE phone = '" +
+              phone + "' ORDER BY id DESC LIMIT 1") == "opt_out|keyword|" + words);
+        // Said again: nothing changes, and no second confirmation.
+        REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, words)).status == 200);
+        run_worker_once();
+        const auto creates = stack().twilio_creates_to(phone);
+        REQUIRE(creates.size() == 1);
+        CHECK(creates[0]["form"]["Body"][0] ==
+              "You're unsubscribed from Textus Demo texts and will get no more. Reply START to "
+              "text with us again.");
+        // Nobody texts it after that.
+        check_error(call("POST", "/api/crm/sms/send", {{"to", phone}, {"body", "One more offer"}}),
+                    409, "opted_out");
+        run_worker_once();
+        CHECK(creates_to(phone) == 1);
+    }
+}
+
+TEST_CASE("Twilio's own keyword gets no confirmation of ours; a question is no opt-out",
+          "[outbox][opt_out]") {
+    const auto keyword = new_phone();
+    texted_us(keyword);
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), keyword, "STOP")).status == 200);
+    const auto question = new_phone();
+    const auto contact = texted_us(question);
+    REQUIRE(
+        post("/api/twilio/webhook", inbound(new_sid(), question, "Can I stop by at 5?")).status ==
+        200);
+    run_worker_once();
+    CHECK(creates_to(keyword) == 0);  // Twilio confirms STOP itself
+    CHECK(q("SELECT sms_opt_in FROM contacts WHERE phone = '" + keyword + "'") == "f");
+    CHECK(creates_to(question) == 0);
+    CHECK(q("SELECT count(*) FROM consent_events WHERE phone = '" + question +
+            "' AND kind = 'opt_out'") == "0");
+    const auto sent =
+        call("POST", "/api/crm/sms/send", {{"to", question}, {"body", "Sure, see you"}});
+    INFO(sent.body);
+    CHECK(sent.status == 201);
+}
+
+TEST_CASE("a campaign skips a number that wrote \"Stop.\"", "[outbox][opt_out]") {
+    const auto tag = "optout-" + new_sid().substr(26);
+    const auto phone = new_phone();
+    REQUIRE(call("POST", "/api/crm/contacts",
+                 {{"firstName", "Ola"},
+                  {"lastName", "Lee"},
+                  {"phone", phone},
+                  {"tags", {tag}},
+                  {"smsOptIn", true}})
+                .status == 201);
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "Stop.")).status == 200);
+    const auto created =
+        call("POST", "/api/crm/sms/campaigns",
+             {{"name", "Release"}, {"body", "New release Friday."}, {"filter", {{"tags", {tag}}}}});
+    REQUIRE(created.status == 201);
+    run_worker_once("QUIET_HOURS=off CAMPAIGN_RATE=unlimited");
+    // The confirmation only.
+    CHECK(creates_to(phone) == 1);
+    CHECK(q("SELECT skip_reason FROM campaign_recipients WHERE campaign_id = " +
+            created.json()["campaign"]["id"].dump()) == "opted_out");
+}

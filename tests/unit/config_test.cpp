@@ -24,6 +24,7 @@ TEST_CASE("Config::load applies defaults") {
     const auto c = Config::load(env_of({{"DATABASE_URL", "postgresql:///t"}}), kNeedsDb);
     CHECK(c.database_url == "postgresql:///t");
     CHECK(c.opt_out_notice == "Reply STOP to opt out.");
+    CHECK(c.opt_out_confirmation.find("{businessName}") != std::string::npos);
     CHECK(c.default_region == "US");
     CHECK(c.log_level == "info");
     CHECK(c.twilio_api_base == "https://api.twilio.com");
