@@ -287,8 +287,8 @@ TEST_CASE("an unsettled row Twilio never got goes once more, and only once", "[o
         q("DELETE FROM messages WHERE id = " + id + " RETURNING id");
     }
     SECTION("nobody owns it, but the number opted out since: failed, never sent") {
-        REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "STOP")).status == 200);
         const auto id = queued_row(contact, phone, "Sale today", 0, "NULL");
+        REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "STOP")).status == 200);
         run_worker_once();
         CHECK(creates_to(phone) == 0);
         CHECK(q("SELECT status || '|' || (send_error->>'code') FROM messages WHERE id = " + id) ==
