@@ -46,6 +46,21 @@ std::string admin_command(const std::string& settings, const std::string& args) 
 
 }  // namespace
 
+AutoReplyRule::AutoReplyRule(const nlohmann::json& body) {
+    const auto reply = call("POST", "/api/crm/sms/auto-replies", body);
+    INFO(reply.body);
+    REQUIRE(reply.status == 201);
+    id_ = std::to_string(reply.json()["autoReply"]["id"].get<int64_t>());
+}
+
+AutoReplyRule::~AutoReplyRule() {
+    call("DELETE", "/api/crm/sms/auto-replies/" + id_);
+}
+
+const nlohmann::json kClosedAllWeek = {{"mon", nullptr}, {"tue", nullptr}, {"wed", nullptr},
+                                       {"thu", nullptr}, {"fri", nullptr}, {"sat", nullptr},
+                                       {"sun", nullptr}};
+
 std::string run_due_command(const std::string& settings) {
     return admin_command(settings, "run-due");
 }

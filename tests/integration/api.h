@@ -33,6 +33,22 @@ void check_error(const Reply& reply, int status, const std::string& code,
 // night in California (new_phone's numbers). A shell command, for run().
 std::string run_due_command(const std::string& settings = "QUIET_HOURS=off");
 
+// An auto-reply rule (POST /api/crm/sms/auto-replies `body`) for a test case's length: deleted
+// when it goes, failed or not, so that no other test's texts get replies.
+class AutoReplyRule {
+  public:
+    explicit AutoReplyRule(const nlohmann::json& body);
+    ~AutoReplyRule();
+    AutoReplyRule(const AutoReplyRule&) = delete;
+    AutoReplyRule& operator=(const AutoReplyRule&) = delete;
+
+  private:
+    std::string id_;
+};
+
+// An away rule's hours: closed every day, so every text is outside them.
+extern const nlohmann::json kClosedAllWeek;
+
 // The worker's duties done once (run_due_command, its output and stderr): what the webhook left
 // to it (auto-replies) goes to Twilio. REQUIREs that it succeeded.
 std::string run_worker_once(const std::string& settings = "QUIET_HOURS=off");

@@ -12,27 +12,6 @@ using namespace textus::test;
 
 namespace {
 
-// A rule for the length of a test case: deleted at its end, failed or not, so that no other
-// test's texts get replies.
-class Rule {
-  public:
-    explicit Rule(const json& body) {
-        const auto reply = call("POST", "/api/crm/sms/auto-replies", body);
-        INFO(reply.body);
-        REQUIRE(reply.status == 201);
-        id_ = std::to_string(reply.json()["autoReply"]["id"].get<int64_t>());
-    }
-    ~Rule() { call("DELETE", "/api/crm/sms/auto-replies/" + id_); }
-    Rule(const Rule&) = delete;
-    Rule& operator=(const Rule&) = delete;
-
-  private:
-    std::string id_;
-};
-
-const json kClosedAllWeek = {{"mon", nullptr}, {"tue", nullptr}, {"wed", nullptr}, {"thu", nullptr},
-                             {"fri", nullptr}, {"sat", nullptr}, {"sun", nullptr}};
-
 std::vector<std::string> bodies_to(const std::string& phone) {
     std::vector<std::string> out;
     for (const auto& create : stack().twilio_creates_to(phone)) {
@@ -65,11 +44,13 @@ TEST_CASE("auto-reply rules: written, listed, refused when they would clash", "[
     check_error(call("POST", "/api/crm/sms/auto-replies", {{"kind", "later"}, {"body", "x"}}), 400,
                 "invalid_field", "kind");
 
-    const Rule hours({{"kind", "keyword"}, {"keyword", "hours"}, {"body", "Open 11 to 5."}});
+    const AutoReplyRule hours(
+        {{"kind", "keyword"}, {"keyword", "hours"}, {"body", "Open 11 to 5."}});
     check_error(call("POST", "/api/crm/sms/auto-replies",
                      {{"kind", "keyword"}, {"keyword", "HOURS"}, {"body", "again"}}),
                 409, "duplicate_keyword", "keyword");
-    const Rule away({{"kind", "away"}, {"hours", {{"mon", "09:00-17:00"}}}, {"body", "Away."}});
+    const AutoReplyRule away(
+        {{"kind", "away"}, {"hours", {{"mon", "09:00-17:00"}}}, {"body", "Away."}});
     check_error(call("POST", "/api/crm/sms/auto-replies",
                      {{"kind", "away"}, {"hours", kClosedAllWeek}, {"body", "Away again."}}),
                 409, "away_exists", "kind");
@@ -84,9 +65,9 @@ TEST_CASE("auto-reply rules: written, listed, refused when they would clash", "[
 
 TEST_CASE("a keyword rule answers exactly its keyword, once, rendered, with sentBy auto",
           "[auto_reply]") {
-    const Rule rule({{"kind", "keyword"},
-                     {"keyword", "HOURS"},
-                     {"body", "Hi {firstName}, {businessName} is open 11 to 5."}});
+    const AutoReplyRule rule({{"kind", "keyword"},
+                              {"keyword", "HOURS"},
+                              {"body", "Hi {firstName}, {businessName} is open 11 to 5."}});
     const auto phone = new_phone();
     const auto sid = new_sid();
     REQUIRE(post("/api/twilio/webhook", inbound(sid, phone, "  hours\n")).status == 200);
@@ -107,9 +88,9 @@ TEST_CASE("a keyword rule answers exactly its keyword, once, rendered, with sent
 
 TEST_CASE("the away rule answers outside business hours once in 12 hours, never a keyword",
           "[auto_reply]") {
-    const Rule rule({{"kind", "away"},
-                     {"hours", kClosedAllWeek},
-                     {"body", "We're closed now; we'll text you back in the morning."}});
+    const AutoReplyRule rule({{"kind", "away"},
+                              {"hours", kClosedAllWeek},
+                              {"body", "We're closed now; we'll text you back in the morning."}});
     const auto phone = new_phone();
     REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "Are you open?")).status == 200);
     REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "Hello?")).status == 200);
@@ -136,12 +117,12 @@ TEST_CASE("within business hours, or opted out, a text gets no away reply", "[au
     }
     const auto phone = new_phone();
     {
-        const Rule rule({{"kind", "away"}, {"hours", all_day}, {"body", "Away."}});
+        const AutoReplyRule rule({{"kind", "away"}, {"hours", all_day}, {"body", "Away."}});
         REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "Hi")).status == 200);
         run_worker_once();
         CHECK(bodies_to(phone).empty());
     }
-    const Rule rule({{"kind", "away"}, {"hours", kClosedAllWeek}, {"body", "Away."}});
+    const AutoReplyRule rule({{"kind", "away"}, {"hours", kClosedAllWeek}, {"body", "Away."}});
     REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "STOP")).status == 200);
     REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "one more thing")).status == 200);
     run_worker_once();

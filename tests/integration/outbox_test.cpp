@@ -23,26 +23,6 @@ using namespace textus::test;
 
 namespace {
 
-// A rule for the length of a test case, deleted at its end.
-class Rule {
-  public:
-    explicit Rule(const json& body) {
-        const auto reply = call("POST", "/api/crm/sms/auto-replies", body);
-        INFO(reply.body);
-        REQUIRE(reply.status == 201);
-        id_ = std::to_string(reply.json()["autoReply"]["id"].get<int64_t>());
-    }
-    ~Rule() { call("DELETE", "/api/crm/sms/auto-replies/" + id_); }
-    Rule(const Rule&) = delete;
-    Rule& operator=(const Rule&) = delete;
-
-  private:
-    std::string id_;
-};
-
-const json kClosedAllWeek = {{"mon", nullptr}, {"tue", nullptr}, {"wed", nullptr}, {"thu", nullptr},
-                             {"fri", nullptr}, {"sat", nullptr}, {"sun", nullptr}};
-
 size_t creates_to(const std::string& phone) {
     return stack().twilio_creates_to(phone).size();
 }
@@ -81,7 +61,7 @@ std::string outbox_summary(const std::string& output) {
 TEST_CASE("an inbound text is kept when its auto-reply cannot be written", "[outbox]") {
     const std::string long_body(1585, 'x');
     SECTION("a keyword rule's reply too long with the opt-out notice, to a new number") {
-        const Rule rule({{"kind", "keyword"}, {"keyword", "LONG"}, {"body", long_body}});
+        const AutoReplyRule rule({{"kind", "keyword"}, {"keyword", "LONG"}, {"body", long_body}});
         const auto phone = new_phone(), sid = new_sid();
         const auto answer = post("/api/twilio/webhook", inbound(sid, phone, "long"));
         INFO(answer.body);
@@ -95,7 +75,8 @@ TEST_CASE("an inbound text is kept when its auto-reply cannot be written", "[out
         CHECK(message_of(sid, "auto_reply_pending") == "f");
     }
     SECTION("the away rule's, likewise") {
-        const Rule rule({{"kind", "away"}, {"hours", kClosedAllWeek}, {"body", long_body}});
+        const AutoReplyRule rule(
+            {{"kind", "away"}, {"hours", kClosedAllWeek}, {"body", long_body}});
         const auto phone = new_phone(), sid = new_sid();
         REQUIRE(post("/api/twilio/webhook", inbound(sid, phone, "Are you open?")).status == 200);
         CHECK(message_of(sid, "body") == "Are you open?");
@@ -110,9 +91,10 @@ TEST_CASE("an inbound text is kept when its auto-reply cannot be written", "[out
                                    {"phone", phone},
                                    {"smsOptIn", true}});
         REQUIRE(created.status == 201);
-        const Rule rule({{"kind", "keyword"},
-                         {"keyword", "NAMES"},
-                         {"body", "Hi {firstName} {lastName}, " + std::string(1540, 'x')}});
+        const AutoReplyRule rule(
+            {{"kind", "keyword"},
+             {"keyword", "NAMES"},
+             {"body", "Hi {firstName} {lastName}, " + std::string(1540, 'x')}});
         const auto sid = new_sid();
         REQUIRE(post("/api/twilio/webhook", inbound(sid, phone, "NAMES")).status == 200);
         CHECK(message_of(sid, "body") == "NAMES");
@@ -120,7 +102,7 @@ TEST_CASE("an inbound text is kept when its auto-reply cannot be written", "[out
         CHECK(creates_to(phone) == 0);
     }
     SECTION("a STOP with a rule in place still opts out, and gets no reply of ours") {
-        const Rule rule({{"kind", "away"}, {"hours", kClosedAllWeek}, {"body", "Away."}});
+        const AutoReplyRule rule({{"kind", "away"}, {"hours", kClosedAllWeek}, {"body", "Away."}});
         const auto phone = new_phone(), sid = new_sid();
         REQUIRE(post("/api/twilio/webhook", inbound(sid, phone, "STOP")).status == 200);
         CHECK(message_of(sid, "auto_reply_pending") == "f");
@@ -176,7 +158,7 @@ TEST_CASE("a MessageSid seen before, from another sender, makes no contact", "[o
 }
 
 TEST_CASE("the webhook never calls Twilio: a slow Twilio delays no answer", "[outbox]") {
-    const Rule rule({{"kind", "keyword"}, {"keyword", "SLOW"}, {"body", "Noted."}});
+    const AutoReplyRule rule({{"kind", "keyword"}, {"keyword", "SLOW"}, {"body", "Noted."}});
     stack().twilio_sim("DELETE", "/sim/requests");
     stack().twilio_sim("POST", "/sim/fail", {{"count", 5}, {"delayMs", 3000}});
     const auto phone = new_phone();
@@ -191,7 +173,7 @@ TEST_CASE("the webhook never calls Twilio: a slow Twilio delays no answer", "[ou
 }
 
 TEST_CASE("the resident worker, woken by NOTIFY, sends an auto-reply at once", "[outbox]") {
-    const Rule rule({{"kind", "keyword"}, {"keyword", "WAKE"}, {"body", "Awake."}});
+    const AutoReplyRule rule({{"kind", "keyword"}, {"keyword", "WAKE"}, {"body", "Awake."}});
     Worker worker;  // polls once an hour: only a NOTIFY wakes it in this test
     const auto phone = new_phone(), sid = new_sid();
     const auto started = std::chrono::steady_clock::now();
@@ -438,7 +420,7 @@ TEST_CASE("a message not final a day after it was sent is refreshed from Twilio,
 
 TEST_CASE("PostgreSQL restarted under webhook load: 503s, never 500s, and each 200 stored once",
           "[outbox]") {
-    const Rule rule({{"kind", "keyword"}, {"keyword", "AGAIN"}, {"body", "Back."}});
+    const AutoReplyRule rule({{"kind", "keyword"}, {"keyword", "AGAIN"}, {"body", "Back."}});
     Worker worker;
     std::mutex mutex;
     std::vector<std::pair<std::string, int>> answers;  // MessageSid, status
