@@ -230,7 +230,6 @@ std::optional<send::Prepared> queue(Tx& tx, const contacts::Contact& contact,
     request.contact_id = contact.id;
     request.template_body = reply->body;  // rendered for the contact by the send decision
     request.idempotency_key = "auto-" + reply->kind + "-" + in.sid;
-    request.worker_delivers = true;
     return send::prepare(tx, request, config, "auto");
 }
 

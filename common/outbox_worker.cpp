@@ -47,19 +47,23 @@ Duty hand_over(Db& db, const Config& config, twilio::Client& client, const Claim
     }
 }
 
-Duty decide_reply(Db& db, const Config& config) {
+// An inbound text's auto-reply decided in one unit of work, and the reply, if any, handed to
+// Twilio at once: its row is this sender's for the lease.
+Duty decide_reply(Db& db, const Config& config, twilio::Client& client) {
     std::optional<PendingReply> pending;
+    std::optional<send::Prepared> reply;
     try {
         const bool decided = db.transact([&](Tx& tx) {
+            reply.reset();
             pending = claim_pending_reply(tx);
             if (!pending) return false;
             if (pending->contact_id == 0) return true;  // its contact was deleted since
             if (const auto contact = contacts::lock(tx, pending->contact_id)) {
-                auto_reply::queue(tx, *contact, pending->text, config);
+                reply = auto_reply::queue(tx, *contact, pending->text, config);
             }
             return true;
         });
-        return decided ? Duty::decided : Duty::none;
+        if (!decided) return Duty::none;
     } catch (const std::exception& error) {
         const auto* http = dynamic_cast<const HttpError*>(&error);
         if (!pending || (http && http->status >= 500)) throw;
@@ -72,6 +76,15 @@ Duty decide_reply(Db& db, const Config& config) {
             spdlog::warn("outbox: no auto-reply to message {}: {}", pending->message_id, code);
         }
         db.transact([&](Tx& tx) { drop_pending_reply(tx, pending->message_id); });
+        return Duty::decided;
+    }
+    if (!reply || reply->replay) return Duty::decided;
+    try {
+        send::deliver(db, config, client, reply->message, reply->chat_channel);
+        return Duty::replied;
+    } catch (const HttpError& error) {
+        // Recorded on the row by deliver; an unknown fate is settled once the lease runs out.
+        spdlog::warn("outbox: auto-reply {} not sent: {}", reply->message.id, error.code);
         return Duty::decided;
     }
 }
@@ -154,7 +167,7 @@ Duty refresh_stale(Db& db, const Config& config, twilio::Client& client) {
 }  // namespace
 
 Duty next_duty(Db& db, const Config& config, twilio::Client& client, bool everything) {
-    if (const auto duty = decide_reply(db, config); duty != Duty::none) return duty;
+    if (const auto duty = decide_reply(db, config, client); duty != Duty::none) return duty;
     if (const auto duty = deliver_unowned(db, config, client); duty != Duty::none) return duty;
     if (!everything) return Duty::none;
     if (const auto duty = settle_unsettled(db, config, client); duty != Duty::none) return duty;

@@ -15,7 +15,8 @@ namespace textus::outbox {
 
 enum class Duty {
     none,       // nothing waits
-    decided,    // an inbound text's auto-reply was decided (its reply, if any, is queued)
+    decided,    // an inbound text's auto-reply was decided: none, refused, or not sent
+    replied,    // ... and its reply handed to Twilio
     sent,       // Twilio took a row: one nobody owned, or an unsettled one sent again
     failed,     // a row was refused (by Twilio, an opt-out since, or its fate never confirmed)
     settled,    // Twilio's list held an unsettled row: its SID is recorded, nothing went again

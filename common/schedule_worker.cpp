@@ -230,8 +230,10 @@ class Run {
     }
     void count(outbox::Duty duty) {
         std::lock_guard lock(mutex_);
-        if (duty == outbox::Duty::decided) ++result_.auto_replies_decided;
-        if (duty == outbox::Duty::sent) ++result_.outbox_sent;
+        if (duty == outbox::Duty::decided || duty == outbox::Duty::replied) {
+            ++result_.auto_replies_decided;
+        }
+        if (duty == outbox::Duty::sent || duty == outbox::Duty::replied) ++result_.outbox_sent;
         if (duty == outbox::Duty::failed) ++result_.outbox_failed;
         if (duty == outbox::Duty::settled) ++result_.outbox_settled;
         if (duty == outbox::Duty::refreshed) ++result_.outbox_refreshed;
