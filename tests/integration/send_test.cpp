@@ -272,6 +272,13 @@ TEST_CASE("a send whose fate Twilio left unknown stays queued and is never sent 
     CHECK(q("SELECT status FROM messages WHERE idempotency_key = '" + key + "'") == "queued");
     CHECK(send(body, key).status == 502);
     CHECK(creates_to(phone).size() == 1);
+    // Once the handler's lease runs out (time passes), the worker finds it at Twilio and records
+    // it: the handset still got it once.
+    q("UPDATE messages SET owner_until = now() - interval '1 second' WHERE idempotency_key = '" +
+      key + "' RETURNING id");
+    run_worker_once();
+    CHECK(creates_to(phone).size() == 1);
+    CHECK(q("SELECT sid IS NOT NULL FROM messages WHERE idempotency_key = '" + key + "'") == "t");
 }
 
 TEST_CASE("a keyed send whose handler died is in progress, then of unknown fate", "[send]") {
@@ -282,9 +289,9 @@ TEST_CASE("a keyed send whose handler died is in progress, then of unknown fate"
     const auto digest = textus::send::parse(body, key, "US").digest();
     // What a handler killed between its insert and Twilio's answer leaves behind.
     q("INSERT INTO messages (contact_id, direction, from_number, to_number, body, status,"
-      " idempotency_key, request_digest) VALUES (" +
+      " idempotency_key, request_digest, owner_until, attempts) VALUES (" +
       contact + ", 'outbound', '+17605550100', '" + phone + "', 'Lost in flight', 'queued', '" +
-      key + "', '" + digest + "')");
+      key + "', '" + digest + "', now() + interval '2 minutes', 1)");
     const auto fresh = send(body, key);
     INFO(fresh.body);
     CHECK(fresh.status == 409);
