@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/fields.h"
 #include "common/keywords.h"
+#include "common/opt_out.h"
 #include "common/quiet_hours.h"
 #include "common/template.h"
 #include "common/text.h"
@@ -223,7 +224,7 @@ std::optional<Reply> decide(Tx& tx, std::string_view message, int64_t contact_id
 
 std::optional<send::Prepared> queue(Tx& tx, const contacts::Contact& contact,
                                     const messages::Inbound& in, const Config& config) {
-    if (keywords::classify(in.body).kind != keywords::Kind::none) return std::nullopt;
+    if (opt_out::consent_of(in.body).keyword.kind != keywords::Kind::none) return std::nullopt;
     const auto reply = decide(tx, in.body, contact.id, config.default_time_zone);
     if (!reply) return std::nullopt;
     send::Request request;

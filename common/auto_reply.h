@@ -69,8 +69,8 @@ std::optional<Reply> decide(Tx& tx, std::string_view message, int64_t contact_id
 // the auto-reply to `in` decided (decide, in DEFAULT_TIME_ZONE) and its row written through the
 // send path (send::prepare: the consent rules, the opt-out notice, sentBy "auto",
 // Idempotency-Key "auto-<kind>-<MessageSid>", so a text replies once), owned by the caller (the
-// worker), which delivers it after the commit; none when `in` is one of Twilio's keywords or no
-// rule applies. The send decision's
+// worker), which delivers it after the commit; none when `in` speaks to consent (a keyword, or
+// an opt-out in its own words: opt_out::consent_of) or no rule applies. The send decision's
 // refusal (the number opted out, the reply empty or too long for the contact) is thrown: it
 // costs the reply, never the text, which is committed already.
 std::optional<send::Prepared> queue(Tx& tx, const contacts::Contact& contact,

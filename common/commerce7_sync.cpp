@@ -120,11 +120,8 @@ void sync_lead(Db& db, const Config& config, const contacts::Contact& contact,
     } catch (const std::exception& error) {
         // Anything else (the database failing to record the outcome) must not stop the
         // caller's next step, the visitor's first SMS: the lead stays pending, and the sync
-        // takes it up when its claim runs out. An SQL error's text may quote the row: not
-        // logged.
-        const auto* http = dynamic_cast<const HttpError*>(&error);
-        spdlog::warn("commerce7: contact {} left for the sync: {}", contact.id,
-                     http ? http->code : "database_error");
+        // takes it up when its claim runs out.
+        spdlog::warn("commerce7: contact {} left for the sync: {}", contact.id, log_code(error));
     }
 }
 

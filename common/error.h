@@ -35,6 +35,13 @@ inline HttpError conflict(std::string code, std::string message, std::string fie
     return HttpError(409, std::move(code), std::move(message), std::move(field));
 }
 
+// What a log line may say of `error`: an HttpError's code, else only that the database (or
+// whatever else threw) refused; an SQL error's own text can quote the row it refused.
+inline std::string log_code(const std::exception& error) {
+    const auto* http = dynamic_cast<const HttpError*>(&error);
+    return http ? http->code : "database_error";
+}
+
 inline HttpError database_unavailable() {
     return HttpError(503, "database_unavailable", "The database is unreachable; try again shortly");
 }

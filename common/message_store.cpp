@@ -115,8 +115,6 @@ const Statement kMarkRead{"messages_mark_read",
                           "UPDATE messages SET read_at = now() WHERE contact_id = $1"
                           " AND direction = 'inbound' AND read_at IS NULL"};
 
-const auto kColumnCount = 19;
-
 Message from_row(const pqxx::row& row) {
     Message m;
     m.id = row[0].as<int64_t>();
@@ -149,7 +147,7 @@ std::optional<StoredInbound> insert_inbound(Tx& tx, const Inbound& in,
                               json(in.media_urls).dump(), json(in.media_types).dump(), in.segments,
                               in.media_problem, may_reply);
     if (rows.empty()) return std::nullopt;
-    return StoredInbound{from_row(rows[0]), rows[0][kColumnCount].as<bool>()};
+    return StoredInbound{from_row(rows[0]), rows[0]["auto_reply_pending"].as<bool>()};
 }
 
 Message link_contact(Tx& tx, int64_t id, int64_t contact_id) {

@@ -113,6 +113,12 @@ std::string normalize(std::string_view body) {
     return out;
 }
 
+Said consent_of(std::string_view body) {
+    const auto keyword = keywords::classify(body);
+    if (keyword.kind != keywords::Kind::none || read(body) != Reading::opt_out) return {keyword};
+    return {{keywords::Kind::opt_out, body}, true};
+}
+
 Reading read(std::string_view body) {
     const auto words = split(normalize(body));
     std::vector<bool> stop(words.size(), false);

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/keywords.h"
+
 namespace textus::opt_out {
 
 enum class Reading {
@@ -23,5 +25,14 @@ std::string normalize(std::string_view body);
 
 // What `body` says about consent, in English or Spanish.
 Reading read(std::string_view body);
+
+// How an inbound text speaks to consent, the one reading the webhook and the worker share:
+// Twilio's exact keyword (keywords::classify), else an opt-out in the sender's own words
+// (read), whose keyword is then the text itself (a view of `body`: the consent event's detail).
+struct Said {
+    keywords::Match keyword;
+    bool own_words = false;  // an opt-out Twilio does not see: we confirm it ourselves
+};
+Said consent_of(std::string_view body);
 
 }  // namespace textus::opt_out

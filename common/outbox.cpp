@@ -13,16 +13,15 @@ const Statement kWake{"outbox_wake", "SELECT pg_notify('" + std::string(kChannel
 // The queued rows without a SID: messages_outbox_idx holds exactly these.
 const std::string kQueued = "direction = 'outbound' AND status = 'queued' AND sid IS NULL";
 
-// What a claim returns of its row. The number's consent is read again: a STOP may have come
-// since the row was written. One written with or after the opt-out was decided knowing it (the
-// opt-out's own confirmation).
+// What a claim returns of its row. The number's consent is read again: its last word may be a
+// STOP given since the row was written. One written with or after the opt-out was decided
+// knowing it (the opt-out's own confirmation).
 const std::string kClaimed =
     " RETURNING m.id, m.attempts, extract(epoch FROM now() - m.created_at)::bigint,"
     " rfc3339(m.created_at - make_interval(secs => $2)),"
-    " coalesce((SELECT e.kind = 'opt_out' FROM consent_events e WHERE e.phone = m.to_number"
-    "  AND e.kind IN ('opt_in', 'opt_out') ORDER BY e.created_at DESC, e.id DESC LIMIT 1)"
-    "  AND EXISTS (SELECT 1 FROM consent_events e WHERE e.phone = m.to_number"
-    "  AND e.kind = 'opt_out' AND e.created_at > m.created_at), false)";
+    " coalesce((SELECT e.kind = 'opt_out' AND e.created_at > m.created_at FROM consent_events e"
+    "  WHERE e.phone = m.to_number AND e.kind IN ('opt_in', 'opt_out')"
+    "  ORDER BY e.created_at DESC, e.id DESC LIMIT 1), false)";
 
 const Statement kClaimUnowned{
     "outbox_claim_unowned",

@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include "common/auto_reply.h"
-#include "common/chat.h"
 #include "common/contact_store.h"
 #include "common/db.h"
 #include "common/message_store.h"
@@ -69,7 +68,7 @@ Duty decide_reply(Db& db, const Config& config, twilio::Client& client) {
         if (!pending || (http && http->status >= 500)) throw;
         // The reply was refused, and would be again: the text stays as it is, without a reply.
         // An opted-out number getting none is the rule working, not news.
-        const auto code = http ? http->code : "database_error";
+        const auto code = log_code(error);
         if (code == "opted_out") {
             spdlog::info("outbox: no auto-reply to message {}: {}", pending->message_id, code);
         } else {
@@ -144,23 +143,14 @@ Duty refresh_stale(Db& db, const Config& config, twilio::Client& client) {
                      error.code);
         return Duty::refreshed;
     }
-    const auto [applied, chat_channel] = db.transact([&](Tx& tx) {
-        auto applied = messages::apply_status(
-            tx,
-            {.message_id = stale->id,
-             .sid = stale->sid,
-             .status = theirs.status,
-             .error_code = theirs.error_code ? std::optional(theirs.error_code) : std::nullopt,
-             .error_message = theirs.error_message.empty() ? std::nullopt
-                                                           : std::optional(theirs.error_message)});
-        const auto chat = applied && applied->changed && applied->message.contact_id
-                              ? chat::channel_of(tx, *applied->message.contact_id)
-                              : std::nullopt;
-        return std::pair(std::move(applied), chat);
-    });
-    if (applied && applied->changed) {
-        publish::message(config, "status", messages::to_json(applied->message), chat_channel);
-    }
+    send::record_status(
+        db, config,
+        {.message_id = stale->id,
+         .sid = stale->sid,
+         .status = theirs.status,
+         .error_code = theirs.error_code ? std::optional(theirs.error_code) : std::nullopt,
+         .error_message =
+             theirs.error_message.empty() ? std::nullopt : std::optional(theirs.error_message)});
     return Duty::refreshed;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/auth.h"
+#include "common/chat.h"
 #include "common/contact_store.h"
 #include "common/db.h"
 #include "common/message_store.h"
@@ -50,13 +51,6 @@ std::string media_url(const json& value) {
                           "mediaUrls");
     }
     return url;
-}
-
-// What a log line may say of a failure to record an outcome: an HttpError's code, or only
-// that the database refused (an SQL error's text can quote the row).
-std::string failure_code(const std::exception& error) {
-    const auto* http = dynamic_cast<const HttpError*>(&error);
-    return http ? http->code : "database_error";
 }
 
 HttpError error_from_json(const json& stored) {
@@ -414,7 +408,7 @@ messages::Message deliver(Db& db, const Config& config, twilio::Client& client,
             }
         } catch (const std::exception& db_error) {
             spdlog::error("send: Twilio's refusal of message {} could not be recorded ({})", id,
-                          failure_code(db_error));
+                          log_code(db_error));
         }
         throw;
     }
@@ -425,12 +419,26 @@ messages::Message deliver(Db& db, const Config& config, twilio::Client& client,
         spdlog::error(
             "send: message {} was accepted by Twilio but could not be recorded ({}); "
             "its status callbacks will record it",
-            id, failure_code(error));
+            id, log_code(error));
         message.sid = sent.sid;
         message.status = sent.status;
     }
     publish_message(message);
     return message;
+}
+
+void record_status(Db& db, const Config& config, const messages::StatusUpdate& update) {
+    const auto [applied, chat_channel] = db.transact([&](Tx& tx) {
+        auto applied = messages::apply_status(tx, update);
+        const auto chat = applied && applied->changed && applied->message.contact_id
+                              ? chat::channel_of(tx, *applied->message.contact_id)
+                              : std::nullopt;
+        return std::pair(std::move(applied), chat);
+    });
+    // A late or repeated status changed nothing: no event.
+    if (applied && applied->changed) {
+        publish::message(config, "status", messages::to_json(applied->message), chat_channel);
+    }
 }
 
 messages::Message queue_opt_out_confirmation(Tx& tx, const contacts::Contact& contact,

@@ -166,6 +166,11 @@ messages::Message deliver(Db& db, const Config& config, twilio::Client& client,
                           const messages::Message& queued,
                           const std::optional<std::string>& chat_channel);
 
+// A delivery status for one of our messages (Twilio's callback, or the worker's refresh from
+// Twilio) applied in its own unit of work (messages::apply_status), then published to the
+// inbox and the contact's open chat when it changed anything.
+void record_status(Db& db, const Config& config, const messages::StatusUpdate& update);
+
 // Inside the unit of work that opted `contact` out in its own words (common/opt_out): the one
 // confirmation, OPT_OUT_CONFIRMATION rendered for it, written for the worker to deliver (it
 // goes although the number is now opted out: it was decided after the opt-out). Twilio

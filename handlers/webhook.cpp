@@ -2,7 +2,6 @@
 // the message is committed: Twilio does not post it again after one. The inbound path touches
 // only PostgreSQL: a text's auto-reply is decided and sent by the worker (common/outbox), so
 // nothing about a reply can cost the text, and Twilio's REST latency never delays our answer.
-#include "common/chat.h"
 #include "common/config.h"
 #include "common/contact.h"
 #include "common/contact_store.h"
@@ -37,11 +36,8 @@ bool textable(const std::string& from, const std::optional<contacts::Contact>& k
 Response inbound(Context& c) {
     const auto in = messages::parse_inbound(c.form);
     // Twilio's exact keywords, which it acts on too; else a revocation in the sender's own
-    // words, which only we can honour (common/opt_out), recorded with the text itself.
-    auto keyword = keywords::classify(in.body);
-    const bool own_words =
-        keyword.kind == keywords::Kind::none && opt_out::read(in.body) == opt_out::Reading::opt_out;
-    if (own_words) keyword = {keywords::Kind::opt_out, in.body};
+    // words, which only we can honour, recorded with the text itself.
+    const auto [keyword, own_words] = opt_out::consent_of(in.body);
     struct Stored {
         std::optional<messages::Message> message;
         std::optional<std::string> chat_channel;
@@ -89,18 +85,7 @@ Response inbound(Context& c) {
 }
 
 Response status(Context& c) {
-    const auto update = messages::parse_status(c.form, c.request.query());
-    const auto [applied, chat_channel] = c.db.transact([&](Tx& tx) {
-        auto applied = messages::apply_status(tx, update);
-        const auto chat = applied && applied->changed && applied->message.contact_id
-                              ? chat::channel_of(tx, *applied->message.contact_id)
-                              : std::nullopt;
-        return std::pair(std::move(applied), chat);
-    });
-    // A late or repeated callback changed nothing: no event.
-    if (applied && applied->changed) {
-        publish::message(c.config, "status", messages::to_json(applied->message), chat_channel);
-    }
+    send::record_status(c.db, c.config, messages::parse_status(c.form, c.request.query()));
     return Response::no_content();
 }
 

@@ -117,3 +117,25 @@ TEST_CASE("the phrase table: opt-outs, possible opt-outs, and texts that are nei
     }
     CHECK(count >= 60);
 }
+
+TEST_CASE("consent_of: Twilio's keyword first, else an opt-out in the sender's own words") {
+    const auto keyword = opt_out::consent_of(" stop ");
+    CHECK(keyword.keyword.kind == keywords::Kind::opt_out);
+    CHECK(keyword.keyword.keyword == "STOP");
+    CHECK_FALSE(keyword.own_words);
+    CHECK(opt_out::consent_of("START").keyword.kind == keywords::Kind::opt_in);
+    CHECK_FALSE(opt_out::consent_of("START").own_words);
+
+    const std::string words = "stop texting me please";
+    const auto own = opt_out::consent_of(words);
+    CHECK(own.keyword.kind == keywords::Kind::opt_out);
+    CHECK(own.keyword.keyword == words);  // the consent event keeps the text itself
+    CHECK(own.own_words);
+
+    for (const char* body :
+         {"Can I stop by at 5?", "Please stop, I moved away and I am not buying"}) {
+        INFO(body);
+        CHECK(opt_out::consent_of(body).keyword.kind == keywords::Kind::none);
+        CHECK_FALSE(opt_out::consent_of(body).own_words);
+    }
+}
