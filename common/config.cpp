@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/initiate_policy.h"
 #include "common/pace.h"
 #include "common/quiet_hours.h"
 
@@ -37,6 +38,10 @@ constexpr Setting kSettings[] = {
      "You're unsubscribed from {businessName} texts and will get no more. Reply START to text "
      "with us again."},
     {"DEFAULT_REGION", &Config::default_region, "US"},
+    {"ALLOWED_COUNTRIES", &Config::allowed_countries, nullptr},
+    {"INITIATE_TEXT", &Config::initiate_text,
+     "Hi {firstName}, thanks for texting {businessName}. Your code is {code}. We'll reply here."},
+    {"INITIATE_HOURLY_LIMIT", &Config::initiate_hourly_limit, "60"},
     {"DEFAULT_TIME_ZONE", &Config::default_time_zone, "America/New_York"},
     {"QUIET_HOURS", &Config::quiet_hours, "21:00-08:00"},
     {"CAMPAIGN_RATE", &Config::campaign_rate, "1"},
@@ -85,6 +90,11 @@ Config Config::load(const std::function<const char*(const char*)>& getenv,
     if (region.size() != 2 ||
         !std::all_of(region.begin(), region.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
         problems.push_back("DEFAULT_REGION must be a two-letter region code such as US");
+    } else if (config.allowed_countries.empty()) {
+        config.allowed_countries = region;
+    }
+    for (auto& problem : initiate_policy::config_problems(config)) {
+        problems.push_back(std::move(problem));
     }
     // An IANA name: PostgreSQL, which converts the times, knows every one.
     const auto& zone = config.default_time_zone;

@@ -31,10 +31,14 @@ struct Config {
     // confirms only its own keywords. A template body ({businessName}, {firstName}).
     std::string opt_out_confirmation;
     std::string default_region;
-    std::string default_time_zone;  // quiet hours for numbers whose zone is unknown
-    std::string quiet_hours;        // "21:00-08:00" or "off" (common/quiet_hours.h)
-    std::string campaign_rate;      // messages a second, or "unlimited" (common/pace.h)
-    std::string token_secret;       // signs long-poll URLs; nginx's secure_link checks them
+    // Web-to-text (common/initiate_policy): where the form may text, how often, and what.
+    std::string allowed_countries;      // "US,CA"; default: DEFAULT_REGION
+    std::string initiate_text;          // the first SMS: {firstName}, {businessName}, {code}
+    std::string initiate_hourly_limit;  // web-initiated texts an hour, all numbers together
+    std::string default_time_zone;      // quiet hours for numbers whose zone is unknown
+    std::string quiet_hours;            // "21:00-08:00" or "off" (common/quiet_hours.h)
+    std::string campaign_rate;          // messages a second, or "unlimited" (common/pace.h)
+    std::string token_secret;           // signs long-poll URLs; nginx's secure_link checks them
     std::string log_level;
 
     // Reads every variable through `getenv` (nullptr or "" = unset) and applies defaults.

@@ -312,7 +312,8 @@ json to_json(const Contact& c) {
         consent = {{"at", c.consent->at},
                    {"ip", nullable(c.consent->ip)},
                    {"text", nullable(c.consent->text)},
-                   {"source", c.consent->source}};
+                   {"source", c.consent->source},
+                   {"verifiedBy", nullable(c.consent->verified_by)}};
     }
     return {{"id", c.id},
             {"firstName", c.first_name},

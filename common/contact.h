@@ -19,6 +19,7 @@ struct Consent {
     std::optional<std::string> ip;
     std::optional<std::string> text;
     std::string source;
+    std::optional<std::string> verified_by{};  // "code": a web form's, confirmed from the phone
 };
 
 struct Contact {
@@ -46,9 +47,6 @@ struct Contact {
     std::optional<std::string> last_contact_method;
     std::string created_at;
     std::string updated_at;
-    // The SHA-256 (hex) of the open web chat's channel id, if any: where its messages are
-    // published. Never shown: the API's contact JSON leaves it out.
-    std::optional<std::string> chat_channel;
 };
 
 // `base` with every writable field present in `body` validated and applied; read-only fields

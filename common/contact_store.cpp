@@ -16,9 +16,9 @@ const std::string kSelect =
     " c.preferred_contact_method, c.interests::text, c.assigned_agent,"
     " rfc3339(c.last_contact_at), c.last_contact_method, rfc3339(c.created_at),"
     " rfc3339(c.updated_at), rfc3339(consent.created_at), consent.ip, consent.detail,"
-    " consent.source, c.chat_channel"
+    " consent.source, consent.verified_by"
     " FROM contacts c LEFT JOIN LATERAL ("
-    "  SELECT e.created_at, e.ip, e.detail, e.source FROM consent_events e"
+    "  SELECT e.created_at, e.ip, e.detail, e.source, e.verified_by FROM consent_events e"
     "  WHERE e.contact_id = c.id AND e.phone = c.phone AND e.kind = 'opt_in'"
     "  ORDER BY e.created_at DESC, e.id DESC LIMIT 1) consent ON true";
 
@@ -89,13 +89,17 @@ const Statement kSetOptIn{"contacts_set_opt_in",
                           " opted_out_at = CASE WHEN $2 THEN NULL ELSE now() END,"
                           " updated_at = now() WHERE id = $1"};
 // A web lead fills only what the contact lacks: whoever types a number must not rename its
-// contact or change its email. Its consent opts the number in.
+// contact or change its email.
 const Statement kFillWebLead{
     "contacts_fill_web_lead",
     "UPDATE contacts SET first_name = CASE WHEN first_name = '' THEN $2 ELSE first_name END,"
     " last_name = CASE WHEN last_name = '' THEN $3 ELSE last_name END,"
     " email = coalesce(email, $4), birthdate = coalesce(birthdate, $5::date),"
-    " sms_opt_in = true, opted_out_at = NULL, updated_at = now() WHERE id = $1"};
+    " updated_at = now() WHERE id = $1"};
+const Statement kVerifiedConsentEvent{
+    "contacts_verified_consent_event",
+    "INSERT INTO consent_events (contact_id, phone, kind, source, detail, ip, verified_by)"
+    " VALUES ($1, $2, 'opt_in', $3, $4, $5, 'code')"};
 const Statement kDelete{"contacts_delete", "DELETE FROM contacts WHERE id = $1 RETURNING id"};
 const Statement kConsentEvent{
     "contacts_consent_event",
@@ -129,9 +133,8 @@ Contact from_row(const pqxx::row& row) {
     c.updated_at = row[22].as<std::string>();
     if (!row[23].is_null()) {
         c.consent = Consent{row[23].as<std::string>(), nullable(row[24]), nullable(row[25]),
-                            row[26].as<std::string>()};
+                            row[26].as<std::string>(), nullable(row[27])};
     }
-    c.chat_channel = nullable(row[27]);
     return c;
 }
 
@@ -251,9 +254,14 @@ std::optional<Contact> apply_keyword(Tx& tx, const Contact& c, const keywords::M
     return find(tx, c.id);
 }
 
-Contact record_web_lead(Tx& tx, const Contact& locked, const WebLead& lead, const Actor& actor) {
+Contact fill_web_lead(Tx& tx, const Contact& locked, const WebLead& lead) {
     tx.exec(kFillWebLead, locked.id, lead.first_name, lead.last_name, lead.email, lead.birthdate);
-    tx.exec(kConsentEvent, locked.id, locked.phone, "opt_in", actor.source, actor.detail,
+    return *find(tx, locked.id);
+}
+
+Contact record_web_consent(Tx& tx, const Contact& locked, const Actor& actor) {
+    tx.exec(kSetOptIn, locked.id, true);
+    tx.exec(kVerifiedConsentEvent, locked.id, locked.phone, actor.source, actor.detail,
             actor.ip.empty() ? std::nullopt : Param(actor.ip));
     return *find(tx, locked.id);
 }

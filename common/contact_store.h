@@ -57,10 +57,13 @@ Contact lock_or_create_by_phone(Tx& tx, const std::string& phone, const std::str
 std::optional<Contact> apply_keyword(Tx& tx, const Contact& locked, const keywords::Match& keyword);
 
 // `locked` (from lock_or_create_by_phone) with the names, email and birthdate it lacks taken
-// from `lead`, opted in, and the consent recorded as an opt_in event by `actor` (source "web",
-// the consent text shown, the client's IP): every time a visitor gives it, even when the number
-// was opted in already. The caller refuses an opted-out number first.
-Contact record_web_lead(Tx& tx, const Contact& locked, const WebLead& lead, const Actor& actor);
+// from `lead`. Its opt-in waits for the code (record_web_consent).
+Contact fill_web_lead(Tx& tx, const Contact& locked, const WebLead& lead);
+
+// `locked` opted in by a web form whose code was confirmed from the phone: the opt_in event by
+// `actor` (source "web", the consent text the form showed, the confirming client's IP),
+// verified by "code". The caller refuses an opted-out number first.
+Contact record_web_consent(Tx& tx, const Contact& locked, const Actor& actor);
 
 // False when there was no such contact. The consent log keeps its events (by phone).
 bool remove(Tx& tx, int64_t id);

@@ -22,7 +22,8 @@ bool is_health_path(std::string_view handler, std::string_view path) {
     return path.empty() || (path.starts_with('/') && path.substr(1) == handler);
 }
 
-Response check(std::string_view handler, const std::vector<std::string>& config_problems, Db* db) {
+Response check(std::string_view handler, const std::vector<std::string>& config_problems, Db* db,
+               const std::function<nlohmann::json(Tx&)>& report) {
     std::vector<std::string> failures;
     nlohmann::json configuration{{"ok", config_problems.empty()}, {"problems", config_problems}};
     if (!config_problems.empty()) failures.push_back("configuration incomplete");
@@ -33,6 +34,7 @@ Response check(std::string_view handler, const std::vector<std::string>& config_
     const int expected = bundled_migrations().empty() ? 0 : bundled_migrations().back().version;
     nlohmann::json database{{"ok", false}};
     nlohmann::json migrations{{"ok", false}, {"expected", expected}, {"applied", nullptr}};
+    nlohmann::json facts;
     if (db) {
         try {
             const auto applied =
@@ -41,6 +43,7 @@ Response check(std::string_view handler, const std::vector<std::string>& config_
             migrations["applied"] = applied;
             migrations["ok"] = applied >= expected;
             if (applied < expected) failures.push_back("migrations not applied");
+            if (report && applied >= expected) facts = db->transact(report);
         } catch (const pqxx::undefined_table&) {
             database["ok"] = true;  // reachable, but never migrated
             migrations["applied"] = 0;
@@ -59,6 +62,7 @@ Response check(std::string_view handler, const std::vector<std::string>& config_
         {"handler", handler},
         {"checks",
          {{"configuration", configuration}, {"database", database}, {"migrations", migrations}}}};
+    if (!facts.is_null()) body["report"] = facts;
     if (!failures.empty()) {
         std::string message = "Not ready:";
         for (size_t i = 0; i < failures.size(); ++i) message += (i ? ", " : " ") + failures[i];

@@ -47,11 +47,13 @@ const Statement kLinkContact{
 // A visitor's message written in the web chat: no SID, and nothing goes to Twilio.
 const Statement kInsertWeb{
     "messages_insert_web",
-    inserting("INSERT INTO messages (contact_id, direction, channel, from_number, to_number, body,"
-              " status, segments) VALUES ($1, 'inbound', 'web', $2, $3, $4, 'received', NULL)")};
+    inserting("INSERT INTO messages (contact_id, chat_id, direction, channel, from_number,"
+              " to_number, body, status, segments)"
+              " VALUES ($1, $2, 'inbound', 'web', $3, $4, $5, 'received', NULL)")};
 // A chat's history: the contact's messages from the chat's first on, the latest `limit`.
 const Statement kSince{"messages_since", "SELECT " + kColumns +
                                              " FROM messages WHERE contact_id = $1 AND id >= $2"
+                                             " AND (chat_id = $4 OR ($5 AND channel = 'sms'))"
                                              " ORDER BY created_at DESC, id DESC LIMIT $3"};
 const Statement kInsertOutbound{
     "messages_insert_outbound",
@@ -154,14 +156,15 @@ Message link_contact(Tx& tx, int64_t id, int64_t contact_id) {
     return from_row(tx.exec(kLinkContact, id, contact_id)[0]);
 }
 
-Message insert_web(Tx& tx, int64_t contact_id, const std::string& from, const std::string& to,
-                   const std::string& body) {
-    return from_row(tx.exec(kInsertWeb, contact_id, from, to, body)[0]);
+Message insert_web(Tx& tx, int64_t contact_id, int64_t chat_id, const std::string& from,
+                   const std::string& to, const std::string& body) {
+    return from_row(tx.exec(kInsertWeb, contact_id, chat_id, from, to, body)[0]);
 }
 
-std::vector<Message> since(Tx& tx, int64_t contact_id, int64_t first_id, int limit) {
+std::vector<Message> since(Tx& tx, int64_t contact_id, int64_t first_id, int limit, int64_t chat_id,
+                           bool with_sms) {
     std::vector<Message> out;
-    for (const auto& row : tx.exec(kSince, contact_id, first_id, limit)) {
+    for (const auto& row : tx.exec(kSince, contact_id, first_id, limit, chat_id, with_sms)) {
         out.push_back(from_row(row));
     }
     std::reverse(out.begin(), out.end());

@@ -33,13 +33,16 @@ std::optional<StoredInbound> insert_inbound(Tx& tx, const Inbound& inbound,
 // it that contact's latest message.
 Message link_contact(Tx& tx, int64_t id, int64_t contact_id);
 
-// Stores what a visitor wrote in the web chat (DESIGN §4: inbound, channel "web", received) as
-// the contact's latest message, unread for staff. `from` is the contact's phone, `to` ours.
-Message insert_web(Tx& tx, int64_t contact_id, const std::string& from, const std::string& to,
-                   const std::string& body);
+// Stores what a visitor wrote in web chat `chat_id` (DESIGN §4: inbound, channel "web",
+// received) as the contact's latest message, unread for staff. `from` is the contact's phone,
+// `to` ours.
+Message insert_web(Tx& tx, int64_t contact_id, int64_t chat_id, const std::string& from,
+                   const std::string& to, const std::string& body);
 
-// The contact's messages with id `first_id` or later, oldest first: the latest `limit` of them.
-std::vector<Message> since(Tx& tx, int64_t contact_id, int64_t first_id, int limit);
+// What web chat `chat_id` shows of the contact's messages with id `first_id` or later, oldest
+// first, the latest `limit`: what the chat wrote itself, and with `with_sms` the texts too.
+std::vector<Message> since(Tx& tx, int64_t contact_id, int64_t first_id, int limit, int64_t chat_id,
+                           bool with_sms);
 
 // A message we are about to hand to Twilio.
 struct Outbound {

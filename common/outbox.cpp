@@ -70,7 +70,7 @@ std::optional<Claimed> claimed(Tx& tx, const pqxx::result& rows) {
                 .age_seconds = row[2].as<int64_t>(),
                 .created_after = row[3].as<std::string>(),
                 .opted_out = row[4].as<bool>()};
-    if (out.message.contact_id) out.chat_channel = chat::channel_of(tx, *out.message.contact_id);
+    out.chats = chat::audience(tx, id);
     return out;
 }
 

@@ -47,7 +47,7 @@ struct Claimed {
     int attempts = 0;           // handed to Twilio so far, this time included for a delivery
     int64_t age_seconds = 0;    // since the row was written
     std::string created_after;  // RFC 3339: Twilio's create cannot be older (kClockSkewSeconds)
-    std::optional<std::string> chat_channel{};  // the contact's open web chat (its hash)
+    std::vector<std::string> chats{};  // the open web chats that see it (chat::audience)
     // The number's last word on record is an opt-out, given after the row was written: never
     // send it.
     bool opted_out = false;

@@ -24,7 +24,7 @@ Duty refuse(Db& db, const Config& config, const Claimed& claimed, const HttpErro
                                          .error_message = std::string(error.what())});
     });
     spdlog::warn("outbox: message {} failed: {}", claimed.message.id, error.code);
-    publish::message(config, "status", messages::to_json(message), claimed.chat_channel);
+    publish::message(config, "status", messages::to_json(message), claimed.chats);
     return Duty::failed;
 }
 
@@ -37,7 +37,7 @@ Duty hand_over(Db& db, const Config& config, twilio::Client& client, const Claim
                                "not sent"));
     }
     try {
-        send::deliver(db, config, client, claimed.message, claimed.chat_channel);
+        send::deliver(db, config, client, claimed.message, claimed.chats);
         return Duty::sent;
     } catch (const HttpError& error) {
         // Recorded on the row by deliver; an unknown fate is settled once the lease runs out.
@@ -79,7 +79,7 @@ Duty decide_reply(Db& db, const Config& config, twilio::Client& client) {
     }
     if (!reply || reply->replay) return Duty::decided;
     try {
-        send::deliver(db, config, client, reply->message, reply->chat_channel);
+        send::deliver(db, config, client, reply->message, reply->chats);
         return Duty::replied;
     } catch (const HttpError& error) {
         // Recorded on the row by deliver; an unknown fate is settled once the lease runs out.
@@ -119,7 +119,7 @@ Duty settle_unsettled(Db& db, const Config& config, twilio::Client& client) {
     });
     if (found) {
         spdlog::warn("outbox: message {} found at Twilio: recorded, not sent again", id);
-        publish::message(config, "status", messages::to_json(*found), claimed->chat_channel);
+        publish::message(config, "status", messages::to_json(*found), claimed->chats);
         return Duty::settled;
     }
     if (settle_decision(*claimed) == Unsettled::fail) {

@@ -23,6 +23,16 @@ Parsed parse(std::string_view input, std::string_view default_region);
 // code or an alphanumeric sender is not).
 bool is_e164(std::string_view text);
 
+// What libphonenumber's metadata says of a valid E.164 number's line.
+struct Line {
+    std::string region;  // ISO 3166 code ("US"), or "001" for global services (satellite)
+    std::string type;    // "mobile", "fixed_line_or_mobile", "toll_free", "premium_rate", ...
+    // Only mobile lines take texts for certain; "fixed_line_or_mobile" is how libphonenumber
+    // reads the US and Canada, where the two share number ranges.
+    bool takes_texts = false;
+};
+Line line(std::string_view e164);
+
 // Only the digits of `text`: what staff search compares phone numbers by.
 std::string digits(std::string_view text);
 

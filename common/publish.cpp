@@ -54,9 +54,9 @@ bool to(const Config& config, std::string_view channel, const nlohmann::json& ev
 }
 
 void message(const Config& config, std::string_view type, const nlohmann::json& message,
-             const std::optional<std::string>& chat_hash) {
+             const std::vector<std::string>& chats) {
     to(config, kStaffChannel, {{"type", type}, {"message", message}});
-    if (chat_hash) to(config, live::chat_channel(*chat_hash), message);
+    for (const auto& chat : chats) to(config, live::chat_channel(chat), message);
 }
 
 }  // namespace textus::publish

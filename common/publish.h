@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace textus {
 
@@ -24,10 +25,10 @@ inline constexpr std::string_view kStaffChannel = "staff";
 bool to(const Config& config, std::string_view channel, const nlohmann::json& event);
 
 // A message's new state ("message": new, "status": a status change): to the staff channel as
-// {type, message}, and, when its contact has an open web chat (`chat_hash`, the SHA-256 of its
-// channel id), to that chat as the message JSON alone (DESIGN §4).
+// {type, message}, and to each open web chat that sees it (`chats`: chat::audience, the SHA-256s
+// of their channel ids) as the message JSON alone (DESIGN §4).
 void message(const Config& config, std::string_view type, const nlohmann::json& message,
-             const std::optional<std::string>& chat_hash);
+             const std::vector<std::string>& chats);
 
 }  // namespace publish
 }  // namespace textus

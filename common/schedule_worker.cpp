@@ -109,9 +109,9 @@ Step scheduled_turn(Db& db, const Config& config, twilio::Client& client,
         const auto prepared =
             db.transact([&](Tx& tx) { return send::prepare(tx, request, config, s.created_by); });
         message_id = prepared.message.id;
-        const auto sent = prepared.replay ? prepared.message
-                                          : send::deliver(db, config, client, prepared.message,
-                                                          prepared.chat_channel);
+        const auto sent = prepared.replay
+                              ? prepared.message
+                              : send::deliver(db, config, client, prepared.message, prepared.chats);
         finish(db, s.id, "sent", sent.id, nullptr);
         return Step::sent;
     } catch (const HttpError& error) {
@@ -186,7 +186,7 @@ CampaignStep campaign_turn(Db& db, const Config& config, twilio::Client& client,
     out.step = Step::sent;
     if (prepared->replay) return out;
     try {
-        send::deliver(db, config, client, prepared->message, prepared->chat_channel);
+        send::deliver(db, config, client, prepared->message, prepared->chats);
     } catch (const HttpError& error) {
         out.step = campaign::skip_reason(error) ? Step::skipped : Step::failed;
         // Twilio down or refusing our credentials would fail every recipient after this one.

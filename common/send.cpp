@@ -224,6 +224,7 @@ void check_allowed(const Request& request, const NumberRecord& number) {
         }
         return;
     }
+    if (request.code) return;
     if (number.last_consent != "opt_in" && !number.texted_us) {
         throw HttpError(403, "no_consent",
                         "This contact has not opted in to texts and has not texted you; send an "
@@ -238,7 +239,7 @@ std::string outgoing_body(const Request& request, const NumberRecord& number,
                         "OPT_IN_REQUEST_TEXT is not set: opt-in requests cannot be sent");
     }
     auto body = request.opt_in_request ? config.opt_in_request_text : request.body;
-    if (!number.reached && !config.opt_out_notice.empty()) {
+    if ((!number.reached || request.code) && !config.opt_out_notice.empty()) {
         body += (body.empty() ? "" : "\n\n") + config.opt_out_notice;
     }
     if (text::length(body) > kMaxBodyCharacters) {
@@ -343,7 +344,7 @@ Prepared prepare(Tx& tx, const Request& request, const Config& config,
         row.owner_seconds = outbox::kLeaseSeconds;
     }
     if (auto message = messages::insert_outbound(tx, row)) {
-        return {.message = *message, .chat_channel = contact->chat_channel};
+        return {.message = *message, .chats = chat::audience(tx, message->id)};
     }
     // The same key committed by a parallel request while this one waited on it.
     return replay(*messages::find_by_idempotency_key(tx, *request.idempotency_key), request);
@@ -380,10 +381,9 @@ Refusal record_refused(Tx& tx, int64_t message_id, const twilio::TwilioError& er
 }
 
 messages::Message deliver(Db& db, const Config& config, twilio::Client& client,
-                          const messages::Message& queued,
-                          const std::optional<std::string>& chat_channel) {
+                          const messages::Message& queued, const std::vector<std::string>& chats) {
     const auto publish_message = [&](const messages::Message& message) {
-        publish::message(config, "message", messages::to_json(message), chat_channel);
+        publish::message(config, "message", messages::to_json(message), chats);
     };
     const auto id = queued.id;
     twilio::Message sent;
@@ -428,16 +428,15 @@ messages::Message deliver(Db& db, const Config& config, twilio::Client& client,
 }
 
 void record_status(Db& db, const Config& config, const messages::StatusUpdate& update) {
-    const auto [applied, chat_channel] = db.transact([&](Tx& tx) {
+    const auto [applied, chats] = db.transact([&](Tx& tx) {
         auto applied = messages::apply_status(tx, update);
-        const auto chat = applied && applied->changed && applied->message.contact_id
-                              ? chat::channel_of(tx, *applied->message.contact_id)
-                              : std::nullopt;
-        return std::pair(std::move(applied), chat);
+        auto chats = applied && applied->changed ? chat::audience(tx, applied->message.id)
+                                                 : std::vector<std::string>{};
+        return std::pair(std::move(applied), std::move(chats));
     });
     // A late or repeated status changed nothing: no event.
     if (applied && applied->changed) {
-        publish::message(config, "status", messages::to_json(applied->message), chat_channel);
+        publish::message(config, "status", messages::to_json(applied->message), chats);
     }
 }
 

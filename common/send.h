@@ -42,6 +42,10 @@ struct Request {
     std::optional<std::string> template_body;  // instead of body: a campaign's, rendered so too
     std::vector<std::string> media_urls;
     bool opt_in_request = false;
+    // Web-to-text's first SMS with its code (common/chat): the visitor asked for it on the
+    // form, so it needs no consent yet, only that the number has not opted out; it always
+    // carries OPT_OUT_NOTICE.
+    bool code = false;
     std::optional<std::string> idempotency_key;
     // The writer does not call Twilio: the row is left to the worker, woken when it commits.
     bool worker_delivers = false;
@@ -72,12 +76,13 @@ NumberRecord number_record(Tx& tx, const contacts::Contact& contact);
 
 // Throws the refusal for this send, if any: 409 opted_out (the number's last word was STOP),
 // 429 opt_in_request_limit with Retry-After (one opt-in request per contact per 24 hours), 403
-// no_consent (neither opted in nor texted us first, and not an opt-in request).
+// no_consent (neither opted in nor texted us first, and neither an opt-in request nor a code).
 void check_allowed(const Request& request, const NumberRecord& number);
 
 // The text that goes out: the body, or OPT_IN_REQUEST_TEXT for an opt-in request (503
 // configuration_incomplete when it is unset), followed by "\n\n" + OPT_OUT_NOTICE when the
-// number has never been reached. 400 body_too_long past Twilio's 1,600 characters.
+// number has never been reached, and always after a code. 400 body_too_long past Twilio's 1,600
+// characters.
 std::string outgoing_body(const Request& request, const NumberRecord& number, const Config& config);
 
 // The one send decision: whether `contact`'s number may be texted `request`, and what goes out.
@@ -103,7 +108,7 @@ Decision decide(Tx& tx, const Request& request, const contacts::Contact& contact
 struct Prepared {
     messages::Message message;
     bool replay = false;  // the key was used before: `message` is that send as it is now
-    std::optional<std::string> chat_channel{};  // the contact's open web chat (its hash)
+    std::vector<std::string> chats{};  // the open web chats that see it (chat::audience)
 };
 
 // Our side of a conversation: TWILIO_PHONE_NUMBER, or the Messaging Service SID until Twilio
@@ -158,17 +163,16 @@ Refusal record_refused(Tx& tx, int64_t message_id, const twilio::TwilioError& er
 
 // Hands `queued` (committed, without a SID) to Twilio and records what came of it, each outcome
 // in its own unit of work, then publishes the message's new state to the staff inbox and to the
-// web chat `chat_channel` (a hash) if there is one. Twilio's error is rethrown once its refusal
+// web chats `chats` (their hashes) that see it. Twilio's error is rethrown once its refusal
 // is recorded; an unknown outcome leaves the row queued for the worker to look up once the
 // lease runs out (common/outbox). A database failure after Twilio accepted is logged, not
 // thrown: the message went, and its status callbacks carry our id and store the SID.
 messages::Message deliver(Db& db, const Config& config, twilio::Client& client,
-                          const messages::Message& queued,
-                          const std::optional<std::string>& chat_channel);
+                          const messages::Message& queued, const std::vector<std::string>& chats);
 
 // A delivery status for one of our messages (Twilio's callback, or the worker's refresh from
 // Twilio) applied in its own unit of work (messages::apply_status), then published to the
-// inbox and the contact's open chat when it changed anything.
+// inbox and the open chats that see the message when it changed anything.
 void record_status(Db& db, const Config& config, const messages::StatusUpdate& update);
 
 // Inside the unit of work that opted `contact` out in its own words (common/opt_out): the one

@@ -210,7 +210,9 @@ int serve(const Service& service) {
                 response.headers.emplace_back("Allow", "GET");
                 return response;
             }
-            return health::check(service.name, config_problems, db ? &*db : nullptr);
+            std::function<nlohmann::json(Tx&)> report;
+            if (service.report) report = [&](Tx& tx) { return service.report(tx, config); };
+            return health::check(service.name, config_problems, db ? &*db : nullptr, report);
         }
         if (!config_problems.empty()) {
             std::string missing;

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/health.h"
 #include "common/http.h"
 #include "common/router.h"
 
@@ -23,6 +24,8 @@ struct Service {
     std::string_view name;  // "contacts": names the log lines
     std::span<const Route> routes;
     std::vector<std::string_view> required_config = {"DATABASE_URL"};
+    // What this handler adds to its health answer (health::Report), if anything.
+    health::Report report = {};
 };
 
 int serve(const Service& service);

@@ -34,8 +34,8 @@ Response send_message(Context& c) {
     const auto prepared =
         c.db.transact([&](Tx& tx) { return send::prepare(tx, request, c.config, c.staff_key); });
     if (prepared.replay) return Response::json(201, send::answer(prepared.message));
-    return Response::json(201, send::answer(send::deliver(c.db, c.config, client, prepared.message,
-                                                          prepared.chat_channel)));
+    return Response::json(
+        201, send::answer(send::deliver(c.db, c.config, client, prepared.message, prepared.chats)));
 }
 
 HttpError no_template(int64_t id) {

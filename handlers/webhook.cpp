@@ -2,6 +2,7 @@
 // the message is committed: Twilio does not post it again after one. The inbound path touches
 // only PostgreSQL: a text's auto-reply is decided and sent by the worker (common/outbox), so
 // nothing about a reply can cost the text, and Twilio's REST latency never delays our answer.
+#include "common/chat.h"
 #include "common/config.h"
 #include "common/contact.h"
 #include "common/contact_store.h"
@@ -40,9 +41,10 @@ Response inbound(Context& c) {
     const auto [keyword, own_words] = opt_out::consent_of(in.body);
     struct Stored {
         std::optional<messages::Message> message;
-        std::optional<std::string> chat_channel;
+        std::vector<std::string> chats;                 // the open web chats that see it
         std::optional<contacts::Contact> changed;       // a STOP or START changed its opt-in
         std::optional<messages::Message> confirmation;  // of an opt-out in the sender's words
+        std::vector<std::string> confirmation_chats;
     };
     const auto stored = c.db.transact([&](Tx& tx) -> Stored {
         auto contact =
@@ -67,11 +69,13 @@ Response inbound(Context& c) {
         if (changed && own_words) {
             confirmation = send::queue_opt_out_confirmation(tx, *changed, c.config);
         }
-        return {message, contact ? contact->chat_channel : std::nullopt, changed, confirmation};
+        auto chats = chat::audience(tx, message.id);
+        auto confirmation_chats =
+            confirmation ? chat::audience(tx, confirmation->id) : std::vector<std::string>{};
+        return {message, std::move(chats), changed, confirmation, std::move(confirmation_chats)};
     });
     if (stored.message) {
-        publish::message(c.config, "message", messages::to_json(*stored.message),
-                         stored.chat_channel);
+        publish::message(c.config, "message", messages::to_json(*stored.message), stored.chats);
     }
     if (stored.changed) {
         publish::to(c.config, publish::kStaffChannel,
@@ -79,7 +83,7 @@ Response inbound(Context& c) {
     }
     if (stored.confirmation) {
         publish::message(c.config, "message", messages::to_json(*stored.confirmation),
-                         stored.chat_channel);
+                         stored.confirmation_chats);
     }
     return empty_twiml();
 }

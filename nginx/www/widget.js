@@ -140,8 +140,17 @@
     var counter = h('p', { class: 'textus-count', id: 'textus-count' });
     var sendErr = h('p', { class: 'textus-error', id: 'textus-compose-err' });
     var sendBtn = h('button', { type: 'submit', class: 'textus-btn' }, 'Send');
+    // The code step: the chat is the visitor's once they type the code we texted to the phone.
+    var codeBox = h('input', { type: 'text', id: 'textus-code', class: 'textus-input', inputmode: 'numeric',
+      autocomplete: 'one-time-code', maxlength: 7, 'aria-describedby': 'textus-code-err' });
+    var codeHelp = h('p', { class: 'textus-small', id: 'textus-code-help' });
+    var codeErr = h('p', { class: 'textus-error', id: 'textus-code-err' });
+    var codeBtn = h('button', { type: 'submit', class: 'textus-btn' }, 'Confirm');
+    var codeStep = h('form', { class: 'textus-code', hidden: true, novalidate: true, onsubmit: confirmCode },
+      h('label', { for: 'textus-code', class: 'textus-label', text: 'Code from our text' }), codeHelp,
+      h('div', { class: 'textus-row' }, codeBox, codeBtn), codeErr);
     var chat = h('div', { class: 'textus-chat', hidden: true },
-      note, thread, conn,
+      note, codeStep, thread, conn,
       h('form', { class: 'textus-composer', onsubmit: send },
         h('label', { for: 'textus-compose', class: 'textus-label', text: 'Message' }),
         h('div', { class: 'textus-row' }, box, sendBtn), counter, sendErr,
@@ -211,13 +220,13 @@
       });
     }
     function errorOf(r) {
-      if (r.status === 429) return { message: 'Too many requests; try again in a minute.' };
       var err = r.data.error || {};
+      if (r.status === 429 && !err.message) return { message: 'Too many requests; try again in a minute.' };
       return { message: err.message || 'Something went wrong (' + r.status + '). Please try again.', field: err.field };
     }
     var OFFLINE = 'We could not reach the server. Check your connection and try again.';
     var NO_FORM = 'We could not load the form. Please close it and try again later.';
-    function chatPath() { return '/api/chat/' + encodeURIComponent(S.channel) + '/messages'; }
+    function chatPath(what) { return '/api/chat/' + encodeURIComponent(S.channel) + '/' + (what || 'messages'); }
 
     // Business name and consent text, once per page (again after a failure).
     function loadConfig() {
@@ -293,9 +302,48 @@
       F.message.input.value = '';
       consentBox.checked = false;
       showChat();
+      showCode(!d.verified);
       (d.history || []).forEach(function (m) { upsert(m, false); });
       startPolling(d.subscribeUrl);
-      box.focus();
+      if (d.verified) box.focus(); else codeBox.focus();
+    }
+
+    // Until the code is typed the chat shows only what the visitor wrote here.
+    function showCode(needed) {
+      codeStep.hidden = !needed;
+      codeHelp.textContent = needed
+        ? 'We texted a six-digit code to ' + (S.phone || 'your phone') + '. Type it here to see our replies in this chat.'
+        : '';
+      if (!needed) { codeBox.value = ''; codeErr.textContent = ''; codeBox.removeAttribute('aria-invalid'); }
+    }
+    function confirmCode(e) {
+      e.preventDefault();
+      var code = codeBox.value.replace(/\s/g, '');
+      if (!/^\d{6}$/.test(code)) {
+        codeErr.textContent = 'Please type the six digits from our text.';
+        codeBox.setAttribute('aria-invalid', 'true');
+        codeBox.focus();
+        return;
+      }
+      codeBtn.disabled = true;
+      api('POST', chatPath('verify'), { code: code }).then(function (r) {
+        if (r.status === 200 && r.data.success) {
+          showCode(false);
+          (r.data.messages || []).forEach(function (m) { upsert(m, false); });
+          startPolling(r.data.subscribeUrl);
+          live.textContent = 'Code confirmed.';
+          box.focus();
+        } else if (r.status === 404) {
+          forget();
+          showForm('That conversation has ended. Send us a new message to start again.');
+        } else {
+          codeErr.textContent = errorOf(r).message;
+          codeBox.setAttribute('aria-invalid', 'true');
+          codeBox.focus();
+        }
+      }, function () {
+        codeErr.textContent = OFFLINE;
+      }).then(function () { codeBtn.disabled = false; });
     }
 
     function showChat() {
@@ -318,6 +366,7 @@
       S.channel = null;
       S.phone = '';
       S.msgs.clear();
+      showCode(false);
       thread.textContent = '';
       sendErr.textContent = '';
       conn.textContent = '';
@@ -330,7 +379,7 @@
     }
 
     // ---- The thread. ----
-    function mine(m) { return m.direction === 'inbound' || m.sentBy === 'web'; }
+    function mine(m) { return m.direction === 'inbound'; }
     function rank(s) { return s in RANK ? RANK[s] : -1; }
     function when(iso) {
       var d = new Date(iso);
@@ -349,7 +398,7 @@
       }
       var li = h('li', { class: 'textus-msg ' + (me ? 'textus-me' : 'textus-them'), 'data-id': m.id },
         h('span', { class: 'textus-sr', text: me ? 'You: ' : (S.business || 'Business') + ': ' }),
-        h('p', { class: 'textus-body', text: m.body || '' }));
+        h('p', { class: 'textus-body', dir: 'auto', text: m.body || '' }));
       (m.mediaUrls || []).forEach(function (url, i) {
         if (/^https?:/i.test(url)) li.append(h('a', { class: 'textus-media', href: url, target: '_blank', rel: 'noopener noreferrer', text: 'Attachment ' + (i + 1) }));
       });
@@ -452,6 +501,7 @@
       api('GET', chatPath()).then(function (r) {
         if (gen !== S.gen) return;
         if (r.status === 200 && r.data.success) {
+          showCode(r.data.verified === false);
           (r.data.messages || []).forEach(function (m) { upsert(m, announce); });
           startPolling(r.data.subscribeUrl);
         } else if (r.status === 404) {

@@ -47,6 +47,7 @@ const e164 = `+1619555${phoneDigits}`;
 const stamp = Date.now().toString(36);
 const firstMessage = `Do you have the 2022 Tempranillo in stock? (${stamp})`;
 const smsReply = `Texted from my phone (${stamp})`;
+const beforeCode = `Sent before the code (${stamp})`;
 const composed = `Typed in the composer (${stamp})`;
 const staffReply = `Yes, we have six bottles left (${stamp})`;
 let staffKey = null;
@@ -65,6 +66,18 @@ after(async () => {
 });
 
 // ---- the visitor's path, in order (each step starts where the last one left the page) ----
+
+// The code in the latest code text the local Twilio simulator (deploy/up: port + 2) took for `to`.
+async function codeTextedTo(to) {
+  const r = await fetch(`http://127.0.0.1:${stack.port + 2}/sim/requests`);
+  const { requests } = await r.json();
+  const codes = requests
+    .filter((q) => q.method === 'POST' && q.path.endsWith('/Messages.json') && q.form.To?.[0] === to)
+    .map((q) => /code is (\d{6})/.exec(q.form.Body[0]))
+    .filter(Boolean);
+  assert.ok(codes.length, `no code texted to ${to}`);
+  return codes[codes.length - 1][1];
+}
 
 const launcher = () => page.getByRole('button', { name: /^Text us/ });
 const thread = () => page.getByRole('list', { name: 'Conversation' });
@@ -112,15 +125,47 @@ test('errors show next to their fields: the browser\'s checks and the server\'s'
   assert.equal((await fieldError(email)).invalid, null, 'the email error cleared');
 });
 
-test('a complete form opens the thread with the visitor\'s first message', async () => {
+const codeBox = () => page.getByRole('textbox', { name: 'Code from our text' });
+
+test('a complete form opens the thread with the visitor\'s first message and asks for the code', async () => {
   await page.getByRole('textbox', { name: 'Mobile phone' }).fill(phone);
   await page.getByRole('button', { name: 'Send' }).click();
   await bubbles(firstMessage).waitFor();
   assert.equal(await bubbles(firstMessage).count(), 1);
+  await codeBox().waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'textus-code');
+  // The text with the code went to the phone, not to the page.
+  const code = await codeTextedTo(e164);
+  assert.equal(await bubbles(code).count(), 0);
   // Only the channel is kept in the browser, never the phone number.
   const kept = await page.evaluate(() => localStorage.getItem('textus.chat'));
   assert.match(kept, /"channel":"[A-Za-z0-9_-]{43}"/);
   assert.ok(!kept.includes(phoneDigits), kept);
+});
+
+test('until the code is typed, the phone\'s texts stay out of the page', async () => {
+  await run(path.join(repo, 'deploy', 'sim-sms'), [e164, beforeCode], { env, cwd: repo, timeout: 20000 });
+  await page.waitForTimeout(1500);
+  assert.equal(await bubbles(beforeCode).count(), 0);
+});
+
+test('a wrong code is refused beside the field; the right one opens the phone\'s side', async () => {
+  const code = await codeTextedTo(e164);
+  await codeBox().fill(code === '000000' ? '000001' : '000000');
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  const e = await eventually('the wrong code\'s error', async () => {
+    const r = await fieldError(codeBox());
+    return r.message ? r : null;
+  });
+  assert.match(e.message, /not the code we texted; 4 tries left/);
+  assert.equal(e.invalid, 'true');
+  await codeBox().fill(`${code.slice(0, 3)} ${code.slice(3)}`);
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await bubbles(beforeCode).waitFor({ timeout: 5000 });
+  // Our text with the code is the business's, not the visitor's.
+  await bubbles(`${server.businessName}: Hi Ann`).waitFor();
+  assert.equal(await codeBox().count(), 0);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'textus-compose');
 });
 
 test('an SMS from the visitor\'s phone shows in the thread without a reload', async () => {
@@ -207,6 +252,35 @@ test('at 360 px wide the open form causes no horizontal scroll either', async ()
     const width = await fresh.evaluate(() => document.documentElement.scrollWidth);
     await fresh.screenshot({ path: path.join(artifacts, 'widget-form-360.png') });
     assert.ok(width <= PHONE_VIEW.width, `scrollWidth ${width} > ${PHONE_VIEW.width}`);
+  } finally {
+    await context.close();
+  }
+});
+
+test('at 360 px wide the code step causes no horizontal scroll, and a reload asks again', async () => {
+  const context = await browser.newContext({ viewport: PHONE_VIEW });
+  try {
+    const fresh = await context.newPage();
+    const digits = String(Math.floor(Math.random() * 10000)).padStart(4, '0');
+    await fresh.goto(new URL('demo.html', url).href);
+    await fresh.getByRole('button', { name: /^Text us/ }).click();
+    await fresh.getByRole('textbox', { name: 'First name' }).fill('Bea');
+    await fresh.getByRole('textbox', { name: 'Last name' }).fill('Ortiz');
+    await fresh.getByRole('textbox', { name: 'Mobile phone' }).fill(`+1 619 555 ${digits}`);
+    await fresh.getByRole('textbox', { name: 'Message', exact: true }).fill(`A phone-sized question (${stamp})`);
+    await fresh.getByRole('checkbox', { name: server.consentText, exact: true }).check();
+    await fresh.getByRole('button', { name: 'Send' }).click();
+    const box = fresh.getByRole('textbox', { name: 'Code from our text' });
+    await box.waitFor();
+    const width = await fresh.evaluate(() => document.documentElement.scrollWidth);
+    await fresh.screenshot({ path: path.join(artifacts, 'widget-code-360.png') });
+    assert.ok(width <= PHONE_VIEW.width, `scrollWidth ${width} > ${PHONE_VIEW.width}`);
+    const inView = await box.evaluate((el) => el.getBoundingClientRect().right <= window.innerWidth);
+    assert.ok(inView, 'the code field fits the screen');
+    // A reload before the code: the page still asks for it.
+    await fresh.reload();
+    await fresh.getByRole('button', { name: /^Text us/ }).click();
+    await fresh.getByRole('textbox', { name: 'Code from our text' }).waitFor();
   } finally {
     await context.close();
   }

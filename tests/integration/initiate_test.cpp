@@ -49,6 +49,51 @@ std::string chat_path(const std::string& channel) {
     return "/api/chat/" + channel + "/messages";
 }
 
+// The code in the latest code text the simulator took for `phone`.
+std::string code_texted_to(const std::string& phone) {
+    const auto creates = stack().twilio_creates_to(phone);
+    for (auto create = creates.rbegin(); create != creates.rend(); ++create) {
+        std::smatch found;
+        const std::string body = (*create)["form"]["Body"][0];
+        if (std::regex_search(body, found, std::regex("code is ([0-9]{6})"))) return found[1];
+    }
+    FAIL("no code texted to " << phone);
+    return "";
+}
+
+Reply verify(const std::string& channel, const std::string& code, const std::string& ip = "") {
+    return visitor("POST", "/api/chat/" + channel + "/verify", {{"code", code}}, ip);
+}
+
+// A visitor who started a chat and typed the code the phone got: initiate's answer.
+json started(const json& body) {
+    const auto reply = initiate(body);
+    REQUIRE(reply.status == 201);
+    const auto answer = reply.json();
+    const auto confirmed = verify(answer["channel"], code_texted_to(answer["phoneNumber"]));
+    INFO(confirmed.body);
+    REQUIRE(confirmed.status == 200);
+    return answer;
+}
+
+// Everything chat `url` hears, oldest first, up to and including the first `until` matches.
+std::vector<json> heard_until(const std::string& url,
+                              const std::function<bool(const json&)>& until) {
+    std::vector<json> heard;
+    const auto last = poll_until(url, [&](const json& m) {
+        heard.push_back(m);
+        return until(m);
+    });
+    REQUIRE(last);
+    return heard;
+}
+
+bool has_body(const std::vector<json>& heard, const std::string& body) {
+    return std::any_of(heard.begin(), heard.end(), [&](const json& m) {
+        return m["body"].get<std::string>().find(body) != std::string::npos;
+    });
+}
+
 }  // namespace
 
 TEST_CASE("the widget gets the business name and the consent text", "[initiate]") {
@@ -58,79 +103,284 @@ TEST_CASE("the widget gets the business name and the consent text", "[initiate]"
     CHECK(reply.json()["consentText"].get<std::string>().find("Reply STOP") != std::string::npos);
 }
 
-TEST_CASE("a new visitor's lead: contact, consent, first SMS, channel", "[initiate]") {
+TEST_CASE("a new visitor's lead: contact, message, a code by SMS, no consent yet", "[initiate]") {
     const auto phone = new_phone();
     const auto ip = next_ip();
     // As typed on a form: national format.
-    auto body = lead("(" + phone.substr(2, 3) + ") " + phone.substr(5, 3) + "-" + phone.substr(8));
+    auto body = lead("(" + phone.substr(2, 3) + ") " + phone.substr(5, 3) + "-" + phone.substr(8),
+                     "URGENT: verify at http://evil.example/login");
     const auto reply = initiate(body, ip);
     REQUIRE(reply.status == 201);
     const auto& answer = reply.json();
     CHECK(answer["success"] == true);
     CHECK(answer["phoneNumber"] == phone);
+    CHECK(answer["verified"] == false);
     const auto contact_id = std::to_string(answer["contactId"].get<int64_t>());
     CHECK(std::regex_match(answer["messageSid"].get<std::string>(), std::regex("SM[0-9a-f]{32}")));
     CHECK(std::regex_match(answer["channel"].get<std::string>(), std::regex("[A-Za-z0-9_-]{43}")));
     CHECK(
         std::regex_match(answer["subscribeUrl"].get<std::string>(),
                          std::regex("/api/poll/chat/[0-9a-f]{64}\\?e=[0-9]+&s=[A-Za-z0-9_-]{22}")));
+    // The page shows what the visitor wrote, never the code's text.
     REQUIRE(answer["history"].size() == 1);
     const auto& first = answer["history"][0];
-    const std::string sms = "Do you have a table for four?\n\n- Ann via Textus Demo Chat";
-    CHECK(first["body"] == sms + "\n\nReply STOP to opt out.");
-    CHECK(first["direction"] == "outbound");
-    CHECK(first["sentBy"] == "web");
+    CHECK(first["body"] == "URGENT: verify at http://evil.example/login");
+    CHECK(first["direction"] == "inbound");
+    CHECK(first["channel"] == "web");
 
-    // Twilio got exactly that, once.
+    // The phone got our words and a code, never the visitor's, once.
     const auto creates = stack().twilio_creates_to(phone);
     REQUIRE(creates.size() == 1);
-    CHECK(creates[0]["form"]["Body"][0] == sms + "\n\nReply STOP to opt out.");
+    const std::string sms = creates[0]["form"]["Body"][0];
+    CHECK(std::regex_match(sms, std::regex("Hi Ann, thanks for texting Textus Demo\\. Your code is "
+                                           "[0-9]{6}\\. We'll reply here\\.\n\nReply STOP to opt "
+                                           "out\\.")));
+    CHECK(q("SELECT sent_by FROM messages WHERE to_number = '" + phone + "'") == "web");
 
-    // The contact as the form gave it, opted in, with the consent the widget showed.
+    // The contact as the form gave it; not opted in until the code comes back.
     CHECK(q("SELECT first_name || ' ' || last_name || ' ' || email || ' ' || birthdate || ' ' ||"
             " source || ' ' || sms_opt_in FROM contacts WHERE id = " +
-            contact_id) == "Ann Lee ann@example.com 1990-04-01 web true");
-    CHECK(q("SELECT kind || ' ' || source || ' ' || ip FROM consent_events WHERE contact_id = " +
-            contact_id) == "opt_in web " + ip);
-    CHECK(q("SELECT detail FROM consent_events WHERE contact_id = " + contact_id) ==
-          visitor("GET", "/api/twilio/initiate").json()["consentText"]);
-    // The channel id is the visitor's secret: the database keeps its hash.
-    CHECK(q("SELECT count(*) FROM contacts WHERE chat_channel = '" +
-            answer["channel"].get<std::string>() + "'") == "0");
+            contact_id) == "Ann Lee ann@example.com 1990-04-01 web false");
+    CHECK(q("SELECT count(*) FROM consent_events WHERE contact_id = " + contact_id) == "0");
+    // The channel id and the code are the visitor's secrets: the database keeps hashes.
+    const auto code = code_texted_to(phone);
+    CHECK(q("SELECT count(*) FROM chats WHERE channel_hash = '" +
+            answer["channel"].get<std::string>() + "' OR code_hash LIKE '%" + code + "%'") == "0");
+    CHECK(q("SELECT round(extract(epoch FROM code_expires_at - created_at)) FROM chats"
+            " WHERE contact_id = " +
+            contact_id) == "600");
 }
 
-TEST_CASE("the same visitor twice: one contact, and the older chat is closed", "[initiate]") {
+TEST_CASE("the code from the phone makes the chat the visitor's: a double opt-in", "[initiate]") {
     const auto phone = new_phone();
-    // What the number said before the visitor came: never shown to a chat.
+    const auto reply = initiate(lead(phone, "A table for four?"));
+    REQUIRE(reply.status == 201);
+    const auto channel = reply.json()["channel"].get<std::string>();
+    const auto contact_id = std::to_string(reply.json()["contactId"].get<int64_t>());
+    const auto ip = next_ip();
+    const auto code = code_texted_to(phone);
+    const auto confirmed = verify(channel, code.substr(0, 3) + " " + code.substr(3), ip);
+    INFO(confirmed.body);
+    REQUIRE(confirmed.status == 200);
+    CHECK(confirmed.json()["verified"] == true);
+    CHECK(confirmed.json()["subscribeUrl"].get<std::string>().starts_with("/api/poll/chat/"));
+    // Now the chat holds the text the phone got too.
+    const auto& messages = confirmed.json()["messages"];
+    REQUIRE(messages.size() == 2);
+    CHECK(messages[0]["body"] == "A table for four?");
+    CHECK(messages[1]["body"].get<std::string>().find(code) != std::string::npos);
+
+    // The consent the form showed, from the address that typed the code, verified by it.
+    CHECK(q("SELECT sms_opt_in FROM contacts WHERE id = " + contact_id) == "t");
+    CHECK(q("SELECT kind || ' ' || source || ' ' || ip || ' ' || verified_by FROM consent_events"
+            " WHERE contact_id = " +
+            contact_id) == "opt_in web " + ip + " code");
+    CHECK(q("SELECT detail FROM consent_events WHERE contact_id = " + contact_id) ==
+          visitor("GET", "/api/twilio/initiate").json()["consentText"]);
+    const auto contact = call("GET", "/api/crm/contacts/" + contact_id).json()["contact"];
+    CHECK(contact["consent"]["verifiedBy"] == "code");
+    CHECK(contact["smsOptIn"] == true);
+
+    // Typed again: still the visitor's, and consent is recorded once.
+    CHECK(verify(channel, code).status == 200);
+    CHECK(visitor("GET", chat_path(channel)).json()["verified"] == true);
+    CHECK(q("SELECT count(*) FROM consent_events WHERE contact_id = " + contact_id) == "1");
+}
+
+TEST_CASE("codes: five tries, ten minutes, six digits", "[initiate]") {
+    const auto phone = new_phone();
+    const auto reply = initiate(lead(phone));
+    REQUIRE(reply.status == 201);
+    const auto channel = reply.json()["channel"].get<std::string>();
+    const auto code = code_texted_to(phone);
+    const auto wrong = code == "000000" ? std::string("000001") : std::string("000000");
+
+    check_error(verify(channel, "12345"), 400, "invalid_code", "code");
+    check_error(verify(channel, "12345a"), 400, "invalid_code", "code");
+    for (int left = 4; left >= 1; --left) {
+        const auto refused = verify(channel, wrong);
+        check_error(refused, 400, "wrong_code", "code");
+        CHECK(refused.json()["error"]["message"].get<std::string>().find(std::to_string(left)) !=
+              std::string::npos);
+    }
+    check_error(verify(channel, wrong), 429, "code_tries_exhausted", "code");
+    // The right code after five wrong ones is too late as well.
+    check_error(verify(channel, code), 429, "code_tries_exhausted", "code");
+    CHECK(q("SELECT sms_opt_in FROM contacts WHERE phone = '" + phone + "'") == "f");
+    CHECK(visitor("GET", chat_path(channel)).json()["verified"] == false);
+
+    // Ten minutes later the right code has expired.
+    const auto late_phone = new_phone();
+    const auto late = initiate(lead(late_phone));
+    REQUIRE(late.status == 201);
+    q("UPDATE chats SET code_expires_at = now() - interval '1 second' WHERE contact_id = " +
+      std::to_string(late.json()["contactId"].get<int64_t>()) + " RETURNING 1");
+    check_error(verify(late.json()["channel"], code_texted_to(late_phone)), 410, "code_expired",
+                "code");
+    CHECK(q("SELECT count(*) FROM consent_events WHERE phone IN ('" + phone + "', '" + late_phone +
+            "')") == "0");
+    CHECK(verify(std::string(43, 'A'), code).status == 404);
+}
+
+TEST_CASE("until the code, a chat sees only what it wrote; no chat sees what came before it",
+          "[initiate]") {
+    const auto phone = new_phone();
+    // Staff texted the number before the visitor came (it had texted us).
     REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "private earlier text")).status ==
             200);
-    const auto first = initiate(lead(phone, "First visit"));
-    REQUIRE(first.status == 201);
-    REQUIRE(first.json()["history"].size() == 1);
-    CHECK(first.json()["history"][0]["body"].get<std::string>().starts_with("First visit"));
-    const auto first_channel = first.json()["channel"].get<std::string>();
+    const auto earlier =
+        call("POST", "/api/crm/sms/send", {{"to", phone}, {"body", "earlier reply"}});
+    REQUIRE(earlier.status == 201);
+    const auto earlier_sid = earlier.json()["twilioMessageSid"].get<std::string>();
 
-    auto renamed = lead(phone, "Second visit");
-    renamed["firstName"] = "Someone";
-    renamed["email"] = "other@example.com";
-    const auto second = initiate(renamed);
-    REQUIRE(second.status == 201);
-    CHECK(second.json()["contactId"] == first.json()["contactId"]);
-    CHECK(contacts_with(phone) == "1");
+    const auto reply = initiate(lead(phone, "Someone typed this number"));
+    REQUIRE(reply.status == 201);
+    const auto channel = reply.json()["channel"].get<std::string>();
+    const auto url = reply.json()["subscribeUrl"].get<std::string>();
+    const auto contact_id = reply.json()["contactId"];
+
+    // The phone's holder writes, staff answer by SMS, an older message's status arrives.
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "my gate code is 4321")).status ==
+            200);
+    REQUIRE(call("POST", "/api/crm/sms/send", {{"contactId", contact_id}, {"body", "Noted: 4321"}})
+                .status == 201);
+    REQUIRE(post("/api/twilio/status", {{"MessageSid", earlier_sid}, {"MessageStatus", "read"}})
+                .status < 300);
+    REQUIRE(visitor("POST", chat_path(channel), {{"body", "marker one"}}).status == 201);
+    auto heard = heard_until(url, [](const json& m) { return m["body"] == "marker one"; });
+    CHECK_FALSE(has_body(heard, "4321"));
+    CHECK_FALSE(has_body(heard, "earlier"));
+    CHECK_FALSE(has_body(heard, "Your code is"));
+    auto history = visitor("GET", chat_path(channel)).json()["messages"];
+    REQUIRE(history.size() == 2);
+    CHECK(history[0]["body"] == "Someone typed this number");
+    CHECK(history[1]["body"] == "marker one");
+
+    // With the code, the chat sees the texts since it began, and still nothing from before.
+    REQUIRE(verify(channel, code_texted_to(phone)).status == 200);
+    history = visitor("GET", chat_path(channel)).json()["messages"];
+    std::vector<json> all(history.begin(), history.end());
+    CHECK(has_body(all, "my gate code is 4321"));
+    CHECK(has_body(all, "Noted: 4321"));
+    CHECK_FALSE(has_body(all, "earlier"));
+    REQUIRE(post("/api/twilio/status", {{"MessageSid", earlier_sid}, {"MessageStatus", "read"}})
+                .status < 300);
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "marker two")).status == 200);
+    heard = heard_until(url, [](const json& m) { return m["body"] == "marker two"; });
+    CHECK_FALSE(has_body(heard, "earlier"));
+}
+
+TEST_CASE("a newer initiate for the number does not take over a confirmed chat", "[initiate]") {
+    const auto phone = new_phone();
+    const auto owner = started(lead(phone, "I hold this phone"));
+    const auto owner_channel = owner["channel"].get<std::string>();
+    const auto owner_url = owner["subscribeUrl"].get<std::string>();
+
+    // Someone else types the number.
+    auto other_lead = lead(phone, "Me too");
+    other_lead["firstName"] = "Mallory";
+    other_lead["email"] = "mallory@example.com";
+    const auto other = initiate(other_lead);
+    REQUIRE(other.status == 201);
+    CHECK(other.json()["contactId"] == owner["contactId"]);
+    const auto other_channel = other.json()["channel"].get<std::string>();
+    const auto other_url = other.json()["subscribeUrl"].get<std::string>();
     // Whoever types a number does not rename its contact.
     CHECK(q("SELECT first_name || ' ' || email FROM contacts WHERE phone = '" + phone + "'") ==
           "Ann ann@example.com");
-    // The number has had a message from us: no second opt-out notice.
-    CHECK(second.json()["history"][0]["body"] == "Second visit\n\n- Someone via Textus Demo Chat");
-    CHECK(q("SELECT count(*) FROM consent_events WHERE phone = '" + phone +
-            "' AND kind = 'opt_in' AND source = 'web'") == "2");
 
-    CHECK(visitor("GET", chat_path(first_channel)).status == 404);
-    CHECK(visitor("POST", chat_path(first_channel), {{"body", "hello?"}}).status == 404);
+    // The owner's chat stays; the phone's texts reach it, not the newcomer's.
+    REQUIRE(visitor("GET", chat_path(owner_channel)).status == 200);
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "gate code 4321")).status == 200);
+    REQUIRE(visitor("POST", chat_path(other_channel), {{"body", "newcomer writes"}}).status == 201);
+    auto heard =
+        heard_until(owner_url, [](const json& m) { return m["body"] == "gate code 4321"; });
+    CHECK_FALSE(has_body(heard, "newcomer writes"));
+    REQUIRE(visitor("POST", chat_path(other_channel), {{"body", "newcomer again"}}).status == 201);
+    heard = heard_until(other_url, [](const json& m) { return m["body"] == "newcomer again"; });
+    CHECK_FALSE(has_body(heard, "gate code"));
+    const auto owner_history = visitor("GET", chat_path(owner_channel)).json()["messages"];
+    std::vector<json> owner_all(owner_history.begin(), owner_history.end());
+    CHECK_FALSE(has_body(owner_all, "newcomer"));
+
+    // Only the code, which went to the phone, hands the number to the newer chat.
+    REQUIRE(verify(other_channel, code_texted_to(phone)).status == 200);
+    CHECK(visitor("GET", chat_path(owner_channel)).status == 404);
+    CHECK(visitor("POST", chat_path(owner_channel), {{"body", "hello?"}}).status == 404);
+    CHECK(visitor("GET", chat_path(other_channel)).json()["verified"] == true);
+}
+
+TEST_CASE("a newer initiate closes the number's unconfirmed chat", "[initiate]") {
+    const auto phone = new_phone();
+    const auto first = initiate(lead(phone, "First visit"));
+    REQUIRE(first.status == 201);
+    const auto second = initiate(lead(phone, "Second visit"));
+    REQUIRE(second.status == 201);
+    CHECK(contacts_with(phone) == "1");
+    CHECK(visitor("GET", chat_path(first.json()["channel"])).status == 404);
+    // The first chat's code belonged to it: it confirms nothing now.
+    CHECK(verify(first.json()["channel"], code_texted_to(phone)).status == 404);
     const auto history = visitor("GET", chat_path(second.json()["channel"]));
     REQUIRE(history.status == 200);
     REQUIRE(history.json()["messages"].size() == 1);
-    CHECK(history.json()["messages"][0]["body"].get<std::string>().starts_with("Second visit"));
+    CHECK(history.json()["messages"][0]["body"] == "Second visit");
+}
+
+TEST_CASE("the form is not a relay: numbers that cannot or must not be texted", "[initiate]") {
+    const auto refused = [](const std::string& phone, const std::string& code) {
+        const auto reply = initiate(lead(phone, "URGENT: your account is locked"));
+        INFO(phone << " -> " << reply.body);
+        check_error(reply, 400, code, "phoneNumber");
+        CHECK(contacts_with(phone) == "0");
+        CHECK(stack().twilio_creates_to(phone).empty());
+    };
+    refused("+2348031234567", "country_not_allowed");  // Nigeria
+    refused("+881631234567", "country_not_allowed");   // satellite
+    refused("+18765550123", "country_not_allowed");    // Jamaica, behind +1
+    refused("+447700900123", "invalid_phone");         // not a number libphonenumber knows
+    refused("+19005550123", "number_cannot_text");     // premium rate
+    refused("+18005550123", "number_cannot_text");     // toll free
+    refused("+15005550123", "number_cannot_text");     // personal number service
+    refused("+17605550100", "own_number");             // the business's own (TWILIO_PHONE_NUMBER)
+}
+
+TEST_CASE("three initiates a number a day, and an hourly budget health reports", "[initiate]") {
+    const auto phone = new_phone();
+    for (int i = 0; i < 3; ++i) REQUIRE(initiate(lead(phone)).status == 201);
+    const auto fourth = initiate(lead(phone));
+    check_error(fourth, 429, "initiate_limit", "phoneNumber");
+    const auto retry = std::stoll(fourth.headers.at("Retry-After"));
+    CHECK(retry > 86000);
+    CHECK(retry <= 86400);
+    CHECK(stack().twilio_creates_to(phone).size() == 3);
+
+    // The hour's budget: initiate with room for exactly two more.
+    const auto used =
+        std::stoll(q("SELECT count(*) FROM chats WHERE created_at > now() - interval '1 hour'"));
+    stack().restart_handler("initiate", "INITIATE_HOURLY_LIMIT=" + std::to_string(used + 2));
+    auto health = stack().request("GET", "/api/health/initiate");
+    REQUIRE(health.status == 200);
+    CHECK(health.json()["report"]["initiateBudget"] ==
+          json{{"hourlyLimit", used + 2}, {"lastHour", used}, {"exhausted", false}});
+    // Parallel visitors: exactly the budget gets through.
+    std::vector<std::string> phones;
+    for (int i = 0; i < 5; ++i) phones.push_back(new_phone());
+    std::vector<std::thread> visitors;
+    std::vector<int> statuses(phones.size());
+    for (size_t i = 0; i < phones.size(); ++i) {
+        visitors.emplace_back([&, i] { statuses[i] = initiate(lead(phones[i])).status; });
+    }
+    for (auto& t : visitors) t.join();
+    CHECK(std::count(statuses.begin(), statuses.end(), 201) == 2);
+    CHECK(std::count(statuses.begin(), statuses.end(), 429) == 3);
+    const auto spent = initiate(lead(new_phone()));
+    check_error(spent, 429, "initiate_budget", "phoneNumber");
+    CHECK(std::stoll(spent.headers.at("Retry-After")) <= 3600);
+    health = stack().request("GET", "/api/health/initiate");
+    CHECK(health.status == 200);
+    CHECK(health.json()["report"]["initiateBudget"]["exhausted"] == true);
+    stack().restart_handler("initiate");
+    CHECK(initiate(lead(new_phone())).status == 201);
 }
 
 TEST_CASE("initiate refuses bad input and changes nothing", "[initiate]") {
@@ -186,6 +436,16 @@ TEST_CASE("an opted-out number is told how to opt back in", "[initiate]") {
     CHECK(q("SELECT sms_opt_in FROM contacts WHERE phone = '" + phone + "'") == "f");
     CHECK(q("SELECT count(*) FROM consent_events WHERE phone = '" + phone +
             "' AND kind = 'opt_in'") == "0");
+
+    // A STOP between the code and its confirmation stands: the code opts nothing back in.
+    const auto later = new_phone();
+    const auto reply_later = initiate(lead(later));
+    REQUIRE(reply_later.status == 201);
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), later, "STOP")).status == 200);
+    check_error(verify(reply_later.json()["channel"], code_texted_to(later)), 409, "opted_out", "");
+    CHECK(q("SELECT sms_opt_in FROM contacts WHERE phone = '" + later + "'") == "f");
+    CHECK(q("SELECT count(*) FROM consent_events WHERE phone = '" + later +
+            "' AND kind = 'opt_in'") == "0");
 }
 
 TEST_CASE("Twilio refusing: 502, the lead kept, the message failed", "[initiate]") {
@@ -198,7 +458,9 @@ TEST_CASE("Twilio refusing: 502, the lead kept, the message failed", "[initiate]
     CHECK(reply.status == 502);
     CHECK(reply.json()["error"]["code"] == "twilio_unavailable");
     CHECK(contacts_with(phone) == "1");
-    CHECK(q("SELECT sms_opt_in FROM contacts WHERE phone = '" + phone + "'") == "t");
+    CHECK(q("SELECT count(*) FROM chats c JOIN contacts ON contacts.id = c.contact_id"
+            " WHERE phone = '" +
+            phone + "'") == "1");
     CHECK(q("SELECT status FROM messages WHERE to_number = '" + phone + "'") == "failed");
 }
 
@@ -217,17 +479,17 @@ TEST_CASE("the visitor writes in the page; each chat holds its own conversation"
     CHECK(message["channel"] == "web");
     CHECK(message["from"] == ann.json()["phoneNumber"]);
     CHECK(message["sid"].is_null());
-    // Nothing went to Twilio for it, and staff see it unread.
+    // Nothing went to Twilio for it (only the code did), and staff see both unread.
     CHECK(stack().twilio_creates_to(ann.json()["phoneNumber"]).size() == 1);
     const auto id = std::to_string(ann.json()["contactId"].get<int64_t>());
     CHECK(q("SELECT count(*) FROM messages WHERE contact_id = " + id +
-            " AND direction = 'inbound' AND read_at IS NULL") == "1");
+            " AND direction = 'inbound' AND read_at IS NULL") == "2");
 
     const auto history = visitor("GET", ann_chat);
     REQUIRE(history.status == 200);
     const auto& messages = history.json()["messages"];
     REQUIRE(messages.size() == 2);  // oldest first, Bob's not among them
-    CHECK(messages[0]["body"].get<std::string>().starts_with("Ann's question"));
+    CHECK(messages[0]["body"] == "Ann's question");
     CHECK(messages[1]["body"] == "Also: is the patio open?");
     CHECK(history.json()["subscribeUrl"].get<std::string>().starts_with("/api/poll/chat/"));
     const auto bob_history = visitor("GET", chat_path(bob.json()["channel"]));
@@ -245,13 +507,11 @@ TEST_CASE("the visitor writes in the page; each chat holds its own conversation"
     CHECK(visitor("GET", ann_chat).json()["messages"].size() == 2);
 }
 
-TEST_CASE("a chat sees SMS replies, staff replies and statuses live", "[initiate]") {
-    const auto started = initiate(lead(new_phone(), "Live please"));
-    const auto other = initiate(lead(new_phone(), "Quiet"));
-    REQUIRE(started.status == 201);
-    REQUIRE(other.status == 201);
-    const auto phone = started.json()["phoneNumber"].get<std::string>();
-    const auto url = started.json()["subscribeUrl"].get<std::string>();
+TEST_CASE("a confirmed chat sees SMS replies, staff replies and statuses live", "[initiate]") {
+    const auto live = started(lead(new_phone(), "Live please"));
+    const auto other = started(lead(new_phone(), "Quiet"));
+    const auto phone = live["phoneNumber"].get<std::string>();
+    const auto url = live["subscribeUrl"].get<std::string>();
 
     const auto sent_at = std::chrono::steady_clock::now();
     REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "And by SMS")).status == 200);
@@ -260,27 +520,24 @@ TEST_CASE("a chat sees SMS replies, staff replies and statuses live", "[initiate
     CHECK(std::chrono::steady_clock::now() - sent_at < std::chrono::seconds(1));
     CHECK((*sms)["direction"] == "inbound");
 
-    REQUIRE(
-        stack()
-            .request("POST", "/api/crm/sms/send",
-                     json{{"contactId", started.json()["contactId"]}, {"body", "Yes: 6 pm"}}.dump())
-            .status == 201);
+    REQUIRE(stack()
+                .request("POST", "/api/crm/sms/send",
+                         json{{"contactId", live["contactId"]}, {"body", "Yes: 6 pm"}}.dump())
+                .status == 201);
     // The simulator calls back queued, sent, delivered: the chat sees the reply delivered.
     const auto delivered = poll_until(
         url, [](const json& m) { return m["body"] == "Yes: 6 pm" && m["status"] == "delivered"; });
     REQUIRE(delivered);
     CHECK((*delivered)["direction"] == "outbound");
 
-    // Another chat hears only its own first message (and that message's statuses).
-    std::vector<std::string> heard;
-    poll_until(
-        other.json()["subscribeUrl"],
-        [&](const json& m) {
-            heard.push_back(m["body"]);
-            return false;
-        },
-        10);
-    for (const auto& body : heard) CHECK(body.starts_with("Quiet"));
+    // Another chat hears only its own conversation.
+    const auto quiet = other["channel"].get<std::string>();
+    REQUIRE(visitor("POST", chat_path(quiet), {{"body", "quiet marker"}}).status == 201);
+    const auto heard = heard_until(other["subscribeUrl"],
+                                   [](const json& m) { return m["body"] == "quiet marker"; });
+    CHECK_FALSE(has_body(heard, "Live please"));
+    CHECK_FALSE(has_body(heard, "And by SMS"));
+    CHECK_FALSE(has_body(heard, "Yes: 6 pm"));
 }
 
 TEST_CASE("chat long-poll URLs are checked by nginx", "[initiate]") {
@@ -335,9 +592,9 @@ TEST_CASE("initiate is rate-limited per client address, with a JSON 429", "[init
 
 TEST_CASE("the initiate handler's log holds no phone, name, message or channel", "[initiate]") {
     const auto phone = new_phone();
-    const auto reply = initiate(lead(phone, "Secret anniversary plans"));
-    REQUIRE(reply.status == 201);
-    const auto channel = reply.json()["channel"].get<std::string>();
+    const auto reply = started(lead(phone, "Secret anniversary plans"));
+    const auto channel = reply["channel"].get<std::string>();
+    const auto code = code_texted_to(phone);
     REQUIRE(visitor("POST", chat_path(channel), {{"body", "More secret plans"}}).status == 201);
     for (const auto* file : {"/log/initiate.log", "/log/nginx-access.log"}) {
         const auto log = read_file(stack().state_dir + file);
@@ -348,6 +605,7 @@ TEST_CASE("the initiate handler's log holds no phone, name, message or channel",
         CHECK(log.find("More secret") == std::string::npos);
         CHECK(log.find("ann@example.com") == std::string::npos);
         CHECK(log.find(channel) == std::string::npos);
+        CHECK(log.find(code) == std::string::npos);
     }
     CHECK(
         read_file(stack().state_dir + "/log/initiate.log").find("POST /api/twilio/initiate 201") !=
@@ -391,14 +649,18 @@ std::string commerce7_state(const std::string& phone) {
 
 TEST_CASE("initiate finds or creates the lead's Commerce7 customer", "[initiate]") {
     const auto phone = new_phone();
-    REQUIRE(initiate(lead(phone)).status == 201);
+    // Not before the code: whoever typed the number may not hold it.
+    const auto unconfirmed = initiate(lead(phone));
+    REQUIRE(unconfirmed.status == 201);
+    CHECK(customers_with(phone).empty());
+    REQUIRE(verify(unconfirmed.json()["channel"], code_texted_to(phone)).status == 200);
     auto found = customers_with(phone);
     REQUIRE(found.size() == 1);
     CHECK(found[0]["metaData"]["source"] == "sms_chatbot");
     CHECK(found[0]["metaData"]["sms_enrolled"] == "true");
     CHECK(commerce7_state(phone) == "synced " + found[0]["id"].get<std::string>());
     // The same visitor again: the customer is found, not made twice.
-    REQUIRE(initiate(lead(phone, "Again")).status == 201);
+    started(lead(phone, "Again"));
     CHECK(customers_with(phone).size() == 1);
 
     // A customer Commerce7 knows by email only gets the phone added.
@@ -412,7 +674,7 @@ TEST_CASE("initiate finds or creates the lead's Commerce7 customer", "[initiate]
                   {"phones", json::array()}}}}});
     auto body = lead(by_email);
     body["email"] = email;
-    REQUIRE(initiate(body).status == 201);
+    started(body);
     found = customers_with(by_email);
     REQUIRE(found.size() == 1);
     CHECK(found[0]["firstName"] == "Kim");
@@ -421,9 +683,8 @@ TEST_CASE("initiate finds or creates the lead's Commerce7 customer", "[initiate]
 TEST_CASE("Commerce7 down: the lead is kept, and the sync later makes one customer", "[initiate]") {
     const auto phone = new_phone();
     commerce7("POST", "/sim/fail", {{"count", 100}, {"status", 503}});
-    const auto reply = initiate(lead(phone));
+    started(lead(phone));  // the code confirmed all the same
     commerce7("DELETE", "/sim/fail");
-    REQUIRE(reply.status == 201);  // the visitor's SMS went all the same
     CHECK(stack().twilio_creates_to(phone).size() == 1);
     CHECK(commerce7_state(phone) == "pending -");
     CHECK(customers_with(phone).empty());
@@ -443,7 +704,7 @@ TEST_CASE("Commerce7 down: the lead is kept, and the sync later makes one custom
     CHECK(sync.output.find(phone.substr(2)) == std::string::npos);
 }
 
-TEST_CASE("the database refusing the Commerce7 outcome still sends the visitor's SMS",
+TEST_CASE("the database refusing the Commerce7 outcome still confirms the visitor's code",
           "[initiate]") {
     const auto phone = new_phone();
     // Recording this number's customer fails, as a database fault between the two calls would.
@@ -454,9 +715,11 @@ TEST_CASE("the database refusing the Commerce7 outcome still sends the visitor's
       " RETURN NEW; END $$; CREATE TRIGGER test_refuse_c7 BEFORE UPDATE ON contacts FOR EACH ROW"
       " EXECUTE FUNCTION test_refuse_c7(); SELECT 1");
     const auto reply = initiate(lead(phone));
+    const auto confirmed = verify(reply.json()["channel"], code_texted_to(phone));
     q("DROP TRIGGER test_refuse_c7 ON contacts; DROP FUNCTION test_refuse_c7(); SELECT 1");
-    INFO(reply.body);
+    INFO(confirmed.body);
     CHECK(reply.status == 201);
+    CHECK(confirmed.status == 200);
     CHECK(stack().twilio_creates_to(phone).size() == 1);
     CHECK(q("SELECT status || '|' || (sid IS NOT NULL) FROM messages WHERE to_number = '" + phone +
             "'") != "queued|false");
@@ -466,10 +729,9 @@ TEST_CASE("the database refusing the Commerce7 outcome still sends the visitor's
 TEST_CASE("a chat subscriber that comes back gets exactly what it missed", "[initiate]") {
     // No status callbacks: the chat hears only the texts below.
     stack().twilio_sim("POST", "/sim/callbacks", {{"enabled", false}});
-    const auto started = initiate(lead(new_phone(), "Resume me"));
-    REQUIRE(started.status == 201);
-    const auto phone = started.json()["phoneNumber"].get<std::string>();
-    const auto url = started.json()["subscribeUrl"].get<std::string>();
+    const auto resumed = started(lead(new_phone(), "Resume me"));
+    const auto phone = resumed["phoneNumber"].get<std::string>();
+    const auto url = resumed["subscribeUrl"].get<std::string>();
     REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "one")).status == 200);
 
     // The page reads up to "one", then is away while two more arrive.

@@ -304,6 +304,10 @@ TEST_CASE("a status callback that changes nothing publishes nothing", "[outbox]"
 TEST_CASE("a contact's latest message never moves backwards", "[outbox]") {
     const auto phone = new_phone();
     const auto contact = std::stoll(texted_us(phone));
+    const auto chat = std::stoll(
+        q("INSERT INTO chats (contact_id, channel_hash, code_hash, code_expires_at, consent_text)"
+          " VALUES (" +
+          std::to_string(contact) + ", md5(random()::text), '', now(), '') RETURNING id"));
     textus::Db early(stack().database_url), late(stack().database_url);
     // The early unit starts first (its now() is older) and commits last.
     std::promise<void> started, late_done;
@@ -312,13 +316,13 @@ TEST_CASE("a contact's latest message never moves backwards", "[outbox]") {
             tx.exec(textus::Statement{"test_now", "SELECT now()"});
             started.set_value();
             late_done.get_future().wait();
-            textus::messages::insert_web(tx, contact, phone, "+17605550100", "early");
+            textus::messages::insert_web(tx, contact, chat, phone, "+17605550100", "early");
         });
     });
     started.get_future().wait();
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     const auto latest = late.transact([&](textus::Tx& tx) {
-        return textus::messages::insert_web(tx, contact, phone, "+17605550100", "late").id;
+        return textus::messages::insert_web(tx, contact, chat, phone, "+17605550100", "late").id;
     });
     late_done.set_value();
     first.join();

@@ -104,9 +104,37 @@ TEST_CASE("channel ids are 256 random bits, base64url, kept as their SHA-256", "
           "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
-TEST_CASE("the first SMS is signed with the visitor's name and the business", "[chat]") {
-    Config config;
-    config.business_name = "Quail Hollow";
-    const auto parsed = chat::parse_initiate(lead(), "US");
-    CHECK(chat::first_sms_body(parsed, config) == "Hi!\nA table?\n\n- Ann via Quail Hollow Chat");
+TEST_CASE("a code is six digits, spaces between allowed; anything else is refused", "[chat]") {
+    CHECK(chat::parse_code({{"code", "042917"}}) == "042917");
+    CHECK(chat::parse_code({{"code", "042 917"}}) == "042917");
+    for (const json& body :
+         {json::object(), json{{"code", 42917}}, json{{"code", "42917"}}, json{{"code", "0429170"}},
+          json{{"code", "04291a"}}, json{{"code", "０４２９１７"}}, json{{"code", "042-917"}},
+          json{{"code", nullptr}}}) {
+        try {
+            chat::parse_code(body);
+            FAIL("accepted " << body.dump());
+        } catch (const HttpError& e) {
+            CHECK(e.status == 400);
+            CHECK(e.code == "invalid_code");
+            CHECK(e.field == "code");
+        }
+    }
+}
+
+TEST_CASE("a code that did not confirm is told apart; a confirmed one is not refused", "[chat]") {
+    using Outcome = chat::Verification::Outcome;
+    const auto status = [](Outcome outcome, int tries_left) {
+        try {
+            chat::refuse({.outcome = outcome, .tries_left = tries_left});
+        } catch (const HttpError& e) {
+            return std::to_string(e.status) + " " + e.code;
+        }
+        return std::string("confirmed");
+    };
+    CHECK(status(Outcome::confirmed, 0) == "confirmed");
+    CHECK(status(Outcome::wrong, 4) == "400 wrong_code");
+    CHECK(status(Outcome::wrong, 0) == "429 code_tries_exhausted");
+    CHECK(status(Outcome::exhausted, 0) == "429 code_tries_exhausted");
+    CHECK(status(Outcome::expired, 0) == "410 code_expired");
 }

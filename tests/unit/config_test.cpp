@@ -93,3 +93,23 @@ TEST_CASE("Config::load rejects malformed values without echoing them") {
         CHECK(std::string(e.what()).find("TWILIO_API_BASE") != std::string::npos);
     }
 }
+
+TEST_CASE("Config::load: the web form texts DEFAULT_REGION's numbers unless told otherwise") {
+    const auto defaults =
+        Config::load(env_of({{"DATABASE_URL", "x"}, {"DEFAULT_REGION", "GB"}}), kNeedsDb);
+    CHECK(defaults.allowed_countries == "GB");
+    CHECK(defaults.initiate_hourly_limit == "60");
+    CHECK(defaults.initiate_text.find("{code}") != std::string::npos);
+    try {
+        Config::load(env_of({{"DATABASE_URL", "x"},
+                             {"ALLOWED_COUNTRIES", "US,CA"},
+                             {"INITIATE_TEXT", "Thanks, {firstName}!"},
+                             {"INITIATE_HOURLY_LIMIT", "-1"}}),
+                     kNeedsDb);
+        FAIL("no error");
+    } catch (const ConfigError& e) {
+        CHECK(e.problems == std::vector<std::string>{
+                                "INITIATE_TEXT must hold {code}: the visitor types it in the page",
+                                "INITIATE_HOURLY_LIMIT must be a whole number from 1 to 100000"});
+    }
+}

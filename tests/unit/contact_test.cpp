@@ -290,7 +290,8 @@ TEST_CASE("to_json renders every field of DESIGN's contact") {
     CHECK(j["consent"] == json{{"at", "2026-11-23T09:00:00.000Z"},
                                {"ip", "203.0.113.9"},
                                {"text", "I agree"},
-                               {"source", "web"}});
+                               {"source", "web"},
+                               {"verifiedBy", nullptr}});
     CHECK(j["preferences"] ==
           json{{"emailOptIn", false}, {"callOptIn", false}, {"preferredContactMethod", nullptr}});
 }

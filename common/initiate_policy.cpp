@@ -1,0 +1,173 @@
+#include "common/initiate_policy.h"
+
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "common/db.h"
+#include "common/error.h"
+#include "common/phone.h"
+#include "common/template.h"
+
+namespace textus::initiate_policy {
+
+namespace {
+
+constexpr std::string_view kCode = "{code}";
+
+// Initiates everywhere take turns to count the hour, so parallel ones cannot all fit the last
+// place in the budget.
+const Statement kLockBudget{"initiate_lock_budget",
+                            "SELECT pg_advisory_xact_lock(hashtext('textus-initiate-budget'))"};
+// With the seconds until the oldest counted one leaves the window: the Retry-After.
+const Statement kLastHour{
+    "initiate_last_hour",
+    "SELECT count(*), coalesce(ceil(extract(epoch FROM min(created_at) + interval '1 hour' -"
+    " now())), 0)::bigint FROM chats WHERE created_at > now() - interval '1 hour'"};
+const Statement kNumberLastDay{
+    "initiate_number_last_day",
+    "SELECT count(*), coalesce(ceil(extract(epoch FROM min(created_at) + interval '1 day' -"
+    " now())), 0)::bigint FROM chats WHERE contact_id = $1 AND"
+    " created_at > now() - interval '1 day'"};
+
+int64_t hourly_limit(const Config& config) {
+    int64_t limit = 0;
+    const auto& text = config.initiate_hourly_limit;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), limit);
+    if (error != std::errc() || end != text.data() + text.size()) return 0;
+    return limit;
+}
+
+HttpError too_many(std::string code, std::string message, int64_t retry_after_seconds) {
+    HttpError error(429, std::move(code), std::move(message), "phoneNumber");
+    error.headers.emplace_back("Retry-After",
+                               std::to_string(std::max<int64_t>(retry_after_seconds, 1)));
+    return error;
+}
+
+std::string without_code(std::string text) {
+    for (auto at = text.find(kCode); at != std::string::npos; at = text.find(kCode, at)) {
+        text.erase(at, kCode.size());
+    }
+    return text;
+}
+
+}  // namespace
+
+std::vector<std::string> config_problems(const Config& config) {
+    std::vector<std::string> problems;
+    for (const auto& country : allowed_countries(config)) {
+        if (country.size() != 2 || !std::all_of(country.begin(), country.end(),
+                                                [](char c) { return c >= 'A' && c <= 'Z'; })) {
+            problems.push_back("ALLOWED_COUNTRIES must be two-letter region codes such as US,CA");
+            break;
+        }
+    }
+    if (config.initiate_text.find(kCode) == std::string::npos) {
+        problems.push_back("INITIATE_TEXT must hold {code}: the visitor types it in the page");
+    } else {
+        bool known = true;
+        try {
+            for (const auto& name : templates::variables(without_code(config.initiate_text))) {
+                known = known && (name == "firstName" || name == "businessName");
+            }
+        } catch (const HttpError&) {
+            known = false;
+        }
+        if (!known) {
+            problems.push_back("INITIATE_TEXT may use only {firstName}, {businessName} and {code}");
+        }
+    }
+    const auto limit = hourly_limit(config);
+    if (limit < 1 || limit > kMaxHourlyLimit) {
+        problems.push_back("INITIATE_HOURLY_LIMIT must be a whole number from 1 to " +
+                           std::to_string(kMaxHourlyLimit));
+    }
+    return problems;
+}
+
+std::vector<std::string> allowed_countries(const Config& config) {
+    std::vector<std::string> out;
+    std::string_view rest = config.allowed_countries;
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        auto item = rest.substr(0, comma);
+        while (item.starts_with(' ')) item.remove_prefix(1);
+        while (item.ends_with(' ')) item.remove_suffix(1);
+        out.emplace_back(item);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+    return out;
+}
+
+void check_number(const std::string& e164, const Config& config) {
+    const auto line = phone::line(e164);
+    const auto allowed = allowed_countries(config);
+    if (std::find(allowed.begin(), allowed.end(), line.region) == allowed.end()) {
+        throw bad_request("country_not_allowed",
+                          "We can text only numbers in " + config.allowed_countries +
+                              "; this number is not one of them",
+                          "phoneNumber");
+    }
+    if (!line.takes_texts) {
+        throw bad_request(
+            "number_cannot_text",
+            "This number cannot take texts (it is a " + line.type + " number); use a mobile number",
+            "phoneNumber");
+    }
+    if (!config.twilio_phone_number.empty() && e164 == config.twilio_phone_number) {
+        throw bad_request("own_number", "This is our own number; use yours", "phoneNumber");
+    }
+}
+
+Budget budget(Tx& tx, const Config& config) {
+    return {.limit = hourly_limit(config), .last_hour = tx.exec(kLastHour)[0][0].as<int64_t>()};
+}
+
+void check_allowed(Tx& tx, int64_t contact_id, const Config& config) {
+    const auto number = tx.exec(kNumberLastDay, contact_id)[0];
+    if (number[0].as<int64_t>() >= kPerNumberPerDay) {
+        throw too_many("initiate_limit",
+                       "This number was sent our code " + std::to_string(kPerNumberPerDay) +
+                           " times in the last 24 hours; text us directly instead",
+                       number[1].as<int64_t>());
+    }
+    tx.exec(kLockBudget);
+    const auto hour = tx.exec(kLastHour)[0];
+    if (hour[0].as<int64_t>() >= hourly_limit(config)) {
+        throw too_many("initiate_budget",
+                       "We cannot start more chats from the website right now; text us directly "
+                       "or try again later",
+                       hour[1].as<int64_t>());
+    }
+}
+
+std::string name_for_text(std::string_view first_name) {
+    const auto name = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(first_name.data(), static_cast<int32_t>(first_name.size())));
+    if (name.countChar32() > static_cast<int32_t>(kMaxNameInText)) return "";
+    for (int32_t i = 0; i < name.length(); i = name.moveIndex32(i, 1)) {
+        const UChar32 c = name.char32At(i);
+        if (!u_isalpha(c) && !u_hasBinaryProperty(c, UCHAR_DIACRITIC) && c != ' ' && c != '-' &&
+            c != '\'' && c != 0x2019 && c != '.') {
+            return "";
+        }
+    }
+    return std::string(first_name);
+}
+
+std::string first_text(std::string_view first_name, std::string_view code, const Config& config) {
+    auto text = config.initiate_text;
+    for (auto at = text.find(kCode); at != std::string::npos; at = text.find(kCode, at)) {
+        text.replace(at, kCode.size(), code);
+        at += code.size();
+    }
+    return templates::render(text, {.first_name = name_for_text(first_name),
+                                    .last_name = {},
+                                    .business_name = config.business_name,
+                                    .agent = {}});
+}
+
+}  // namespace textus::initiate_policy
