@@ -577,6 +577,206 @@ test('a scheduled campaign from a template, started once however often Start is 
   await page.getByRole('button', { name: 'Conversations' }).click();
 });
 
+// ---- someone else's writing: isolated for display, long names cut (docs/decisions.md, Names
+// and bodies on screen) ----
+
+const RLO = '\u202E';
+// The element's own direction and its isolation from its neighbours.
+async function isolation(loc) {
+  return loc.evaluate((el) => ({ dir: el.getAttribute('dir'), bidi: getComputedStyle(el).unicodeBidi }));
+}
+// True when `word`, in the first text node under the locator's element that holds it, is drawn
+// left to right: its first letter left of its last (an override draws it backwards).
+async function drawnInOrder(loc, word) {
+  return loc.evaluate((root, w) => {
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const i = n.data.indexOf(w);
+      if (i < 0) continue;
+      const box = (k) => { const r = document.createRange(); r.setStart(n, k); r.setEnd(n, k + 1); return r.getBoundingClientRect(); };
+      return box(i).left < box(i + w.length - 1).left;
+    }
+    throw new Error(`no "${w}" under ${root.outerHTML.slice(0, 200)}`);
+  }, word);
+}
+const box = async (loc) => {
+  const b = await loc.boundingBox();
+  assert.ok(b, 'shown');
+  return b;
+};
+// No horizontal scrolling of the page.
+async function noSideScroll(what) {
+  const { page: w, client } = await page.evaluate(() => ({
+    page: document.scrollingElement.scrollWidth, client: document.scrollingElement.clientWidth }));
+  assert.ok(w <= client, `${what}: the page is ${w} px wide in ${client}`);
+}
+// Inside the viewport, left and right.
+async function onScreen(loc, what) {
+  const b = await box(loc);
+  const width = page.viewportSize().width;
+  assert.ok(b.x >= 0 && b.x + b.width <= width + 0.5, `${what} at ${b.x}..${b.x + b.width} in ${width} px`);
+}
+
+const bidiTag = `Bidi${stamp}`;
+const plainOne = { firstName: 'Plain', lastName: bidiTag, phone: `+131055501${suffix}` };
+const spoofer = { firstName: `invoice${RLO}gnp.exe`, lastName: bidiTag, phone: `+132355501${suffix}` };
+const spoofShown = `invoicegnp.exe ${bidiTag}`;
+const spoofBody = `Pay invoice${RLO}gnp.exe today (${stamp})`;
+
+test('a name or a body with a right-to-left override is isolated: it spoofs nothing, moves nothing', async () => {
+  await page.setViewportSize(DESKTOP);
+  for (const p of [plainOne, spoofer]) {
+    const r = await staff('POST', '/api/crm/contacts', p);
+    assert.equal(r.status, 201, JSON.stringify(r.data));
+  }
+  await simSms(plainOne.phone, `Plain text here today (${stamp})`);
+  await simSms(spoofer.phone, spoofBody);
+  await page.getByLabel('Search conversations').fill(bidiTag);
+  const plainRow = conv(`Plain ${bidiTag}`);
+  const spoofRow = convList().getByRole('button').filter({ hasText: 'invoice' });
+  await plainRow.waitFor();
+  await spoofRow.waitFor();
+  await eventually('the search to list just the two', async () => (await convList().getByRole('button').count()) === 2);
+
+  // The list row: the name in its own isolated element, shown without the override, in order.
+  const name = spoofRow.locator('.conv-name');
+  assert.deepEqual(await isolation(name), { dir: 'auto', bidi: 'isolate' });
+  assert.equal(await name.textContent(), spoofShown);
+  assert.equal(await name.getAttribute('title'), spoofShown);
+  assert.ok(await drawnInOrder(name, 'gnp.exe'), 'the name reads as stored, not "exe.png"');
+  // The body in the preview: isolated, its own override kept (the customer's words).
+  const preview = spoofRow.locator('.conv-preview [dir="auto"]');
+  assert.deepEqual(await isolation(preview), { dir: 'auto', bidi: 'isolate' });
+  assert.equal(await preview.textContent(), spoofBody);
+  // Its neighbours sit where they sit in a plain row: the time, the unread count, the opt-in.
+  // (The name's and the time's widths are their text's: compare the edge they keep.)
+  const edges = { '.conv-name': (b) => [b.x, b.y], '.conv-time': (b) => [b.x + b.width, b.y],
+    '.badge': (b) => [b.x, b.y, b.width], '.opt': (b) => [b.x, b.y, b.width] };
+  for (const [sel, edge] of Object.entries(edges)) {
+    const plainBox = await box(plainRow.locator(sel)), spoofBox = await box(spoofRow.locator(sel));
+    const rowDy = (await box(spoofRow)).y - (await box(plainRow)).y;
+    const [a, b] = [edge(plainBox), edge({ ...spoofBox, y: spoofBox.y - rowDy })];
+    assert.ok(a.every((v, i) => Math.abs(v - b[i]) < 1), `${sel}: ${JSON.stringify(plainBox)} vs ${JSON.stringify(spoofBox)}`);
+  }
+
+  // The thread: the header's name, the bubble's body.
+  await plainRow.click();
+  await bubble('Plain text here today').waitFor();
+  const heads = {};
+  for (const [k, loc] of Object.entries({ title: page.locator('#thread-title'),
+    details: page.getByRole('button', { name: 'Contact details' }), sync: page.getByRole('button', { name: 'Sync history from Twilio' }) })) {
+    heads[k] = await box(loc);
+  }
+  await spoofRow.click();
+  await bubble('Pay invoice').waitFor();
+  const title = page.locator('#thread-title');
+  assert.deepEqual(await isolation(title), { dir: 'auto', bidi: 'isolate' });
+  assert.equal(await title.textContent(), spoofShown);
+  assert.ok(await drawnInOrder(title, 'gnp.exe'));
+  assert.equal((await box(title)).x, heads.title.x);
+  assert.deepEqual(await box(page.getByRole('button', { name: 'Contact details' })), heads.details);
+  assert.deepEqual(await box(page.getByRole('button', { name: 'Sync history from Twilio' })), heads.sync);
+  const body = bubble('Pay invoice').locator('.body');
+  const iso = await isolation(body);
+  assert.equal(iso.dir, 'auto');
+  assert.match(iso.bidi, /^(isolate|plaintext)$/, 'a body is isolated (plaintext: line by line)');
+  assert.equal(await body.textContent(), spoofBody);
+  await page.screenshot({ path: path.join(artifacts, 'inbox-bidi-desktop.png') });
+
+  // A name inside a sentence: the words after it still read left to right.
+  await page.getByRole('button', { name: 'Contacts' }).click();
+  await page.getByLabel('Search contacts').fill(bidiTag);
+  await page.getByRole('list', { name: 'Contacts' }).getByRole('button').filter({ hasText: 'invoice' }).click();
+  const heading = page.getByRole('heading', { name: `Edit ${spoofShown}` });
+  await heading.waitFor();
+  assert.ok(await drawnInOrder(heading, 'gnp.exe'));
+  await page.getByRole('button', { name: 'Delete' }).click();
+  const confirm = page.getByRole('group', { name: 'Confirm delete' });
+  await confirm.waitFor();
+  assert.deepEqual(await isolation(confirm.locator('[dir="auto"]')), { dir: 'auto', bidi: 'isolate' });
+  assert.ok(await drawnInOrder(confirm, 'Their messages stay'), 'the sentence after the name is not reversed');
+  await confirm.getByRole('button', { name: 'Keep' }).click();
+  await page.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('button', { name: 'Conversations' }).click();
+  await page.getByLabel('Search conversations').fill('');
+});
+
+test('a 100-letter name is cut to one line, whole in its title, at desktop and at 360 px', async () => {
+  const long = 'Wolfeschlegelsteinhausenbergerdorff'.repeat(3).slice(0, 100);
+  const last = `Long${stamp}`;
+  const full = `${long} ${last}`;
+  const phone = `+140855501${suffix}`;
+  const r = await staff('POST', '/api/crm/contacts', { firstName: long, lastName: last, phone });
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  await simSms(phone, `A long name, a short text (${stamp})`);
+  const row = conv(last);
+  // One line, cut with an ellipsis, the whole in its title.
+  async function cut(loc, what) {
+    const c = await loc.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth,
+      lines: Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)),
+      overflow: getComputedStyle(el).textOverflow, title: el.getAttribute('title') }));
+    assert.ok(c.scroll > c.client, `${what} is cut (${c.scroll} in ${c.client})`);
+    assert.equal(c.overflow, 'ellipsis', what);
+    assert.equal(c.lines, 1, `${what} on one line`);
+    assert.equal(c.title, full, what);
+    assert.equal(await loc.textContent(), full, what);
+  }
+  async function listChecks(view) {
+    await row.waitFor();
+    await cut(row.locator('.conv-name'), `the list's name (${view})`);
+    const list = await box(convList());
+    const b = await box(row);
+    assert.ok(b.x + b.width <= list.x + list.width + 0.5, `the row fits its list (${view})`);
+    // The unread count is there until the thread is opened.
+    for (const sel of ['.conv-time', '.badge']) {
+      if (!(await row.locator(sel).count())) continue;
+      const el = await box(row.locator(sel));
+      assert.ok(el.x >= b.x && el.x + el.width <= b.x + b.width + 0.5, `${sel} inside its row (${view})`);
+    }
+    await onScreen(row.locator('.conv-time'), `the time (${view})`);
+    await noSideScroll(`the list (${view})`);
+  }
+  async function threadChecks(view) {
+    await bubble('a short text').waitFor();
+    await cut(page.locator('#thread-title'), `the thread's header (${view})`);
+    for (const name of ['Contact details', 'Sync history from Twilio', 'Send']) {
+      await onScreen(page.getByRole('button', { name, exact: true }), `${name} (${view})`);
+    }
+    await noSideScroll(`the thread (${view})`);
+  }
+
+  await page.setViewportSize(DESKTOP);
+  await page.getByLabel('Search conversations').fill(last);
+  await row.locator('.badge').waitFor();
+  await listChecks('desktop');
+  await row.click();
+  await threadChecks('desktop');
+  await page.screenshot({ path: path.join(artifacts, 'inbox-long-name-desktop.png') });
+
+  await page.setViewportSize(PHONE_VIEW);
+  await threadChecks('360 px');
+  await onScreen(page.getByRole('button', { name: 'Back to conversations' }), 'the back button (360 px)');
+  await page.screenshot({ path: path.join(artifacts, 'inbox-long-name-thread-360.png') });
+  await page.getByRole('button', { name: 'Back to conversations' }).click();
+  await listChecks('360 px');
+  await page.screenshot({ path: path.join(artifacts, 'inbox-long-name-list-360.png') });
+  // The contact editor at 360 px: the name wraps in its heading; nothing scrolls sideways.
+  await page.getByRole('button', { name: 'Contacts' }).click();
+  await page.getByLabel('Search contacts').fill(last);
+  const contact = page.getByRole('list', { name: 'Contacts' }).getByRole('button').filter({ hasText: last });
+  await cut(contact.locator('.conv-name'), 'the contact list\'s name (360 px)');
+  await contact.click();
+  await page.getByRole('heading', { name: `Edit ${full}` }).waitFor();
+  await noSideScroll('the contact editor (360 px)');
+  const editor = await page.locator('.contacts-view .editor-pane').evaluate((el) => [el.scrollWidth, el.clientWidth]);
+  assert.ok(editor[0] <= editor[1], `the editor pane is ${editor[0]} px wide in ${editor[1]}`);
+  await page.screenshot({ path: path.join(artifacts, 'inbox-long-name-contact-360.png') });
+  await page.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('button', { name: 'Conversations' }).click();
+  await page.getByLabel('Search conversations').fill('');
+  await page.setViewportSize(DESKTOP);
+});
+
 test('sign out forgets the key; signing in again starts afresh', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByLabel('Staff key').waitFor();

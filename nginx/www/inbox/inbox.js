@@ -50,11 +50,29 @@
     var m = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(p || '');
     return m ? '(' + m[1] + ') ' + m[2] + '-' + m[3] : (p || '');
   }
+  // A name as shown: without explicit bidi controls (embeddings, overrides and isolates,
+  // U+202A-U+202E and U+2066-U+2069), which a name never needs and which could make it show
+  // other text than it holds ("invoice\u202Egnp.exe" as "invoiceexe.png"); docs/decisions.md.
+  var BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+  function cleanName(s) { return String(s == null ? '' : s).replace(BIDI_CONTROLS, '').trim(); }
   function nameOf(c) {
     if (!c) return '';
-    var n = [c.firstName, c.lastName].filter(Boolean).join(' ');
+    var n = [cleanName(c.firstName), cleanName(c.lastName)].filter(Boolean).join(' ');
     return n || formatPhone(c.phone);
   }
+  // Someone's text (a name, a body, an email) in an element of its own: its direction is its
+  // own (dir=auto) and it cannot reorder what is around it (unicode-bidi: isolate, inbox.css).
+  function iso(text, cls, tag) {
+    return h(tag || 'span', { class: 'iso' + (cls ? ' ' + cls : ''), dir: 'auto', text: text });
+  }
+  // The same with the whole text in its title: where it is cut to one line (conv-name,
+  // name-line in inbox.css), the title still shows it all.
+  function named(text, cls, tag) {
+    var el = iso(text, cls, tag);
+    el.title = text;
+    return el;
+  }
+  function nameEl(c, cls) { return named(nameOf(c), cls); }
   function optState(c) {
     if (!c) return 'none';
     if (!c.smsOptIn && c.optedOutAt) return 'out';
@@ -175,7 +193,7 @@
       E.listScroll);
 
     E.back = h('button', { type: 'button', class: 'back-btn', onclick: closeThread }, '\u2190 Back to conversations');
-    E.threadTitle = h('h2', { class: 'thread-title', id: 'thread-title', tabindex: '-1' });
+    E.threadTitle = h('h2', { class: 'thread-title iso name-line', id: 'thread-title', tabindex: '-1', dir: 'auto' });
     E.threadInfo = h('p', { class: 'small muted' });
     E.syncBtn = h('button', { type: 'button', class: 'btn-secondary', onclick: syncHistory }, 'Sync history from Twilio');
     E.syncOut = h('p', { class: 'small', 'aria-live': 'polite' });
@@ -323,8 +341,9 @@
   }
   function preview(m) {
     if (!m) return '';
-    var text = m.body || ((m.mediaUrls || []).length ? '[picture]' : '');
-    return (m.direction === 'outbound' && m.sentBy !== 'web' ? 'You: ' : '') + text;
+    var you = m.direction === 'outbound' && m.sentBy !== 'web' ? 'You: ' : '';
+    if (m.body) return [you, iso(m.body)];
+    return you + ((m.mediaUrls || []).length ? '[picture]' : '');
   }
   function renderConversations() {
     var focusedId = document.activeElement && document.activeElement.getAttribute('data-contact');
@@ -335,10 +354,10 @@
       var btn = h('button', { type: 'button', class: 'conv' + (open ? ' open' : '') + (c.unreadCount ? ' unread' : ''),
         'data-contact': c.contact.id, 'aria-current': open ? 'true' : null, onclick: function () { openThread(c.contact); } },
         h('span', { class: 'conv-top' },
-          h('span', { class: 'conv-name', text: nameOf(c.contact) || formatPhone(c.phoneNumber) }),
+          named(nameOf(c.contact) || formatPhone(c.phoneNumber), 'conv-name'),
           h('span', { class: 'conv-time' }, when(c.lastMessageAt))),
         h('span', { class: 'conv-bottom' },
-          h('span', { class: 'conv-preview', text: preview(c.lastMessage) }),
+          h('span', { class: 'conv-preview' }, preview(c.lastMessage)),
           c.unreadCount ? h('span', { class: 'badge', text: c.unreadCount + ' unread' }) : null),
         h('span', { class: 'opt opt-' + opt, text: OPT_LABEL[opt] }));
       E.convList.append(h('li', null, btn));
@@ -407,7 +426,7 @@
   function renderThreadHead() {
     var c = S.contact;
     if (!c) return;
-    E.threadTitle.textContent = nameOf(c);
+    E.threadTitle.textContent = E.threadTitle.title = nameOf(c);
     var opt = optState(c);
     E.threadInfo.textContent = '';
     if (nameOf(c) !== formatPhone(c.phone)) E.threadInfo.append(formatPhone(c.phone), ' \u00B7 ');
@@ -417,10 +436,11 @@
     var c = S.contact;
     if (!c) return;
     var opt = optState(c);
-    var reason = '';
-    if (opt === 'out') reason = 'Sending is off: ' + nameOf(c) + ' opted out of texts. They can text START to opt back in.';
-    else if (opt === 'none' && !S.texted) reason = 'Sending is off: ' + nameOf(c) + ' has not opted in and has not texted us. Send an opt-in request first.';
-    E.reason.textContent = reason;
+    var reason = null;
+    if (opt === 'out') reason = ['Sending is off: ', nameEl(c), ' opted out of texts. They can text START to opt back in.'];
+    else if (opt === 'none' && !S.texted) reason = ['Sending is off: ', nameEl(c), ' has not opted in and has not texted us. Send an opt-in request first.'];
+    E.reason.textContent = '';
+    if (reason) E.reason.append.apply(E.reason, reason);
     E.box.disabled = !!reason;
     E.sendBtn.disabled = !!reason || S.sending;
     E.optInBtn.hidden = opt !== 'none';
@@ -433,7 +453,7 @@
       h('span', { class: 'chan chan-' + (m.channel === 'web' ? 'web' : 'sms'), text: m.channel === 'web' ? 'Web' : 'SMS' }),
       ' ', when(m.createdAt, true));
     if (m.sentBy === 'web') meta.append(' \u00B7 from the web form');
-    else if (me && m.sentBy) meta.append(' \u00B7 by ' + m.sentBy);
+    else if (me && m.sentBy) meta.append(' \u00B7 by ', iso(m.sentBy));
     if (m.direction === 'outbound' && STATUS[m.status]) {
       var st = STATUS[m.status];
       var bad = m.status === 'failed' || m.status === 'undelivered';
@@ -452,7 +472,7 @@
     }
     var li = h('li', { class: 'msg ' + (me ? 'out' : 'in') + (m.channel === 'web' ? ' web' : ''), 'data-id': m.id },
       h('span', { class: 'sr', text: me ? 'Sent: ' : 'Received: ' }),
-      m.body ? h('p', { class: 'body', text: m.body }) : null);
+      m.body ? iso(m.body, 'body', 'p') : null);
     var media = (m.mediaUrls || []).filter(function (u) { return /^https?:/i.test(u); });
     if (media.length) {
       var row = h('div', { class: 'media' });
@@ -746,8 +766,8 @@
       var opt = optState(c);
       E.cList.append(h('li', null, h('button', { type: 'button', class: 'conv' + (S.editing && S.editing.id === c.id ? ' open' : ''),
         onclick: function () { editContact(c); } },
-        h('span', { class: 'conv-top' }, h('span', { class: 'conv-name', text: nameOf(c) }), h('span', { class: 'conv-time', text: c.status })),
-        h('span', { class: 'conv-bottom' }, h('span', { class: 'conv-preview', text: formatPhone(c.phone) + (c.email ? ' \u00B7 ' + c.email : '') })),
+        h('span', { class: 'conv-top' }, nameEl(c, 'conv-name'), h('span', { class: 'conv-time', text: c.status })),
+        h('span', { class: 'conv-bottom' }, h('span', { class: 'conv-preview' }, formatPhone(c.phone), c.email ? [' \u00B7 ', iso(c.email)] : null)),
         h('span', { class: 'opt opt-' + opt, text: OPT_LABEL[opt] }))));
     });
   }
@@ -775,7 +795,7 @@
     }
     function val(v) { return v == null ? '' : String(v); }
     var addr = (c && c.address) || {}, pref = (c && c.preferences) || {};
-    var title = h('h2', { id: 'editor-title', tabindex: '-1', text: c ? 'Edit ' + nameOf(c) : 'New contact' });
+    var title = h('h2', { id: 'editor-title', tabindex: '-1' }, c ? ['Edit ', nameEl(c)] : 'New contact');
     var form = h('form', { class: 'editor', novalidate: true, 'aria-labelledby': 'editor-title', onsubmit: save });
     FIELDS.forEach(function (f) {
       form.append(input(f[0], f[1], h('input', { type: f[2] || 'text', value: val(c && c[f[0]]) })));
@@ -832,7 +852,7 @@
     }
     var formErr = h('p', { class: 'error', role: 'alert' });
     var confirmBox = h('div', { class: 'confirm', hidden: true, role: 'group', 'aria-label': 'Confirm delete' },
-      h('p', { text: 'Delete ' + (c ? nameOf(c) : '') + '? Their messages stay, without a contact. This cannot be undone.' }),
+      h('p', null, 'Delete ', c ? nameEl(c) : null, '? Their messages stay, without a contact. This cannot be undone.'),
       h('button', { type: 'button', class: 'btn danger', onclick: del }, 'Yes, delete'),
       h('button', { type: 'button', class: 'btn-secondary', onclick: function () { confirmBox.hidden = true; } }, 'Keep'));
     form.append(formErr, h('div', { class: 'row-wrap' },
@@ -901,7 +921,7 @@
           loadContacts(true, true);
           if (S.contact && S.contact.id === saved.id) { S.contact = saved; renderThreadHead(); updateComposer(); }
           editContact(saved);
-          E.editor.querySelector('#editor-title').textContent = (c ? 'Saved ' : 'Added ') + nameOf(saved);
+          E.editor.querySelector('#editor-title').replaceChildren(c ? 'Saved ' : 'Added ', nameEl(saved));
         } else {
           setErr(r.data.error && r.data.error.field, errorText(r));
         }
@@ -911,10 +931,10 @@
       api('DELETE', '/api/crm/contacts/' + c.id).then(function (r) {
         if (r.status >= 200 && r.status < 300) {
           closeEditor();
-          E.cNote.textContent = 'Deleted ' + nameOf(c) + '.';
+          E.cNote.replaceChildren('Deleted ', nameEl(c), '.');
           S.contacts = S.contacts.filter(function (o) { return o.id !== c.id; });
           renderContacts();
-          loadContacts(true, true).then(function () { E.cNote.textContent = 'Deleted ' + nameOf(c) + '.'; });
+          loadContacts(true, true).then(function () { E.cNote.replaceChildren('Deleted ', nameEl(c), '.'); });
           if (S.contact && S.contact.id === c.id) closeThread();
         } else {
           confirmBox.hidden = true;
@@ -1000,7 +1020,7 @@
       var p = c.progress, open = S.camp && S.camp.id === c.id;
       E.campList.append(h('li', null, h('button', { type: 'button', class: 'conv' + (open ? ' open' : ''),
         'aria-current': open ? 'true' : null, onclick: function () { openCampaign(c); } },
-        h('span', { class: 'conv-top' }, h('span', { class: 'conv-name', text: c.name }), h('span', { class: 'conv-time' }, when(c.createdAt))),
+        h('span', { class: 'conv-top' }, named(c.name, 'conv-name'), h('span', { class: 'conv-time' }, when(c.createdAt))),
         h('span', { class: 'camp-state camp-' + c.status, text: campStatus(c) }),
         // The counts below say the same in words.
         h('progress', { max: Math.max(1, p.recipients), value: doneOf(p), 'aria-hidden': 'true' }),
@@ -1061,7 +1081,7 @@
     renderCampaigns();
     var back = openPane();
     var D = E.camp = {};
-    D.title = h('h2', { id: 'camp-title', tabindex: '-1', text: c.name });
+    D.title = h('h2', { id: 'camp-title', class: 'iso', dir: 'auto', tabindex: '-1', text: c.name });
     D.state = h('p', { class: 'camp-state' });
     D.meta = h('p', { class: 'small muted' });
     D.summary = h('p', { id: 'camp-summary', role: 'status', 'aria-live': 'polite' });
@@ -1077,7 +1097,7 @@
     D.more = h('button', { type: 'button', class: 'link-btn', hidden: true, onclick: function () { loadRecipients(false); } }, 'More recipients');
     D.note = h('p', { class: 'small muted', 'aria-live': 'polite' });
     E.campPane.append(back, D.title, D.state, D.meta,
-      h('h3', { text: 'Message' }), h('p', { class: 'camp-body body', text: c.body }),
+      h('h3', { text: 'Message' }), iso(c.body, 'camp-body body', 'p'),
       h('h3', { text: 'Progress' }), D.summary, D.bar, D.paused, D.err, h('div', { class: 'row-wrap camp-actions' }, D.toggle),
       h('div', { class: 'count-groups' },
         h('div', null, h('h3', { text: 'Counts' }), D.counts),
@@ -1096,7 +1116,7 @@
     D.state.textContent = campStatus(c);
     D.state.className = 'camp-state camp-' + c.status;
     D.meta.textContent = '';
-    D.meta.append(h('span', null, 'Created ', when(c.createdAt, true), c.createdBy ? ' by ' + c.createdBy : null,
+    D.meta.append(h('span', null, 'Created ', when(c.createdAt, true), c.createdBy ? [' by ', iso(c.createdBy)] : null,
       c.status !== 'scheduled' ? [' \u00B7 started ', when(c.sendAt, true)] : null,
       c.completedAt ? [' \u00B7 completed ', when(c.completedAt, true)] : null));
     // Live regions speak on every change: only a different text is one.
@@ -1152,7 +1172,7 @@
       S.recips.forEach(function (x) {
         var why = x.skipReason ? SKIP[x.skipReason] || x.skipReason : (x.error && (x.error.message || x.error.code)) || '';
         D.list.append(h('li', { class: 'recip' },
-          h('span', { class: 'conv-name', text: nameOf(x) || 'Deleted contact' }),
+          nameOf(x) ? nameEl(x, 'conv-name') : h('span', { class: 'conv-name', text: 'Deleted contact' }),
           h('span', { class: 'small muted', text: x.firstName || x.lastName ? formatPhone(x.phone) : '' }),
           h('span', { class: 'recip-status recip-' + x.status, text: BUCKET[x.status] || x.status }),
           why ? h('span', { class: 'small recip-why', text: why }) : null));
@@ -1194,7 +1214,7 @@
     F.filter = { el: status, err: audienceErr };
     var sendAt = h('input', { type: 'datetime-local', min: localNow(), oninput: function () { startBtn.textContent = startLabel(); } });
     var P = {
-      who: h('p', { class: 'small' }), body: h('p', { class: 'camp-body body', hidden: true }),
+      who: h('p', { class: 'small' }), body: h('p', { class: 'camp-body body iso', dir: 'auto', hidden: true }),
       count: h('p', { class: 'small count' }), warn: h('p', { class: 'warn' }), skip: h('p', { class: 'reason' })
     };
     var formErr = h('p', { class: 'error', role: 'alert' });
@@ -1278,12 +1298,12 @@
         var n = r.data.recipients, pv = r.data.preview;
         recipients.textContent = plural(n, 'recipient') + (Object.keys(f).length ? '' : ' (every contact)');
         if (!pv) { P.who.textContent = 'No contact matches: nobody would get it.'; return; }
-        P.who.textContent = nameOf(pv) + ' (' + formatPhone(pv.phone) + ') gets:';
+        P.who.replaceChildren(nameEl(pv), ' (' + formatPhone(pv.phone) + ') gets:');
         P.body.textContent = pv.body;
         P.body.hidden = false;
         P.count.textContent = segText(pv);
         P.warn.textContent = pv.segments > 1 ? 'Each text goes out in ' + pv.segments + ' parts, billed as ' + pv.segments + ' messages.' : '';
-        P.skip.textContent = pv.skipReason ? nameOf(pv) + ' will be skipped: ' + (SKIP_WHY[pv.skipReason] || pv.skipReason) + '.' : '';
+        if (pv.skipReason) P.skip.append(nameEl(pv), ' will be skipped: ' + (SKIP_WHY[pv.skipReason] || pv.skipReason) + '.');
       }, function () { if (seq === previewSeq) P.who.textContent = OFFLINE; });
     }
     function setErr(field, message) {
