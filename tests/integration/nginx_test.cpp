@@ -1,7 +1,12 @@
 // What nginx answers and logs itself (docs/decisions.md, nginx and logs): JSON errors under
 // /api/ with exactly one Cache-Control, a dead or stuck handler, restarting a handler, and no
 // personal data in any log file of the stack.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -14,12 +19,15 @@
 #include <regex>
 #include <thread>
 
+#include "tests/integration/long_poll.h"
 #include "tests/integration/stack.h"
 
 using nlohmann::json;
 using textus::test::read_file;
 using textus::test::Reply;
+using textus::test::signed_query;
 using textus::test::Stack;
+using textus::test::unix_now;
 
 namespace {
 
@@ -143,6 +151,80 @@ std::string environment_of(int pid) {
     return "\n" + text;
 }
 
+// One connection to nginx that sends bytes as written: request lines and headers httplib would
+// not send, and long-polls held open without reading.
+class RawConnection {
+  public:
+    RawConnection() : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(static_cast<uint16_t>(stack().port));
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (fd_ < 0 || connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+            throw std::runtime_error("cannot connect to nginx");
+        }
+    }
+    ~RawConnection() { close(fd_); }
+    RawConnection(const RawConnection&) = delete;
+    RawConnection& operator=(const RawConnection&) = delete;
+
+    void send(const std::string& bytes) {
+        for (size_t sent = 0; sent < bytes.size();) {
+            const auto n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+            if (n <= 0) throw std::runtime_error("cannot send to nginx");
+            sent += static_cast<size_t>(n);
+        }
+    }
+
+    // What nginx answered by the time it closed the connection (the request said
+    // Connection: close), status 0 when nothing came within 5 s.
+    Reply reply() {
+        std::string raw;
+        char buffer[4096];
+        pollfd ready{fd_, POLLIN, 0};
+        while (::poll(&ready, 1, 5000) == 1) {
+            const auto n = recv(fd_, buffer, sizeof buffer, 0);
+            if (n <= 0) break;
+            raw.append(buffer, static_cast<size_t>(n));
+        }
+        Reply reply;
+        const auto end = raw.find("\r\n\r\n");
+        if (end == std::string::npos || !raw.starts_with("HTTP/1.")) return reply;
+        reply.status = std::stoi(raw.substr(9, 3));
+        reply.body = raw.substr(end + 4);
+        size_t line = raw.find("\r\n") + 2;
+        while (line < end) {
+            const auto next = raw.find("\r\n", line);
+            const auto header = raw.substr(line, next - line);
+            const auto colon = header.find(':');
+            const auto start = header.find_first_not_of(' ', colon + 1);
+            const auto value = start == std::string::npos ? "" : header.substr(start);
+            reply.headers[header.substr(0, colon)] = value;
+            reply.header_lines.emplace_back(header.substr(0, colon), value);
+            line = next + 2;
+        }
+        return reply;
+    }
+
+  private:
+    int fd_;
+};
+
+Reply raw_request(const std::string& bytes) {
+    RawConnection connection;
+    connection.send(bytes);
+    return connection.reply();
+}
+
+// A chat's poll path, signed as initiate signs it; nchan needs no chat behind it.
+std::string chat_poll_path(std::string* hash_out = nullptr) {
+    static std::mt19937 random(std::random_device{}());
+    std::string hash;
+    while (hash.size() < 64) hash += "0123456789abcdef"[random() % 16];
+    if (hash_out) *hash_out = hash;
+    return "/api/poll/chat/" + hash + "?" + signed_query(unix_now() + 120, "chat-" + hash);
+}
+
 }  // namespace
 
 TEST_CASE("nginx answers its own errors under /api/ in JSON, with one Cache-Control") {
@@ -160,6 +242,48 @@ TEST_CASE("nginx answers its own errors under /api/ in JSON, with one Cache-Cont
                       "uri_too_long");
     check_nginx_error(stack().request("TRACE", "/api/crm/contacts"), 405, "method_not_allowed");
     check_nginx_error(stack().request("GET", "/api/../../etc/passwd"), 400, "bad_request");
+}
+
+TEST_CASE("nginx answers in JSON what it refuses before a location, on files and on polls") {
+    // Refused while reading the request, under /api/ and elsewhere.
+    check_nginx_error(raw_request("GET /api/health HTTP/3.0\r\nHost: localhost\r\n"
+                                  "Connection: close\r\n\r\n"),
+                      505, "http_version_not_supported");
+    for (const auto* path : {"/api/crm/contacts", "/widget.js"}) {
+        INFO(path);
+        check_nginx_error(raw_request(std::string("POST ") + path +
+                                      " HTTP/1.1\r\nHost: localhost\r\n"
+                                      "Transfer-Encoding: gzip\r\nConnection: close\r\n\r\n"),
+                          501, "not_implemented");
+    }
+    check_nginx_error(raw_request("GET /api/health HTTP/1.1\r\nHost: localhost\r\nX-Big: " +
+                                  std::string(9000, 'a') + "\r\nConnection: close\r\n\r\n"),
+                      400, "bad_request");
+
+    // Static files: a failed condition, a method they do not take (with Allow), and ranges,
+    // which nginx ignores (an unsatisfiable one was an HTML 416 with the file's headers too).
+    check_nginx_error(
+        stack().request("GET", "/widget.js", "", "", "", {{"If-Match", "\"not-this-one\""}}), 412,
+        "precondition_failed");
+    const auto post = stack().request("POST", "/widget.js", "{}", "");
+    check_nginx_error(post, 405, "method_not_allowed");
+    CHECK(post.headers.at("Allow") == "GET, HEAD");
+    CHECK(stack().request("GET", "/no-such-page.js", "", "").header_count("Allow") == 0);
+    const auto whole =
+        stack().request("GET", "/widget.js", "", "", "", {{"Range", "bytes=9999999-"}});
+    CHECK(whole.status == 200);
+    CHECK(whole.header_count("Content-Range") == 0);
+    CHECK(whole.body.size() > 1000);
+
+    // A poll location takes GET (and HEAD); nchan answered other methods with an empty 403.
+    for (const auto& path :
+         {"/api/poll/staff?" + signed_query(unix_now() + 60, "staff"), chat_poll_path()}) {
+        INFO(path);
+        const auto refused = stack().request("POST", path, "{}", "");
+        check_nginx_error(refused, 405, "method_not_allowed");
+        CHECK(refused.headers.at("Allow") == "GET, HEAD");
+        check_nginx_error(stack().request("DELETE", path, "", ""), 405, "method_not_allowed");
+    }
 }
 
 TEST_CASE("handlers' answers pass unchanged, trailing slash included") {
