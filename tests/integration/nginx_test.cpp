@@ -1,7 +1,8 @@
 // What nginx answers and logs itself (docs/decisions.md, nginx and logs): JSON errors under
-// /api/ with exactly one Cache-Control, a dead or stuck handler, restarting a handler, and no
-// personal data in any log file of the stack.
+// /api/ with exactly one Cache-Control, a dead or stuck handler, restarting a handler, HEAD,
+// and no personal data in any log file of the stack.
 #include <arpa/inet.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -284,6 +285,58 @@ TEST_CASE("nginx answers in JSON what it refuses before a location, on files and
         CHECK(refused.headers.at("Allow") == "GET, HEAD");
         check_nginx_error(stack().request("DELETE", path, "", ""), 405, "method_not_allowed");
     }
+}
+
+TEST_CASE("HEAD is answered wherever GET is, with GET's status and headers and no body") {
+    const auto get = stack().request("GET", "/api/crm/contacts?limit=1");
+    const auto head = stack().request("HEAD", "/api/crm/contacts?limit=1");
+    check_handler_answer(head, 200);
+    CHECK(head.body.empty());
+    CHECK(head.headers.at("Content-Type") == get.headers.at("Content-Type"));
+    check_handler_answer(stack().request("HEAD", "/api/crm/contacts/999999999"), 404);
+    check_handler_answer(stack().request("HEAD", "/api/crm/contacts", "", ""), 401);
+    const auto health = stack().request("HEAD", "/api/health", "", "");
+    check_handler_answer(health, 200);
+    CHECK(health.body.empty());
+    check_handler_answer(stack().request("HEAD", "/api/health/send", "", ""), 200);
+
+    // Allow names HEAD wherever it names GET; a POST-only route does not take it.
+    const auto put = stack().request("PUT", "/api/crm/contacts", "{}");
+    check_handler_answer(put, 405);
+    CHECK(put.headers.at("Allow") == "GET, HEAD, POST");
+    CHECK(stack().request("POST", "/api/health", "{}", "").headers.at("Allow") == "GET, HEAD");
+    const auto webhook = stack().request("HEAD", "/api/twilio/webhook", "", "");
+    check_handler_answer(webhook, 405);
+    CHECK(webhook.headers.at("Allow") == "POST");
+
+    const auto widget = stack().request("HEAD", "/widget.js", "", "");
+    CHECK(widget.status == 200);
+    CHECK(widget.headers.at("Cache-Control") == "public, max-age=3600");
+
+    // A poll link: checked as GET checks it, but answered at once, never subscribed.
+    const auto started = std::chrono::steady_clock::now();
+    const auto poll = stack().request(
+        "HEAD", "/api/poll/staff?" + signed_query(unix_now() + 60, "staff"), "", "");
+    CHECK(poll.status == 204);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+    CHECK(poll.headers.at("Cache-Control") == "no-store");
+    CHECK(stack().request("HEAD", chat_poll_path(), "", "").status == 204);
+    CHECK(stack().request("HEAD", "/api/poll/staff?e=1&s=x", "", "").status == 403);
+    CHECK(stack()
+              .request("HEAD", "/api/poll/staff?" + signed_query(unix_now() - 5, "staff"), "", "")
+              .status == 410);
+
+    // The serve loop itself sends no body for HEAD (nginx would drop one): the handler run as
+    // plain CGI, its configuration missing, answers its health check.
+    const auto cgi = [&](const std::string& method) {
+        return textus::test::run("env -i REQUEST_METHOD=" + method + " REQUEST_URI=/api/health " +
+                                 stack().bin_dir + "/textus-contacts </dev/null 2>/dev/null")
+            .output;
+    };
+    const auto cgi_get = cgi("GET"), cgi_head = cgi("HEAD");
+    INFO(cgi_get << "\n---\n" << cgi_head);
+    REQUIRE(cgi_get.find("\r\n\r\n{") != std::string::npos);
+    CHECK(cgi_head == cgi_get.substr(0, cgi_get.find("\r\n\r\n") + 4));
 }
 
 TEST_CASE("handlers' answers pass unchanged, trailing slash included") {
