@@ -1,6 +1,6 @@
 // What nginx answers and logs itself (docs/decisions.md, nginx and logs): JSON errors under
 // /api/ with exactly one Cache-Control, a dead or stuck handler, restarting a handler, HEAD,
-// and no personal data in any log file of the stack.
+// long-polls per client address, and no personal data in any log file of the stack.
 #include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <pqxx/pqxx>
 #include <random>
 #include <regex>
@@ -217,6 +218,13 @@ Reply raw_request(const std::string& bytes) {
     return connection.reply();
 }
 
+// A client address of its own (the stack trusts X-Forwarded-For from loopback), so that no
+// other test shares its per-address limits.
+std::string new_address() {
+    static std::mt19937 random(std::random_device{}());
+    return "198.51." + std::to_string(random() % 256) + "." + std::to_string(1 + random() % 254);
+}
+
 // A chat's poll path, signed as initiate signs it; nchan needs no chat behind it.
 std::string chat_poll_path(std::string* hash_out = nullptr) {
     static std::mt19937 random(std::random_device{}());
@@ -224,6 +232,37 @@ std::string chat_poll_path(std::string* hash_out = nullptr) {
     while (hash.size() < 64) hash += "0123456789abcdef"[random() % 16];
     if (hash_out) *hash_out = hash;
     return "/api/poll/chat/" + hash + "?" + signed_query(unix_now() + 120, "chat-" + hash);
+}
+
+// Publishes an event on nchan's loopback publisher, so that a poll of `channel` without resume
+// headers answers at once. Returns the headers that resume after it: a poll with them waits.
+std::string publish(const std::string& channel) {
+    httplib::Client client("127.0.0.1", stack().publish_port);
+    const auto result = client.Post(("/pub/" + channel).c_str(), {{"Accept", "application/json"}},
+                                    R"({"type":"test"})", "application/json");
+    if (!result || result->status >= 300) throw std::runtime_error("cannot publish");
+    // "<seconds>:<tag>", as nchan's Last-Modified and Etag carry it.
+    const auto id = json::parse(result->body)["last_message_id"].get<std::string>();
+    const time_t seconds = std::stoll(id.substr(0, id.find(':')));
+    char date[64];
+    tm utc{};
+    std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&seconds, &utc));
+    return std::string("If-Modified-Since: ") + date +
+           "\r\nIf-None-Match: " + id.substr(id.find(':') + 1) + "\r\n";
+}
+
+// A long-poll sent and left waiting, as a browser tab holds one: on a channel that has no
+// event, or with `resume` headers past its last one.
+std::unique_ptr<RawConnection> hold_poll(const std::string& path, const std::string& address,
+                                         const std::string& resume = "") {
+    auto connection = std::make_unique<RawConnection>();
+    connection->send("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: " + address +
+                     "\r\n" + resume + "\r\n");
+    return connection;
+}
+
+Reply poll_from(const std::string& path, const std::string& address) {
+    return stack().request("GET", path, "", "", "", {{"X-Forwarded-For", address}});
 }
 
 }  // namespace
@@ -337,6 +376,50 @@ TEST_CASE("HEAD is answered wherever GET is, with GET's status and headers and n
     INFO(cgi_get << "\n---\n" << cgi_head);
     REQUIRE(cgi_get.find("\r\n\r\n{") != std::string::npos);
     CHECK(cgi_head == cgi_get.substr(0, cgi_get.find("\r\n\r\n") + 4));
+}
+
+TEST_CASE("one client address holds at most 20 chat and 100 staff long-polls at once") {
+    // deploy/render-nginx's defaults (TEXTUS_POLL_CHAT_PER_IP, TEXTUS_POLL_STAFF_PER_IP).
+    const auto address = new_address(), other = new_address();
+    const auto chat = chat_poll_path();
+    std::vector<std::unique_ptr<RawConnection>> held;
+    for (int i = 0; i < 20; ++i) held.push_back(hold_poll(chat, address));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    check_nginx_error(poll_from(chat, address), 429, "rate_limited");
+    // Per address and per location, not per chat; HEAD holds nothing and is not counted.
+    std::string hash;
+    const auto answered = chat_poll_path(&hash);
+    publish("chat-" + hash);
+    check_nginx_error(poll_from(answered, address), 429, "rate_limited");
+    CHECK(poll_from(answered, other).status == 200);
+    CHECK(stack().request("HEAD", answered, "", "", "", {{"X-Forwarded-For", address}}).status ==
+          204);
+    const auto staff = "/api/poll/staff?" + signed_query(unix_now() + 120, "staff");
+    publish("staff");
+    CHECK(poll_from(staff, address).status == 200);
+
+    // Staff: an office's browsers and tabs behind one address. (An event from elsewhere would
+    // answer the waiting polls: then again.)
+    Reply over;
+    for (int attempt = 0; attempt < 3 && over.status != 429; ++attempt) {
+        std::vector<std::unique_ptr<RawConnection>> tabs;
+        const auto after = publish("staff");
+        for (int i = 0; i < 100; ++i) tabs.push_back(hold_poll(staff, other, after));
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        over = poll_from(staff, other);
+        if (over.status == 429) std::move(tabs.begin(), tabs.end(), std::back_inserter(held));
+    }
+    check_nginx_error(over, 429, "rate_limited");
+
+    // A poll that ends frees its place.
+    held.clear();
+    int status = 0;
+    for (int i = 0; i < 50 && status != 200; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(40));
+        status = poll_from(answered, address).status;
+    }
+    CHECK(status == 200);
+    CHECK(poll_from(staff, other).status == 200);
 }
 
 TEST_CASE("handlers' answers pass unchanged, trailing slash included") {
