@@ -58,14 +58,19 @@ int64_t RouteParams::id(const std::string& name) const {
 
 RouteMatch match_route(std::span<const Route> routes, std::string_view method,
                        std::string_view path) {
+    // HEAD is GET's answer without its body (the serve loop drops the body): a GET route
+    // answers it, and Allow names it wherever GET is.
+    const auto wanted = method == "HEAD" ? std::string_view("GET") : method;
     std::vector<std::string_view> methods;
+    const auto allow_method = [&](std::string_view m) {
+        if (std::find(methods.begin(), methods.end(), m) == methods.end()) methods.push_back(m);
+    };
     for (const auto& route : routes) {
         auto params = match_pattern(route.pattern, path);
         if (!params) continue;
-        if (route.method == method) return {&route, std::move(*params)};
-        if (std::find(methods.begin(), methods.end(), route.method) == methods.end()) {
-            methods.push_back(route.method);
-        }
+        if (route.method == wanted) return {&route, std::move(*params)};
+        allow_method(route.method);
+        if (route.method == "GET") allow_method("HEAD");
     }
     if (methods.empty()) throw not_found("No such route");
     std::string allow;

@@ -61,8 +61,9 @@ struct RouteMatch {
     RouteParams params;
 };
 
-// The route for this method and path. Throws 404 when no pattern matches the path and 405,
-// with an Allow header, when patterns match but none for this method.
+// The route for this method and path, a GET route for HEAD. Throws 404 when no pattern matches
+// the path and 405, with an Allow header (HEAD wherever GET), when patterns match but none for
+// this method.
 RouteMatch match_route(std::span<const Route> routes, std::string_view method,
                        std::string_view path);
 

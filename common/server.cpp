@@ -75,18 +75,19 @@ void log_request(const Request& request, std::string_view route, int status,
     }
 }
 
-// Every answer of this API is private and current.
-Response finish(Response response) {
+// Every answer of this API is private and current; a HEAD's is GET's without the body.
+void finish(const Request& request, Response& response) {
     response.headers.emplace_back("Cache-Control", "no-store");
-    return response;
+    if (request.method == "HEAD") response.body.clear();
 }
 
 int serve_cgi(const Responder& respond_to) {
     const auto start = std::chrono::steady_clock::now();
     auto request = read_request(environ);
     std::string_view route = "-";
-    const auto response = finish(respond_to(
-        request, [](char* buffer, size_t n) { return std::fread(buffer, 1, n, stdin); }, route));
+    auto response = respond_to(
+        request, [](char* buffer, size_t n) { return std::fread(buffer, 1, n, stdin); }, route);
+    finish(request, response);
     const auto out = serialize(response);
     const bool delivered =
         std::fwrite(out.data(), 1, out.size(), stdout) == out.size() && std::fflush(stdout) == 0;
@@ -105,13 +106,14 @@ int serve_fastcgi(const Responder& respond_to) {
         const auto start = std::chrono::steady_clock::now();
         auto request = read_request(raw.envp);
         std::string_view route = "-";
-        const auto response = finish(respond_to(
+        auto response = respond_to(
             request,
             [&](char* buffer, size_t n) {
                 const int got = FCGX_GetStr(buffer, static_cast<int>(n), raw.in);
                 return got > 0 ? static_cast<size_t>(got) : 0;
             },
-            route));
+            route);
+        finish(request, response);
         const auto out = serialize(response);
         const bool delivered = FCGX_PutStr(out.data(), static_cast<int>(out.size()), raw.out) ==
                                    static_cast<int>(out.size()) &&
@@ -203,11 +205,11 @@ int serve(const Service& service) {
                                      std::string_view& route) {
         if (health::is_health_path(service.name, request.path)) {
             route = "/api/health";
-            if (request.method != "GET") {
+            if (request.method != "GET" && request.method != "HEAD") {
                 auto response = error_response(
                     405, "method_not_allowed",
-                    std::string(request.method) + " is not allowed here; allowed: GET");
-                response.headers.emplace_back("Allow", "GET");
+                    std::string(request.method) + " is not allowed here; allowed: GET, HEAD");
+                response.headers.emplace_back("Allow", "GET, HEAD");
                 return response;
             }
             std::function<nlohmann::json(Tx&)> report;

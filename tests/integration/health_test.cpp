@@ -40,7 +40,7 @@ TEST_CASE("every handler answers /api/health/NAME itself, without a key") {
 TEST_CASE("/api/health refuses other methods and unknown handlers") {
     const auto post = stack().request("POST", "/api/health", "{}", "");
     CHECK(post.status == 405);
-    CHECK(post.headers.at("Allow") == "GET");
+    CHECK(post.headers.at("Allow") == "GET, HEAD");
     CHECK(post.json()["error"]["code"] == "method_not_allowed");
     const auto unknown = health("/api/health/admin");
     CHECK(unknown.status == 404);

@@ -1,7 +1,13 @@
 // What nginx answers and logs itself (docs/decisions.md, nginx and logs): JSON errors under
-// /api/ with exactly one Cache-Control, a dead or stuck handler, restarting a handler, and no
-// personal data in any log file of the stack.
+// /api/ with exactly one Cache-Control, a dead or stuck handler, restarting a handler, HEAD,
+// long-polls per client address, and no personal data in any log file of the stack.
+#include <arpa/inet.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -9,17 +15,21 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <pqxx/pqxx>
 #include <random>
 #include <regex>
 #include <thread>
 
+#include "tests/integration/long_poll.h"
 #include "tests/integration/stack.h"
 
 using nlohmann::json;
 using textus::test::read_file;
 using textus::test::Reply;
+using textus::test::signed_query;
 using textus::test::Stack;
+using textus::test::unix_now;
 
 namespace {
 
@@ -143,6 +153,118 @@ std::string environment_of(int pid) {
     return "\n" + text;
 }
 
+// One connection to nginx that sends bytes as written: request lines and headers httplib would
+// not send, and long-polls held open without reading.
+class RawConnection {
+  public:
+    RawConnection() : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(static_cast<uint16_t>(stack().port));
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (fd_ < 0 || connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+            throw std::runtime_error("cannot connect to nginx");
+        }
+    }
+    ~RawConnection() { close(fd_); }
+    RawConnection(const RawConnection&) = delete;
+    RawConnection& operator=(const RawConnection&) = delete;
+
+    void send(const std::string& bytes) {
+        for (size_t sent = 0; sent < bytes.size();) {
+            const auto n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+            if (n <= 0) throw std::runtime_error("cannot send to nginx");
+            sent += static_cast<size_t>(n);
+        }
+    }
+
+    // What nginx answered by the time it closed the connection (the request said
+    // Connection: close), status 0 when nothing came within 5 s.
+    Reply reply() {
+        std::string raw;
+        char buffer[4096];
+        pollfd ready{fd_, POLLIN, 0};
+        while (::poll(&ready, 1, 5000) == 1) {
+            const auto n = recv(fd_, buffer, sizeof buffer, 0);
+            if (n <= 0) break;
+            raw.append(buffer, static_cast<size_t>(n));
+        }
+        Reply reply;
+        const auto end = raw.find("\r\n\r\n");
+        if (end == std::string::npos || !raw.starts_with("HTTP/1.")) return reply;
+        reply.status = std::stoi(raw.substr(9, 3));
+        reply.body = raw.substr(end + 4);
+        size_t line = raw.find("\r\n") + 2;
+        while (line < end) {
+            const auto next = raw.find("\r\n", line);
+            const auto header = raw.substr(line, next - line);
+            const auto colon = header.find(':');
+            const auto start = header.find_first_not_of(' ', colon + 1);
+            const auto value = start == std::string::npos ? "" : header.substr(start);
+            reply.headers[header.substr(0, colon)] = value;
+            reply.header_lines.emplace_back(header.substr(0, colon), value);
+            line = next + 2;
+        }
+        return reply;
+    }
+
+  private:
+    int fd_;
+};
+
+Reply raw_request(const std::string& bytes) {
+    RawConnection connection;
+    connection.send(bytes);
+    return connection.reply();
+}
+
+// A client address of its own (the stack trusts X-Forwarded-For from loopback), so that no
+// other test shares its per-address limits.
+std::string new_address() {
+    static std::mt19937 random(std::random_device{}());
+    return "198.51." + std::to_string(random() % 256) + "." + std::to_string(1 + random() % 254);
+}
+
+// A chat's poll path, signed as initiate signs it; nchan needs no chat behind it.
+std::string chat_poll_path(std::string* hash_out = nullptr) {
+    static std::mt19937 random(std::random_device{}());
+    std::string hash;
+    while (hash.size() < 64) hash += "0123456789abcdef"[random() % 16];
+    if (hash_out) *hash_out = hash;
+    return "/api/poll/chat/" + hash + "?" + signed_query(unix_now() + 120, "chat-" + hash);
+}
+
+// Publishes an event on nchan's loopback publisher, so that a poll of `channel` without resume
+// headers answers at once. Returns the headers that resume after it: a poll with them waits.
+std::string publish(const std::string& channel) {
+    httplib::Client client("127.0.0.1", stack().publish_port);
+    const auto result = client.Post(("/pub/" + channel).c_str(), {{"Accept", "application/json"}},
+                                    R"({"type":"test"})", "application/json");
+    if (!result || result->status >= 300) throw std::runtime_error("cannot publish");
+    // "<seconds>:<tag>", as nchan's Last-Modified and Etag carry it.
+    const auto id = json::parse(result->body)["last_message_id"].get<std::string>();
+    const time_t seconds = std::stoll(id.substr(0, id.find(':')));
+    char date[64];
+    tm utc{};
+    std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&seconds, &utc));
+    return std::string("If-Modified-Since: ") + date +
+           "\r\nIf-None-Match: " + id.substr(id.find(':') + 1) + "\r\n";
+}
+
+// A long-poll sent and left waiting, as a browser tab holds one: on a channel that has no
+// event, or with `resume` headers past its last one.
+std::unique_ptr<RawConnection> hold_poll(const std::string& path, const std::string& address,
+                                         const std::string& resume = "") {
+    auto connection = std::make_unique<RawConnection>();
+    connection->send("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: " + address +
+                     "\r\n" + resume + "\r\n");
+    return connection;
+}
+
+Reply poll_from(const std::string& path, const std::string& address) {
+    return stack().request("GET", path, "", "", "", {{"X-Forwarded-For", address}});
+}
+
 }  // namespace
 
 TEST_CASE("nginx answers its own errors under /api/ in JSON, with one Cache-Control") {
@@ -160,6 +282,144 @@ TEST_CASE("nginx answers its own errors under /api/ in JSON, with one Cache-Cont
                       "uri_too_long");
     check_nginx_error(stack().request("TRACE", "/api/crm/contacts"), 405, "method_not_allowed");
     check_nginx_error(stack().request("GET", "/api/../../etc/passwd"), 400, "bad_request");
+}
+
+TEST_CASE("nginx answers in JSON what it refuses before a location, on files and on polls") {
+    // Refused while reading the request, under /api/ and elsewhere.
+    check_nginx_error(raw_request("GET /api/health HTTP/3.0\r\nHost: localhost\r\n"
+                                  "Connection: close\r\n\r\n"),
+                      505, "http_version_not_supported");
+    for (const auto* path : {"/api/crm/contacts", "/widget.js"}) {
+        INFO(path);
+        check_nginx_error(raw_request(std::string("POST ") + path +
+                                      " HTTP/1.1\r\nHost: localhost\r\n"
+                                      "Transfer-Encoding: gzip\r\nConnection: close\r\n\r\n"),
+                          501, "not_implemented");
+    }
+    check_nginx_error(raw_request("GET /api/health HTTP/1.1\r\nHost: localhost\r\nX-Big: " +
+                                  std::string(9000, 'a') + "\r\nConnection: close\r\n\r\n"),
+                      400, "bad_request");
+
+    // Static files: a failed condition, a method they do not take (with Allow), and ranges,
+    // which nginx ignores (an unsatisfiable one was an HTML 416 with the file's headers too).
+    check_nginx_error(
+        stack().request("GET", "/widget.js", "", "", "", {{"If-Match", "\"not-this-one\""}}), 412,
+        "precondition_failed");
+    const auto post = stack().request("POST", "/widget.js", "{}", "");
+    check_nginx_error(post, 405, "method_not_allowed");
+    CHECK(post.headers.at("Allow") == "GET, HEAD");
+    CHECK(stack().request("GET", "/no-such-page.js", "", "").header_count("Allow") == 0);
+    const auto whole =
+        stack().request("GET", "/widget.js", "", "", "", {{"Range", "bytes=9999999-"}});
+    CHECK(whole.status == 200);
+    CHECK(whole.header_count("Content-Range") == 0);
+    CHECK(whole.body.size() > 1000);
+
+    // A poll location takes GET (and HEAD); nchan answered other methods with an empty 403.
+    for (const auto& path :
+         {"/api/poll/staff?" + signed_query(unix_now() + 60, "staff"), chat_poll_path()}) {
+        INFO(path);
+        const auto refused = stack().request("POST", path, "{}", "");
+        check_nginx_error(refused, 405, "method_not_allowed");
+        CHECK(refused.headers.at("Allow") == "GET, HEAD");
+        check_nginx_error(stack().request("DELETE", path, "", ""), 405, "method_not_allowed");
+    }
+}
+
+TEST_CASE("HEAD is answered wherever GET is, with GET's status and headers and no body") {
+    const auto get = stack().request("GET", "/api/crm/contacts?limit=1");
+    const auto head = stack().request("HEAD", "/api/crm/contacts?limit=1");
+    check_handler_answer(head, 200);
+    CHECK(head.body.empty());
+    CHECK(head.headers.at("Content-Type") == get.headers.at("Content-Type"));
+    check_handler_answer(stack().request("HEAD", "/api/crm/contacts/999999999"), 404);
+    check_handler_answer(stack().request("HEAD", "/api/crm/contacts", "", ""), 401);
+    const auto health = stack().request("HEAD", "/api/health", "", "");
+    check_handler_answer(health, 200);
+    CHECK(health.body.empty());
+    check_handler_answer(stack().request("HEAD", "/api/health/send", "", ""), 200);
+
+    // Allow names HEAD wherever it names GET; a POST-only route does not take it.
+    const auto put = stack().request("PUT", "/api/crm/contacts", "{}");
+    check_handler_answer(put, 405);
+    CHECK(put.headers.at("Allow") == "GET, HEAD, POST");
+    CHECK(stack().request("POST", "/api/health", "{}", "").headers.at("Allow") == "GET, HEAD");
+    const auto webhook = stack().request("HEAD", "/api/twilio/webhook", "", "");
+    check_handler_answer(webhook, 405);
+    CHECK(webhook.headers.at("Allow") == "POST");
+
+    const auto widget = stack().request("HEAD", "/widget.js", "", "");
+    CHECK(widget.status == 200);
+    CHECK(widget.headers.at("Cache-Control") == "public, max-age=3600");
+
+    // A poll link: checked as GET checks it, but answered at once, never subscribed.
+    const auto started = std::chrono::steady_clock::now();
+    const auto poll = stack().request(
+        "HEAD", "/api/poll/staff?" + signed_query(unix_now() + 60, "staff"), "", "");
+    CHECK(poll.status == 204);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+    CHECK(poll.headers.at("Cache-Control") == "no-store");
+    CHECK(stack().request("HEAD", chat_poll_path(), "", "").status == 204);
+    CHECK(stack().request("HEAD", "/api/poll/staff?e=1&s=x", "", "").status == 403);
+    CHECK(stack()
+              .request("HEAD", "/api/poll/staff?" + signed_query(unix_now() - 5, "staff"), "", "")
+              .status == 410);
+
+    // The serve loop itself sends no body for HEAD (nginx would drop one): the handler run as
+    // plain CGI, its configuration missing, answers its health check.
+    const auto cgi = [&](const std::string& method) {
+        return textus::test::run("env -i REQUEST_METHOD=" + method + " REQUEST_URI=/api/health " +
+                                 stack().bin_dir + "/textus-contacts </dev/null 2>/dev/null")
+            .output;
+    };
+    const auto cgi_get = cgi("GET"), cgi_head = cgi("HEAD");
+    INFO(cgi_get << "\n---\n" << cgi_head);
+    REQUIRE(cgi_get.find("\r\n\r\n{") != std::string::npos);
+    CHECK(cgi_head == cgi_get.substr(0, cgi_get.find("\r\n\r\n") + 4));
+}
+
+TEST_CASE("one client address holds at most 20 chat and 100 staff long-polls at once") {
+    // deploy/render-nginx's defaults (TEXTUS_POLL_CHAT_PER_IP, TEXTUS_POLL_STAFF_PER_IP).
+    const auto address = new_address(), other = new_address();
+    const auto chat = chat_poll_path();
+    std::vector<std::unique_ptr<RawConnection>> held;
+    for (int i = 0; i < 20; ++i) held.push_back(hold_poll(chat, address));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    check_nginx_error(poll_from(chat, address), 429, "rate_limited");
+    // Per address and per location, not per chat; HEAD holds nothing and is not counted.
+    std::string hash;
+    const auto answered = chat_poll_path(&hash);
+    publish("chat-" + hash);
+    check_nginx_error(poll_from(answered, address), 429, "rate_limited");
+    CHECK(poll_from(answered, other).status == 200);
+    CHECK(stack().request("HEAD", answered, "", "", "", {{"X-Forwarded-For", address}}).status ==
+          204);
+    const auto staff = "/api/poll/staff?" + signed_query(unix_now() + 120, "staff");
+    publish("staff");
+    CHECK(poll_from(staff, address).status == 200);
+
+    // Staff: an office's browsers and tabs behind one address. (An event from elsewhere would
+    // answer the waiting polls: then again.)
+    Reply over;
+    for (int attempt = 0; attempt < 3 && over.status != 429; ++attempt) {
+        std::vector<std::unique_ptr<RawConnection>> tabs;
+        const auto after = publish("staff");
+        for (int i = 0; i < 100; ++i) tabs.push_back(hold_poll(staff, other, after));
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        over = poll_from(staff, other);
+        if (over.status == 429) std::move(tabs.begin(), tabs.end(), std::back_inserter(held));
+    }
+    check_nginx_error(over, 429, "rate_limited");
+
+    // A poll that ends frees its place.
+    held.clear();
+    int status = 0;
+    for (int i = 0; i < 50 && status != 200; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(40));
+        status = poll_from(answered, address).status;
+    }
+    CHECK(status == 200);
+    CHECK(poll_from(staff, other).status == 200);
 }
 
 TEST_CASE("handlers' answers pass unchanged, trailing slash included") {
