@@ -101,7 +101,8 @@ const std::string kProgressQuery{
     "  AS opt_outs,"
     " count(*) FILTER (WHERE r.status = 'pending' AND r.not_before > now()) AS held,"
     " rfc3339(min(r.not_before) FILTER (WHERE r.status = 'pending' AND r.not_before > now()))"
-    "  AS held_until"
+    "  AS held_until,"
+    " count(*) FILTER (WHERE b.reason = 'possible_opt_out') AS possible_opt_out"
     " FROM campaign_recipients r LEFT JOIN messages m ON m.id = r.message_id"
     " CROSS JOIN LATERAL (SELECT " +
     kBucket + " AS bucket, " + kReason +
@@ -122,7 +123,7 @@ const Statement kKeepProgress{
         "), kept AS (INSERT INTO campaign_progress (campaign_id, counts, held_until)"
         " SELECT f.campaign_id, ARRAY[f.recipients, f.queued, f.sending, f.sent, f.delivered,"
         " f.failed, f.skipped, f.opted_out, f.not_opted_in, f.invalid_number, f.contact_deleted,"
-        " f.replies, f.opt_outs, f.held], f.held_until FROM fresh f"
+        " f.replies, f.opt_outs, f.held, f.possible_opt_out], f.held_until FROM fresh f"
         " ON CONFLICT (campaign_id) DO UPDATE SET counts = excluded.counts,"
         " held_until = excluded.held_until, computed_at = now())"
         " SELECT * FROM fresh"};
@@ -294,9 +295,10 @@ void set_progress(std::vector<Campaign>& campaigns, int64_t id, const std::vecto
                            [&](const Campaign& c) { return c.id == id; });
     auto& p = it->progress;
     size_t i = 0;
-    for (auto* count : {&p.recipients, &p.queued, &p.sending, &p.sent, &p.delivered, &p.failed,
-                        &p.skipped, &p.opted_out, &p.not_opted_in, &p.invalid_number,
-                        &p.contact_deleted, &p.replies, &p.opt_outs, &p.held}) {
+    for (auto* count :
+         {&p.recipients, &p.queued, &p.sending, &p.sent, &p.delivered, &p.failed, &p.skipped,
+          &p.opted_out, &p.not_opted_in, &p.invalid_number, &p.contact_deleted, &p.replies,
+          &p.opt_outs, &p.held, &p.possible_opt_out}) {
         *count = i < counts.size() ? counts[i] : 0;
         ++i;
     }
@@ -308,6 +310,7 @@ void set_progress(std::vector<Campaign>& campaigns, const pqxx::result& rows) {
     for (const auto& row : rows) {
         std::vector<int64_t> counts;
         for (int i = 1; i <= 14; ++i) counts.push_back(row[i].as<int64_t>());
+        counts.push_back(row[16].as<int64_t>());  // after held_until: added later (018)
         set_progress(campaigns, row[0].as<int64_t>(), counts, nullable(row[15]));
     }
 }
@@ -490,6 +493,7 @@ json preview(Tx& tx, const PreviewRequest& request, const Config& config) {
     send::Request send_request;
     send_request.contact_id = contact->id;
     send_request.template_body = body;
+    send_request.automated = true;
     const auto decision = send::decide(tx, send_request, *contact, config);
     json reason = nullptr;
     if (decision.refusal) {
@@ -570,7 +574,8 @@ json to_json(const Campaign& c) {
                {{"optedOut", p.opted_out},
                 {"notOptedIn", p.not_opted_in},
                 {"invalidNumber", p.invalid_number},
-                {"contactDeleted", p.contact_deleted}}},
+                {"contactDeleted", p.contact_deleted},
+                {"possibleOptOut", p.possible_opt_out}}},
               {"replies", p.replies},
               {"optOuts", p.opt_outs},
               {"held", p.held},
@@ -611,6 +616,7 @@ bool fail(Tx& tx, int64_t recipient_id, const json& error) {
 
 std::optional<std::string_view> skip_reason(const HttpError& error) {
     if (error.code == "opted_out") return "opted_out";
+    if (error.code == "possible_opt_out") return "possible_opt_out";
     if (error.code == "no_consent") return "not_opted_in";
     if (error.code == "not_found") return "contact_deleted";
     if (error.code == "invalid_phone") return "invalid_number";

@@ -327,6 +327,8 @@ json to_json(const Contact& c) {
             {"source", c.source},
             {"smsOptIn", c.sms_opt_in},
             {"optedOutAt", nullable(c.opted_out_at)},
+            {"possibleOptOutMessageId",
+             c.possible_opt_out_id ? json(*c.possible_opt_out_id) : json(nullptr)},
             {"consent", consent},
             {"commerce7CustomerId", nullable(c.commerce7_customer_id)},
             {"address", c.address},

@@ -35,6 +35,8 @@ struct Contact {
     std::string source = "staff";
     bool sms_opt_in = false;
     std::optional<std::string> opted_out_at;
+    // A text of the number's that may be an opt-out, for staff to confirm or dismiss (018).
+    std::optional<int64_t> possible_opt_out_id;
     std::optional<Consent> consent;
     std::optional<std::string> commerce7_customer_id;
     nlohmann::json address;  // null or {street, city, state, zip}

@@ -16,7 +16,7 @@ const std::string kSelect =
     " c.preferred_contact_method, c.interests::text, c.assigned_agent,"
     " rfc3339(c.last_contact_at), c.last_contact_method, rfc3339(c.created_at),"
     " rfc3339(c.updated_at), rfc3339(consent.created_at), consent.ip, consent.detail,"
-    " consent.source, consent.verified_by"
+    " consent.source, consent.verified_by, c.possible_opt_out_id"
     " FROM contacts c LEFT JOIN LATERAL ("
     "  SELECT e.created_at, e.ip, e.detail, e.source, e.verified_by FROM consent_events e"
     "  WHERE e.contact_id = c.id AND e.phone = c.phone AND e.kind = 'opt_in'"
@@ -69,6 +69,7 @@ const Statement kUpdate{
     "UPDATE contacts SET first_name = $2, last_name = $3, email = $4, phone = $5,"
     " birthdate = $6::date, status = $7, tags = $8::jsonb, notes = $9, source = $10,"
     " sms_opt_in = $11,"
+    " possible_opt_out_id = CASE WHEN sms_opt_in = $11 THEN possible_opt_out_id END,"
     " opted_out_at = CASE WHEN $11 THEN NULL"
     "                     WHEN phone <> $5 THEN " +
         number_opted_out_at(5) +
@@ -84,10 +85,14 @@ const Statement kInsertByPhone{
     "INSERT INTO contacts (first_name, last_name, phone, source, opted_out_at)"
     " VALUES ('', '', $1, $2, " +
         number_opted_out_at(1) + ") ON CONFLICT (phone) DO NOTHING"};
+// Any change of consent settles a possible opt-out.
 const Statement kSetOptIn{"contacts_set_opt_in",
-                          "UPDATE contacts SET sms_opt_in = $2,"
+                          "UPDATE contacts SET sms_opt_in = $2, possible_opt_out_id = NULL,"
                           " opted_out_at = CASE WHEN $2 THEN NULL ELSE now() END,"
                           " updated_at = now() WHERE id = $1"};
+const Statement kSettlePossibleOptOut{
+    "contacts_settle_possible_opt_out",
+    "UPDATE contacts SET possible_opt_out_id = NULL, updated_at = now() WHERE id = $1"};
 // A web lead fills only what the contact lacks: whoever types a number must not rename its
 // contact or change its email.
 const Statement kFillWebLead{
@@ -135,6 +140,7 @@ Contact from_row(const pqxx::row& row) {
         c.consent = Consent{row[23].as<std::string>(), nullable(row[24]), nullable(row[25]),
                             row[26].as<std::string>(), nullable(row[27])};
     }
+    if (!row[28].is_null()) c.possible_opt_out_id = row[28].as<int64_t>();
     return c;
 }
 
@@ -246,11 +252,19 @@ std::optional<Contact> apply_keyword(Tx& tx, const Contact& c, const keywords::M
     const bool opted_out = !c.sms_opt_in && c.opted_out_at;
     const bool changes_opt_in = (keyword.kind == keywords::Kind::opt_out && !opted_out) ||
                                 (keyword.kind == keywords::Kind::opt_in && !c.sms_opt_in);
-    if (!changes_opt_in && keyword.kind != keywords::Kind::help) return std::nullopt;
-    if (changes_opt_in) tx.exec(kSetOptIn, c.id, keyword.kind == keywords::Kind::opt_in);
-    tx.exec(kConsentEvent, c.id, c.phone, keywords::name(keyword.kind), "keyword", keyword.keyword,
-            std::nullopt);
-    if (!changes_opt_in) return std::nullopt;
+    // A STOP or START answers a possible opt-out too, even when it changes nothing else.
+    const bool settles = c.possible_opt_out_id && (keyword.kind == keywords::Kind::opt_out ||
+                                                   keyword.kind == keywords::Kind::opt_in);
+    if (changes_opt_in) {
+        tx.exec(kSetOptIn, c.id, keyword.kind == keywords::Kind::opt_in);
+    } else if (settles) {
+        tx.exec(kSettlePossibleOptOut, c.id);
+    }
+    if (changes_opt_in || keyword.kind == keywords::Kind::help) {
+        tx.exec(kConsentEvent, c.id, c.phone, keywords::name(keyword.kind), "keyword",
+                keyword.keyword, std::nullopt);
+    }
+    if (!changes_opt_in && !settles) return std::nullopt;
     return find(tx, c.id);
 }
 
@@ -262,6 +276,13 @@ Contact fill_web_lead(Tx& tx, const Contact& locked, const WebLead& lead) {
 Contact record_web_consent(Tx& tx, const Contact& locked, const Actor& actor) {
     tx.exec(kSetOptIn, locked.id, true);
     tx.exec(kVerifiedConsentEvent, locked.id, locked.phone, actor.source, actor.detail,
+            actor.ip.empty() ? std::nullopt : Param(actor.ip));
+    return *find(tx, locked.id);
+}
+
+Contact record_opt_out(Tx& tx, const Contact& locked, const Actor& actor) {
+    tx.exec(kSetOptIn, locked.id, false);
+    tx.exec(kConsentEvent, locked.id, locked.phone, "opt_out", actor.source, actor.detail,
             actor.ip.empty() ? std::nullopt : Param(actor.ip));
     return *find(tx, locked.id);
 }

@@ -53,7 +53,8 @@ Contact lock_or_create_by_phone(Tx& tx, const std::string& phone, const std::str
 
 // What an inbound keyword means for `locked` (from lock or lock_or_create_by_phone): an opt-out
 // or opt-in changes its SMS opt-in and is recorded, with source "keyword", when it changes
-// anything; a help request is always recorded. The contact as it is now when its opt-in changed.
+// anything; a help request is always recorded. A STOP or START also settles a possible opt-out
+// (common/opt_out_review). The contact as it is now when its opt-in changed, or that settled.
 std::optional<Contact> apply_keyword(Tx& tx, const Contact& locked, const keywords::Match& keyword);
 
 // `locked` (from lock_or_create_by_phone) with the names, email and birthdate it lacks taken
@@ -64,6 +65,10 @@ Contact fill_web_lead(Tx& tx, const Contact& locked, const WebLead& lead);
 // `actor` (source "web", the consent text the form showed, the confirming client's IP),
 // verified by "code". The caller refuses an opted-out number first.
 Contact record_web_consent(Tx& tx, const Contact& locked, const Actor& actor);
+
+// `locked` opted out by `actor` (staff confirming a text as an opt-out: source "staff", the
+// text as the detail).
+Contact record_opt_out(Tx& tx, const Contact& locked, const Actor& actor);
 
 // False when there was no such contact. The consent log keeps its events (by phone).
 bool remove(Tx& tx, int64_t id);

@@ -115,7 +115,10 @@ std::string normalize(std::string_view body) {
 
 Said consent_of(std::string_view body) {
     const auto keyword = keywords::classify(body);
-    if (keyword.kind != keywords::Kind::none || read(body) != Reading::opt_out) return {keyword};
+    if (keyword.kind != keywords::Kind::none) return {keyword};
+    const auto reading = read(body);
+    if (reading != Reading::opt_out)
+        return {.keyword = keyword, .possible = reading == Reading::possible};
     return {{keywords::Kind::opt_out, body}, true};
 }
 

@@ -32,6 +32,7 @@ Reading read(std::string_view body);
 struct Said {
     keywords::Match keyword;
     bool own_words = false;  // an opt-out Twilio does not see: we confirm it ourselves
+    bool possible = false;   // neither, but it may be an opt-out: for staff (Reading::possible)
 };
 Said consent_of(std::string_view body);
 

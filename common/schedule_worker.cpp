@@ -104,6 +104,7 @@ Step scheduled_turn(Db& db, const Config& config, twilio::Client& client,
     request.template_id = s.template_id;
     request.media_urls = s.media_urls;
     request.idempotency_key = "scheduled-" + std::to_string(s.id);
+    request.automated = true;
     std::optional<int64_t> message_id;
     try {
         const auto prepared =
@@ -165,6 +166,7 @@ CampaignStep campaign_turn(Db& db, const Config& config, twilio::Client& client,
             request.contact_id = turn->contact_id;
             request.template_body = turn->body;
             request.idempotency_key = "campaign-" + std::to_string(turn->recipient_id);
+            request.automated = true;
             auto p = send::prepare(tx, request, config, turn->created_by);
             campaign::mark_sending(tx, turn->recipient_id, p.message.id);
             return p;

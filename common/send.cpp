@@ -186,7 +186,8 @@ NumberRecord number_record(Tx& tx, const contacts::Contact& contact) {
     return {.last_consent = nullable(row[0]),
             .texted_us = row[1].as<bool>(),
             .reached = row[2].as<bool>(),
-            .seconds_since_opt_in_request = nullable<int64_t>(row[3])};
+            .seconds_since_opt_in_request = nullable<int64_t>(row[3]),
+            .possible_opt_out = contact.possible_opt_out_id.has_value()};
 }
 
 std::string sender(const Config& config) {
@@ -211,6 +212,11 @@ void check_allowed(const Request& request, const NumberRecord& number) {
         throw conflict("opted_out",
                        "This number opted out of texts (it replied STOP); they can text START to "
                        "opt back in");
+    }
+    if (request.automated && number.possible_opt_out) {
+        throw conflict("possible_opt_out",
+                       "This contact's latest text may be an opt-out: confirm or dismiss it in "
+                       "the inbox first");
     }
     if (request.opt_in_request) {
         if (number.seconds_since_opt_in_request &&

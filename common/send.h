@@ -46,6 +46,9 @@ struct Request {
     // form, so it needs no consent yet, only that the number has not opted out; it always
     // carries OPT_OUT_NOTICE.
     bool code = false;
+    // A campaign's or a scheduled send: no person looks at the conversation as it goes, so a
+    // contact with a possible opt-out (common/opt_out_review) is skipped.
+    bool automated = false;
     std::optional<std::string> idempotency_key;
     // The writer does not call Twilio: the row is left to the worker, woken when it commits.
     bool worker_delivers = false;
@@ -69,13 +72,15 @@ struct NumberRecord {
     bool reached = false;  // a message from us that Twilio did not refuse (failed/undelivered)
     // Seconds since the contact's last opt-in request that Twilio did not refuse, if any.
     std::optional<int64_t> seconds_since_opt_in_request{};
+    bool possible_opt_out = false;  // a text of the contact's waits for staff: opt-out or not
 };
 
 // What the database knows of `contact`'s number now.
 NumberRecord number_record(Tx& tx, const contacts::Contact& contact);
 
 // Throws the refusal for this send, if any: 409 opted_out (the number's last word was STOP),
-// 429 opt_in_request_limit with Retry-After (one opt-in request per contact per 24 hours), 403
+// 409 possible_opt_out for an automated send while a text may be an opt-out, 429
+// opt_in_request_limit with Retry-After (one opt-in request per contact per 24 hours), 403
 // no_consent (neither opted in nor texted us first, and neither an opt-in request nor a code).
 void check_allowed(const Request& request, const NumberRecord& number);
 

@@ -3,6 +3,7 @@
 #include "common/contact.h"
 #include "common/contact_store.h"
 #include "common/db.h"
+#include "common/opt_out_review.h"
 #include "common/publish.h"
 #include "common/server.h"
 
@@ -87,6 +88,18 @@ Response remove(Context& c) {
     return Response::json(200, {{"success", true}, {"id", id}});
 }
 
+// Staff's decision on a text that may be an opt-out (common/opt_out_review).
+Response review_possible_opt_out(Context& c) {
+    const auto id = c.params.id("id");
+    const auto review = opt_out_review::parse(c.json);
+    const auto reviewed = c.db.transact(
+        [&](Tx& tx) { return opt_out_review::apply(tx, id, review, staff_actor(c), c.config); });
+    if (reviewed.confirmation) {
+        publish::message(c.config, "message", messages::to_json(*reviewed.confirmation), {});
+    }
+    return changed(c, 200, reviewed.contact);
+}
+
 const Route kRoutes[] = {
     {"GET", "/api/crm/contacts", list, Auth::staff},
     {"POST", "/api/crm/contacts", create, Auth::staff, Body::json},
@@ -94,6 +107,8 @@ const Route kRoutes[] = {
     {"PUT", "/api/crm/contacts/{id}", replace, Auth::staff, Body::json},
     {"PATCH", "/api/crm/contacts/{id}", patch, Auth::staff, Body::json},
     {"DELETE", "/api/crm/contacts/{id}", remove, Auth::staff},
+    {"POST", "/api/crm/contacts/{id}/possible-opt-out", review_possible_opt_out, Auth::staff,
+     Body::json},
 };
 
 }  // namespace

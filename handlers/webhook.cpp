@@ -11,6 +11,7 @@
 #include "common/message.h"
 #include "common/message_store.h"
 #include "common/opt_out.h"
+#include "common/opt_out_review.h"
 #include "common/outbox.h"
 #include "common/phone.h"
 #include "common/publish.h"
@@ -38,11 +39,11 @@ Response inbound(Context& c) {
     const auto in = messages::parse_inbound(c.form);
     // Twilio's exact keywords, which it acts on too; else a revocation in the sender's own
     // words, which only we can honour, recorded with the text itself.
-    const auto [keyword, own_words] = opt_out::consent_of(in.body);
+    const auto [keyword, own_words, possible] = opt_out::consent_of(in.body);
     struct Stored {
         std::optional<messages::Message> message;
-        std::vector<std::string> chats;                 // the open web chats that see it
-        std::optional<contacts::Contact> changed;       // a STOP or START changed its opt-in
+        std::vector<std::string> chats;            // the open web chats that see it
+        std::optional<contacts::Contact> changed;  // its opt-in changed, or may have (possible)
         std::optional<messages::Message> confirmation;  // of an opt-out in the sender's words
         std::vector<std::string> confirmation_chats;
     };
@@ -66,6 +67,12 @@ Response inbound(Context& c) {
         std::optional<contacts::Contact> changed;
         std::optional<messages::Message> confirmation;
         if (contact) changed = contacts::apply_keyword(tx, *contact, keyword);
+        // A longer text that may be an opt-out waits for staff (common/opt_out_review), unless
+        // the number opted out already.
+        if (contact && possible && !(!contact->sms_opt_in && contact->opted_out_at)) {
+            opt_out_review::mark(tx, contact->id, message.id);
+            changed = contacts::find(tx, contact->id);
+        }
         if (changed && own_words) {
             confirmation = send::queue_opt_out_confirmation(tx, *changed, c.config);
         }

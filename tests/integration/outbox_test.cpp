@@ -558,3 +558,97 @@ TEST_CASE("a campaign skips a number that wrote \"Stop.\"", "[outbox][opt_out]")
     CHECK(q("SELECT skip_reason FROM campaign_recipients WHERE campaign_id = " +
             created.json()["campaign"]["id"].dump()) == "opted_out");
 }
+
+TEST_CASE("a longer text with a stop word waits for staff; automated sends skip it meanwhile",
+          "[outbox][opt_out]") {
+    const auto tag = "maybe-" + new_sid().substr(26);
+    const auto phone = new_phone();
+    const auto created_contact = call("POST", "/api/crm/contacts",
+                                      {{"firstName", "Mae"},
+                                       {"lastName", "Lee"},
+                                       {"phone", phone},
+                                       {"tags", {tag}},
+                                       {"smsOptIn", true}});
+    REQUIRE(created_contact.status == 201);
+    const auto id = created_contact.json()["contact"]["id"].dump();
+    const auto contact_path = "/api/crm/contacts/" + id;
+    const auto review_path = contact_path + "/possible-opt-out";
+    const auto text_maybe = [&](const std::string& words) {
+        const auto sid = new_sid();
+        REQUIRE(post("/api/twilio/webhook", inbound(sid, phone, words)).status == 200);
+        return std::stoll(q("SELECT id FROM messages WHERE sid = '" + sid + "'"));
+    };
+    const auto first =
+        text_maybe("Love the Malbec, but please stop the texts after Friday's event");
+    auto contact = call("GET", contact_path).json()["contact"];
+    CHECK(contact["possibleOptOutMessageId"] == first);
+    CHECK(contact["smsOptIn"] == true);  // neither obeyed nor ignored: staff decide
+    CHECK(q("SELECT count(*) FROM consent_events WHERE phone = '" + phone +
+            "' AND kind = 'opt_out'") == "0");
+
+    // A campaign and a scheduled send skip the contact; staff writing to them themselves may.
+    const auto campaign = call(
+        "POST", "/api/crm/sms/campaigns",
+        {{"name", "Friday"}, {"body", "Friday's event: 6 pm."}, {"filter", {{"tags", {tag}}}}});
+    REQUIRE(campaign.status == 201);
+    const auto scheduled = call("POST", "/api/crm/sms/send",
+                                {{"contactId", std::stoll(id)},
+                                 {"body", "Reminder: Friday"},
+                                 {"sendAt", q("SELECT to_char(now() AT TIME ZONE 'UTC' + interval"
+                                              " '1 hour', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")}});
+    REQUIRE(scheduled.status == 201);
+    const auto scheduled_id = scheduled.json()["scheduled"]["id"].dump();
+    q("UPDATE scheduled_sends SET send_at = now() - interval '1 second' WHERE id = " +
+      scheduled_id + " RETURNING 1");
+    run_worker_once("QUIET_HOURS=off CAMPAIGN_RATE=unlimited");
+    CHECK(creates_to(phone) == 0);
+    const auto campaign_id = campaign.json()["campaign"]["id"].dump();
+    CHECK(q("SELECT skip_reason FROM campaign_recipients WHERE campaign_id = " + campaign_id) ==
+          "possible_opt_out");
+    CHECK(call("GET", "/api/crm/sms/campaigns/" + campaign_id)
+              .json()["campaign"]["progress"]["skippedReasons"]["possibleOptOut"] == 1);
+    CHECK(q("SELECT status || ' ' || (error->>'code') FROM scheduled_sends WHERE id = " +
+            scheduled_id) == "failed possible_opt_out");
+    REQUIRE(call("POST", "/api/crm/sms/send", {{"contactId", std::stoll(id)}, {"body", "Noted!"}})
+                .status == 201);
+
+    // Staff decide on the text they saw, and only while it waits.
+    check_error(call("POST", review_path, {{"messageId", first}, {"decision", "maybe"}}), 400,
+                "invalid_field", "decision");
+    check_error(call("POST", review_path, {{"decision", "dismiss"}}), 400, "invalid_field",
+                "messageId");
+    check_error(call("POST", review_path, {{"messageId", first + 1}, {"decision", "opt_out"}}), 409,
+                "not_pending", "messageId");
+    const auto dismissed =
+        call("POST", review_path, {{"messageId", first}, {"decision", "dismiss"}});
+    REQUIRE(dismissed.status == 200);
+    CHECK(dismissed.json()["contact"]["possibleOptOutMessageId"].is_null());
+    CHECK(dismissed.json()["contact"]["smsOptIn"] == true);
+    check_error(call("POST", review_path, {{"messageId", first}, {"decision", "opt_out"}}), 409,
+                "not_pending", "messageId");
+
+    // A second such text, confirmed: opted out, in the log with the text, one confirmation.
+    const auto second = text_maybe("I said please stop sending these, I moved to Ohio anyway");
+    const auto confirmed =
+        call("POST", review_path, {{"messageId", second}, {"decision", "opt_out"}});
+    REQUIRE(confirmed.status == 200);
+    CHECK(confirmed.json()["contact"]["smsOptIn"] == false);
+    CHECK(confirmed.json()["contact"]["possibleOptOutMessageId"].is_null());
+    CHECK(q("SELECT kind || '|' || source || '|' || detail FROM consent_events WHERE phone = '" +
+            phone + "' ORDER BY id DESC LIMIT 1") ==
+          "opt_out|staff|I said please stop sending these, I moved to Ohio anyway");
+    const auto before = creates_to(phone);
+    run_worker_once();
+    const auto creates = stack().twilio_creates_to(phone);
+    REQUIRE(creates.size() == before + 1);
+    CHECK(creates.back()["form"]["Body"][0].get<std::string>().starts_with("You're unsubscribed"));
+    check_error(call("POST", "/api/crm/sms/send", {{"contactId", std::stoll(id)}, {"body", "Hi"}}),
+                409, "opted_out");
+
+    // START settles a waiting text as well.
+    text_maybe("start");
+    text_maybe("Never mind, please don't stop, just fewer texts after the holidays please");
+    CHECK(call("GET", contact_path).json()["contact"]["possibleOptOutMessageId"].is_number());
+    text_maybe("START");
+    CHECK(call("GET", contact_path).json()["contact"]["possibleOptOutMessageId"].is_null());
+}

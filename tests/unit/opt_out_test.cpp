@@ -138,4 +138,9 @@ TEST_CASE("consent_of: Twilio's keyword first, else an opt-out in the sender's o
         CHECK(opt_out::consent_of(body).keyword.kind == keywords::Kind::none);
         CHECK_FALSE(opt_out::consent_of(body).own_words);
     }
+    // A longer text with a stop word is for staff to decide; a question is not.
+    CHECK(opt_out::consent_of("Please stop, I moved away and I am not buying").possible);
+    CHECK_FALSE(opt_out::consent_of("Can I stop by at 5?").possible);
+    CHECK_FALSE(opt_out::consent_of("stop texting me please").possible);
+    CHECK_FALSE(opt_out::consent_of("STOP").possible);
 }
