@@ -102,7 +102,8 @@ const std::string kProgressQuery{
     " count(*) FILTER (WHERE r.status = 'pending' AND r.not_before > now()) AS held,"
     " rfc3339(min(r.not_before) FILTER (WHERE r.status = 'pending' AND r.not_before > now()))"
     "  AS held_until,"
-    " count(*) FILTER (WHERE b.reason = 'possible_opt_out') AS possible_opt_out"
+    " count(*) FILTER (WHERE b.reason = 'possible_opt_out') AS possible_opt_out,"
+    " count(*) FILTER (WHERE b.reason = 'no_time_zone') AS no_time_zone"
     " FROM campaign_recipients r LEFT JOIN messages m ON m.id = r.message_id"
     " CROSS JOIN LATERAL (SELECT " +
     kBucket + " AS bucket, " + kReason +
@@ -123,7 +124,8 @@ const Statement kKeepProgress{
         "), kept AS (INSERT INTO campaign_progress (campaign_id, counts, held_until)"
         " SELECT f.campaign_id, ARRAY[f.recipients, f.queued, f.sending, f.sent, f.delivered,"
         " f.failed, f.skipped, f.opted_out, f.not_opted_in, f.invalid_number, f.contact_deleted,"
-        " f.replies, f.opt_outs, f.held, f.possible_opt_out], f.held_until FROM fresh f"
+        " f.replies, f.opt_outs, f.held, f.possible_opt_out, f.no_time_zone], f.held_until"
+        " FROM fresh f"
         " ON CONFLICT (campaign_id) DO UPDATE SET counts = excluded.counts,"
         " held_until = excluded.held_until, computed_at = now())"
         " SELECT * FROM fresh"};
@@ -298,7 +300,7 @@ void set_progress(std::vector<Campaign>& campaigns, int64_t id, const std::vecto
     for (auto* count :
          {&p.recipients, &p.queued, &p.sending, &p.sent, &p.delivered, &p.failed, &p.skipped,
           &p.opted_out, &p.not_opted_in, &p.invalid_number, &p.contact_deleted, &p.replies,
-          &p.opt_outs, &p.held, &p.possible_opt_out}) {
+          &p.opt_outs, &p.held, &p.possible_opt_out, &p.no_time_zone}) {
         *count = i < counts.size() ? counts[i] : 0;
         ++i;
     }
@@ -310,7 +312,8 @@ void set_progress(std::vector<Campaign>& campaigns, const pqxx::result& rows) {
     for (const auto& row : rows) {
         std::vector<int64_t> counts;
         for (int i = 1; i <= 14; ++i) counts.push_back(row[i].as<int64_t>());
-        counts.push_back(row[16].as<int64_t>());  // after held_until: added later (018)
+        // After held_until: added later (018).
+        for (int i = 16; i <= 17; ++i) counts.push_back(row[i].as<int64_t>());
         set_progress(campaigns, row[0].as<int64_t>(), counts, nullable(row[15]));
     }
 }
@@ -575,7 +578,8 @@ json to_json(const Campaign& c) {
                 {"notOptedIn", p.not_opted_in},
                 {"invalidNumber", p.invalid_number},
                 {"contactDeleted", p.contact_deleted},
-                {"possibleOptOut", p.possible_opt_out}}},
+                {"possibleOptOut", p.possible_opt_out},
+                {"noTimeZone", p.no_time_zone}}},
               {"replies", p.replies},
               {"optOuts", p.opt_outs},
               {"held", p.held},

@@ -77,7 +77,7 @@ struct Progress {
     int64_t recipients = 0, queued = 0, sending = 0, sent = 0, delivered = 0, failed = 0,
             skipped = 0;
     int64_t opted_out = 0, not_opted_in = 0, invalid_number = 0, contact_deleted = 0,
-            possible_opt_out = 0;
+            possible_opt_out = 0, no_time_zone = 0;
     int64_t replies = 0, opt_outs = 0;
     // Of the queued, those waiting for the end of their quiet hours, and the soonest end.
     int64_t held = 0;

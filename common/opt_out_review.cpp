@@ -11,9 +11,11 @@ namespace {
 using nlohmann::json;
 
 const Statement kMark{"opt_out_review_mark",
-                      "UPDATE contacts SET possible_opt_out_id = $2 WHERE id = $1"};
+                      "UPDATE contacts SET possible_opt_out_id = $2, updated_at = now()"
+                      " WHERE id = $1"};
 const Statement kClear{"opt_out_review_clear",
-                       "UPDATE contacts SET possible_opt_out_id = NULL WHERE id = $1"};
+                       "UPDATE contacts SET possible_opt_out_id = NULL, updated_at = now()"
+                       " WHERE id = $1"};
 const Statement kText{"opt_out_review_text", "SELECT body FROM messages WHERE id = $1"};
 
 }  // namespace

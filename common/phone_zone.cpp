@@ -2,9 +2,14 @@
 
 #include <phonenumbers/geocoding/phonenumber_offline_geocoder.h>
 #include <phonenumbers/phonenumberutil.h>
+#include <unicode/calendar.h>
 #include <unicode/locid.h>
+#include <unicode/strenum.h>
+#include <unicode/timezone.h>
 
+#include <algorithm>
 #include <array>
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -144,18 +149,31 @@ constexpr std::array<Zone, 122> kStateZones = {{
     {"SK", "America/Regina"},
 }};
 
-// Countries in one zone (libphonenumber's region codes), for numbers outside North America.
-constexpr std::array<Zone, 27> kCountryZones = {{
-    {"GB", "Europe/London"},      {"GG", "Europe/Guernsey"},  {"JE", "Europe/Jersey"},
-    {"IM", "Europe/Isle_of_Man"}, {"IE", "Europe/Dublin"},    {"FR", "Europe/Paris"},
-    {"DE", "Europe/Berlin"},      {"ES", "Europe/Madrid"},    {"IT", "Europe/Rome"},
-    {"NL", "Europe/Amsterdam"},   {"BE", "Europe/Brussels"},  {"CH", "Europe/Zurich"},
-    {"AT", "Europe/Vienna"},      {"SE", "Europe/Stockholm"}, {"NO", "Europe/Oslo"},
-    {"DK", "Europe/Copenhagen"},  {"FI", "Europe/Helsinki"},  {"PL", "Europe/Warsaw"},
-    {"PT", "Europe/Lisbon"},      {"GR", "Europe/Athens"},    {"IL", "Asia/Jerusalem"},
-    {"JP", "Asia/Tokyo"},         {"KR", "Asia/Seoul"},       {"IN", "Asia/Kolkata"},
-    {"SG", "Asia/Singapore"},     {"NZ", "Pacific/Auckland"}, {"ZA", "Africa/Johannesburg"},
-}};
+// The zones of `region` (ISO 3166), one for each UTC offset they have now: where the offsets
+// agree now, so does the local time, which is all quiet hours look at.
+std::vector<std::string> region_zones(const std::string& region) {
+    std::vector<std::string> out;
+    if (region.size() != 2) return out;  // "001": global services; "ZZ": unknown
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::StringEnumeration> ids(icu::TimeZone::createTimeZoneIDEnumeration(
+        UCAL_ZONE_TYPE_CANONICAL_LOCATION, region.c_str(), nullptr, status));
+    if (U_FAILURE(status) || !ids) return out;
+    const UDate now = icu::Calendar::getNow();
+    std::vector<int32_t> offsets;
+    while (const auto* id = ids->snext(status)) {
+        if (U_FAILURE(status)) break;
+        std::unique_ptr<icu::TimeZone> zone(icu::TimeZone::createTimeZone(*id));
+        int32_t raw = 0, dst = 0;
+        zone->getOffset(now, false, raw, dst, status);
+        if (U_FAILURE(status)) break;
+        if (std::find(offsets.begin(), offsets.end(), raw + dst) != offsets.end()) continue;
+        offsets.push_back(raw + dst);
+        std::string name;
+        id->toUTF8String(name);
+        out.push_back(std::move(name));
+    }
+    return out;
+}
 
 std::optional<std::string_view> lookup(const auto& table, std::string_view key) {
     for (const auto& [name, zone] : table) {
@@ -166,14 +184,12 @@ std::optional<std::string_view> lookup(const auto& table, std::string_view key) 
 
 }  // namespace
 
-std::string time_zone(std::string_view e164, std::string_view fallback) {
+std::vector<std::string> time_zones(std::string_view e164) {
     const auto& util = *PhoneNumberUtil::GetInstance();
     PhoneNumber number;
     if (util.Parse(std::string(e164), "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR) {
-        return std::string(fallback);
+        return {};
     }
-    std::string region;
-    util.GetRegionCodeForNumber(number, &region);
     if (number.country_code() == 1) {
         static const i18n::phonenumbers::PhoneNumberOfflineGeocoder geocoder;
         const auto place = geocoder.GetDescriptionForNumber(number, icu::Locale("en"));
@@ -181,11 +197,11 @@ std::string time_zone(std::string_view e164, std::string_view fallback) {
         const auto comma = place.rfind(", ");
         const auto state = comma == std::string::npos ? std::string_view(place)
                                                       : std::string_view(place).substr(comma + 2);
-        if (const auto zone = lookup(kStateZones, state)) return std::string(*zone);
-    } else if (const auto zone = lookup(kCountryZones, region)) {
-        return std::string(*zone);
+        if (const auto zone = lookup(kStateZones, state)) return {std::string(*zone)};
     }
-    return std::string(fallback);
+    std::string region;
+    util.GetRegionCodeForNumber(number, &region);
+    return region_zones(region);
 }
 
 }  // namespace textus::phone

@@ -44,14 +44,21 @@ bool inside(const Window& window, int minutes) {
     return minutes >= window.start && minutes < window.end;
 }
 
-std::optional<std::string> hold_until(Tx& tx, const std::string& time_zone, const Window& window) {
+std::optional<std::string> hold_until(Tx& tx, const std::vector<std::string>& time_zones,
+                                      const Window& window) {
     if (!window.enabled) return std::nullopt;
-    const int now = tx.exec(kLocalMinutes, time_zone)[0][0].as<int>();
-    if (!inside(window, now)) return std::nullopt;
-    const bool spans_midnight = window.start > window.end;
-    // The end is tomorrow when the window spans midnight and it is still before midnight.
-    const int days = spans_midnight && now >= window.start ? 1 : 0;
-    return tx.exec(kNextEnd, time_zone, days, window.end)[0][0].as<std::string>();
+    std::optional<std::string> latest;
+    for (const auto& zone : time_zones) {
+        const int now = tx.exec(kLocalMinutes, zone)[0][0].as<int>();
+        if (!inside(window, now)) continue;
+        const bool spans_midnight = window.start > window.end;
+        // The end is tomorrow when the window spans midnight and it is still before midnight.
+        const int days = spans_midnight && now >= window.start ? 1 : 0;
+        // RFC 3339 in UTC, all of one width: later is greater.
+        auto until = tx.exec(kNextEnd, zone, days, window.end)[0][0].as<std::string>();
+        if (!latest || until > *latest) latest = std::move(until);
+    }
+    return latest;
 }
 
 }  // namespace textus::quiet_hours

@@ -31,6 +31,13 @@ namespace {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
+// A number of no country: quiet hours cannot be kept (phone::time_zones).
+HttpError no_time_zone() {
+    return HttpError(422, "no_time_zone",
+                     "This number has no country, so nobody knows whether it is night there; "
+                     "send it yourself if you are sure");
+}
+
 void finish(Db& db, int64_t id, const std::string& status, std::optional<int64_t> message_id,
             const json& error) {
     db.transact([&](Tx& tx) { schedule::finish(tx, id, status, message_id, error); });
@@ -79,11 +86,13 @@ enum class Step { none, held, busy, sent, failed, skipped };
 Step scheduled_turn(Db& db, const Config& config, twilio::Client& client,
                     const quiet_hours::Window& window) {
     bool held = false;
+    bool no_zone = false;
     const auto claimed = db.transact([&](Tx& tx) -> std::optional<Scheduled> {
         auto s = claim_due(tx, kClaimSeconds);
-        if (!s) return s;
-        const auto zone = phone::time_zone(recipient_phone(tx, *s), config.default_time_zone);
-        if (const auto until = quiet_hours::hold_until(tx, zone, window)) {
+        if (!s || !window.enabled) return s;
+        const auto zones = phone::time_zones(recipient_phone(tx, *s));
+        no_zone = zones.empty();
+        if (const auto until = quiet_hours::hold_until(tx, zones, window)) {
             hold(tx, s->id, *until);
             held = true;
         }
@@ -92,6 +101,11 @@ Step scheduled_turn(Db& db, const Config& config, twilio::Client& client,
     if (!claimed) return Step::none;
     if (held) return Step::held;
     const auto& s = *claimed;
+    // Nobody knows whether it is night there: a person decides, and sends it themselves.
+    if (no_zone) {
+        finish(db, s.id, "failed", std::nullopt, send::error_json(no_time_zone()));
+        return Step::failed;
+    }
     if (s.body.empty() && !s.template_id && s.media_urls.empty()) {
         finish(db, s.id, "failed", std::nullopt,
                send::error_json(
@@ -152,8 +166,14 @@ CampaignStep campaign_turn(Db& db, const Config& config, twilio::Client& client,
                 out.step = Step::skipped;
                 return std::nullopt;
             }
-            const auto zone = phone::time_zone(turn->phone, config.default_time_zone);
-            if (const auto until = quiet_hours::hold_until(tx, zone, window)) {
+            const auto zones =
+                window.enabled ? phone::time_zones(turn->phone) : std::vector<std::string>{};
+            if (window.enabled && zones.empty()) {
+                campaign::skip(tx, turn->recipient_id, "no_time_zone");
+                out.step = Step::skipped;
+                return std::nullopt;
+            }
+            if (const auto until = quiet_hours::hold_until(tx, zones, window)) {
                 campaign::hold(tx, turn->recipient_id, *until);
                 out.step = Step::held;
                 return std::nullopt;

@@ -210,6 +210,38 @@ TEST_CASE("a campaign message is committed as sending before Twilio is called", 
     CHECK(show(campaign["id"])["progress"]["sending"] == 0);
 }
 
+TEST_CASE("a number's own country keeps its quiet hours; one of no country is left to a person",
+          "[campaigns]") {
+    const auto tag = new_tag();
+    const auto digits = new_phone().substr(8);  // four, unique in this run
+    const auto lagos = "+234803" + digits + "123";  // Nigeria: in no zone table of ours
+    const auto satellite = "+88163" + digits + "567";
+    const auto california = new_phone();
+    contact(lagos, tag, "Ade");
+    contact(satellite, tag, "Sat");
+    contact(california, tag, "Cal");
+    const auto campaign =
+        create({{"name", "Worldwide"}, {"body", "Harvest news."}, {"filter", {{"tags", {tag}}}}});
+    // Quiet now in Lagos (UTC+1), not in California: New York's hours would not hold Lagos.
+    const auto window =
+        q("SELECT to_char(now() AT TIME ZONE 'Africa/Lagos' - interval '1 hour', 'HH24:MI') ||"
+          " '-' || to_char(now() AT TIME ZONE 'Africa/Lagos' + interval '1 hour', 'HH24:MI')");
+    const auto ran = run_due("QUIET_HOURS=" + window + " CAMPAIGN_RATE=unlimited");
+    INFO(window << ": " << ran.output);
+    CHECK(stack().twilio_creates_to(lagos).empty());
+    CHECK(stack().twilio_creates_to(satellite).empty());
+    CHECK(stack().twilio_creates_to(california).size() == 1);
+    const auto progress = show(campaign["id"])["progress"];
+    CHECK(progress["held"] == 1);
+    CHECK(progress["skippedReasons"]["noTimeZone"] == 1);
+    CHECK(q("SELECT skip_reason FROM campaign_recipients r JOIN contacts c ON c.id = r.contact_id"
+            " WHERE c.phone = '" +
+            satellite + "'") == "no_time_zone");
+    // Without quiet hours there is no local time to keep: a person's own send goes.
+    CHECK(call("POST", "/api/crm/sms/send", {{"to", satellite}, {"body", "Harvest news."}})
+              .status == 201);
+}
+
 TEST_CASE("quiet hours hold a campaign's recipients in them, and the others go on", "[campaigns]") {
     const auto tag = new_tag();
     const auto california = new_phone();                  // San Diego's area code

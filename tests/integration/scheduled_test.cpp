@@ -276,3 +276,16 @@ TEST_CASE("a send due in its recipient's quiet hours waits until they end", "[sc
     CHECK(status_of(id) == "sent");
     CHECK(stack().twilio_creates_to(phone).size() == 1);
 }
+
+TEST_CASE("a scheduled send to a number of no country is left to a person while quiet hours hold",
+          "[scheduled]") {
+    const auto satellite = "+88163" + new_phone().substr(8) + "567";
+    const auto id = schedule({{"contactId", opted_in(satellite)}, {"body", "Your order shipped."}});
+    make_due(id);
+    const auto ran = run(run_due_command("QUIET_HOURS=21:00-08:00") + " 2>&1");
+    INFO(ran.output);
+    CHECK(status_of(id) == "failed");
+    CHECK(q("SELECT error->>'code' FROM scheduled_sends WHERE id = " + std::to_string(id)) ==
+          "no_time_zone");
+    CHECK(stack().twilio_creates_to(satellite).empty());
+}

@@ -1,10 +1,11 @@
 #include "common/quiet_hours.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "common/phone_zone.h"
 
-using textus::phone::time_zone;
+using textus::phone::time_zones;
 using textus::quiet_hours::parse;
 
 TEST_CASE("quiet hours: HH:MM-HH:MM or off", "[quiet_hours]") {
@@ -27,21 +28,29 @@ TEST_CASE("quiet hours: HH:MM-HH:MM or off", "[quiet_hours]") {
     }
 }
 
-TEST_CASE("a number's time zone: its state or province, its country, or the fallback",
+TEST_CASE("a number's time zones: its state or province, else its country's, else none",
           "[quiet_hours]") {
-    const std::string fallback = "America/New_York";
-    CHECK(time_zone("+17605550142", fallback) == "America/Los_Angeles");  // California
-    CHECK(time_zone("+14155550100", fallback) == "America/Los_Angeles");  // San Francisco, CA
-    CHECK(time_zone("+13035550100", fallback) == "America/Denver");
-    CHECK(time_zone("+15125550100", fallback) == "America/Chicago");  // Texas
-    CHECK(time_zone("+18085550100", fallback) == "Pacific/Honolulu");
-    CHECK(time_zone("+16045550100", fallback) == "America/Vancouver");
-    CHECK(time_zone("+14165550100", fallback) == "America/Toronto");
-    CHECK(time_zone("+442079460958", fallback) == "Europe/London");
-    CHECK(time_zone("+447911123456", fallback) == "Europe/Guernsey");
-    CHECK(time_zone("+33612345678", fallback) == "Europe/Paris");
-    CHECK(time_zone("+61412345678", "Australia/Sydney") == "Australia/Sydney");  // several zones
-    CHECK(time_zone("+18005550100", fallback) == fallback);                      // toll-free
-    CHECK(time_zone("TEXTUS", fallback) == fallback);
-    CHECK(time_zone("", fallback) == fallback);
+    using Zones = std::vector<std::string>;
+    CHECK(time_zones("+17605550142") == Zones{"America/Los_Angeles"});  // California
+    CHECK(time_zones("+14155550100") == Zones{"America/Los_Angeles"});  // San Francisco, CA
+    CHECK(time_zones("+13035550100") == Zones{"America/Denver"});
+    CHECK(time_zones("+15125550100") == Zones{"America/Chicago"});  // Texas
+    CHECK(time_zones("+18085550100") == Zones{"Pacific/Honolulu"});
+    CHECK(time_zones("+16045550100") == Zones{"America/Vancouver"});
+    CHECK(time_zones("+14165550100") == Zones{"America/Toronto"});
+    CHECK(time_zones("+442079460958") == Zones{"Europe/London"});
+    CHECK(time_zones("+447911123456") == Zones{"Europe/Guernsey"});
+    CHECK(time_zones("+33612345678") == Zones{"Europe/Paris"});
+    CHECK(time_zones("+2348031234567") == Zones{"Africa/Lagos"});  // in no table of ours
+    // A country of several zones: one of each offset, Perth to Sydney.
+    const auto australia = time_zones("+61412345678");
+    CHECK(australia.size() >= 3);
+    CHECK(std::find(australia.begin(), australia.end(), "Australia/Perth") != australia.end());
+    // A US number of no state (toll-free): one zone of each US offset, from Hawaii's to the
+    // East's (ICU lists them by name: America/Adak stands for Hawaii's offset in winter).
+    CHECK(time_zones("+18005550100").size() >= 5);
+    // No country, no number: nobody knows the local time.
+    CHECK(time_zones("+881631234567").empty());  // satellite
+    CHECK(time_zones("TEXTUS").empty());
+    CHECK(time_zones("").empty());
 }
