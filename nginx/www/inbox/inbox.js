@@ -960,11 +960,14 @@
     ['failed', 'Failed'], ['skipped', 'Skipped']];
   var BUCKET = {};
   BUCKETS.forEach(function (b) { BUCKET[b[0]] = b[1]; });
-  var SKIP = { opted_out: 'Opted out', not_opted_in: 'Not opted in', invalid_number: 'Invalid number', contact_deleted: 'Contact deleted' };
-  var SKIP_COUNTS = [['optedOut', 'opted_out'], ['notOptedIn', 'not_opted_in'], ['invalidNumber', 'invalid_number'], ['contactDeleted', 'contact_deleted']];
+  var SKIP = { opted_out: 'Opted out', not_opted_in: 'Not opted in', invalid_number: 'Invalid number', contact_deleted: 'Contact deleted',
+    possible_opt_out: 'Possible opt-out' };
+  var SKIP_COUNTS = [['optedOut', 'opted_out'], ['notOptedIn', 'not_opted_in'], ['invalidNumber', 'invalid_number'], ['contactDeleted', 'contact_deleted'],
+    ['possibleOptOut', 'possible_opt_out']];
   var SKIP_WHY = {
     opted_out: 'they opted out of texts', not_opted_in: 'they have not opted in and have not texted us',
-    invalid_number: 'their number is not a valid one', contact_deleted: 'the contact was deleted'
+    invalid_number: 'their number is not a valid one', contact_deleted: 'the contact was deleted',
+    possible_opt_out: 'their last text may be an opt-out, which staff have not decided yet'
   };
 
   function byId(list, id) { return list.filter(function (x) { return x.id === id; })[0]; }
