@@ -777,6 +777,170 @@ test('a 100-letter name is cut to one line, whole in its title, at desktop and a
   await page.setViewportSize(DESKTOP);
 });
 
+// ---- a text that may be an opt-out (issue 24): the list labels it, the thread quotes it
+// above the composer, staff answer it there ----
+
+const mae = { e164: `+170755501${suffix}` };
+const maybeTexts = [
+  `Love the Malbec, but please stop the texts after Friday's event (${stamp})`,
+  `I said please stop sending these, I moved to Ohio anyway (${stamp})`,
+  `Honestly just stop, the wine club emails are plenty for me (${stamp})`,
+  `Please stop, I moved away and I am not buying a house (${stamp})`,
+];
+const maybeBanner = () => page.getByRole('region', { name: 'Possible opt-out' });
+const maybeButton = (name) => maybeBanner().getByRole('button', { name, exact: true });
+const maeRow = () => conv(fmt(mae.e164));
+const maeContact = async () => (await staff('GET', `/api/crm/contacts?search=${mae.e164.slice(2)}`)).data.contacts[0];
+// The banner quotes exactly this text, isolated like every body.
+async function quotes(text) {
+  const q = maybeBanner().locator('.maybe-quote [dir="auto"]');
+  return (await q.count()) === 1 && (await q.textContent()) === text;
+}
+
+test('a longer text with a stop word is labelled in the list and quoted above the composer with two answers', async () => {
+  await page.setViewportSize(DESKTOP);
+  await simSms(mae.e164, maybeTexts[0]);
+  await maeRow().waitFor();
+  const label = maeRow().getByText('Possible opt-out', { exact: true });
+  await label.waitFor();
+  assert.ok(await label.isVisible());
+  await maeRow().click();
+  await bubble(maybeTexts[0]).waitFor();
+  await maybeBanner().waitFor();
+  await eventually('the banner to quote the text', () => quotes(maybeTexts[0]));
+  const quoteIso = await isolation(maybeBanner().locator('.maybe-quote [dir="auto"]'));
+  assert.equal(quoteIso.dir, 'auto');
+  assert.match(quoteIso.bidi, /^(isolate|plaintext)$/, 'the quote is isolated like a body');
+  await maybeButton('Opt them out').waitFor();
+  await maybeButton('Not an opt-out').waitFor();
+  // The bubble of that text is marked too; the banner sits above the composer.
+  assert.match(await bubble(maybeTexts[0]).getAttribute('class'), /\bmaybe\b/);
+  assert.ok((await box(maybeBanner())).y < (await box(composer())).y, 'the banner is above the composer');
+  // Nothing is decided yet: they texted us, so staff may still answer them.
+  assert.equal(await composer().isEnabled(), true);
+  assert.deepEqual(await unnamed(page), [], 'every control has a name');
+  await page.screenshot({ path: path.join(artifacts, 'inbox-possible-opt-out-desktop.png') });
+});
+
+test('"Not an opt-out" (from the keyboard) clears the banner and the label; the composer stays open', async () => {
+  const before = await maeContact();
+  assert.equal(before.possibleOptOutMessageId, Number(await bubble(maybeTexts[0]).getAttribute('data-id')));
+  await maybeButton('Not an opt-out').focus();
+  await page.keyboard.press('Enter');
+  await maybeBanner().waitFor({ state: 'hidden' });
+  await page.getByRole('status').filter({ hasText: 'Marked as not an opt-out.' }).waitFor();
+  assert.equal(await composer().isEnabled(), true);
+  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'compose', 'focus moves to the composer');
+  await eventually('the list label to go', async () => !/Possible opt-out/.test(await maeRow().textContent()));
+  assert.equal(await bubble(maybeTexts[0]).getAttribute('class').then((c) => /\bmaybe\b/.test(c)), false);
+  const after = await maeContact();
+  assert.equal(after.possibleOptOutMessageId, null);
+  assert.equal(after.smsOptIn, before.smsOptIn, 'consent unchanged');
+  assert.equal(after.optedOutAt, null);
+});
+
+test('a second such text brings the banner back live; a colleague\'s decision takes it away live', async () => {
+  let reloaded = false;
+  page.once('load', () => { reloaded = true; });
+  await simSms(mae.e164, maybeTexts[1]);
+  await bubble(maybeTexts[1]).waitFor();
+  await maybeBanner().waitFor();
+  await eventually('the banner to quote the newer text', () => quotes(maybeTexts[1]));
+  // What was said of the first text does not stay under the second.
+  assert.equal(await page.getByText('Marked as not an opt-out.').count(), 0);
+  await eventually('the list label', async () => /Possible opt-out/.test(await maeRow().textContent()));
+  // Another staff member dismisses it (the API, as their inbox does): this one follows.
+  const c = await maeContact();
+  const r = await staff('POST', `/api/crm/contacts/${c.id}/possible-opt-out`, { messageId: c.possibleOptOutMessageId, decision: 'dismiss' });
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  await maybeBanner().waitFor({ state: 'hidden' });
+  await eventually('the list label to go', async () => !/Possible opt-out/.test(await maeRow().textContent()));
+  assert.equal(await composer().isEnabled(), true);
+  assert.equal(reloaded, false);
+});
+
+test('a failed decision is shown; one overtaken by a newer text says it was already decided and shows the newer', async () => {
+  await simSms(mae.e164, maybeTexts[2]);
+  await maybeBanner().waitFor();
+  await eventually('the banner to quote the third text', () => quotes(maybeTexts[2]));
+  // The server fails: the error is said, the banner stays for another try.
+  await page.route('**/possible-opt-out', (route) => route.fulfill({ status: 503, contentType: 'application/json',
+    body: JSON.stringify({ success: false, error: { code: 'unavailable', message: 'The database is not reachable.' } }) }));
+  await maybeButton('Opt them out').click();
+  await page.getByRole('alert').filter({ hasText: 'The database is not reachable.' }).waitFor();
+  assert.ok(await maybeBanner().isVisible());
+  assert.equal(await maybeButton('Opt them out').isEnabled(), true);
+  await page.unroute('**/possible-opt-out');
+  // The customer texts again while staff decide: the decision names the text staff saw, which
+  // no longer waits (409 not_pending).
+  let answered = null;
+  await page.route('**/possible-opt-out', async (route) => {
+    await simSms(mae.e164, maybeTexts[3]);
+    await eventually('the newer text to be marked', async () => (await maeContact()).possibleOptOutMessageId !== JSON.parse(route.request().postData()).messageId);
+    const res = await route.fetch();
+    answered = res.status();
+    await route.fulfill({ response: res });
+  });
+  await maybeButton('Not an opt-out').click();
+  await page.getByRole('status').filter({ hasText: 'That text was already decided.' }).waitFor();
+  await page.unroute('**/possible-opt-out');
+  assert.equal(answered, 409);
+  await eventually('the banner to quote the newest text', () => quotes(maybeTexts[3]));
+  assert.equal(await page.getByRole('alert').filter({ hasText: 'The database is not reachable.' }).count(), 0, 'the old error is gone');
+  const c = await maeContact();
+  assert.equal(c.possibleOptOutMessageId, Number(await bubble(maybeTexts[3]).getAttribute('data-id')), 'nothing was decided');
+});
+
+test('at 360 px the banner\'s buttons are on screen, nothing scrolls sideways', async () => {
+  await page.setViewportSize(PHONE_VIEW);
+  await maybeBanner().waitFor();
+  for (const name of ['Opt them out', 'Not an opt-out']) await onScreen(maybeButton(name), `${name} (360 px)`);
+  await onScreen(maybeBanner(), 'the banner (360 px)');
+  await noSideScroll('the thread with the banner (360 px)');
+  assert.ok(await composer().isVisible(), 'the composer is still on screen');
+  await page.screenshot({ path: path.join(artifacts, 'inbox-possible-opt-out-360.png') });
+  await page.setViewportSize(DESKTOP);
+});
+
+test('"Opt them out" closes the composer with the opted-out reason; the list says Opted out', async () => {
+  await maybeButton('Opt them out').click();
+  await maybeBanner().waitFor({ state: 'hidden' });
+  await eventually('the composer to close', async () => !(await composer().isEnabled()));
+  assert.match(await page.locator('#compose-reason').textContent(), /opted out of texts/);
+  assert.equal(await page.getByRole('button', { name: 'Send', exact: true }).isEnabled(), false);
+  await eventually('the list to say opted out', async () => {
+    const t = await maeRow().textContent();
+    return /Opted out/.test(t) && !/Possible opt-out/.test(t);
+  });
+  const c = await maeContact();
+  assert.deepEqual([c.smsOptIn, c.possibleOptOutMessageId, !!c.optedOutAt], [false, null, true]);
+  // The one confirmation goes out (deploy/worker) and shows in the thread.
+  await thread().getByRole('listitem').filter({ hasText: /unsubscribed/i }).waitFor({ timeout: 10000 });
+  await page.screenshot({ path: path.join(artifacts, 'inbox-possible-opt-out-confirmed-desktop.png') });
+});
+
+test('a campaign names the possible opt-out it skipped', async () => {
+  const tag = `maybe-${stamp}`;
+  const phone = `+170855501${suffix}`;
+  const made = await staff('POST', '/api/crm/contacts', { firstName: 'Mia', lastName: `Maybe${stamp}`, phone, smsOptIn: true, tags: [tag] });
+  assert.equal(made.status, 201, JSON.stringify(made.data));
+  await simSms(phone, `Thanks but stop with the promos, I only want the club ones (${stamp})`);
+  await eventually('the text to be marked', async () =>
+    (await staff('GET', `/api/crm/contacts/${made.data.contact.id}`)).data.contact.possibleOptOutMessageId != null);
+  const name = `Maybe skipped ${stamp}`;
+  const r = await staff('POST', '/api/crm/sms/campaigns', { name, body: `Friday's event: 6 pm (${stamp})`, filter: { tags: [tag] } });
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  await page.getByRole('button', { name: 'Campaigns' }).click();
+  await page.getByRole('list', { name: 'Campaigns' }).getByRole('button', { name: new RegExp(name) }).click();
+  const pane = campPane(name);
+  await eventually('the campaign to complete', async () => (await pane.locator('.camp-state').textContent()) === 'Completed', 15000);
+  await eventually('the count of possible opt-outs', async () =>
+    (await pane.locator('dl[aria-label="Skipped because"] dt:text-is("Possible opt-out") + dd').textContent()) === '1');
+  await eventually('the recipient\'s reason', async () =>
+    /Skipped.*Possible opt-out/.test(await pane.getByRole('list', { name: 'Recipients' }).getByRole('listitem').filter({ hasText: 'Mia' }).textContent()));
+  await page.getByRole('button', { name: 'Conversations' }).click();
+});
+
 test('sign out forgets the key; signing in again starts afresh', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByLabel('Staff key').waitFor();

@@ -21,6 +21,7 @@
     convs: [], convTotal: 0, convMore: false, convSearch: '', convLoading: false, convSeq: 0,
     contact: null, msgs: new Map(), nextBefore: null, olderLoading: false, texted: false, threadSeq: 0,
     pending: null, sending: false,
+    threadLoaded: false, maybeText: null, maybeFetch: null, maybeShown: null, maybeNote: null, deciding: false,
     live: { gen: 0, abort: null, timer: 0, renew: 0, failures: 0, headers: null },
     refreshTimer: 0,
     contacts: [], contactsMore: false, editing: null,
@@ -215,6 +216,18 @@
       h('label', { for: 'compose', text: 'Message' }),
       h('div', { class: 'row' }, E.box, E.sendBtn),
       E.count, E.warn, E.reason, h('div', { class: 'row-wrap' }, E.optInBtn, E.retry), E.sendErr);
+    // A text that may be an opt-out (docs/decisions.md, Staff inbox): the text, quoted, and
+    // staff's two answers. The note and the error stay when the banner goes.
+    E.maybeWhy = h('p', { class: 'small', text: 'Their text may ask us to stop texting them. Campaigns and scheduled texts skip them until you decide.' });
+    E.maybeQuote = h('blockquote', { class: 'maybe-quote', tabindex: '0', 'aria-label': 'Their text' });
+    E.maybeOut = h('button', { type: 'button', class: 'btn-secondary danger-text', onclick: function () { decideMaybe('opt_out'); } }, 'Opt them out');
+    E.maybeKeep = h('button', { type: 'button', class: 'btn-secondary', onclick: function () { decideMaybe('dismiss'); } }, 'Not an opt-out');
+    E.maybe = h('section', { class: 'maybe', 'aria-labelledby': 'maybe-title', hidden: true },
+      h('h3', { class: 'maybe-title', id: 'maybe-title', text: 'Possible opt-out' }),
+      E.maybeWhy, E.maybeQuote, h('div', { class: 'row-wrap' }, E.maybeOut, E.maybeKeep));
+    E.maybeNote = h('p', { class: 'small maybe-note', role: 'status' });
+    E.maybeErr = h('p', { class: 'error', role: 'alert' });
+    E.maybeArea = h('div', { class: 'maybe-area' }, E.maybe, E.maybeNote, E.maybeErr);
     E.threadPane = h('section', { class: 'pane thread-pane', 'aria-labelledby': 'thread-title', onkeydown: function (e) {
       // On a phone, Escape is the back button.
       if (e.key === 'Escape' && E.back.offsetParent !== null) { e.preventDefault(); closeThread(); }
@@ -222,7 +235,7 @@
       h('div', { class: 'pane-head thread-head' }, E.back,
         h('div', { class: 'thread-who' }, E.threadTitle, E.threadInfo),
         h('div', { class: 'row-wrap' }, E.contactBtn, E.syncBtn), E.syncOut),
-      E.thread, E.threadNote, E.composer);
+      E.thread, E.threadNote, E.maybeArea, E.composer);
     E.empty = h('section', { class: 'pane empty-pane' }, h('p', { class: 'muted', text: 'Choose a conversation.' }));
     E.convView = h('div', { class: 'conv-view' }, E.listPane, E.empty, E.threadPane);
     E.threadPane.hidden = true;
@@ -327,7 +340,11 @@
       // The open thread's contact, as the list knows it now (opt-in may have changed).
       if (S.contact) {
         var mine = S.convs.filter(function (c) { return c.contact.id === S.contact.id; })[0];
-        if (mine && mine.contact.updatedAt !== S.contact.updatedAt) { S.contact = mine.contact; renderThreadHead(); updateComposer(); }
+        // (Marking a possible opt-out, or settling one, leaves updatedAt as it was.)
+        if (mine && (mine.contact.updatedAt !== S.contact.updatedAt ||
+            mine.contact.possibleOptOutMessageId !== S.contact.possibleOptOutMessageId)) {
+          S.contact = mine.contact; renderThreadHead(); updateComposer();
+        }
       }
     }, function () {
       if (seq !== S.convSeq) return;
@@ -359,7 +376,8 @@
         h('span', { class: 'conv-bottom' },
           h('span', { class: 'conv-preview' }, preview(c.lastMessage)),
           c.unreadCount ? h('span', { class: 'badge', text: c.unreadCount + ' unread' }) : null),
-        h('span', { class: 'opt opt-' + opt, text: OPT_LABEL[opt] }));
+        h('span', { class: 'conv-flags' }, h('span', { class: 'opt opt-' + opt, text: OPT_LABEL[opt] }),
+          maybeOf(c.contact) != null ? h('span', { class: 'maybe-label', text: 'Possible opt-out' }) : null));
       E.convList.append(h('li', null, btn));
       if (String(c.contact.id) === focusedId) btn.focus();
     });
@@ -374,6 +392,13 @@
     S.nextBefore = null;
     S.texted = false;
     S.pending = null;
+    S.threadLoaded = false;
+    S.maybeText = null;
+    S.maybeFetch = null;
+    S.maybeShown = null;
+    S.maybeNote = null;
+    E.maybeNote.textContent = '';
+    E.maybeErr.textContent = '';
     E.thread.textContent = '';
     E.syncOut.textContent = '';
     E.sendErr.textContent = '';
@@ -393,6 +418,7 @@
       if (r.status !== 200 || !r.data.success) { E.threadNote.textContent = errorText(r); return; }
       E.threadNote.textContent = '';
       S.nextBefore = r.data.nextBefore;
+      S.threadLoaded = true;
       (r.data.messages || []).forEach(function (m) { upsert(m); });
       E.thread.scrollTop = E.thread.scrollHeight;
       updateComposer();
@@ -444,6 +470,107 @@
     E.box.disabled = !!reason;
     E.sendBtn.disabled = !!reason || S.sending;
     E.optInBtn.hidden = opt !== 'none';
+    renderMaybe();
+  }
+
+  // ---- A possible opt-out: a longer text with a stop word in it, for staff to decide. ----
+  function maybeOf(c) { return c ? c.possibleOptOutMessageId : null; }
+  function renderMaybe() {
+    var c = S.contact, id = maybeOf(c);
+    if (!c) return;
+    // The bubble of that text is marked too.
+    Array.prototype.forEach.call(E.thread.querySelectorAll('.msg.maybe'), function (el) {
+      if (el.getAttribute('data-id') !== String(id)) el.classList.remove('maybe');
+    });
+    var li = id != null && E.thread.querySelector('li[data-id="' + id + '"]');
+    if (li) li.classList.add('maybe');
+    // What was said about an earlier text no longer applies to a newer one.
+    if (id != null && S.maybeNote && !S.maybeNote.conflict && S.maybeNote.id !== id) {
+      S.maybeNote = null;
+      E.maybeNote.textContent = '';
+    }
+    if (id == null) {
+      S.maybeShown = null;
+      if (!E.maybe.hidden) {
+        var had = E.maybe.contains(document.activeElement);
+        E.maybe.hidden = true;
+        if (had) (E.box.disabled ? E.threadTitle : E.box).focus();
+      }
+      return;
+    }
+    var m = S.msgs.get(String(id)) || (S.maybeText && S.maybeText.id === id ? S.maybeText : null);
+    var key = [c.id, id, m ? (m.missing ? 'x' : 'm') : '-'].join('|');
+    if (key === S.maybeShown && !E.maybe.hidden) return; // as shown: keep focus where it is
+    S.maybeShown = key;
+    E.maybeQuote.textContent = '';
+    if (m && m.missing) E.maybeQuote.append(h('p', { class: 'muted', text: 'It is older than their latest texts: scroll up in the conversation to read it.' }));
+    else if (m) E.maybeQuote.append(m.body ? iso(m.body, 'body', 'p') : h('p', { text: (m.mediaUrls || []).length ? '[picture]' : '' }));
+    else {
+      E.maybeQuote.append(h('p', { class: 'muted', text: 'Loading the text\u2026' }));
+      if (S.threadLoaded) fetchMaybe(c.id, id);
+    }
+    E.maybe.hidden = false;
+  }
+  // The text when the thread's first page does not hold it: among their latest inbound ones.
+  function fetchMaybe(contactId, id) {
+    if (S.maybeFetch === id) return;
+    S.maybeFetch = id;
+    var seq = S.threadSeq;
+    api('GET', '/api/crm/sms/messages?' + qs({ contactId: contactId, direction: 'inbound', limit: 100 })).then(function (r) {
+      if (S.maybeFetch === id) S.maybeFetch = null;
+      if (seq !== S.threadSeq || r.status !== 200) return;
+      var m = (r.data.messages || []).filter(function (x) { return x.id === id; })[0];
+      S.maybeText = m || { id: id, missing: true };
+      renderMaybe();
+    }, function () { if (S.maybeFetch === id) S.maybeFetch = null; });
+  }
+  // The contact as the server has it now, in the thread and in the list at once.
+  function applyContact(contact) {
+    S.convSeq++; // a list asked for before this answer is older than it
+    S.convs.forEach(function (x) { if (x.contact.id === contact.id) x.contact = contact; });
+    if (S.contact && S.contact.id === contact.id) { S.contact = contact; renderThreadHead(); updateComposer(); }
+    renderConversations();
+    scheduleRefresh();
+  }
+  function decideMaybe(decision) {
+    var c = S.contact, id = maybeOf(c);
+    if (!c || id == null || S.deciding) return;
+    S.deciding = true;
+    // Disabled while it is out, the button may lose focus: it is given back at the end.
+    var btn = decision === 'opt_out' ? E.maybeOut : E.maybeKeep, focused = E.maybe.contains(document.activeElement);
+    E.maybeOut.disabled = E.maybeKeep.disabled = true;
+    S.maybeNote = null;
+    E.maybeNote.textContent = E.maybeErr.textContent = '';
+    var mineNow = function () { return S.contact && S.contact.id === c.id; };
+    api('POST', '/api/crm/contacts/' + c.id + '/possible-opt-out', { messageId: id, decision: decision }).then(function (r) {
+      if (r.status === 200 && r.data.contact) {
+        if (mineNow()) {
+          S.maybeNote = { id: id };
+          E.maybeNote.textContent = decision === 'opt_out' ? 'Opted out: they get one text confirming it.' : 'Marked as not an opt-out.';
+        }
+        applyContact(r.data.contact);
+        return;
+      }
+      if (!mineNow()) return;
+      if (r.status === 409 && r.data.error && r.data.error.code === 'not_pending') {
+        // Decided in another tab, or a newer text took its place: show what is true now.
+        S.maybeNote = { id: id, conflict: true };
+        E.maybeNote.textContent = 'That text was already decided.';
+        refreshContact();
+        reloadThread();
+        return;
+      }
+      E.maybeErr.textContent = errorText(r);
+    }, function () {
+      if (mineNow()) E.maybeErr.textContent = OFFLINE;
+    }).then(function () {
+      S.deciding = false;
+      E.maybeOut.disabled = E.maybeKeep.disabled = false;
+      var at = document.activeElement;
+      if (focused && mineNow() && (!at || at === document.body || E.maybe.contains(at))) {
+        if (!E.maybe.hidden) btn.focus(); else (E.box.disabled ? E.threadTitle : E.box).focus();
+      }
+    });
   }
 
   function mine(m) { return m.direction === 'outbound' && m.sentBy !== 'web'; }
@@ -470,7 +597,8 @@
           h('span', { 'aria-hidden': 'true', text: st[1] + ' ' }), st[0]));
       }
     }
-    var li = h('li', { class: 'msg ' + (me ? 'out' : 'in') + (m.channel === 'web' ? ' web' : ''), 'data-id': m.id },
+    var li = h('li', { class: 'msg ' + (me ? 'out' : 'in') + (m.channel === 'web' ? ' web' : '') +
+      (S.contact && maybeOf(S.contact) === m.id ? ' maybe' : ''), 'data-id': m.id },
       h('span', { class: 'sr', text: me ? 'Sent: ' : 'Received: ' }),
       m.body ? iso(m.body, 'body', 'p') : null);
     var media = (m.mediaUrls || []).filter(function (u) { return /^https?:/i.test(u); });
@@ -728,8 +856,7 @@
     } else if (ev.type === 'campaign' && ev.campaign) {
       campaignEvent(ev.campaign);
     } else if (ev.type === 'contact' && ev.contact) {
-      if (S.contact && S.contact.id === ev.contact.id) { S.contact = ev.contact; renderThreadHead(); updateComposer(); }
-      scheduleRefresh();
+      applyContact(ev.contact);
       if (S.contactsLoaded && !E.contactsView.hidden) loadContacts(true, true);
     } else if (ev.type === 'contact_deleted') {
       if (S.contact && S.contact.id === ev.id) {
@@ -960,11 +1087,14 @@
     ['failed', 'Failed'], ['skipped', 'Skipped']];
   var BUCKET = {};
   BUCKETS.forEach(function (b) { BUCKET[b[0]] = b[1]; });
-  var SKIP = { opted_out: 'Opted out', not_opted_in: 'Not opted in', invalid_number: 'Invalid number', contact_deleted: 'Contact deleted' };
-  var SKIP_COUNTS = [['optedOut', 'opted_out'], ['notOptedIn', 'not_opted_in'], ['invalidNumber', 'invalid_number'], ['contactDeleted', 'contact_deleted']];
+  var SKIP = { opted_out: 'Opted out', not_opted_in: 'Not opted in', invalid_number: 'Invalid number', contact_deleted: 'Contact deleted',
+    possible_opt_out: 'Possible opt-out' };
+  var SKIP_COUNTS = [['optedOut', 'opted_out'], ['notOptedIn', 'not_opted_in'], ['invalidNumber', 'invalid_number'], ['contactDeleted', 'contact_deleted'],
+    ['possibleOptOut', 'possible_opt_out']];
   var SKIP_WHY = {
     opted_out: 'they opted out of texts', not_opted_in: 'they have not opted in and have not texted us',
-    invalid_number: 'their number is not a valid one', contact_deleted: 'the contact was deleted'
+    invalid_number: 'their number is not a valid one', contact_deleted: 'the contact was deleted',
+    possible_opt_out: 'their last text may be an opt-out, which staff have not decided yet'
   };
 
   function byId(list, id) { return list.filter(function (x) { return x.id === id; })[0]; }
