@@ -35,7 +35,7 @@ struct Config {
     std::string allowed_countries;      // "US,CA"; default: DEFAULT_REGION
     std::string initiate_text;          // the first SMS: {firstName}, {businessName}, {code}
     std::string initiate_hourly_limit;  // web-initiated texts an hour, all numbers together
-    std::string default_time_zone;      // quiet hours for numbers whose zone is unknown
+    std::string default_time_zone;      // the business's: auto-replies' business hours
     std::string quiet_hours;            // "21:00-08:00" or "off" (common/quiet_hours.h)
     std::string campaign_rate;          // messages a second, or "unlimited" (common/pace.h)
     std::string token_secret;           // signs long-poll URLs; nginx's secure_link checks them

@@ -41,7 +41,7 @@ struct RunResult {
 // campaign has recipients left. `senders` send at once, each on its own database connection
 // and Twilio connection, as runs on several hosts would (Twilio takes 100-200 ms to answer a
 // create: one sender alone manages 5-10 a second). One due in quiet hours in its recipient's
-// time zone (QUIET_HOURS, DEFAULT_TIME_ZONE) waits for when they end. Campaign progress is
+// time zones (QUIET_HOURS, phone::time_zones) waits for when they end. Campaign progress is
 // published to the staff channel at most once a second per campaign, and when one pauses or
 // completes. A sender's failure (the database unreachable) is thrown once all have stopped.
 RunResult run_due(const Config& config, int limit, int senders);

@@ -213,7 +213,7 @@ TEST_CASE("a campaign message is committed as sending before Twilio is called", 
 TEST_CASE("a number's own country keeps its quiet hours; one of no country is left to a person",
           "[campaigns]") {
     const auto tag = new_tag();
-    const auto digits = new_phone().substr(8);  // four, unique in this run
+    const auto digits = new_phone().substr(8);      // four, unique in this run
     const auto lagos = "+234803" + digits + "123";  // Nigeria: in no zone table of ours
     const auto satellite = "+88163" + digits + "567";
     const auto california = new_phone();
@@ -238,8 +238,9 @@ TEST_CASE("a number's own country keeps its quiet hours; one of no country is le
             " WHERE c.phone = '" +
             satellite + "'") == "no_time_zone");
     // Without quiet hours there is no local time to keep: a person's own send goes.
-    CHECK(call("POST", "/api/crm/sms/send", {{"to", satellite}, {"body", "Harvest news."}})
-              .status == 201);
+    CHECK(
+        call("POST", "/api/crm/sms/send", {{"to", satellite}, {"body", "Harvest news."}}).status ==
+        201);
 }
 
 TEST_CASE("quiet hours hold a campaign's recipients in them, and the others go on", "[campaigns]") {
