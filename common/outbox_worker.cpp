@@ -37,7 +37,7 @@ Duty hand_over(Db& db, const Config& config, twilio::Client& client, const Claim
                                "not sent"));
     }
     try {
-        send::deliver(db, config, client, claimed.message, claimed.chats);
+        send::deliver(db, config, client, claimed.message, claimed.chats, send::Unavailable::waits);
         return Duty::sent;
     } catch (const HttpError& error) {
         // Recorded on the row by deliver; an unknown fate is settled once the lease runs out.
@@ -79,7 +79,7 @@ Duty decide_reply(Db& db, const Config& config, twilio::Client& client) {
     }
     if (!reply || reply->replay) return Duty::decided;
     try {
-        send::deliver(db, config, client, reply->message, reply->chats);
+        send::deliver(db, config, client, reply->message, reply->chats, send::Unavailable::waits);
         return Duty::replied;
     } catch (const HttpError& error) {
         // Recorded on the row by deliver; an unknown fate is settled once the lease runs out.

@@ -124,9 +124,9 @@ Step scheduled_turn(Db& db, const Config& config, twilio::Client& client,
         const auto prepared =
             db.transact([&](Tx& tx) { return send::prepare(tx, request, config, s.created_by); });
         message_id = prepared.message.id;
-        const auto sent = prepared.replay
-                              ? prepared.message
-                              : send::deliver(db, config, client, prepared.message, prepared.chats);
+        const auto sent = prepared.replay ? prepared.message
+                                          : send::deliver(db, config, client, prepared.message,
+                                                          prepared.chats, send::Unavailable::waits);
         finish(db, s.id, "sent", sent.id, nullptr);
         return Step::sent;
     } catch (const HttpError& error) {
@@ -208,7 +208,8 @@ CampaignStep campaign_turn(Db& db, const Config& config, twilio::Client& client,
     out.step = Step::sent;
     if (prepared->replay) return out;
     try {
-        send::deliver(db, config, client, prepared->message, prepared->chats);
+        send::deliver(db, config, client, prepared->message, prepared->chats,
+                      send::Unavailable::waits);
     } catch (const HttpError& error) {
         out.step = campaign::skip_reason(error) ? Step::skipped : Step::failed;
         // Twilio down or refusing our credentials would fail every recipient after this one.

@@ -367,12 +367,15 @@ messages::Message record_accepted(Tx& tx, int64_t message_id, const twilio::Mess
          .price_unit = sent.price_unit.empty() ? std::nullopt : std::optional(sent.price_unit)});
 }
 
-Refusal record_refused(Tx& tx, int64_t message_id, const twilio::TwilioError& error) {
+Refusal record_refused(Tx& tx, int64_t message_id, const twilio::TwilioError& error,
+                       Unavailable unavailable) {
+    const bool waits = error.outcome_unknown ||
+                       (unavailable == Unavailable::waits && error.code == "twilio_unavailable");
     Refusal out;
     out.message = messages::record_refused(
         tx, message_id,
         {.send_error = error_json(error),
-         .failed = !error.outcome_unknown,
+         .failed = !waits,
          .error_code = error.twilio_code ? std::optional(error.twilio_code) : std::nullopt,
          .error_message =
              error.twilio_message.empty() ? std::nullopt : std::optional(error.twilio_message)});
@@ -387,7 +390,8 @@ Refusal record_refused(Tx& tx, int64_t message_id, const twilio::TwilioError& er
 }
 
 messages::Message deliver(Db& db, const Config& config, twilio::Client& client,
-                          const messages::Message& queued, const std::vector<std::string>& chats) {
+                          const messages::Message& queued, const std::vector<std::string>& chats,
+                          Unavailable unavailable) {
     const auto publish_message = [&](const messages::Message& message) {
         publish::message(config, "message", messages::to_json(message), chats);
     };
@@ -404,7 +408,8 @@ messages::Message deliver(Db& db, const Config& config, twilio::Client& client,
         // The answer is Twilio's error even when it cannot be stored: the row then stays
         // queued, and a retry with the key is told the outcome is unknown.
         try {
-            const auto refusal = db.transact([&](Tx& tx) { return record_refused(tx, id, error); });
+            const auto refusal =
+                db.transact([&](Tx& tx) { return record_refused(tx, id, error, unavailable); });
             publish_message(refusal.message);
             // Open inboxes hear of the opt-out as of a STOP (the webhook's contact event).
             if (refusal.opted_out) {

@@ -164,16 +164,28 @@ struct Refusal {
     messages::Message message;
     std::optional<contacts::Contact> opted_out;  // the contact, now opted out (Twilio's 21610)
 };
-Refusal record_refused(Tx& tx, int64_t message_id, const twilio::TwilioError& error);
+
+// What a delivery does with a create Twilio surely did not take but may take later
+// (twilio_unavailable with a known fate: no connection made, or rate-limited past the retries).
+enum class Unavailable {
+    fails,  // the row fails: a person is waiting, sees it and may send again (staff, initiate)
+    waits,  // the row stays queued, as for an unknown fate, and the outbox tries it again once
+            // the lease runs out (a worker's send: a campaign message, a scheduled send, an
+            // auto-reply, an opt-out confirmation; nobody is there to press Retry)
+};
+Refusal record_refused(Tx& tx, int64_t message_id, const twilio::TwilioError& error,
+                       Unavailable unavailable);
 
 // Hands `queued` (committed, without a SID) to Twilio and records what came of it, each outcome
 // in its own unit of work, then publishes the message's new state to the staff inbox and to the
 // web chats `chats` (their hashes) that see it. Twilio's error is rethrown once its refusal
-// is recorded; an unknown outcome leaves the row queued for the worker to look up once the
-// lease runs out (common/outbox). A database failure after Twilio accepted is logged, not
+// is recorded; an unknown outcome (and, with Unavailable::waits, Twilio unavailable) leaves the
+// row queued for the worker to look up, and send again if Twilio has none, once the lease runs
+// out (common/outbox). A database failure after Twilio accepted is logged, not
 // thrown: the message went, and its status callbacks carry our id and store the SID.
 messages::Message deliver(Db& db, const Config& config, twilio::Client& client,
-                          const messages::Message& queued, const std::vector<std::string>& chats);
+                          const messages::Message& queued, const std::vector<std::string>& chats,
+                          Unavailable unavailable);
 
 // A delivery status for one of our messages (Twilio's callback, or the worker's refresh from
 // Twilio) applied in its own unit of work (messages::apply_status), then published to the

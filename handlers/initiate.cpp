@@ -38,8 +38,8 @@ Response initiate(Context& c) {
     // The lead, its message and its code are committed before any outside call.
     const auto opened = c.db.transact([&](Tx& tx) { return chat::open(tx, request, c.config); });
     publish::message(c.config, "message", messages::to_json(opened.visitor), {opened.hash});
-    const auto message =
-        send::deliver(c.db, c.config, client, opened.message, opened.message_chats);
+    const auto message = send::deliver(c.db, c.config, client, opened.message, opened.message_chats,
+                                       send::Unavailable::fails);
     return Response::json(201, {{"success", true},
                                 {"phoneNumber", opened.contact.phone},
                                 {"contactId", opened.contact.id},

@@ -35,7 +35,8 @@ Response send_message(Context& c) {
         c.db.transact([&](Tx& tx) { return send::prepare(tx, request, c.config, c.staff_key); });
     if (prepared.replay) return Response::json(201, send::answer(prepared.message));
     return Response::json(
-        201, send::answer(send::deliver(c.db, c.config, client, prepared.message, prepared.chats)));
+        201, send::answer(send::deliver(c.db, c.config, client, prepared.message, prepared.chats,
+                                        send::Unavailable::fails)));
 }
 
 HttpError no_template(int64_t id) {

@@ -344,7 +344,8 @@ TEST_CASE("a campaign scheduled ahead waits for its time", "[campaigns]") {
     CHECK(stack().twilio_creates_to(phone).size() == 1);
 }
 
-TEST_CASE("Twilio failing pauses a campaign with the error; resumed, it sends the rest",
+TEST_CASE("Twilio failing pauses a campaign with the error; resumed, it sends the rest, and the "
+          "text Twilio refused goes once the outbox tries it again",
           "[campaigns]") {
     const auto tag = new_tag();
     std::vector<std::string> phones;
@@ -364,16 +365,27 @@ TEST_CASE("Twilio failing pauses a campaign with the error; resumed, it sends th
     INFO(paused.dump());
     CHECK(paused["status"] == "paused");
     CHECK(paused["pausedError"]["code"] == "twilio_unavailable");
-    CHECK(paused["progress"]["failed"] == 1);
+    // Its text is not lost: it waits, queued, for the outbox.
+    CHECK(paused["progress"]["failed"] == 0);
+    CHECK(paused["progress"]["sending"] == 1);
     CHECK(paused["progress"]["queued"] == 2);
 
     REQUIRE(call("POST", "/api/crm/sms/campaigns/" + campaign["id"].dump() + "/resume").status ==
             200);
     CHECK(run_due().output.find("campaigns: sent 2") != std::string::npos);
-    const auto done = show(campaign["id"]);
+    auto done = show(campaign["id"]);
     CHECK(done["status"] == "completed");
     CHECK(done["pausedError"].is_null());
-    CHECK(done["progress"]["failed"] == 1);
+    CHECK(done["progress"]["sending"] == 1);
+    // Once its lease runs out, the outbox finds it is not at Twilio and sends it: once.
+    const auto waiting = "messages WHERE to_number = '" + phones[0] + "'";
+    q("UPDATE messages SET owner_until = now() - interval '1 second' WHERE id = (SELECT id FROM " +
+      waiting + ") RETURNING 1");
+    run_due();
+    done = show(campaign["id"]);
+    CHECK(done["progress"]["failed"] == 0);
+    CHECK(done["progress"]["sending"] == 0);
+    CHECK(q("SELECT count(*) || ' ' || bool_and(sid IS NOT NULL) FROM " + waiting) == "1 true");
 }
 
 TEST_CASE("a campaign's text and recipients are those of its creation", "[campaigns]") {

@@ -652,3 +652,24 @@ TEST_CASE("a longer text with a stop word waits for staff; automated sends skip 
     text_maybe("START");
     CHECK(call("GET", contact_path).json()["contact"]["possibleOptOutMessageId"].is_null());
 }
+
+TEST_CASE("Twilio unavailable to the worker: its text waits and goes once Twilio is back",
+          "[outbox][opt_out]") {
+    const auto phone = new_phone();
+    texted_us(phone);
+    // Twilio rate-limits every create to the number, past the client's retries: known unsent.
+    stack().twilio_sim("POST", "/sim/fail", {{"to", phone}, {"status", 429}, {"code", 20429}});
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "remove me")).status == 200);
+    run_worker_once();
+    const auto row = "messages WHERE to_number = '" + phone + "' AND sent_by = 'opt-out'";
+    // Not failed: the opt-out's confirmation must go, and nobody is there to press Retry.
+    CHECK(q("SELECT status || ' ' || (sid IS NULL) || ' ' || (send_error->>'code') FROM " + row) ==
+          "queued true twilio_unavailable");
+    stack().twilio_sim("DELETE", "/sim/fail");
+    // Once the lease runs out the worker finds no such message at Twilio and sends it again.
+    q("UPDATE messages SET owner_until = now() - interval '1 second' WHERE id = (SELECT id FROM " +
+      row + ") RETURNING 1");
+    run_worker_once();
+    CHECK(q("SELECT status <> 'failed' AND sid IS NOT NULL FROM " + row) == "t");
+    CHECK(q("SELECT count(*) FROM " + row) == "1");
+}
