@@ -344,9 +344,10 @@ TEST_CASE("a campaign scheduled ahead waits for its time", "[campaigns]") {
     CHECK(stack().twilio_creates_to(phone).size() == 1);
 }
 
-TEST_CASE("Twilio failing pauses a campaign with the error; resumed, it sends the rest, and the "
-          "text Twilio refused goes once the outbox tries it again",
-          "[campaigns]") {
+TEST_CASE(
+    "Twilio failing pauses a campaign with the error; resumed, it sends the rest, and the "
+    "text Twilio refused goes once the outbox tries it again",
+    "[campaigns]") {
     const auto tag = new_tag();
     std::vector<std::string> phones;
     for (int i = 0; i < 3; ++i) {
