@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/campaign.h"
+#include "common/commerce7_sync.h"
 #include "common/db.h"
 #include "common/error.h"
 #include "common/outbox.h"
@@ -414,6 +415,30 @@ void work(const Config& config, int senders, std::chrono::seconds poll,
         }
         wake.notify(true);
     });
+    // Leads waiting for Commerce7: their own thread and connection, so a slow Commerce7 never
+    // holds a text back.
+    std::thread mirror([&] {
+        if (!commerce7::enabled(config)) return;
+        auto next = Clock::now();
+        while (!stopping) {
+            if (Clock::now() >= next) {
+                try {
+                    Db db(config.database_url);
+                    const auto run = commerce7::sync_pending(db, config, kCommerce7Batch);
+                    // What needs a person: a lead that failed again, or our credentials.
+                    if (run.failed > 0 || run.auth_refused) {
+                        spdlog::warn("worker: Commerce7 leads synced {}, failed {}, pending {}{}",
+                                     run.synced, run.failed, run.remaining,
+                                     run.auth_refused ? "; Commerce7 refused our credentials" : "");
+                    }
+                } catch (const std::exception& error) {
+                    spdlog::warn("worker: Commerce7 sync stopped ({})", log_code(error));
+                }
+                next = Clock::now() + std::chrono::seconds(kCommerce7RetrySeconds);
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+    });
     while (!stopping) {
         Run run(config, INT32_MAX);
         try {
@@ -429,6 +454,7 @@ void work(const Config& config, int senders, std::chrono::seconds poll,
         }
     }
     listener.join();
+    mirror.join();
 }
 
 }  // namespace textus::schedule

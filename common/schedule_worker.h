@@ -17,6 +17,10 @@ inline constexpr int kClaimSeconds = 300;
 inline constexpr int kDefaultRunLimit = 1000;
 inline constexpr int kDefaultSenders = 4;
 inline constexpr int kMaxSenders = 32;
+// The resident worker tries the Commerce7 sync of leads whose own attempt failed this often, this
+// many at a time (commerce7::sync_pending).
+inline constexpr int kCommerce7RetrySeconds = 60;
+inline constexpr int kCommerce7Batch = 50;
 
 struct RunResult {
     int sent = 0;
@@ -50,7 +54,9 @@ RunResult run_due(const Config& config, int limit, int senders);
 // senders wait for PostgreSQL's NOTIFY on outbox::kChannel (an auto-reply to decide, a row to
 // deliver) or `poll` (scheduled sends come due, leases run out), whichever is first. Returns
 // once `stopping` is set and every sender has finished its step. The database failing restarts
-// the senders after a second; it never ends the worker.
+// the senders after a second; it never ends the worker. With Commerce7 configured it also owns
+// the leads whose Commerce7 sync failed (Commerce7 down when the lead's code was confirmed):
+// at start and every kCommerce7RetrySeconds it syncs the pending ones.
 void work(const Config& config, int senders, std::chrono::seconds poll,
           const std::atomic<bool>& stopping);
 

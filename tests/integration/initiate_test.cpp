@@ -704,6 +704,25 @@ TEST_CASE("Commerce7 down: the lead is kept, and the sync later makes one custom
     CHECK(sync.output.find(phone.substr(2)) == std::string::npos);
 }
 
+TEST_CASE("Commerce7 down at the code: the resident worker syncs the lead once it is back",
+          "[initiate]") {
+    const auto phone = new_phone();
+    commerce7("POST", "/sim/fail", {{"count", 100}, {"status", 503}});
+    started(lead(phone));
+    commerce7("DELETE", "/sim/fail");
+    REQUIRE(commerce7_state(phone) == "pending -");
+    // Nobody runs commerce7-sync by hand: the worker owns the waiting lead.
+    Worker worker;
+    for (int i = 0; i < 250 && commerce7_state(phone) == "pending -"; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    INFO(worker.log());
+    const auto found = customers_with(phone);
+    REQUIRE(found.size() == 1);
+    CHECK(commerce7_state(phone) == "synced " + found[0]["id"].get<std::string>());
+    CHECK(worker.log().find(phone.substr(2)) == std::string::npos);
+}
+
 TEST_CASE("the database refusing the Commerce7 outcome still confirms the visitor's code",
           "[initiate]") {
     const auto phone = new_phone();
