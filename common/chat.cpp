@@ -48,7 +48,7 @@ const Statement kWrongTry{"chat_wrong_try",
 const Statement kConfirm{"chat_confirm", "UPDATE chats SET verified_at = now() WHERE id = $1"};
 const Statement kCloseOthers{"chat_close_others",
                              "UPDATE chats SET closed_at = now() WHERE contact_id = $1"
-                             " AND id <> $2 AND closed_at IS NULL RETURNING channel_hash"};
+                             " AND id <> $2 AND closed_at IS NULL"};
 const Statement kAudience{"chat_audience",
                           "SELECT ch.channel_hash FROM messages m JOIN chats ch"
                           " ON ch.contact_id = m.contact_id AND ch.closed_at IS NULL"
@@ -244,13 +244,10 @@ Verification verify(Tx& tx, const Channel& channel, std::string_view code, const
                        "us to text with us again");
     }
     tx.exec(kConfirm, channel.id);
-    Verification out{.outcome = Outcome::confirmed};
-    for (const auto& row : tx.exec(kCloseOthers, channel.contact_id, channel.id)) {
-        out.closed.push_back(row[0].as<std::string>());
-    }
-    out.opted_in = contacts::record_web_consent(
-        tx, *contact, {.source = "web", .detail = chat[4].as<std::string>(), .ip = ip});
-    return out;
+    tx.exec(kCloseOthers, channel.contact_id, channel.id);
+    return {.outcome = Outcome::confirmed,
+            .opted_in = contacts::record_web_consent(
+                tx, *contact, {.source = "web", .detail = chat[4].as<std::string>(), .ip = ip})};
 }
 
 void refuse(const Verification& verification) {

@@ -101,7 +101,6 @@ struct Verification {
     int tries_left = 0;
     // Confirmed now (not before): the contact, opted in; the caller syncs it to Commerce7.
     std::optional<contacts::Contact> opted_in{};
-    std::vector<std::string> closed{};  // hashes of the number's chats this one replaced
 };
 
 // One try of `code` for `channel` (locks its contact, then the chat; a wrong try counts, so the

@@ -258,7 +258,7 @@ std::optional<Contact> apply_keyword(Tx& tx, const Contact& c, const keywords::M
     if (changes_opt_in) {
         tx.exec(kSetOptIn, c.id, keyword.kind == keywords::Kind::opt_in);
     } else if (settles) {
-        tx.exec(kSettlePossibleOptOut, c.id);
+        settle_possible_opt_out(tx, c.id);
     }
     if (changes_opt_in || keyword.kind == keywords::Kind::help) {
         tx.exec(kConsentEvent, c.id, c.phone, keywords::name(keyword.kind), "keyword",
@@ -266,6 +266,10 @@ std::optional<Contact> apply_keyword(Tx& tx, const Contact& c, const keywords::M
     }
     if (!changes_opt_in && !settles) return std::nullopt;
     return find(tx, c.id);
+}
+
+void settle_possible_opt_out(Tx& tx, int64_t id) {
+    tx.exec(kSettlePossibleOptOut, id);
 }
 
 Contact fill_web_lead(Tx& tx, const Contact& locked, const WebLead& lead) {

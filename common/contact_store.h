@@ -66,6 +66,9 @@ Contact fill_web_lead(Tx& tx, const Contact& locked, const WebLead& lead);
 // verified by "code". The caller refuses an opted-out number first.
 Contact record_web_consent(Tx& tx, const Contact& locked, const Actor& actor);
 
+// Clears contact `id`'s possible opt-out (common/opt_out_review), consent unchanged.
+void settle_possible_opt_out(Tx& tx, int64_t id);
+
 // `locked` opted out by `actor` (staff confirming a text as an opt-out: source "staff", the
 // text as the detail).
 Contact record_opt_out(Tx& tx, const Contact& locked, const Actor& actor);

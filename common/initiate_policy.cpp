@@ -47,9 +47,11 @@ HttpError too_many(std::string code, std::string message, int64_t retry_after_se
     return error;
 }
 
-std::string without_code(std::string text) {
+// `text` with every {code} replaced by `code`.
+std::string with_code(std::string text, std::string_view code) {
     for (auto at = text.find(kCode); at != std::string::npos; at = text.find(kCode, at)) {
-        text.erase(at, kCode.size());
+        text.replace(at, kCode.size(), code);
+        at += code.size();
     }
     return text;
 }
@@ -70,7 +72,7 @@ std::vector<std::string> config_problems(const Config& config) {
     } else {
         bool known = true;
         try {
-            for (const auto& name : templates::variables(without_code(config.initiate_text))) {
+            for (const auto& name : templates::variables(with_code(config.initiate_text, ""))) {
                 known = known && (name == "firstName" || name == "businessName");
             }
         } catch (const HttpError&) {
@@ -159,15 +161,11 @@ std::string name_for_text(std::string_view first_name) {
 }
 
 std::string first_text(std::string_view first_name, std::string_view code, const Config& config) {
-    auto text = config.initiate_text;
-    for (auto at = text.find(kCode); at != std::string::npos; at = text.find(kCode, at)) {
-        text.replace(at, kCode.size(), code);
-        at += code.size();
-    }
-    return templates::render(text, {.first_name = name_for_text(first_name),
-                                    .last_name = {},
-                                    .business_name = config.business_name,
-                                    .agent = {}});
+    return templates::render(with_code(config.initiate_text, code),
+                             {.first_name = name_for_text(first_name),
+                              .last_name = {},
+                              .business_name = config.business_name,
+                              .agent = {}});
 }
 
 }  // namespace textus::initiate_policy

@@ -12,10 +12,7 @@ using nlohmann::json;
 
 const Statement kMark{"opt_out_review_mark",
                       "UPDATE contacts SET possible_opt_out_id = $2, updated_at = now()"
-                      " WHERE id = $1"};
-const Statement kClear{"opt_out_review_clear",
-                       "UPDATE contacts SET possible_opt_out_id = NULL, updated_at = now()"
-                       " WHERE id = $1"};
+                      " WHERE id = $1 AND (sms_opt_in OR opted_out_at IS NULL) RETURNING id"};
 const Statement kText{"opt_out_review_text", "SELECT body FROM messages WHERE id = $1"};
 
 }  // namespace
@@ -38,8 +35,8 @@ Review parse(const json& body) {
     return out;
 }
 
-void mark(Tx& tx, int64_t contact_id, int64_t message_id) {
-    tx.exec(kMark, contact_id, message_id);
+bool mark(Tx& tx, int64_t contact_id, int64_t message_id) {
+    return !tx.exec(kMark, contact_id, message_id).empty();
 }
 
 Reviewed apply(Tx& tx, int64_t contact_id, const Review& review, const contacts::Actor& actor,
@@ -52,7 +49,7 @@ Reviewed apply(Tx& tx, int64_t contact_id, const Review& review, const contacts:
                        "messageId");
     }
     if (!review.opt_out) {
-        tx.exec(kClear, contact_id);
+        contacts::settle_possible_opt_out(tx, contact_id);
         return {.contact = *contacts::find(tx, contact_id)};
     }
     auto detail = actor;

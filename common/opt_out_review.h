@@ -30,8 +30,9 @@ struct Review {
 Review parse(const nlohmann::json& body);
 
 // Inside the webhook's unit of work: `contact` (locked) sent `message_id`, which may be an
-// opt-out. The latest such text is the one staff see.
-void mark(Tx& tx, int64_t contact_id, int64_t message_id);
+// opt-out. The latest such text is the one staff see; a number opted out already is not
+// marked (false): there is nothing left to decide.
+bool mark(Tx& tx, int64_t contact_id, int64_t message_id);
 
 struct Reviewed {
     contacts::Contact contact;

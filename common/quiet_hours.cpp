@@ -47,11 +47,11 @@ bool inside(const Window& window, int minutes) {
 std::optional<std::string> hold_until(Tx& tx, const std::vector<std::string>& time_zones,
                                       const Window& window) {
     if (!window.enabled) return std::nullopt;
+    const bool spans_midnight = window.start > window.end;
     std::optional<std::string> latest;
     for (const auto& zone : time_zones) {
         const int now = tx.exec(kLocalMinutes, zone)[0][0].as<int>();
         if (!inside(window, now)) continue;
-        const bool spans_midnight = window.start > window.end;
         // The end is tomorrow when the window spans midnight and it is still before midnight.
         const int days = spans_midnight && now >= window.start ? 1 : 0;
         // RFC 3339 in UTC, all of one width: later is greater.

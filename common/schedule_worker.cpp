@@ -39,6 +39,19 @@ HttpError no_time_zone() {
                      "send it yourself if you are sure");
 }
 
+// What quiet hours say of a text to `phone` now: it may go, it waits until `until`, or nobody
+// knows the number's local time (no_zone: a person decides).
+struct Quiet {
+    std::optional<std::string> until{};
+    bool no_zone = false;
+};
+Quiet quiet_for(Tx& tx, const std::string& phone, const quiet_hours::Window& window) {
+    if (!window.enabled) return {};
+    const auto zones = phone::time_zones(phone);
+    if (zones.empty()) return {.no_zone = true};
+    return {.until = quiet_hours::hold_until(tx, zones, window)};
+}
+
 void finish(Db& db, int64_t id, const std::string& status, std::optional<int64_t> message_id,
             const json& error) {
     db.transact([&](Tx& tx) { schedule::finish(tx, id, status, message_id, error); });
@@ -90,11 +103,11 @@ Step scheduled_turn(Db& db, const Config& config, twilio::Client& client,
     bool no_zone = false;
     const auto claimed = db.transact([&](Tx& tx) -> std::optional<Scheduled> {
         auto s = claim_due(tx, kClaimSeconds);
-        if (!s || !window.enabled) return s;
-        const auto zones = phone::time_zones(recipient_phone(tx, *s));
-        no_zone = zones.empty();
-        if (const auto until = quiet_hours::hold_until(tx, zones, window)) {
-            hold(tx, s->id, *until);
+        if (!s) return s;
+        const auto quiet = quiet_for(tx, recipient_phone(tx, *s), window);
+        no_zone = quiet.no_zone;
+        if (quiet.until) {
+            hold(tx, s->id, *quiet.until);
             held = true;
         }
         return s;
@@ -167,15 +180,14 @@ CampaignStep campaign_turn(Db& db, const Config& config, twilio::Client& client,
                 out.step = Step::skipped;
                 return std::nullopt;
             }
-            const auto zones =
-                window.enabled ? phone::time_zones(turn->phone) : std::vector<std::string>{};
-            if (window.enabled && zones.empty()) {
+            const auto quiet = quiet_for(tx, turn->phone, window);
+            if (quiet.no_zone) {
                 campaign::skip(tx, turn->recipient_id, "no_time_zone");
                 out.step = Step::skipped;
                 return std::nullopt;
             }
-            if (const auto until = quiet_hours::hold_until(tx, zones, window)) {
-                campaign::hold(tx, turn->recipient_id, *until);
+            if (quiet.until) {
+                campaign::hold(tx, turn->recipient_id, *quiet.until);
                 out.step = Step::held;
                 return std::nullopt;
             }
@@ -419,11 +431,11 @@ void work(const Config& config, int senders, std::chrono::seconds poll,
     // holds a text back.
     std::thread mirror([&] {
         if (!commerce7::enabled(config)) return;
+        Db db(config.database_url);
         auto next = Clock::now();
         while (!stopping) {
             if (Clock::now() >= next) {
                 try {
-                    Db db(config.database_url);
                     const auto run = commerce7::sync_pending(db, config, kCommerce7Batch);
                     // What needs a person: a lead that failed again, or our credentials.
                     if (run.failed > 0 || run.auth_refused) {

@@ -67,10 +67,8 @@ Response inbound(Context& c) {
         std::optional<contacts::Contact> changed;
         std::optional<messages::Message> confirmation;
         if (contact) changed = contacts::apply_keyword(tx, *contact, keyword);
-        // A longer text that may be an opt-out waits for staff (common/opt_out_review), unless
-        // the number opted out already.
-        if (contact && possible && !(!contact->sms_opt_in && contact->opted_out_at)) {
-            opt_out_review::mark(tx, contact->id, message.id);
+        // A longer text that may be an opt-out waits for staff (common/opt_out_review).
+        if (contact && possible && opt_out_review::mark(tx, contact->id, message.id)) {
             changed = contacts::find(tx, contact->id);
         }
         if (changed && own_words) {
