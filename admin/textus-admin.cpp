@@ -37,13 +37,13 @@
 #include <string_view>
 #include <vector>
 
-#include "common/auth.h"
-#include "common/commerce7_sync.h"
-#include "common/config.h"
-#include "common/db.h"
-#include "common/log.h"
-#include "common/migrations.h"
-#include "common/schedule_worker.h"
+#include "common/contacts/commerce7_sync.h"
+#include "common/core/config.h"
+#include "common/core/log.h"
+#include "common/db/db.h"
+#include "common/db/migrations.h"
+#include "common/http/auth.h"
+#include "common/outreach/worker.h"
 
 namespace {
 
@@ -64,7 +64,7 @@ std::atomic<bool> stopping{false};
 struct SyncOptions {
     int limit = commerce7::kDefaultSyncLimit;
     bool retry_failed = false;
-    int senders = schedule::kDefaultSenders;
+    int senders = worker::kDefaultSenders;
     int poll_seconds = kDefaultPollSeconds;
 };
 
@@ -86,8 +86,7 @@ std::optional<SyncOptions> parse_sync_options(const std::vector<std::string_view
         } else if (args[i] == "--limit" && has_value && !works) {
             if (!parse_count(args[++i], INT32_MAX, options.limit)) return std::nullopt;
         } else if (args[i] == "--senders" && has_value && (runs_due || works)) {
-            if (!parse_count(args[++i], schedule::kMaxSenders, options.senders))
-                return std::nullopt;
+            if (!parse_count(args[++i], worker::kMaxSenders, options.senders)) return std::nullopt;
         } else if (args[i] == "--poll-seconds" && has_value && works) {
             if (!parse_count(args[++i], kMaxPollSeconds, options.poll_seconds)) return std::nullopt;
         } else {
@@ -118,7 +117,7 @@ int commerce7_sync(Db& db, const Config& config, const SyncOptions& options) {
 }
 
 int run_due(const Config& config, const SyncOptions& options) {
-    const auto run = schedule::run_due(config, options.limit, options.senders);
+    const auto run = worker::run_due(config, options.limit, options.senders);
     std::cout << "sent " << run.sent << ", failed " << run.failed << ", held for quiet hours "
               << run.held << "; campaigns: sent " << run.campaign_sent << ", failed "
               << run.campaign_failed << ", skipped " << run.campaign_skipped
@@ -135,7 +134,7 @@ int work(const Config& config, const SyncOptions& options) {
     sigaction(SIGTERM, &action, nullptr);
     sigaction(SIGINT, &action, nullptr);
     std::cerr << "textus-admin: working with " << options.senders << " senders\n";
-    schedule::work(config, options.senders, std::chrono::seconds(options.poll_seconds), stopping);
+    worker::work(config, options.senders, std::chrono::seconds(options.poll_seconds), stopping);
     std::cerr << "textus-admin: stopped\n";
     return 0;
 }
@@ -178,7 +177,7 @@ int main(int argc, char** argv) {
     if (command == "commerce7-sync" || runs_due || works) {
         sync_options = parse_sync_options(
             std::vector<std::string_view>(argv + 2, argv + argc),
-            runs_due ? schedule::kDefaultRunLimit : commerce7::kDefaultSyncLimit, runs_due, works);
+            runs_due ? worker::kDefaultRunLimit : commerce7::kDefaultSyncLimit, runs_due, works);
         if (!sync_options) {
             std::cerr << kUsage;
             return 2;

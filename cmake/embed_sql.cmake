@@ -3,7 +3,7 @@
 file(GLOB migrations RELATIVE "${SQL_DIR}" "${SQL_DIR}/[0-9][0-9][0-9]_*.sql")
 list(SORT migrations)
 set(body "// Generated from sql/ by cmake/embed_sql.cmake; do not edit.\n")
-string(APPEND body "#include \"common/migrations.h\"\n\nnamespace textus {\n\n")
+string(APPEND body "#include \"common/db/migrations.h\"\n\nnamespace textus {\n\n")
 string(APPEND body "const std::vector<Migration>& bundled_migrations() {\n")
 string(APPEND body "    static const std::vector<Migration> migrations = {\n")
 foreach(name IN LISTS migrations)

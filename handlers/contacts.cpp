@@ -1,11 +1,11 @@
 // /api/crm/contacts: staff manage contacts (DESIGN §4).
-#include "common/config.h"
-#include "common/contact.h"
-#include "common/contact_store.h"
-#include "common/db.h"
-#include "common/opt_out_review.h"
-#include "common/publish.h"
-#include "common/server.h"
+#include "common/contacts/contact.h"
+#include "common/contacts/contact_store.h"
+#include "common/core/config.h"
+#include "common/db/db.h"
+#include "common/http/server.h"
+#include "common/live/publish.h"
+#include "common/sending/opt_out_review.h"
 
 namespace {
 
@@ -88,7 +88,7 @@ Response remove(Context& c) {
     return Response::json(200, {{"success", true}, {"id", id}});
 }
 
-// Staff's decision on a text that may be an opt-out (common/opt_out_review).
+// Staff's decision on a text that may be an opt-out (common/sending/opt_out_review).
 Response review_possible_opt_out(Context& c) {
     const auto id = c.params.id("id");
     const auto review = opt_out_review::parse(c.json);

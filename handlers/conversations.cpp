@@ -1,11 +1,11 @@
 // /api/crm/sms/conversations: the inbox's list, one row per contact with messages, and
 // /api/crm/live: where the inbox hears what changes (DESIGN §4).
-#include "common/config.h"
-#include "common/conversation.h"
-#include "common/db.h"
-#include "common/live.h"
-#include "common/publish.h"
-#include "common/server.h"
+#include "common/core/config.h"
+#include "common/db/db.h"
+#include "common/http/server.h"
+#include "common/live/live.h"
+#include "common/live/publish.h"
+#include "common/messages/conversation.h"
 
 namespace {
 

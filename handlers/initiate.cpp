@@ -2,17 +2,17 @@
 // conversation from the widget's form, /api/chat/{channel}/verify takes the code it texted, and
 // /api/chat/{channel}/messages keeps it going in the page. No key: the channel id, handed to the
 // visitor's browser alone, is the credential. nginx rate-limits these routes per client IP.
-#include "common/chat.h"
-#include "common/commerce7_sync.h"
-#include "common/config.h"
-#include "common/contact.h"
-#include "common/db.h"
-#include "common/initiate_policy.h"
-#include "common/live.h"
-#include "common/publish.h"
-#include "common/send.h"
-#include "common/server.h"
-#include "common/twilio_client.h"
+#include "common/consent/initiate_policy.h"
+#include "common/contacts/commerce7_sync.h"
+#include "common/contacts/contact.h"
+#include "common/core/config.h"
+#include "common/db/db.h"
+#include "common/http/server.h"
+#include "common/live/live.h"
+#include "common/live/publish.h"
+#include "common/sending/chat.h"
+#include "common/sending/send.h"
+#include "common/twilio/twilio_client.h"
 
 namespace {
 

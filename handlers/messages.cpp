@@ -1,9 +1,9 @@
 // /api/crm/sms/messages: staff read a conversation's messages and mark them read (DESIGN §4).
-#include "common/config.h"
-#include "common/db.h"
-#include "common/message.h"
-#include "common/message_store.h"
-#include "common/server.h"
+#include "common/core/config.h"
+#include "common/db/db.h"
+#include "common/http/server.h"
+#include "common/messages/message.h"
+#include "common/messages/message_store.h"
 
 namespace {
 

@@ -4,17 +4,17 @@
 // in /api/crm/sms/scheduled for `textus-admin run-due`; /api/crm/sms/auto-replies: the rules
 // textus-webhook answers texts with; /api/crm/sms/campaigns: one text to many contacts, sent by
 // `textus-admin run-due` at CAMPAIGN_RATE (issue 15).
-#include "common/send.h"
+#include "common/sending/send.h"
 
-#include "common/auto_reply.h"
-#include "common/campaign.h"
-#include "common/config.h"
-#include "common/db.h"
-#include "common/publish.h"
-#include "common/schedule.h"
-#include "common/server.h"
-#include "common/template_store.h"
-#include "common/twilio_client.h"
+#include "common/core/config.h"
+#include "common/db/db.h"
+#include "common/http/server.h"
+#include "common/live/publish.h"
+#include "common/messages/template_store.h"
+#include "common/outreach/auto_reply.h"
+#include "common/outreach/campaign.h"
+#include "common/outreach/schedule.h"
+#include "common/twilio/twilio_client.h"
 
 namespace {
 

@@ -1,11 +1,11 @@
 // /api/crm/sms/sync: staff bring a number's history, or one message, in from Twilio (DESIGN §4;
-// common/message_sync). Open inboxes hear of what changed.
-#include "common/config.h"
-#include "common/db.h"
-#include "common/message.h"
-#include "common/message_sync.h"
-#include "common/publish.h"
-#include "common/server.h"
+// common/messages/message_sync). Open inboxes hear of what changed.
+#include "common/core/config.h"
+#include "common/db/db.h"
+#include "common/http/server.h"
+#include "common/live/publish.h"
+#include "common/messages/message.h"
+#include "common/messages/message_sync.h"
 
 namespace {
 

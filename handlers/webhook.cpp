@@ -1,22 +1,24 @@
 // /api/twilio/webhook and /api/twilio/status: what Twilio posts, signed (DESIGN §4). A 200 means
 // the message is committed: Twilio does not post it again after one. The inbound path touches
-// only PostgreSQL: a text's auto-reply is decided and sent by the worker (common/outbox), so
-// nothing about a reply can cost the text, and Twilio's REST latency never delays our answer.
-#include "common/chat.h"
-#include "common/config.h"
-#include "common/contact.h"
-#include "common/contact_store.h"
-#include "common/db.h"
-#include "common/keywords.h"
-#include "common/message.h"
-#include "common/message_store.h"
-#include "common/opt_out.h"
-#include "common/opt_out_review.h"
-#include "common/outbox.h"
-#include "common/phone.h"
-#include "common/publish.h"
-#include "common/send.h"
-#include "common/server.h"
+// only PostgreSQL: a text's auto-reply is decided and sent by the worker (common/sending/outbox),
+// so nothing about a reply can cost the text, and Twilio's REST latency never delays our answer.
+#include "common/consent/consent_store.h"
+#include "common/consent/keywords.h"
+#include "common/consent/opt_out.h"
+#include "common/contacts/contact.h"
+#include "common/contacts/contact_store.h"
+#include "common/core/config.h"
+#include "common/core/phone.h"
+#include "common/db/db.h"
+#include "common/http/server.h"
+#include "common/live/publish.h"
+#include "common/messages/message.h"
+#include "common/messages/message_store.h"
+#include "common/sending/chat.h"
+#include "common/sending/opt_out_review.h"
+#include "common/sending/outbox.h"
+#include "common/sending/send.h"
+#include "common/twilio/twilio_signature.h"
 
 namespace {
 
@@ -66,8 +68,8 @@ Response inbound(Context& c) {
         // A keyword counts once, when its message is new.
         std::optional<contacts::Contact> changed;
         std::optional<messages::Message> confirmation;
-        if (contact) changed = contacts::apply_keyword(tx, *contact, keyword);
-        // A longer text that may be an opt-out waits for staff (common/opt_out_review).
+        if (contact) changed = consent::apply_keyword(tx, *contact, keyword);
+        // A longer text that may be an opt-out waits for staff (common/sending/opt_out_review).
         if (contact && possible && opt_out_review::mark(tx, contact->id, message.id)) {
             changed = contacts::find(tx, contact->id);
         }
@@ -108,5 +110,6 @@ const Route kRoutes[] = {
 int main() {
     return serve({.name = "webhook",
                   .routes = kRoutes,
-                  .required_config = {"DATABASE_URL", "PUBLIC_BASE_URL", "TWILIO_AUTH_TOKEN"}});
+                  .required_config = {"DATABASE_URL", "PUBLIC_BASE_URL", "TWILIO_AUTH_TOKEN"},
+                  .check_signature = twilio::authenticate});
 }

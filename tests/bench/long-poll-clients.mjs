@@ -15,7 +15,7 @@ import net from 'node:net';
 const config = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 
 // N subscribers on channels of their own: as the site hands them out (signed for an hour, as
-// common/live does), or bare nchan's.
+// common/live/live does), or bare nchan's.
 function idlePaths() {
   const expires = Math.floor(Date.now() / 1000) + 3600;
   return Array.from({ length: config.idle }, () => {

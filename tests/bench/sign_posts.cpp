@@ -14,9 +14,10 @@
 #include <random>
 #include <string>
 
-#include "common/http.h"
-#include "common/twilio_client.h"
-#include "common/twilio_signature.h"
+#include "common/http/http.h"
+#include "common/http/http_client.h"
+#include "common/twilio/twilio_client.h"
+#include "common/twilio/twilio_signature.h"
 
 int main(int argc, char** argv) {
     if (argc != 5) {
@@ -64,7 +65,7 @@ int main(int argc, char** argv) {
         textus::Form form;
         for (const auto& [name, value] : fields) form.add(name, value);
         std::cout << textus::twilio::signature(token, url, form) << '\t'
-                  << textus::twilio::form_encode(fields) << '\n';
+                  << textus::http_client::form_encode(fields) << '\n';
     }
     return std::cout.flush() ? 0 : 1;
 }

@@ -112,7 +112,7 @@ test('errors show next to their fields: the browser\'s checks and the server\'s'
   assert.equal((await fieldError(phoneBox)).invalid, null);
 
   // The server's check: +1 555 010 0000 has enough digits for the browser, but no US number
-  // has area code 555, and libphonenumber (common/phone.cpp) refuses it.
+  // has area code 555, and libphonenumber (common/core/phone.cpp) refuses it.
   await email.fill('');
   await phoneBox.fill('+1 555 0100 000');
   await page.getByRole('button', { name: 'Send' }).click();

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "common/twilio_client.h"
+#include "common/twilio/twilio_client.h"
 #include "tests/contract/prism.h"
 #include "tests/integration/sim.h"
 

@@ -41,7 +41,7 @@
 #include <thread>
 #include <vector>
 
-#include "common/log.h"
+#include "common/core/log.h"
 
 namespace {
 

@@ -13,9 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "common/http.h"
-#include "common/twilio_client.h"
-#include "common/twilio_signature.h"
+#include "common/http/http.h"
+#include "common/http/http_client.h"
+#include "common/twilio/twilio_client.h"
+#include "common/twilio/twilio_signature.h"
 
 int main(int argc, char** argv) {
     if (argc < 4) {
@@ -61,7 +62,7 @@ int main(int argc, char** argv) {
     const auto reply =
         client.Post(url.substr(path_start).c_str(),
                     {{"X-Twilio-Signature", textus::twilio::signature(token, url, form)}},
-                    textus::twilio::form_encode(fields), "application/x-www-form-urlencoded");
+                    textus::http_client::form_encode(fields), "application/x-www-form-urlencoded");
     if (!reply) {
         std::cerr << "sim-sms: no answer from " << url << "\n";
         return 1;

@@ -55,12 +55,12 @@
 #include <type_traits>
 #include <vector>
 
-#include "common/error.h"
-#include "common/http.h"
-#include "common/log.h"
-#include "common/segments.h"
-#include "common/twilio_client.h"
-#include "common/twilio_signature.h"
+#include "common/core/error.h"
+#include "common/core/log.h"
+#include "common/core/segments.h"
+#include "common/http/http.h"
+#include "common/twilio/twilio_client.h"
+#include "common/twilio/twilio_signature.h"
 
 namespace {
 
@@ -468,7 +468,7 @@ void Sim::list(const httplib::Request& req, httplib::Response& res) {
         params.emplace_back("PageSize", std::to_string(page_size));
         params.emplace_back("Page", std::to_string(n));
         if (!page_token.empty()) params.emplace_back("PageToken", page_token);
-        return req.path + "?" + textus::twilio::form_encode(params);
+        return req.path + "?" + textus::http_client::form_encode(params);
     };
     json messages = json::array();
     for (int i = start; i < end; ++i) messages.push_back(matching[i]->resource);
@@ -684,7 +684,7 @@ void Sim::advance(const Job& job) {
         path,
         {{"X-Twilio-Signature", textus::twilio::signature(o_.auth_token, job.callback, fields)},
          {"User-Agent", "TwilioProxy/1.1"}},
-        textus::twilio::form_encode(pairs), "application/x-www-form-urlencoded");
+        textus::http_client::form_encode(pairs), "application/x-www-form-urlencoded");
     if (!result) {
         spdlog::warn("callback {} for {}: {}", job.status, job.sid,
                      httplib::to_string(result.error()));

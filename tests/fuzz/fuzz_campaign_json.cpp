@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
-#include "common/campaign.h"
-#include "common/error.h"
+#include "common/core/error.h"
+#include "common/outreach/campaign.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace textus;

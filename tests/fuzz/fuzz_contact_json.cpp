@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "common/contact.h"
-#include "common/error.h"
-#include "common/http.h"
+#include "common/contacts/contact.h"
+#include "common/core/error.h"
+#include "common/http/http.h"
 
 namespace {
 

@@ -4,8 +4,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "common/error.h"
-#include "common/http.h"
+#include "common/core/error.h"
+#include "common/http/http.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view input(reinterpret_cast<const char*>(data), size);

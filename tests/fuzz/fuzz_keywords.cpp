@@ -1,16 +1,16 @@
 // Inbound keywords on any bytes: a match is exactly one keyword once trimmed, and the result
 // does not change with ASCII case or with white space added around the message. Our reading of
-// an opt-out in the sender's own words (common/opt_out) likewise: its normalized text is clean,
-// case does not change it, and Twilio's opt-out keywords are opt-outs to it too.
+// an opt-out in the sender's own words (common/consent/opt_out) likewise: its normalized text is
+// clean, case does not change it, and Twilio's opt-out keywords are opt-outs to it too.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 
-#include "common/keywords.h"
-#include "common/opt_out.h"
-#include "common/text.h"
+#include "common/consent/keywords.h"
+#include "common/consent/opt_out.h"
+#include "common/core/text.h"
 
 namespace {
 

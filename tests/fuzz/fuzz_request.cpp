@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "common/auth.h"
-#include "common/error.h"
-#include "common/http.h"
+#include "common/core/error.h"
+#include "common/http/auth.h"
+#include "common/http/http.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "common/segments.h"
-#include "common/text.h"
+#include "common/core/segments.h"
+#include "common/core/text.h"
 
 namespace {
 

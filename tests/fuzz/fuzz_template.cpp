@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "common/error.h"
-#include "common/template.h"
+#include "common/core/error.h"
+#include "common/core/template.h"
 
 namespace {
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "common/error.h"
-#include "common/http.h"
-#include "common/twilio_signature.h"
+#include "common/core/error.h"
+#include "common/http/http.h"
+#include "common/twilio/twilio_signature.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace textus;

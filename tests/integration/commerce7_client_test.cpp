@@ -1,7 +1,7 @@
 // The Commerce7 client against the simulator, both real programs over HTTP, without the stack:
 // find by phone then email, update or create, what it sends, when it retries and when it must
 // not, and how Commerce7's refusals come out.
-#include "common/commerce7_client.h"
+#include "common/commerce7/commerce7_client.h"
 
 #include <catch2/catch.hpp>
 #include <chrono>

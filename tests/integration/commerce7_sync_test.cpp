@@ -2,14 +2,14 @@
 // commerce7-sim of each test's own: pending leads get exactly one customer each, failures are
 // counted and kept for later, concurrent runs never create twice, bad credentials stop a run,
 // Commerce7 off touches nothing, and no personal data reaches the output or the log.
-#include "common/commerce7_sync.h"
+#include "common/contacts/commerce7_sync.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <random>
 #include <sstream>
 
-#include "common/db.h"
+#include "common/db/db.h"
 #include "tests/integration/commerce7_sim.h"
 #include "tests/integration/stack.h"
 

@@ -1,9 +1,9 @@
-// common/db and common/migrations against the stack's real PostgreSQL.
-#include "common/db.h"
+// common/db/db and common/db/migrations against the stack's real PostgreSQL.
+#include "common/db/db.h"
 
 #include <catch2/catch.hpp>
 
-#include "common/migrations.h"
+#include "common/db/migrations.h"
 #include "tests/integration/stack.h"
 
 using textus::Db;

@@ -12,8 +12,8 @@
 #include <string>
 #include <thread>
 
-#include "common/db.h"
-#include "common/message_store.h"
+#include "common/db/db.h"
+#include "common/messages/message_store.h"
 #include "tests/integration/api.h"
 #include "tests/integration/long_poll.h"
 #include "tests/integration/twilio_post.h"

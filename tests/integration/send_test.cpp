@@ -1,6 +1,6 @@
 // POST /api/crm/sms/send through nginx, against the stack's Twilio simulator: who may be texted,
 // what goes out, and nothing lost or sent twice when Twilio or the client misbehaves.
-#include "common/send.h"
+#include "common/sending/send.h"
 
 #include <httplib.h>
 

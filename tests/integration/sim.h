@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "common/config.h"
+#include "common/core/config.h"
 
 namespace textus::test {
 

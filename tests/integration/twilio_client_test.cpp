@@ -1,7 +1,7 @@
 // The Twilio client against the simulator, both real programs over HTTP, without the stack:
 // what the client sends, how it follows pages, when it retries and when it must not, how
 // Twilio's refusals come out, and the simulator's signed status callbacks.
-#include "common/twilio_client.h"
+#include "common/twilio/twilio_client.h"
 
 #include <httplib.h>
 
@@ -11,8 +11,8 @@
 #include <mutex>
 #include <thread>
 
-#include "common/http.h"
-#include "common/twilio_signature.h"
+#include "common/http/http.h"
+#include "common/twilio/twilio_signature.h"
 #include "tests/integration/sim.h"
 
 using namespace textus;

@@ -8,8 +8,8 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "common/http.h"
-#include "common/twilio_signature.h"
+#include "common/http/http.h"
+#include "common/twilio/twilio_signature.h"
 #include "tests/integration/stack.h"
 
 namespace textus::test {

@@ -13,7 +13,7 @@
 //   that answered and then did its database work would be killed between the two most times.
 // A handler that wrote its 200 and sent COMMIT in its very next step would leave a window of
 // microseconds that no kill from outside can aim at (once COMMIT has reached the server, it
-// commits without the client). What rules that out is the order in the code: common/server.cpp
+// commits without the client). What rules that out is the order in the code: common/http/server.cpp
 // writes an answer only after the route returns, and the route returns after Db::transact has
 // committed.
 #include <signal.h>

@@ -1,4 +1,4 @@
-#include "common/auth.h"
+#include "common/http/auth.h"
 
 #include <catch2/catch.hpp>
 #include <regex>

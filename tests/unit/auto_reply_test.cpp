@@ -1,4 +1,4 @@
-#include "common/auto_reply.h"
+#include "common/outreach/auto_reply.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,8 +1,8 @@
-#include "common/campaign.h"
+#include "common/outreach/campaign.h"
 
 #include <catch2/catch.hpp>
 
-#include "common/error.h"
+#include "common/core/error.h"
 #include "tests/unit/refusal.h"
 
 using nlohmann::json;

@@ -1,9 +1,9 @@
-#include "common/chat.h"
+#include "common/sending/chat.h"
 
 #include <catch2/catch.hpp>
 #include <set>
 
-#include "common/error.h"
+#include "common/core/error.h"
 
 using namespace textus;
 using nlohmann::json;

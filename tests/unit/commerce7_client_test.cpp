@@ -1,4 +1,4 @@
-#include "common/commerce7_client.h"
+#include "common/commerce7/commerce7_client.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "common/commerce7_sync.h"
+#include "common/contacts/commerce7_sync.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,8 +1,8 @@
-#include "common/contact.h"
+#include "common/contacts/contact.h"
 
 #include <catch2/catch.hpp>
 
-#include "common/error.h"
+#include "common/core/error.h"
 
 using namespace textus;
 using namespace textus::contacts;

@@ -1,8 +1,8 @@
-#include "common/conversation.h"
+#include "common/messages/conversation.h"
 
 #include <catch2/catch.hpp>
 
-#include "common/error.h"
+#include "common/core/error.h"
 
 using namespace textus;
 using nlohmann::json;

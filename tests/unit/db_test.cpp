@@ -1,4 +1,4 @@
-#include "common/db.h"
+#include "common/db/db.h"
 
 #include <catch2/catch.hpp>
 

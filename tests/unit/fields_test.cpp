@@ -1,4 +1,4 @@
-#include "common/fields.h"
+#include "common/core/fields.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,8 +1,8 @@
-#include "common/health.h"
+#include "common/http/health.h"
 
 #include <catch2/catch.hpp>
 
-#include "common/migrations.h"
+#include "common/db/migrations.h"
 
 using textus::health::check;
 using textus::health::is_health_path;

@@ -1,4 +1,4 @@
-#include "common/http_client.h"
+#include "common/http/http_client.h"
 
 #include <httplib.h>
 

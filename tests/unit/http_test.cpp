@@ -1,9 +1,9 @@
-#include "common/http.h"
+#include "common/http/http.h"
 
 #include <catch2/catch.hpp>
 #include <cstring>
 
-#include "common/error.h"
+#include "common/core/error.h"
 
 using namespace textus;
 

@@ -1,4 +1,4 @@
-#include "common/initiate_policy.h"
+#include "common/consent/initiate_policy.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "common/keywords.h"
+#include "common/consent/keywords.h"
 
 #include <catch2/catch.hpp>
 #include <string>

@@ -1,4 +1,4 @@
-#include "common/live.h"
+#include "common/live/live.h"
 
 #include <catch2/catch.hpp>
 #include <ctime>

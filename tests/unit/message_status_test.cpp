@@ -1,4 +1,4 @@
-#include "common/message_status.h"
+#include "common/messages/message_status.h"
 
 #include <catch2/catch.hpp>
 #include <set>

@@ -1,9 +1,9 @@
-#include "common/message_sync.h"
+#include "common/messages/message_sync.h"
 
 #include <catch2/catch.hpp>
 
-#include "common/error.h"
-#include "common/message_status.h"
+#include "common/core/error.h"
+#include "common/messages/message_status.h"
 
 using namespace textus;
 using nlohmann::json;

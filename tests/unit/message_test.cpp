@@ -1,8 +1,8 @@
-#include "common/message.h"
+#include "common/messages/message.h"
 
 #include <catch2/catch.hpp>
 
-#include "common/error.h"
+#include "common/core/error.h"
 
 using namespace textus;
 using namespace textus::messages;

@@ -1,4 +1,4 @@
-#include "common/opt_out_review.h"
+#include "common/sending/opt_out_review.h"
 
 #include <catch2/catch.hpp>
 

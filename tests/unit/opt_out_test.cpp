@@ -1,4 +1,4 @@
-#include "common/opt_out.h"
+#include "common/consent/opt_out.h"
 
 #include <catch2/catch.hpp>
 #include <string>

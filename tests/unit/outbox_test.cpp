@@ -1,8 +1,8 @@
-#include "common/outbox.h"
+#include "common/sending/outbox.h"
 
 #include <catch2/catch.hpp>
 
-#include "common/http_client.h"
+#include "common/http/http_client.h"
 
 using namespace textus;
 

@@ -1,4 +1,4 @@
-#include "common/pace.h"
+#include "common/core/pace.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "common/phone.h"
+#include "common/core/phone.h"
 
 #include <catch2/catch.hpp>
 

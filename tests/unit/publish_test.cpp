@@ -1,4 +1,4 @@
-#include "common/publish.h"
+#include "common/live/publish.h"
 
 #include <httplib.h>
 
@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "common/config.h"
+#include "common/core/config.h"
 
 using namespace textus;
 

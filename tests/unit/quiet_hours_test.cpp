@@ -1,9 +1,9 @@
-#include "common/quiet_hours.h"
+#include "common/core/quiet_hours.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
 
-#include "common/phone_zone.h"
+#include "common/core/phone_zone.h"
 
 using textus::phone::time_zones;
 using textus::quiet_hours::parse;

@@ -5,7 +5,7 @@
 #include <functional>
 #include <string>
 
-#include "common/error.h"
+#include "common/core/error.h"
 
 namespace textus::test {
 

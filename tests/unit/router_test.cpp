@@ -1,8 +1,8 @@
-#include "common/router.h"
+#include "common/http/router.h"
 
 #include <catch2/catch.hpp>
 
-#include "common/error.h"
+#include "common/core/error.h"
 
 using namespace textus;
 

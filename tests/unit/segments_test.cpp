@@ -1,4 +1,4 @@
-#include "common/segments.h"
+#include "common/core/segments.h"
 
 #include <catch2/catch.hpp>
 #include <fstream>

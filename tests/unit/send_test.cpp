@@ -1,4 +1,4 @@
-#include "common/send.h"
+#include "common/sending/send.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,12 +1,12 @@
-#include "common/server.h"
+#include "common/http/server.h"
 
 #include <catch2/catch.hpp>
 #include <cstring>
 
-#include "common/config.h"
-#include "common/db.h"
-#include "common/error.h"
-#include "common/twilio_signature.h"
+#include "common/core/config.h"
+#include "common/core/error.h"
+#include "common/db/db.h"
+#include "common/twilio/twilio_signature.h"
 
 using namespace textus;
 using nlohmann::json;
@@ -97,7 +97,7 @@ const Route kLoopRoutes[] = {
 struct Loop {
     Config config;
     Db db{"postgresql:///never-connected"};  // lazy: these routes never reach it
-    Service service{.name = "test", .routes = kLoopRoutes};
+    Service service{.name = "test", .routes = kLoopRoutes, .check_signature = twilio::authenticate};
 
     Loop() {
         config.public_base_url = "https://mycompany.com/";

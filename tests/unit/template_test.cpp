@@ -1,4 +1,4 @@
-#include "common/template.h"
+#include "common/core/template.h"
 
 #include <catch2/catch.hpp>
 

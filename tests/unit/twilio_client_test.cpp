@@ -1,4 +1,4 @@
-#include "common/twilio_client.h"
+#include "common/twilio/twilio_client.h"
 
 #include <catch2/catch.hpp>
 
@@ -127,10 +127,10 @@ TEST_CASE("paths and forms as Twilio's API takes them", "[twilio]") {
           "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages/"
           "SMb7c0a2ce80504485a6f653a7110836f5.json");
     CHECK(
-        twilio::form_encode({{"To", "+17605550142"},
-                             {"Body", "Hi & bye = 100%\né"},
-                             {"MediaUrl", "https://x.test/a b.jpg?s=1"},
-                             {"MediaUrl", "https://x.test/c.png"}}) ==
+        http_client::form_encode({{"To", "+17605550142"},
+                                  {"Body", "Hi & bye = 100%\né"},
+                                  {"MediaUrl", "https://x.test/a b.jpg?s=1"},
+                                  {"MediaUrl", "https://x.test/c.png"}}) ==
         "To=%2B17605550142&Body=Hi%20%26%20bye%20%3D%20100%25%0A%C3%A9"
         "&MediaUrl=https%3A%2F%2Fx.test%2Fa%20b.jpg%3Fs%3D1&MediaUrl=https%3A%2F%2Fx.test%2Fc.png");
     CHECK(twilio::list_path(account, {.to = "+17605550142", .page_size = 20, .limit = 100}) ==

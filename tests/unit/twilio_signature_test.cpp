@@ -1,4 +1,4 @@
-#include "common/twilio_signature.h"
+#include "common/twilio/twilio_signature.h"
 
 #include <catch2/catch.hpp>
 

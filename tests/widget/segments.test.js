@@ -1,7 +1,7 @@
 // The segment counter (nginx/www/segments.js, shared by the widget and the inbox) and the
 // widget's form checks, without a browser:
 //   node --test tests/widget/
-// The counter must agree with the server's (common/segments.cpp) on every shared case.
+// The counter must agree with the server's (common/core/segments.cpp) on every shared case.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');

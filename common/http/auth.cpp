@@ -1,0 +1,125 @@
+#include "common/http/auth.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <cctype>
+#include <stdexcept>
+
+#include "common/db/db.h"
+
+namespace textus::auth {
+
+namespace {
+
+constexpr std::string_view kPrefix = "tx_";
+constexpr size_t kSecretBytes = 32;
+constexpr size_t kLookupChars = 12;
+
+std::string to_hex(const unsigned char* data, size_t size) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out(size * 2, '0');
+    for (size_t i = 0; i < size; ++i) {
+        out[2 * i] = digits[data[i] >> 4];
+        out[2 * i + 1] = digits[data[i] & 0xf];
+    }
+    return out;
+}
+
+bool well_formed(std::string_view token) {
+    if (token.size() != kPrefix.size() + 2 * kSecretBytes || !token.starts_with(kPrefix)) {
+        return false;
+    }
+    for (const char c : token.substr(kPrefix.size())) {
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    }
+    return true;
+}
+
+std::string lookup_id(std::string_view token) {
+    return std::string(token.substr(kPrefix.size(), kLookupChars));
+}
+
+const Statement kInsertKey{"auth_insert_key",
+                           "INSERT INTO api_keys (name, lookup_id, key_hash) VALUES ($1, $2, $3) "
+                           "ON CONFLICT DO NOTHING RETURNING id"};
+const Statement kRevokeKey{
+    "auth_revoke_key",
+    "UPDATE api_keys SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL RETURNING id"};
+const Statement kListKeys{
+    "auth_list_keys",
+    "SELECT name, rfc3339(created_at), rfc3339(revoked_at) FROM api_keys ORDER BY created_at, id"};
+const Statement kFindKey{
+    "auth_find_key",
+    "SELECT name, key_hash FROM api_keys WHERE lookup_id = $1 AND revoked_at IS NULL"};
+
+}  // namespace
+
+std::string generate_key() {
+    unsigned char secret[kSecretBytes];
+    if (RAND_bytes(secret, sizeof secret) != 1) throw std::runtime_error("RAND_bytes failed");
+    return std::string(kPrefix) + to_hex(secret, sizeof secret);
+}
+
+std::string sha256_hex(std::string_view data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
+        throw std::runtime_error("SHA-256 failed");
+    }
+    return to_hex(digest, size);
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::optional<std::string> bearer_token(std::string_view authorization) {
+    constexpr std::string_view scheme = "Bearer ";
+    if (authorization.size() <= scheme.size()) return std::nullopt;
+    for (size_t i = 0; i < scheme.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(authorization[i])) !=
+            std::tolower(static_cast<unsigned char>(scheme[i]))) {
+            return std::nullopt;
+        }
+    }
+    auto token = authorization.substr(scheme.size());
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+    if (token.empty()) return std::nullopt;
+    return std::string(token);
+}
+
+std::string create_key(Tx& tx, std::string_view name) {
+    const auto key = generate_key();
+    if (tx.exec(kInsertKey, name, lookup_id(key), sha256_hex(key)).empty()) {
+        throw conflict("key_exists", "An active key named '" + std::string(name) + "' exists");
+    }
+    return key;
+}
+
+bool revoke_key(Tx& tx, std::string_view name) {
+    return !tx.exec(kRevokeKey, name).empty();
+}
+
+std::vector<KeyInfo> list_keys(Tx& tx) {
+    std::vector<KeyInfo> keys;
+    for (const auto& row : tx.exec(kListKeys)) {
+        keys.push_back({row[0].as<std::string>(), row[1].as<std::string>(),
+                        row[2].is_null() ? std::nullopt
+                                         : std::optional<std::string>(row[2].as<std::string>())});
+    }
+    return keys;
+}
+
+std::optional<std::string> authenticate(Tx& tx, std::string_view token) {
+    if (!well_formed(token)) return std::nullopt;
+    const auto hash = sha256_hex(token);
+    for (const auto& row : tx.exec(kFindKey, lookup_id(token))) {
+        if (constant_time_equal(row[1].as<std::string>(), hash)) return row[0].as<std::string>();
+    }
+    return std::nullopt;
+}
+
+}  // namespace textus::auth

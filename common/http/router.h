@@ -1,0 +1,70 @@
+// Routes as a table: a handler declares (method, path pattern, function, auth, body) rows and
+// the serve loop (server.h) dispatches to them, like cgit's cmd.c and its command flags.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "common/http/http.h"
+
+namespace textus {
+
+class Db;
+struct Config;
+
+// Who may call a route: anyone, staff with a bearer key (401 otherwise), or Twilio with a valid
+// X-Twilio-Signature over PUBLIC_BASE_URL + the request URI and the form body (403 otherwise).
+enum class Auth { none, staff, twilio };
+
+// What a route reads as its body: nothing, a JSON object (Context::json) or form fields
+// (Context::form); 415 for another content type.
+enum class Body { none, json, form };
+
+// Values captured by "{name}" segments of a route pattern.
+class RouteParams {
+  public:
+    void set(std::string name, std::string value) { values_[std::move(name)] = std::move(value); }
+    const std::string& get(const std::string& name) const;
+    // The parameter as a positive integer id; 400 invalid_id otherwise.
+    int64_t id(const std::string& name) const;
+
+  private:
+    std::map<std::string, std::string> values_;
+};
+
+struct Context {
+    const Request& request;
+    const RouteParams& params;
+    const Config& config;
+    Db& db;
+    std::string staff_key;  // name of the staff key that authenticated, on Auth::staff routes
+    nlohmann::json json;    // the body, on Body::json routes
+    Form form;              // the body, on Body::form routes
+};
+
+using HandlerFn = Response (*)(Context&);
+
+struct Route {
+    std::string_view method;
+    std::string_view pattern;  // "/api/crm/contacts/{id}": "{name}" matches one path segment
+    HandlerFn handler;
+    Auth auth;
+    Body body = Body::none;
+    size_t max_body = kMaxBodyBytes;
+};
+
+struct RouteMatch {
+    const Route* route;
+    RouteParams params;
+};
+
+// The route for this method and path, a GET route for HEAD. Throws 404 when no pattern matches
+// the path and 405, with an Allow header (HEAD wherever GET), when patterns match but none for
+// this method.
+RouteMatch match_route(std::span<const Route> routes, std::string_view method,
+                       std::string_view path);
+
+}  // namespace textus

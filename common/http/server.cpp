@@ -1,0 +1,222 @@
+#include "common/http/server.h"
+
+#include <fcgiapp.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+
+#include "common/core/config.h"
+#include "common/core/error.h"
+#include "common/core/log.h"
+#include "common/db/db.h"
+#include "common/http/auth.h"
+#include "common/http/health.h"
+
+extern char** environ;
+
+namespace textus {
+
+namespace {
+
+// Answers one request; sets `route` to the matched pattern for the log line.
+using Responder = std::function<Response(Request&, const BodyReader&, std::string_view& route)>;
+
+HttpError unauthorized() {
+    HttpError error(401, "unauthorized",
+                    "A valid staff key is required: Authorization: Bearer <key>");
+    error.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return error;
+}
+
+std::string authenticate_staff(Db& db, const Request& request) {
+    const auto token = auth::bearer_token(request.header("authorization"));
+    if (!token) throw unauthorized();
+    auto name = db.transact([&](Tx& tx) { return auth::authenticate(tx, *token); });
+    if (!name) throw unauthorized();
+    return *name;
+}
+
+// A header built from a bad value must not split the answer: refuse it as our own error.
+void check_headers(const Response& response) {
+    if (!valid_header("Content-Type", response.content_type)) {
+        throw std::logic_error("answer has an invalid Content-Type");
+    }
+    for (const auto& [name, value] : response.headers) {
+        if (!valid_header(name, value)) throw std::logic_error("answer has an invalid header");
+    }
+}
+
+void log_request(const Request& request, std::string_view route, int status,
+                 std::chrono::steady_clock::time_point start, bool delivered) {
+    const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
+    const auto rid = request.request_id.empty() ? "-" : request.request_id;
+    if (delivered) {
+        spdlog::info("{} {} {} {:.2f}ms rid={}", request.method, route, status, took.count(), rid);
+    } else {
+        spdlog::warn("{} {} {} {:.2f}ms rid={} answer not delivered: the connection was closed",
+                     request.method, route, status, took.count(), rid);
+    }
+}
+
+// Every answer of this API is private and current; a HEAD's is GET's without the body.
+void finish(const Request& request, Response& response) {
+    response.headers.emplace_back("Cache-Control", "no-store");
+    if (request.method == "HEAD") response.body.clear();
+}
+
+int serve_cgi(const Responder& respond_to) {
+    const auto start = std::chrono::steady_clock::now();
+    auto request = read_request(environ);
+    std::string_view route = "-";
+    auto response = respond_to(
+        request, [](char* buffer, size_t n) { return std::fread(buffer, 1, n, stdin); }, route);
+    finish(request, response);
+    const auto out = serialize(response);
+    const bool delivered =
+        std::fwrite(out.data(), 1, out.size(), stdout) == out.size() && std::fflush(stdout) == 0;
+    log_request(request, route, response.status, start, delivered);
+    return 0;
+}
+
+int serve_fastcgi(const Responder& respond_to) {
+    if (FCGX_Init() != 0) {
+        spdlog::critical("FastCGI initialisation failed");
+        return 1;
+    }
+    FCGX_Request raw;
+    FCGX_InitRequest(&raw, 0, 0);
+    while (FCGX_Accept_r(&raw) >= 0) {
+        const auto start = std::chrono::steady_clock::now();
+        auto request = read_request(raw.envp);
+        std::string_view route = "-";
+        auto response = respond_to(
+            request,
+            [&](char* buffer, size_t n) {
+                const int got = FCGX_GetStr(buffer, static_cast<int>(n), raw.in);
+                return got > 0 ? static_cast<size_t>(got) : 0;
+            },
+            route);
+        finish(request, response);
+        const auto out = serialize(response);
+        const bool delivered = FCGX_PutStr(out.data(), static_cast<int>(out.size()), raw.out) ==
+                                   static_cast<int>(out.size()) &&
+                               FCGX_FFlush(raw.out) == 0;
+        FCGX_Finish_r(&raw);
+        log_request(request, route, response.status, start, delivered);
+    }
+    return 0;
+}
+
+}  // namespace
+
+Response respond(const Service& service, const Config& config, Db& db, Request& request,
+                 const BodyReader& read, std::string_view& route_label) {
+    try {
+        const auto match = match_route(service.routes, request.method, request.path);
+        const auto& route = *match.route;
+        route_label = route.pattern;
+        Context context{request, match.params, config, db, {}, {}, {}};
+        if (route.body != Body::none) read_body(request, read, route.max_body);
+        if (route.auth == Auth::staff) context.staff_key = authenticate_staff(db, request);
+        if (route.body == Body::json) context.json = json_body(request);
+        if (route.body == Body::form) context.form = form_body(request);
+        if (route.auth == Auth::twilio) {
+            if (!service.check_signature) throw std::logic_error("a signed route without a check");
+            service.check_signature(config, request, context.form);
+        }
+        auto response = route.handler(context);
+        check_headers(response);
+        return response;
+    } catch (...) {
+        return error_response();
+    }
+}
+
+Response error_response() {
+    try {
+        throw;
+    } catch (const HttpError& error) {
+        if (error.status >= 500) spdlog::error("{}: {}", error.code, error.what());
+        nlohmann::json body{{"code", error.code}, {"message", error.what()}};
+        if (!error.field.empty()) body["field"] = error.field;
+        auto response = Response::json(error.status, {{"success", false}, {"error", body}});
+        response.headers = error.headers;
+        return response;
+    } catch (const pqxx::unique_violation&) {
+        // A race the handler's own checks could not see, e.g. two writes of one phone.
+        return error_response(409, "conflict",
+                              "The change conflicts with another record; reload and try again");
+    } catch (const pqxx::data_exception& error) {
+        // SQLSTATE class 22: a value from the request that PostgreSQL cannot take. The
+        // server's message can quote the value (personal data): log only the SQLSTATE.
+        spdlog::warn("database refused a value: sqlstate {}", error.sqlstate());
+        return error_response(400, "invalid_value",
+                              "A value in the request is out of range or malformed");
+    } catch (const pqxx::sql_error& error) {
+        spdlog::error("database error: sqlstate {}", error.sqlstate());
+    } catch (const pqxx::broken_connection&) {
+        spdlog::error("database_unavailable: the connection was lost");
+        return error_response(503, "database_unavailable",
+                              "The database is unreachable; try again shortly");
+    } catch (const std::exception& error) {
+        spdlog::error("internal error: {}", error.what());
+    } catch (...) {
+        spdlog::error("internal error: unknown exception");
+    }
+    return error_response(500, "internal_error", "Something went wrong on our side; it is logged");
+}
+
+Response error_response(int status, std::string_view code, std::string_view message) {
+    return Response::json(status,
+                          {{"success", false}, {"error", {{"code", code}, {"message", message}}}});
+}
+
+int serve(const Service& service) {
+    log::init(service.name, "info");
+    std::signal(SIGPIPE, SIG_IGN);  // a client that hung up must not kill the process
+    Config config;
+    std::optional<Db> db;
+    // Exiting on a bad configuration would only have the supervisor restart us in a loop
+    // behind nginx's 502: stay up and say what is missing (names, never values).
+    std::vector<std::string> config_problems;
+    try {
+        config = Config::load(std::getenv, service.required_config);
+        spdlog::set_level(spdlog::level::from_str(config.log_level));
+        db.emplace(config.database_url);
+    } catch (const ConfigError& error) {
+        config_problems = error.problems;
+        for (const auto& problem : config_problems) spdlog::critical("configuration: {}", problem);
+    }
+    const Responder respond_to = [&](Request& request, const BodyReader& read,
+                                     std::string_view& route) {
+        if (health::is_health_path(service.name, request.path)) {
+            route = "/api/health";
+            if (request.method != "GET" && request.method != "HEAD") {
+                auto response = error_response(
+                    405, "method_not_allowed",
+                    std::string(request.method) + " is not allowed here; allowed: GET, HEAD");
+                response.headers.emplace_back("Allow", "GET, HEAD");
+                return response;
+            }
+            std::function<nlohmann::json(Tx&)> report;
+            if (service.report) report = [&](Tx& tx) { return service.report(tx, config); };
+            return health::check(service.name, config_problems, db ? &*db : nullptr, report);
+        }
+        if (!config_problems.empty()) {
+            std::string missing;
+            for (const auto& problem : config_problems) {
+                missing += (missing.empty() ? "" : "; ") + problem;
+            }
+            return error_response(503, "configuration_incomplete",
+                                  "This service's configuration is incomplete: " + missing);
+        }
+        return respond(service, config, *db, request, read, route);
+    };
+    return FCGX_IsCGI() ? serve_cgi(respond_to) : serve_fastcgi(respond_to);
+}
+
+}  // namespace textus

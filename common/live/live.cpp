@@ -1,0 +1,53 @@
+#include "common/live/live.h"
+
+#include <openssl/evp.h>
+
+#include <ctime>
+#include <stdexcept>
+
+namespace textus::live {
+
+namespace {
+
+constexpr std::string_view kChatPrefix = "chat-";
+
+std::string base64url_md5(std::string_view text) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    if (EVP_Digest(text.data(), text.size(), digest, &size, EVP_md5(), nullptr) != 1) {
+        throw std::runtime_error("MD5 failed");
+    }
+    std::string out(4 * ((size + 2) / 3), '\0');
+    out.resize(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), digest,
+                               static_cast<int>(size)));
+    for (auto& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
+    while (!out.empty() && out.back() == '=') out.pop_back();
+    return out;
+}
+
+}  // namespace
+
+std::string chat_channel(std::string_view channel_hash) {
+    return std::string(kChatPrefix) + std::string(channel_hash);
+}
+
+std::string subscribe_url(std::string_view channel, int64_t expires, std::string_view secret) {
+    // nginx's locations: /api/poll/staff, and /api/poll/chat/<hash> for channel chat-<hash>.
+    const auto path = channel.starts_with(kChatPrefix)
+                          ? "/api/poll/chat/" + std::string(channel.substr(kChatPrefix.size()))
+                          : "/api/poll/" + std::string(channel);
+    const auto e = std::to_string(expires);
+    return path + "?e=" + e +
+           "&s=" + base64url_md5(e + std::string(channel) + " " + std::string(secret));
+}
+
+Subscription subscribe(std::string_view channel, int64_t seconds, std::string_view secret) {
+    const auto expires = std::time(nullptr) + seconds;
+    std::tm utc{};
+    gmtime_r(&expires, &utc);
+    char text[21];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return {subscribe_url(channel, expires, secret), text};
+}
+
+}  // namespace textus::live

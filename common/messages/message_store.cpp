@@ -1,0 +1,254 @@
+#include "common/messages/message_store.h"
+
+#include <algorithm>
+
+#include "common/db/db.h"
+#include "common/messages/message_status.h"
+
+namespace textus::messages {
+
+namespace {
+
+using nlohmann::json;
+
+const std::string kColumns =
+    "id, sid, contact_id, direction, channel, from_number, to_number, body, media_urls::text,"
+    " status, error_code, error_message, segments, price, price_unit, sent_by,"
+    " rfc3339(created_at), rfc3339(delivered_at), rfc3339(read_at)";
+
+// Makes the message `m` (a CTE) its contact's latest, unless a later one is there already: two
+// units on one contact may commit out of order, and the latest must never move backwards.
+const std::string kLatest =
+    "latest AS (UPDATE contacts c SET last_message_at = m.created_at, last_message_id = m.id"
+    " FROM m WHERE c.id = m.contact_id AND (c.last_message_at IS NULL"
+    " OR (c.last_message_at, coalesce(c.last_message_id, 0)) < (m.created_at, m.id)))";
+
+// A new message is its contact's latest: the insert sets that in the same statement.
+std::string inserting(const std::string& insert, const std::string& extra_columns = "") {
+    return "WITH m AS (" + insert + " RETURNING *), " + kLatest + " SELECT " + kColumns +
+           extra_columns + " FROM m";
+}
+// An auto-reply is pending only while there is an enabled rule that could make one: without
+// rules, the worker is not bothered with every text.
+const Statement kInsertInbound{
+    "messages_insert_inbound",
+    inserting("INSERT INTO messages (sid, contact_id, direction, channel, from_number, to_number,"
+              " body, media_urls, media_types, status, segments, error_message,"
+              " auto_reply_pending)"
+              " VALUES ($1, $2, 'inbound', 'sms', $3, $4, $5, $6::jsonb, $7::jsonb, 'received', $8,"
+              " $9, $10 AND EXISTS (SELECT 1 FROM auto_replies WHERE enabled))"
+              " ON CONFLICT (sid) DO NOTHING",
+              ", auto_reply_pending")};
+// A new sender's contact, made once its text proved new.
+const Statement kLinkContact{
+    "messages_link_contact",
+    "WITH m AS (UPDATE messages SET contact_id = $2 WHERE id = $1 RETURNING *), " + kLatest +
+        " SELECT " + kColumns + " FROM m"};
+// A visitor's message written in the web chat: no SID, and nothing goes to Twilio.
+const Statement kInsertWeb{
+    "messages_insert_web",
+    inserting("INSERT INTO messages (contact_id, chat_id, direction, channel, from_number,"
+              " to_number, body, status, segments)"
+              " VALUES ($1, $2, 'inbound', 'web', $3, $4, $5, 'received', NULL)")};
+// A chat's history: the contact's messages from the chat's first on, the latest `limit`.
+const Statement kSince{"messages_since", "SELECT " + kColumns +
+                                             " FROM messages WHERE contact_id = $1 AND id >= $2"
+                                             " AND (chat_id = $4 OR ($5 AND channel = 'sms'))"
+                                             " ORDER BY created_at DESC, id DESC LIMIT $3"};
+const Statement kInsertOutbound{
+    "messages_insert_outbound",
+    inserting(
+        "INSERT INTO messages (contact_id, direction, channel, from_number, to_number, body,"
+        " media_urls, status, segments, sent_by, idempotency_key, request_digest,"
+        " opt_in_request, owner_until, attempts)"
+        " VALUES ($1, 'outbound', 'sms', $2, $3, $4, $5::jsonb, 'queued', $6, $7, $8, $9, $10,"
+        " now() + make_interval(secs => $11), CASE WHEN $11 IS NULL THEN 0 ELSE 1 END)"
+        " ON CONFLICT (idempotency_key) DO NOTHING")};
+const Statement kFindByKey{"messages_find_by_idempotency_key",
+                           "SELECT " + kColumns +
+                               ", request_digest, send_error::text,"
+                               " extract(epoch FROM now() - created_at)::bigint"
+                               " FROM messages WHERE idempotency_key = $1"};
+const Statement kLockStatus{"messages_lock_status",
+                            "SELECT status FROM messages WHERE id = $1 FOR UPDATE"};
+const Statement kRecordAccepted{
+    "messages_record_accepted",
+    "UPDATE messages SET sid = coalesce(sid, $2), status = $3,"
+    " from_number = coalesce(nullif($4, ''), from_number), segments = coalesce($5, segments),"
+    " price = coalesce($6, price), price_unit = coalesce($7, price_unit), send_error = NULL"
+    " WHERE id = $1 RETURNING " +
+        kColumns};
+const Statement kRecordRefused{"messages_record_refused",
+                               "UPDATE messages SET send_error = $2::jsonb,"
+                               " status = CASE WHEN $3 THEN 'failed' ELSE status END,"
+                               " error_code = CASE WHEN $3 THEN $4 ELSE error_code END,"
+                               " error_message = CASE WHEN $3 THEN $5 ELSE error_message END"
+                               " WHERE id = $1 RETURNING " +
+                                   kColumns};
+const Statement kLockById{"messages_lock_by_id",
+                          "SELECT id, status, sid FROM messages"
+                          " WHERE id = $1 AND (sid IS NULL OR sid = $2) FOR UPDATE"};
+const Statement kLockBySid{"messages_lock_by_sid",
+                           "SELECT id, status, sid FROM messages WHERE sid = $1 FOR UPDATE"};
+const Statement kUpdateStatus{
+    "messages_update_status",
+    "UPDATE messages SET sid = coalesce(sid, $2), status = $3,"
+    " error_code = coalesce($4, error_code), error_message = coalesce($5, error_message),"
+    " delivered_at = CASE WHEN $3 = 'delivered' THEN coalesce(delivered_at, now())"
+    "                ELSE delivered_at END"
+    " WHERE id = $1 RETURNING " +
+        kColumns};
+
+const Statement kList{"messages_list",
+                      "SELECT " + kColumns +
+                          " FROM messages m WHERE ($1::bigint IS NULL OR m.contact_id = $1)"
+                          // The customer's number: each side has its own index.
+                          " AND ($2::text IS NULL"
+                          "      OR (m.direction = 'inbound' AND m.from_number = $2)"
+                          "      OR (m.direction = 'outbound' AND m.to_number = $2))"
+                          " AND ($3::text IS NULL OR m.direction = $3)"
+                          " AND ($4::bigint IS NULL OR (m.created_at, m.id) <"
+                          "      (SELECT b.created_at, b.id FROM messages b WHERE b.id = $4))"
+                          " ORDER BY m.created_at DESC, m.id DESC LIMIT $5"};
+const Statement kFindMany{"messages_find_many",
+                          "SELECT " + kColumns + " FROM messages WHERE id = ANY($1::bigint[])"};
+const Statement kContactExists{"messages_contact_exists", "SELECT 1 FROM contacts WHERE id = $1"};
+const Statement kMarkRead{"messages_mark_read",
+                          "UPDATE messages SET read_at = now() WHERE contact_id = $1"
+                          " AND direction = 'inbound' AND read_at IS NULL"};
+
+Message from_row(const pqxx::row& row) {
+    Message m;
+    m.id = row[0].as<int64_t>();
+    m.sid = nullable(row[1]);
+    if (!row[2].is_null()) m.contact_id = row[2].as<int64_t>();
+    m.direction = row[3].as<std::string>();
+    m.channel = row[4].as<std::string>();
+    m.from = row[5].as<std::string>();
+    m.to = row[6].as<std::string>();
+    m.body = row[7].as<std::string>();
+    m.media_urls = json::parse(row[8].as<std::string>()).get<std::vector<std::string>>();
+    m.status = row[9].as<std::string>();
+    m.error_code = nullable<int>(row[10]);
+    m.error_message = nullable(row[11]);
+    m.segments = nullable<int>(row[12]);
+    m.price = nullable(row[13]);
+    m.price_unit = nullable(row[14]);
+    m.sent_by = nullable(row[15]);
+    m.created_at = row[16].as<std::string>();
+    m.delivered_at = nullable(row[17]);
+    m.read_at = nullable(row[18]);
+    return m;
+}
+
+}  // namespace
+
+std::optional<StoredInbound> insert_inbound(Tx& tx, const Inbound& in,
+                                            std::optional<int64_t> contact_id, bool may_reply) {
+    const auto rows = tx.exec(kInsertInbound, in.sid, contact_id, in.from, in.to, in.body,
+                              json(in.media_urls).dump(), json(in.media_types).dump(), in.segments,
+                              in.media_problem, may_reply);
+    if (rows.empty()) return std::nullopt;
+    return StoredInbound{from_row(rows[0]), rows[0]["auto_reply_pending"].as<bool>()};
+}
+
+Message link_contact(Tx& tx, int64_t id, int64_t contact_id) {
+    return from_row(tx.exec(kLinkContact, id, contact_id)[0]);
+}
+
+Message insert_web(Tx& tx, int64_t contact_id, int64_t chat_id, const std::string& from,
+                   const std::string& to, const std::string& body) {
+    return from_row(tx.exec(kInsertWeb, contact_id, chat_id, from, to, body)[0]);
+}
+
+std::vector<Message> since(Tx& tx, int64_t contact_id, int64_t first_id, int limit, int64_t chat_id,
+                           bool with_sms) {
+    std::vector<Message> out;
+    for (const auto& row : tx.exec(kSince, contact_id, first_id, limit, chat_id, with_sms)) {
+        out.push_back(from_row(row));
+    }
+    std::reverse(out.begin(), out.end());
+    return out;
+}
+
+std::optional<Message> insert_outbound(Tx& tx, const Outbound& out) {
+    const auto rows =
+        tx.exec(kInsertOutbound, out.contact_id, out.from, out.to, out.body,
+                json(out.media_urls).dump(), out.segments, out.sent_by, out.idempotency_key,
+                out.request_digest, out.opt_in_request, out.owner_seconds);
+    if (rows.empty()) return std::nullopt;
+    return from_row(rows[0]);
+}
+
+std::optional<KeyedSend> find_by_idempotency_key(Tx& tx, const std::string& key) {
+    const auto rows = tx.exec(kFindByKey, key);
+    if (rows.empty()) return std::nullopt;
+    const auto& row = rows[0];
+    const auto columns = row.size();
+    const auto send_error = nullable(row[columns - 2]);
+    return KeyedSend{.message = from_row(row),
+                     .request_digest = nullable(row[columns - 3]).value_or(""),
+                     .send_error = send_error ? json::parse(*send_error) : json(nullptr),
+                     .age_seconds = row[columns - 1].as<int64_t>()};
+}
+
+Message record_accepted(Tx& tx, int64_t id, const Accepted& accepted) {
+    const auto current = tx.exec(kLockStatus, id)[0][0].as<std::string>();
+    const auto status = std::string(message_status::advance(current, accepted.status));
+    return from_row(tx.exec(kRecordAccepted, id, accepted.sid, status, accepted.from,
+                            accepted.segments, accepted.price, accepted.price_unit)[0]);
+}
+
+Message record_refused(Tx& tx, int64_t id, const Refused& refused) {
+    return from_row(tx.exec(kRecordRefused, id, refused.send_error.dump(), refused.failed,
+                            refused.error_code, refused.error_message)[0]);
+}
+
+std::optional<AppliedStatus> apply_status(Tx& tx, const StatusUpdate& update) {
+    auto rows =
+        update.message_id ? tx.exec(kLockById, *update.message_id, update.sid) : pqxx::result();
+    if (rows.empty()) rows = tx.exec(kLockBySid, update.sid);
+    if (rows.empty()) return std::nullopt;
+    const auto id = rows[0][0].as<int64_t>();
+    const auto current = rows[0][1].as<std::string>();
+    const bool new_sid = rows[0][2].is_null();
+    if (!message_status::moves_forward(current, update.status)) {
+        // A late or repeated callback: the SID may still be new to us (the send died before
+        // storing it), the status stays.
+        if (!new_sid) return AppliedStatus{from_row(tx.exec(kFindMany, std::vector{id})[0]), false};
+        return AppliedStatus{from_row(tx.exec(kUpdateStatus, id, update.sid, current, std::nullopt,
+                                              std::nullopt)[0]),
+                             true};
+    }
+    return AppliedStatus{from_row(tx.exec(kUpdateStatus, id, update.sid, update.status,
+                                          update.error_code, update.error_message)[0]),
+                         true};
+}
+
+MessagePage list(Tx& tx, const MessageQuery& q) {
+    tx.plan_for_values();
+    // One more than the page: whether there is a next one.
+    const auto rows = tx.exec(kList, q.contact_id, q.phone, q.direction, q.before, q.limit + 1);
+    MessagePage page;
+    for (const auto& row : rows) {
+        if (static_cast<int>(page.messages.size()) == q.limit) {
+            page.next_before = page.messages.back().id;
+            break;
+        }
+        page.messages.push_back(from_row(row));
+    }
+    return page;
+}
+
+std::vector<Message> find_many(Tx& tx, const std::vector<int64_t>& ids) {
+    std::vector<Message> out;
+    for (const auto& row : tx.exec(kFindMany, ids)) out.push_back(from_row(row));
+    return out;
+}
+
+std::optional<int64_t> mark_read(Tx& tx, int64_t contact_id) {
+    if (tx.exec(kContactExists, contact_id).empty()) return std::nullopt;
+    return tx.exec(kMarkRead, contact_id).affected_rows();
+}
+
+}  // namespace textus::messages

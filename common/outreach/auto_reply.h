@@ -1,0 +1,79 @@
+// Auto-replies (issue 15): rules staff configure, which the webhook applies to an inbound text
+// after the keywords Twilio handles (STOP, START, HELP and theirs never get another reply).
+// A keyword rule answers a text that is exactly its keyword, as Twilio matches its own: the
+// whole message, trimmed, in any case. The away rule answers outside its business hours (in
+// DEFAULT_TIME_ZONE), at most once per contact in 12 hours. A reply is rendered like a template
+// ({firstName}, ...) and sent through the send path with sentBy "auto", by the worker: the
+// webhook only marks the text as waiting for its decision.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/contacts/contact.h"
+#include "common/core/config.h"
+#include "common/messages/message.h"
+#include "common/sending/send.h"
+
+namespace textus {
+class Tx;
+}
+
+namespace textus::auto_reply {
+
+struct Rule {
+    int64_t id = 0;
+    std::string kind;                    // "keyword" or "away"
+    std::optional<std::string> keyword;  // upper case, keyword rules
+    nlohmann::json hours;                // away rule: {"mon": "09:00-17:00" | null, ...}
+    std::string body;
+    bool enabled = true;
+    std::string created_at;
+    std::string updated_at;
+};
+
+// A write (POST and PUT): kind, body (a template body: known variables only), enabled (default
+// true), and a keyword rule's keyword (letters and digits, at most 32; none of Twilio's
+// keywords: 400 reserved_keyword) or the away rule's hours (each of mon..sun "HH:MM-HH:MM", or
+// null or absent: closed all day). 400 naming the field otherwise.
+Rule parse_write(const nlohmann::json& body);
+
+// {id, kind, keyword, hours, body, enabled, createdAt, updatedAt}
+nlohmann::json to_json(const Rule& rule);
+
+// Keyword rules by keyword, then the away rule.
+std::vector<Rule> list(Tx& tx);
+std::optional<Rule> find(Tx& tx, int64_t id);
+// 409 duplicate_keyword, or away_exists for a second away rule.
+Rule create(Tx& tx, const Rule& rule);
+std::optional<Rule> update(Tx& tx, int64_t id, const Rule& rule);
+bool remove(Tx& tx, int64_t id);
+
+struct Reply {
+    std::string kind;  // "keyword" or "away"
+    std::string body;  // not yet rendered
+};
+
+// The auto-reply to an inbound text `message` from contact `contact_id`, if any: the enabled
+// keyword rule whose keyword the whole text is; else the enabled away rule, when now is
+// outside its hours in `time_zone` and the contact got no away reply in the last 12 hours.
+// Call it only for a text that is none of Twilio's keywords.
+std::optional<Reply> decide(Tx& tx, std::string_view message, int64_t contact_id,
+                            const std::string& time_zone);
+
+// In the worker's unit of work after the inbound text's (common/sending/outbox), its contact
+// locked: the auto-reply to `in` decided (decide, in DEFAULT_TIME_ZONE) and its row written through
+// the send path (send::prepare: the consent rules, the opt-out notice, sentBy "auto",
+// Idempotency-Key "auto-<kind>-<MessageSid>", so a text replies once), owned by the caller (the
+// worker), which delivers it after the commit; none when `in` speaks to consent (a keyword, or
+// an opt-out in its own words: opt_out::consent_of) or no rule applies. The send decision's
+// refusal (the number opted out, the reply empty or too long for the contact) is thrown: it
+// costs the reply, never the text, which is committed already.
+std::optional<send::Prepared> queue(Tx& tx, const contacts::Contact& contact,
+                                    const messages::Inbound& in, const Config& config);
+
+}  // namespace textus::auto_reply
