@@ -1,4 +1,4 @@
-/* textus SMS segment counter: a port of common/segments.cpp (docs/decisions.md, Messages),
+/* textus SMS segment counter: a port of common/core/segments.cpp (docs/decisions.md, Messages),
    shared by the widget and the staff inbox. A plain script: in a browser it sets
    window.textusSegments (a function); under node it is module.exports = {segments}.
    Non-ASCII characters are written as escapes so the page's charset can never change them. */
