@@ -8,8 +8,8 @@
 //                       give up to N (100) leads pending since a Commerce7 failure their
 //                       customer; --retry-failed first queues again those that ran out of
 //                       attempts. Prints "synced S, failed F, remaining R"; exit 1 when any
-//                       failed or Commerce7 refused the credentials. For a timer
-//                       (docs/decisions.md, Commerce7 lead sync).
+//                       failed or Commerce7 refused the credentials. By hand: `work` does
+//                       it every minute (docs/decisions.md, Commerce7 lead sync).
 //   run-due [--limit N] [--senders S]
 //                       send up to N (1000) scheduled sends and campaign messages that are
 //                       due, through the send path, with the handlers' Twilio settings, S (4)

@@ -1,4 +1,4 @@
-// /api/crm/contacts: staff manage contacts (DESIGN §4).
+// /api/crm/contacts: staff manage contacts (contract.md §4).
 #include "common/contacts/contact.h"
 #include "common/contacts/contact_store.h"
 #include "common/core/config.h"
@@ -20,7 +20,7 @@ Response contact_response(int status, const contacts::Contact& contact) {
     return Response::json(status, {{"success", true}, {"contact", contacts::to_json(contact)}});
 }
 
-// Open inboxes hear of every change (DESIGN §4, the staff channel), after it committed.
+// Open inboxes hear of every change (contract.md §4, the staff channel), after it committed.
 Response changed(const Context& c, int status, const contacts::Contact& contact) {
     publish::to(c.config, publish::kStaffChannel,
                 {{"type", "contact"}, {"contact", contacts::to_json(contact)}});

@@ -1,5 +1,5 @@
 // /api/crm/sms/conversations: the inbox's list, one row per contact with messages, and
-// /api/crm/live: where the inbox hears what changes (DESIGN §4).
+// /api/crm/live: where the inbox hears what changes (contract.md §4).
 #include "common/core/config.h"
 #include "common/db/db.h"
 #include "common/http/server.h"
@@ -31,7 +31,7 @@ Response list(Context& c) {
 }
 
 // A short-lived signed URL for the staff channel: a browser cannot put the key on each poll, and
-// the key must never be in a URL (DESIGN §4, §8). The page asks again before it expires.
+// the key must never be in a URL (contract.md §4, §8). The page asks again before it expires.
 Response live_url(Context& c) {
     const auto subscription = live::subscribe(publish::kStaffChannel, live::kStaffSubscribeSeconds,
                                               c.config.token_secret);

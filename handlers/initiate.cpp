@@ -1,4 +1,4 @@
-// The website visitor's routes (DESIGN §4, public): /api/twilio/initiate starts an SMS
+// The website visitor's routes (contract.md §4, public): /api/twilio/initiate starts an SMS
 // conversation from the widget's form, /api/chat/{channel}/verify takes the code it texted, and
 // /api/chat/{channel}/messages keeps it going in the page. No key: the channel id, handed to the
 // visitor's browser alone, is the credential. nginx rate-limits these routes per client IP.

@@ -1,4 +1,4 @@
-// /api/crm/sms/messages: staff read a conversation's messages and mark them read (DESIGN §4).
+// /api/crm/sms/messages: staff read a conversation's messages and mark them read (contract.md §4).
 #include "common/core/config.h"
 #include "common/db/db.h"
 #include "common/http/server.h"

@@ -1,4 +1,4 @@
-// /api/crm/sms/send: staff text a contact or a number (DESIGN §4). The row is committed before
+// /api/crm/sms/send: staff text a contact or a number (contract.md §4). The row is committed before
 // Twilio is called and settled after; the Twilio call holds no transaction open.
 // /api/crm/sms/templates: the bodies staff send from, with variables; a send with sendAt waits
 // in /api/crm/sms/scheduled for `textus-admin run-due`; /api/crm/sms/auto-replies: the rules

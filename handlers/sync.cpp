@@ -1,5 +1,5 @@
-// /api/crm/sms/sync: staff bring a number's history, or one message, in from Twilio (DESIGN §4;
-// common/messages/message_sync). Open inboxes hear of what changed.
+// /api/crm/sms/sync: staff bring a number's history, or one message, in from Twilio
+// (contract.md §4; common/messages/message_sync). Open inboxes hear of what changed.
 #include "common/core/config.h"
 #include "common/db/db.h"
 #include "common/http/server.h"

@@ -1,5 +1,5 @@
-// /api/twilio/webhook and /api/twilio/status: what Twilio posts, signed (DESIGN §4). A 200 means
-// the message is committed: Twilio does not post it again after one. The inbound path touches
+// /api/twilio/webhook and /api/twilio/status: what Twilio posts, signed (contract.md §4). A 200
+// means the message is committed: Twilio does not post it again after one. The inbound path touches
 // only PostgreSQL: a text's auto-reply is decided and sent by the worker (common/sending/outbox),
 // so nothing about a reply can cost the text, and Twilio's REST latency never delays our answer.
 #include "common/consent/consent_store.h"

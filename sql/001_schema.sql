@@ -1,4 +1,4 @@
--- The whole schema of DESIGN §5. Later changes come as new numbered files; this one never
+-- The whole schema of contract.md §5. Later changes come as new numbered files; this one never
 -- changes once applied anywhere.
 
 CREATE EXTENSION IF NOT EXISTS pg_trgm;

@@ -1,8 +1,8 @@
 // Commerce7's customer API (https://api.commerce7.com/v1/customer) through
 // common/http/http_client.h: find a web-to-text lead's customer by phone, then by email, and update
 // it, or create one. HTTP Basic (app id : secret) and the `tenant` header on every call; the
-// outbound client's retries, which never create twice; Commerce7's refusals mapped to DESIGN §4's
-// statuses (docs/decisions.md, Commerce7 client and simulator).
+// outbound client's retries, which never create twice; Commerce7's refusals mapped to contract.md
+// §4's statuses (docs/decisions.md, Commerce7 client and simulator).
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -1,4 +1,4 @@
-// What the website's form may text (DESIGN §4, issue 24). The form is the product's front
+// What the website's form may text (contract.md §4, issue 24). The form is the product's front
 // door, open to anyone: one that texts any number a visitor's words is an SMS-pumping (toll
 // fraud) and phishing relay. So it texts only numbers in ALLOWED_COUNTRIES whose line takes
 // texts, never our own number; one number at most kPerNumberPerDay times a day; all numbers

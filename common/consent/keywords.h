@@ -22,7 +22,7 @@ struct Match {
 // "ＳＴＯＰ", Cyrillic "С"), or a body that is not valid UTF-8.
 Match classify(std::string_view body);
 
-// "opt_out", "opt_in", "help" or "none": the consent log's kinds (DESIGN §5).
+// "opt_out", "opt_in", "help" or "none": the consent log's kinds (contract.md §5).
 std::string_view name(Kind kind);
 
 }  // namespace textus::keywords

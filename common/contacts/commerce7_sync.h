@@ -1,7 +1,8 @@
-// The later Commerce7 sync of web leads (DESIGN §4: a Commerce7 outage must not lose the lead).
-// initiate records the outcome of its own find_or_create; a contact left pending is retried by
-// `textus-admin commerce7-sync` from a timer, each contact under a claim with a lease so that
-// two runs never call Commerce7 for it at once (docs/decisions.md, Commerce7 lead sync).
+// The later Commerce7 sync of web leads (contract.md §4: a Commerce7 outage must not lose the
+// lead). The code's verify records the outcome of its own find_or_create; a contact left pending
+// is retried by the resident worker every minute (or `textus-admin commerce7-sync` by hand),
+// each contact under a claim with a lease so that two runs never call Commerce7 for it at once
+// (docs/decisions.md, Commerce7 lead sync).
 #pragma once
 
 #include <chrono>

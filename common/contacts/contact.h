@@ -1,4 +1,4 @@
-// The contact resource (DESIGN §4): its fields, how a JSON body changes it (with every
+// The contact resource (contract.md §4): its fields, how a JSON body changes it (with every
 // validation rule), how it renders, and how list queries are read.
 #pragma once
 

@@ -1,5 +1,5 @@
 // Contacts in PostgreSQL: list, find, create, update, delete, and the consent events that
-// every change of SMS opt-in writes (DESIGN §5).
+// every change of SMS opt-in writes (contract.md §5).
 #pragma once
 
 #include <cstdint>

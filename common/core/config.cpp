@@ -84,7 +84,8 @@ Config Config::load(const std::function<const char*(const char*)>& getenv,
     }
     const auto& levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
     if (std::find(levels.begin(), levels.end(), config.log_level) == levels.end()) {
-        problems.push_back("LOG_LEVEL must be one of trace, debug, info, warn, error, off");
+        problems.push_back(
+            "LOG_LEVEL must be one of trace, debug, info, warn, error, critical, off");
     }
     const auto& region = config.default_region;
     if (region.size() != 2 ||

@@ -1,4 +1,4 @@
-// Configuration: read once from the environment (DESIGN §6), validated, with defaults.
+// Configuration: read once from the environment (contract.md §6), validated, with defaults.
 #pragma once
 
 #include <functional>

@@ -1,5 +1,5 @@
 // The one error type. Anything a request can fail with is an HttpError (or becomes one in
-// server.cpp's error mapping), rendered as DESIGN §4's JSON error body with its status.
+// server.cpp's error mapping), rendered as contract.md §4's JSON error body with its status.
 #pragma once
 
 #include <stdexcept>

@@ -1,5 +1,5 @@
 // Logging: one spdlog line per event on stderr (journald keeps it). Personal data never goes
-// into a log line unmasked; bodies, tokens and keys never go in at all (DESIGN §9).
+// into a log line unmasked; bodies, tokens and keys never go in at all (contract.md §9).
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-// GET /api/health (DESIGN §4, §6): whether this handler can serve, for sysadmins and load
+// GET /api/health (contract.md §4, §6): whether this handler can serve, for sysadmins and load
 // balancers. Every handler answers it through the serve loop, at /api/health and at
 // /api/health/NAME (nginx sends each NAME to that handler). No key is needed, so it tells
 // names and versions only, never a value.

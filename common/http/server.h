@@ -1,7 +1,7 @@
 // The one serve loop: every handler executable is `return serve(service);` with a route
 // table. It accepts FastCGI requests (or serves the single request of a CGI run), reads and
 // dispatches them, checks staff keys and Twilio signatures, reads each route's body, maps every
-// error to DESIGN §4's JSON body in one place, and logs one line per request.
+// error to contract.md §4's JSON body in one place, and logs one line per request.
 //
 // Order of checks: route (404, 405), body size (400 bad Content-Length, 413), staff key (401),
 // body type and syntax (415, 400), Twilio signature (403, over the parsed form), handler.
@@ -47,7 +47,7 @@ Response respond(const Service& service, const Config& config, Db& db, Request& 
 // inside a catch block.
 Response error_response();
 
-// DESIGN §4's error body with `status`, without a field.
+// contract.md §4's error body with `status`, without a field.
 Response error_response(int status, std::string_view code, std::string_view message);
 
 }  // namespace textus

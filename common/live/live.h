@@ -1,5 +1,5 @@
-// Long-poll URLs (DESIGN §4, §8): nginx's secure_link checks them itself, so no handler runs per
-// poll. A handler hands a browser the path of its channel with an expiry `e` and a signature
+// Long-poll URLs (contract.md §4, §8): nginx's secure_link checks them itself, so no handler runs
+// per poll. A handler hands a browser the path of its channel with an expiry `e` and a signature
 // `s` = base64url(md5("<e><channel> <TOKEN_SECRET>")), unpadded: nginx answers 403 when it does
 // not match and 410 once `e` has passed.
 #pragma once

@@ -1,4 +1,4 @@
-// Live events for the browsers (DESIGN §2, §8): a handler POSTs one JSON event to nchan's
+// Live events for the browsers (contract.md §2, §8): a handler POSTs one JSON event to nchan's
 // publisher location (PUBLISH_URL, reachable from loopback only) and nginx holds it for the
 // long-poll subscribers. The database stays the source of truth: a failed publish is logged and
 // never fails the request, and a browser that missed events reloads from the API.
@@ -26,7 +26,7 @@ bool to(const Config& config, std::string_view channel, const nlohmann::json& ev
 
 // A message's new state ("message": new, "status": a status change): to the staff channel as
 // {type, message}, and to each open web chat that sees it (`chats`: chat::audience, the SHA-256s
-// of their channel ids) as the message JSON alone (DESIGN §4).
+// of their channel ids) as the message JSON alone (contract.md §4).
 void message(const Config& config, std::string_view type, const nlohmann::json& message,
              const std::vector<std::string>& chats);
 

@@ -1,4 +1,4 @@
-// Conversations (DESIGN §4): one row per contact with messages, newest first, with its last
+// Conversations (contract.md §4): one row per contact with messages, newest first, with its last
 // message and unread count: what the inbox lists.
 #pragma once
 

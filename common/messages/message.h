@@ -1,4 +1,4 @@
-// The message resource (DESIGN §4) and what Twilio posts about messages: an inbound SMS/MMS
+// The message resource (contract.md §4) and what Twilio posts about messages: an inbound SMS/MMS
 // and a delivery status callback, read from their form fields with every check.
 #pragma once
 

@@ -1,6 +1,6 @@
 // Twilio's message statuses and their order. Status callbacks arrive late and out of order (a
-// `sent` after `delivered`), so a message's status only ever moves forward (DESIGN §4): this is
-// the one place that says what forward is.
+// `sent` after `delivered`), so a message's status only ever moves forward (contract.md §4): this
+// is the one place that says what forward is.
 #pragma once
 
 #include <span>

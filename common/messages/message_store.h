@@ -1,4 +1,4 @@
-// Messages in PostgreSQL (DESIGN §5): inbound messages stored once per MessageSid, outbound
+// Messages in PostgreSQL (contract.md §5): inbound messages stored once per MessageSid, outbound
 // messages written before Twilio is called and settled after, and status callbacks that only
 // ever move a message forward.
 #pragma once
@@ -33,7 +33,7 @@ std::optional<StoredInbound> insert_inbound(Tx& tx, const Inbound& inbound,
 // it that contact's latest message.
 Message link_contact(Tx& tx, int64_t id, int64_t contact_id);
 
-// Stores what a visitor wrote in web chat `chat_id` (DESIGN §4: inbound, channel "web",
+// Stores what a visitor wrote in web chat `chat_id` (contract.md §4: inbound, channel "web",
 // received) as the contact's latest message, unread for staff. `from` is the contact's phone,
 // `to` ours.
 Message insert_web(Tx& tx, int64_t contact_id, int64_t chat_id, const std::string& from,

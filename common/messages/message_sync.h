@@ -1,5 +1,5 @@
-// History sync (POST /api/crm/sms/sync, DESIGN §4): Twilio's copy of a number's messages, or of
-// one message, brought into PostgreSQL. What is missing is inserted, what exists only moves
+// History sync (POST /api/crm/sms/sync, contract.md §4): Twilio's copy of a number's messages, or
+// of one message, brought into PostgreSQL. What is missing is inserted, what exists only moves
 // forward (common/messages/message_status.h) and gains what Twilio knows and we lack, and a send
 // that died before storing its SID gets it back. Twilio is called before the unit of work that
 // applies its answer (common/db/db.h: no outside calls inside one).

@@ -1,4 +1,4 @@
-// Web-to-text (DESIGN §4, public routes): a website visitor starts an SMS conversation from a
+// Web-to-text (contract.md §4, public routes): a website visitor starts an SMS conversation from a
 // form (initiate) and keeps it in the page through a chat channel. The channel id is a random
 // bearer secret handed to that browser only; the database keeps its SHA-256. The chat belongs
 // to whoever holds the phone: the first SMS carries a code, and until the page is given it the
@@ -26,7 +26,7 @@ namespace textus::chat {
 
 inline constexpr size_t kMaxMessageCharacters = 1000;
 inline constexpr int kHistoryLimit = 200;
-// The code in the first SMS that proves the visitor holds the phone (DESIGN §4).
+// The code in the first SMS that proves the visitor holds the phone (contract.md §4).
 inline constexpr size_t kCodeDigits = 6;
 inline constexpr int kCodeSeconds = 10 * 60;
 inline constexpr int kCodeTries = 5;

@@ -1,4 +1,4 @@
-// Sending an SMS/MMS from the inbox (POST /api/crm/sms/send, DESIGN §4): who may be texted,
+// Sending an SMS/MMS from the inbox (POST /api/crm/sms/send, contract.md §4): who may be texted,
 // what goes out, and the unit of work around the Twilio call. The row is written before Twilio
 // is called and settled after, so a crash never loses a send, and a retry with the same
 // Idempotency-Key gets the same answer without a second Twilio call.

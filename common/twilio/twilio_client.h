@@ -1,7 +1,7 @@
 // Twilio's REST API for messages (API version 2010-04-01, ../shared/twilio-oai): create, fetch
 // and list Message resources and read a message's media, through common/http/http_client.h (TLS for
 // https://api.twilio.com, plain HTTP for the simulator), whose rule keeps a create from being
-// sent twice, and Twilio's error answers mapped to DESIGN §4's statuses (docs/decisions.md,
+// sent twice, and Twilio's error answers mapped to contract.md §4's statuses (docs/decisions.md,
 // Twilio client and simulator).
 #pragma once
 
@@ -59,7 +59,7 @@ std::optional<std::string> to_rfc3339(std::string_view rfc2822);
 // it reaches the client, which refuses any other (std::invalid_argument: a bug).
 bool valid_message_sid(std::string_view sid);
 
-// Every failure of a Twilio call. `status` and `code` are what our caller answers (DESIGN §4);
+// Every failure of a Twilio call. `status` and `code` are what our caller answers (contract.md §4);
 // the what() text is ours and holds nothing personal, since 5xx errors are logged.
 class TwilioError : public HttpError {
   public:
@@ -102,7 +102,7 @@ struct Outgoing {
     std::string body{};
     std::vector<std::string> media_urls{};
     // Where Twilio posts delivery statuses; empty: status_callback_url(PUBLIC_BASE_URL). The
-    // send route adds its row id as a query (DESIGN §8), which Twilio's signature covers.
+    // send route adds its row id as a query (contract.md §8), which Twilio's signature covers.
     std::string status_callback{};
 };
 

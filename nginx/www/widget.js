@@ -1,6 +1,6 @@
 /* textus "Text us" widget. Embed with one tag: <script src="/widget.js" defer></script>
    Plain JavaScript, no build step. Everything it adds lives under one .textus-root element;
-   it defines no globals. The API is DESIGN.md §4 "Public (website visitor)". */
+   it defines no globals. The API is contract.md §4 "Public (website visitor)". */
 (function () {
   'use strict';
 
@@ -275,7 +275,7 @@
       api('POST', '/api/twilio/initiate', body).then(function (r) {
         if (r.status >= 200 && r.status < 300 && r.data.success) return started(r.data);
         var err = errorOf(r);
-        // The server names JSON fields; DESIGN's example says "phone" for phoneNumber.
+        // The server names JSON fields; contract.md's example says "phone" for phoneNumber.
         var f = F[err.field === 'phone' ? 'phoneNumber' : err.field];
         if (r.status === 409 || !f) {
           // 409: the number opted out; the message says how to text START. Make it stand out.
@@ -433,7 +433,7 @@
       }
     }
 
-    // ---- Live updates: nchan long-poll (DESIGN §8). ----
+    // ---- Live updates: nchan long-poll (contract.md §8). ----
 
     // Each loop carries a generation; starting over or a new URL makes older loops stop.
     function stopPolling() {

@@ -36,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         const auto rendered = contacts::to_json(contact);
         // What was accepted goes to PostgreSQL as UTF-8 text: a strict dump must not throw.
         rendered.dump();
-        // DESIGN §4: a client may send back what it read, and that changes nothing.
+        // contract.md §4: a client may send back what it read, and that changes nothing.
         if (contacts::to_json(contacts::apply_json(rendered, contact, "US")) != rendered) {
             std::abort();
         }

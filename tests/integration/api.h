@@ -1,5 +1,5 @@
 // What most integration tests say to the stack: its database, its staff API in JSON, and the
-// check of DESIGN §4's error answer.
+// check of contract.md §4's error answer.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -46,7 +46,7 @@ void check_security_headers(const Reply& reply) {
     CHECK(reply.header_count("Strict-Transport-Security") == 0);
 }
 
-// An answer nginx made itself: DESIGN §4's JSON error, not cached, with the request id.
+// An answer nginx made itself: contract.md §4's JSON error, not cached, with the request id.
 void check_nginx_error(const Reply& reply, int status, const std::string& code) {
     INFO(reply.status << " " << reply.body);
     CHECK(reply.status == status);

@@ -254,7 +254,7 @@ TEST_CASE("apply_json reads RFC 3339 times and stores them in UTC") {
     }
 }
 
-TEST_CASE("to_json renders every field of DESIGN's contact") {
+TEST_CASE("to_json renders every field of contract.md's contact") {
     auto c = apply_json(kValid, {}, "US");
     c.id = 7;
     c.created_at = c.updated_at = "2026-11-23T09:00:00.000Z";

@@ -19,7 +19,7 @@ TEST_CASE("conversations::parse_query reads search and paging") {
     }
 }
 
-TEST_CASE("conversations::to_json has DESIGN's fields") {
+TEST_CASE("conversations::to_json has contract.md's fields") {
     conversations::Conversation c;
     c.contact.id = 4;
     c.contact.phone = "+17605550142";

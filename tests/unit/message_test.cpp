@@ -101,7 +101,7 @@ TEST_CASE("parse_status reads our id from the query and Twilio's fields from the
     CHECK(status_of([&] { parse_status(parse_form("MessageSid=" + kSid), Form()); }) == 400);
 }
 
-TEST_CASE("to_json renders every field of DESIGN's message") {
+TEST_CASE("to_json renders every field of contract.md's message") {
     Message m;
     m.id = 3;
     m.direction = "inbound";

@@ -25,7 +25,7 @@ Response response_for(const std::function<void()>& thrower) {
 
 }  // namespace
 
-TEST_CASE("error_response renders an HttpError as DESIGN's error body") {
+TEST_CASE("error_response renders an HttpError as contract.md's error body") {
     const auto r = response_for(
         [] { throw bad_request("invalid_phone", "Phone number must be valid", "phone"); });
     CHECK(r.status == 400);

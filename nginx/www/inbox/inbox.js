@@ -1,5 +1,5 @@
 /* textus staff inbox: conversations, threads, a composer, contacts and campaigns, live over
-   the staff long-poll. Plain JavaScript, no build step. The API is DESIGN.md §4 "Staff" (and
+   the staff long-poll. Plain JavaScript, no build step. The API is contract.md §4 "Staff" (and
    docs/decisions.md, Campaigns); the segment counter is ../segments.js (window.textusSegments),
    the same one the visitor widget uses.
    The staff key lives in sessionStorage only: never in a URL, never logged. */
@@ -764,7 +764,7 @@
     }, function () { E.syncOut.textContent = OFFLINE; }).then(function () { E.syncBtn.disabled = false; });
   }
 
-  // ---- Live events: the staff long-poll (DESIGN §8), like the widget's. ----
+  // ---- Live events: the staff long-poll (contract.md §8), like the widget's. ----
   function stopLive() {
     var L = S.live;
     L.gen++;
