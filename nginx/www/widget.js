@@ -1,12 +1,16 @@
 /* textus "Text us" widget. Embed with one tag: <script src="/widget.js" defer></script>
    Plain JavaScript, no build step. Everything it adds lives under one .textus-root element;
-   it defines no globals. The API is contract.md §4 "Public (website visitor)". */
+   it defines no globals (the scripts it shares with the staff inbox set one each: below).
+   The API is contract.md §4 "Public (website visitor)". */
 (function () {
   'use strict';
 
   // The segment counter is nginx/www/segments.js, shared with the staff inbox: the widget
   // loads it next to itself (sites still embed one tag) and counts once it is there.
   function segmentsFn() { return typeof window !== 'undefined' ? window.textusSegments : null; }
+  // So are the element builder and the long-poll loop (element.js, longpoll.js): the widget
+  // loads them the same way and is built once both have run.
+  var BUILD_NEEDS = [['textusElement', 'element.js'], ['textusLongPoll', 'longpoll.js']];
 
   // ---- Form checks: the server's rules, so most mistakes are caught before a round trip. ----
 
@@ -56,12 +60,37 @@
     return e;
   }
 
-  if (typeof document !== 'undefined' && !document.querySelector('.textus-root')) widget();
+  if (typeof document !== 'undefined' && !document.querySelector('.textus-root')) load();
 
   // ---- The widget (browser only). ----
-  function widget() {
+
+  // Loads what building needs, then builds: at once when the page has it all already.
+  function load() {
     var script = document.currentScript || document.querySelector('script[src*="widget.js"]');
     var src = (script && script.src) || location.href;
+    var missing = BUILD_NEEDS.filter(function (need) { return !window[need[0]]; });
+    var waiting = missing.length;
+    function ready() {
+      // A second copy of this script on the page may have built it meanwhile.
+      if (!document.querySelector('.textus-root')) widget(script, src);
+    }
+    missing.forEach(function (need) {
+      addScript(script, src, need[1], function () { if (!--waiting) ready(); });
+    });
+    if (!waiting) ready();
+  }
+  // A script next to widget.js, in the page after it (or in <head>); onload once it has run.
+  function addScript(script, src, name, onload) {
+    var el = document.createElement('script');
+    el.src = new URL(name, src).href;
+    el.onload = onload;
+    if (script && script.parentNode) script.parentNode.insertBefore(el, script.nextSibling);
+    else document.head.append(el);
+  }
+
+  // script: the widget's <script> element, if found; src: its URL.
+  function widget(script, src) {
+    var h = window.textusElement;
     function asset(name) { return new URL(name, src).href; } // next to widget.js
     function apiUrl(path) { return new URL(path, src).href; } // absolute paths: the script's site
 
@@ -71,22 +100,8 @@
       delivered: 'Delivered', read: 'Read', undelivered: 'Not delivered', failed: 'Not delivered' };
     var S = {
       open: false, business: '', config: null, channel: null, phone: '',
-      msgs: new Map(), gen: 0, abort: null, timer: 0, failures: 0, unread: 0, sending: false
+      msgs: new Map(), unread: 0, sending: false
     };
-
-    // A small element builder: h('p', {class: 'x', text: 'y'}, child...).
-    function h(tag, attrs) {
-      var el = document.createElement(tag);
-      Object.keys(attrs || {}).forEach(function (k) {
-        var v = attrs[k];
-        if (v == null || v === false) return;
-        if (k === 'text') el.textContent = v;
-        else if (k.slice(0, 2) === 'on') el.addEventListener(k.slice(2), v);
-        else el.setAttribute(k, v === true ? '' : v);
-      });
-      for (var i = 2; i < arguments.length; i++) if (arguments[i] != null) el.append(arguments[i]);
-      return el;
-    }
 
     // ---- Build the DOM. ----
     var root = h('div', { class: 'textus-root', hidden: true });
@@ -167,13 +182,11 @@
     if (script && script.parentNode) script.parentNode.insertBefore(css, script.nextSibling);
     else document.head.append(css);
     document.body.append(root);
-    if (!segmentsFn()) {
-      var seg = h('script', { src: asset('segments.js') });
-      seg.onload = count;
-      if (script && script.parentNode) script.parentNode.insertBefore(seg, css.nextSibling);
-      else document.head.append(seg);
-    }
+    if (!segmentsFn()) addScript(script, src, 'segments.js', count);
     count();
+
+    // Replies as they come: the chat's channel, long-polled (Live updates, below).
+    var chatPoll = window.textusLongPoll({ status: conn, connectedText: '', onEvent: showEvent, onRefused: renewPoll });
 
     // A conversation kept from an earlier page: show it again.
     var kept = null;
@@ -361,7 +374,7 @@
       alertBox.textContent = message || '';
     }
     function forget() {
-      stopPolling();
+      chatPoll.stop();
       try { localStorage.removeItem(STORE); } catch (_) { /* nothing kept */ }
       S.channel = null;
       S.phone = '';
@@ -433,73 +446,31 @@
       }
     }
 
-    // ---- Live updates: nchan long-poll (contract.md §8). ----
+    // ---- Live updates: nchan long-poll (contract.md §8), the loop in longpoll.js. ----
 
-    // Each loop carries a generation; starting over or a new URL makes older loops stop.
-    function stopPolling() {
-      S.gen++;
-      if (S.abort) S.abort.abort();
-      S.abort = null;
-      clearTimeout(S.timer);
-    }
+    // A new URL (a new chat, a fresh signature) makes the loop on the old one stop. The first
+    // poll sends no resume headers: nchan answers it from the oldest event it still holds for
+    // the chat (a few, for a chat's few minutes), which the thread already shows and skips by
+    // id; nothing published after the history was read can be missed.
     function startPolling(url) {
-      stopPolling();
-      poll(S.gen, new URL(url, src).href, null);
+      chatPoll.start(new URL(url, src).href);
     }
-    // After a failure: 1 s, 2 s, 4 s ... at most 30 s.
-    function later(gen, fn) {
-      var ms = Math.min(30000, 1000 * Math.pow(2, Math.min(S.failures++, 5)));
-      conn.textContent = 'Reconnecting\u2026';
-      clearTimeout(S.timer);
-      S.timer = setTimeout(function () { if (gen === S.gen) fn(); }, ms);
+    function showEvent(ev) {
+      // One message per event; an event may also wrap it as {type, message}.
+      upsert(ev && ev.id == null ? ev.message : ev, true);
     }
-    function connected() {
-      S.failures = 0;
-      conn.textContent = '';
-    }
-    function poll(gen, url, headers) {
-      if (gen !== S.gen) return;
-      var abort = S.abort = new AbortController();
-      var t0 = Date.now();
-      // The first poll sends no resume headers: nchan answers it from the oldest event it still
-      // holds for the chat (a few, for a chat's few minutes), which the thread already shows and
-      // skips by id; nothing published after the history was read can be missed. Later polls
-      // send back Last-Modified/Etag, so nothing is missed or repeated.
-      fetch(url, { headers: headers || {}, cache: 'no-store', signal: abort.signal }).then(function (res) {
-        if (gen !== S.gen) return;
-        if (res.status === 200) {
-          var next = {}, lm = res.headers.get('Last-Modified'), tag = res.headers.get('Etag');
-          if (lm) next['If-Modified-Since'] = lm;
-          if (tag) next['If-None-Match'] = tag;
-          return res.json().catch(function () { return null; }).then(function (ev) {
-            if (gen !== S.gen) return;
-            connected();
-            // One message per event; an event may also wrap it as {type, message}.
-            upsert(ev && ev.id == null ? ev.message : ev, true);
-            poll(gen, url, next);
-          });
-        }
-        if (res.status === 304 || res.status === 408) {
-          // Nothing new in time: ask again (not in a tight loop if it answered at once).
-          connected();
-          S.timer = setTimeout(function () { poll(gen, url, headers); }, Date.now() - t0 < 1000 ? 1000 : 0);
-        } else if (res.status === 403 || res.status === 410) {
-          // The signed URL expired or was refused: the history route hands out a fresh one.
-          if (S.failures) later(gen, function () { resume(true); });
-          else { S.failures++; resume(true); }
-        } else {
-          later(gen, function () { poll(gen, url, headers); });
-        }
-      }, function () {
-        if (gen === S.gen) later(gen, function () { poll(gen, url, headers); });
-      });
+    // The signed URL expired or was refused: the history route hands out a fresh one, at once
+    // unless polls are failing already (then after the loop's wait).
+    function renewPoll() {
+      if (chatPoll.failures) chatPoll.later(chatPoll.gen, function () { resume(true); });
+      else { chatPoll.failures++; resume(true); }
     }
 
     // Reload the thread (after a reload of the page or an expired poll URL), then poll again.
     function resume(announce) {
-      var gen = S.gen;
+      var gen = chatPoll.gen;
       api('GET', chatPath()).then(function (r) {
-        if (gen !== S.gen) return;
+        if (gen !== chatPoll.gen) return;
         if (r.status === 200 && r.data.success) {
           showCode(r.data.verified === false);
           (r.data.messages || []).forEach(function (m) { upsert(m, announce); });
@@ -508,10 +479,10 @@
           forget();
           showForm('That conversation has ended. Send us a new message to start again.');
         } else {
-          later(gen, function () { resume(announce); });
+          chatPoll.later(gen, function () { resume(announce); });
         }
       }, function () {
-        if (gen === S.gen) later(gen, function () { resume(announce); });
+        if (gen === chatPoll.gen) chatPoll.later(gen, function () { resume(announce); });
       });
     }
 

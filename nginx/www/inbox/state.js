@@ -1,0 +1,17 @@
+/* What the inbox's modules share: S, the state of what shows and what is loading; E, the
+   elements of the views, built after sign-in (views.js); and PAGE, the length of a page of
+   conversations or contacts. */
+export var PAGE = 25;
+
+export var S = {
+  view: 'conversations',
+  convs: [], convTotal: 0, convMore: false, convSearch: '', convLoading: false, convSeq: 0,
+  contact: null, msgs: new Map(), nextBefore: null, olderLoading: false, texted: false, threadSeq: 0,
+  pending: null, sending: false,
+  threadLoaded: false, maybeText: null, maybeFetch: null, maybeShown: null, maybeNote: null, deciding: false,
+  refreshTimer: 0,
+  contacts: [], contactsMore: false, editing: null,
+  camps: [], camp: null, campEvents: 0, campSeen: {}, recips: [], recipNext: null, recipSeq: 0
+};
+
+export var E = {};
