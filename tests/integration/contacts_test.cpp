@@ -3,8 +3,11 @@
 #include <string>
 
 #include "tests/integration/stack.h"
+#include "tests/integration/twilio_post.h"
 
 using nlohmann::json;
+using textus::test::new_phone;
+using textus::test::new_phones;
 using textus::test::Reply;
 using textus::test::Stack;
 
@@ -21,18 +24,7 @@ std::string database_state() {
         " || coalesce((SELECT string_agg(e::text, '|' ORDER BY id) FROM consent_events e), ''))");
 }
 
-int unique_number = 0;
-
-// A valid, distinct US number per call: +1 760 555 01NN style, spread over many lines.
-std::string next_phone() {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "+1760%03d%04d", 200 + (unique_number / 10000) % 700,
-                  unique_number % 10000);
-    ++unique_number;
-    return buffer;
-}
-
-json new_contact(const std::string& first = "Ann", const std::string& phone = next_phone()) {
+json new_contact(const std::string& first = "Ann", const std::string& phone = new_phone()) {
     return {{"firstName", first}, {"lastName", "Lee"}, {"phone", phone}};
 }
 
@@ -61,7 +53,9 @@ void check_error(const Reply& reply, int status, const std::string& code,
 }  // namespace
 
 TEST_CASE("POST creates a contact and GET reads it back") {
-    json body = new_contact("Maria", "(760) 555-0142");
+    const auto phone = new_phone();  // typed as a person would: (619) 555-1234
+    json body = new_contact(
+        "Maria", "(" + phone.substr(2, 3) + ") " + phone.substr(5, 3) + "-" + phone.substr(8));
     body.update({{"email", "maria@example.com"},
                  {"tags", {"wine club"}},
                  {"status", "qualified"},
@@ -71,7 +65,7 @@ TEST_CASE("POST creates a contact and GET reads it back") {
     REQUIRE(created.status == 201);
     const auto contact = created.json()["contact"];
     CHECK(created.json()["success"] == true);
-    CHECK(contact["phone"] == "+17605550142");
+    CHECK(contact["phone"] == phone);
     CHECK(contact["email"] == "maria@example.com");
     CHECK(contact["tags"] == json{"wine club"});
     CHECK(contact["birthdate"] == "1980-02-29");
@@ -83,14 +77,16 @@ TEST_CASE("POST creates a contact and GET reads it back") {
     const auto read = stack().request("GET", "/api/crm/contacts/" + std::to_string(id));
     REQUIRE(read.status == 200);
     CHECK(read.json()["contact"] == contact);
-    CHECK(stack().query("SELECT phone FROM contacts WHERE id = " + std::to_string(id)) ==
-          "+17605550142");
+    CHECK(stack().query("SELECT phone FROM contacts WHERE id = " + std::to_string(id)) == phone);
 }
 
 TEST_CASE("GET lists with search by name, email and phone digits, filters and pagination") {
     const auto tag = "Zebulon" + std::to_string(std::rand());
-    const auto a = create_id(new_contact(tag, "+1 (619) 555-7001"));
-    json b = new_contact(tag, "+16195557002");
+    const auto phones = new_phones(2);  // alone in sharing their first nine digits
+    const auto a =
+        create_id(new_contact(tag, "+1 (" + phones[0].substr(2, 3) + ") " + phones[0].substr(5, 3) +
+                                       "-" + phones[0].substr(8)));
+    json b = new_contact(tag, phones[1]);
     b.update({{"email", "z.b@vineyard.example"}, {"status", "client"}, {"smsOptIn", true}});
     const auto b_id = create_id(b);
 
@@ -101,7 +97,9 @@ TEST_CASE("GET lists with search by name, email and phone digits, filters and pa
     CHECK(page["contacts"][0]["id"] == b_id);  // newest first
     CHECK(page["contacts"][1]["id"] == a);
 
-    const auto by_digits = stack().request("GET", "/api/crm/contacts?search=619-555-70");
+    const auto by_digits =
+        stack().request("GET", "/api/crm/contacts?search=" + phones[0].substr(2, 3) + "-" +
+                                   phones[0].substr(5, 3) + "-" + phones[0].substr(8, 3));
     CHECK(by_digits.json()["pagination"]["total"] == 2);
     const auto by_email = stack().request("GET", "/api/crm/contacts?search=VINEYARD.example");
     CHECK(by_email.json()["contacts"][0]["id"] == b_id);
@@ -131,6 +129,7 @@ TEST_CASE("PUT replaces, PATCH changes named fields, DELETE removes") {
     body.update({{"notes", "first note"}, {"email", "pat@example.com"}});
     const auto id = std::to_string(create_id(body));
     const auto path = "/api/crm/contacts/" + id;
+    const auto other_phone = new_phone();
 
     const auto patched = stack().request("PATCH", path, R"({"status":"contacted"})");
     REQUIRE(patched.status == 200);
@@ -139,11 +138,11 @@ TEST_CASE("PUT replaces, PATCH changes named fields, DELETE removes") {
 
     const auto replaced = stack().request(
         "PUT", path,
-        json{{"firstName", "Patricia"}, {"lastName", "Lee"}, {"phone", "+17605559876"}}.dump());
+        json{{"firstName", "Patricia"}, {"lastName", "Lee"}, {"phone", other_phone}}.dump());
     REQUIRE(replaced.status == 200);
     const auto contact = replaced.json()["contact"];
     CHECK(contact["firstName"] == "Patricia");
-    CHECK(contact["phone"] == "+17605559876");
+    CHECK(contact["phone"] == other_phone);
     CHECK(contact["notes"] == "");
     CHECK(contact["email"].is_null());
     CHECK(contact["status"] == "new");
@@ -203,7 +202,7 @@ TEST_CASE("SQL in strings is stored verbatim and harms nothing") {
 }
 
 TEST_CASE("bad input gets the exact error and changes nothing") {
-    const auto existing_phone = next_phone();
+    const auto existing_phone = new_phone();
     const auto existing = std::to_string(create_id(new_contact("Dup", existing_phone)));
     const auto before = database_state();
     const auto path = "/api/crm/contacts/" + existing;
@@ -211,11 +210,11 @@ TEST_CASE("bad input gets the exact error and changes nothing") {
     check_error(stack().request("POST", "/api/crm/contacts", "{\"firstName\": "), 400,
                 "invalid_json");
     check_error(stack().request("POST", "/api/crm/contacts", "[1,2,3]"), 400, "invalid_json");
-    check_error(create({{"firstName", 42}, {"lastName", "Lee"}, {"phone", next_phone()}}), 400,
+    check_error(create({{"firstName", 42}, {"lastName", "Lee"}, {"phone", new_phone()}}), 400,
                 "invalid_field", "firstName");
     check_error(create({{"firstName", "A"}, {"lastName", "Lee"}, {"phone", 7605551234}}), 400,
                 "invalid_field", "phone");
-    check_error(create(json{{"lastName", "Lee"}, {"phone", next_phone()}}), 400, "missing_field",
+    check_error(create(json{{"lastName", "Lee"}, {"phone", new_phone()}}), 400, "missing_field",
                 "firstName");
     check_error(create(json{{"firstName", "A"}, {"lastName", "Lee"}}), 400, "missing_field",
                 "phone");

@@ -23,8 +23,10 @@
 
 #include "tests/integration/long_poll.h"
 #include "tests/integration/stack.h"
+#include "tests/integration/twilio_post.h"
 
 using nlohmann::json;
+using textus::test::new_phone;
 using textus::test::read_file;
 using textus::test::Reply;
 using textus::test::signed_query;
@@ -70,15 +72,6 @@ void check_handler_answer(const Reply& reply, int status) {
     CHECK(reply.header_count("X-Request-Id") == 1);
     CHECK(reply.headers.at("Content-Type") == "application/json; charset=utf-8");
     check_security_headers(reply);
-}
-
-// A valid US number no other test is likely to use: +1 760 NNN NNNN, the exchange neither
-// N11 nor 555.
-std::string random_phone() {
-    static std::mt19937 random(std::random_device{}());
-    auto exchange = 200 + random() % 700;
-    while (exchange % 100 == 11 || exchange == 555) exchange = 200 + random() % 700;
-    return "+1760" + std::to_string(exchange) + std::to_string(1000 + random() % 9000);
 }
 
 std::string url_encode(const std::string& text) {
@@ -429,7 +422,7 @@ TEST_CASE("handlers' answers pass unchanged, trailing slash included") {
 
     const auto created = stack().request(
         "POST", "/api/crm/contacts/",
-        json{{"firstName", "Slash"}, {"lastName", "Ed"}, {"phone", random_phone()}}.dump());
+        json{{"firstName", "Slash"}, {"lastName", "Ed"}, {"phone", new_phone()}}.dump());
     check_handler_answer(created, 201);
     const auto id = std::to_string(created.json()["contact"]["id"].get<int64_t>());
     const auto read = stack().request("GET", "/api/crm/contacts/" + id + "/");
@@ -446,7 +439,7 @@ TEST_CASE("handlers' answers pass unchanged, trailing slash included") {
 }
 
 TEST_CASE("a dead handler gets a JSON 502, logged without the request's query") {
-    const auto phone = random_phone();
+    const auto phone = new_phone();
     {
         RestartAtExit restart{"contacts"};
         stack().stop_handler("contacts");
@@ -503,7 +496,7 @@ TEST_CASE("restart_handler starts a handler with another environment, and again 
 }
 
 TEST_CASE("no log file holds a phone, email, name, note or key after searches and duplicates") {
-    const auto phone = random_phone();                                 // +1760ABCDEFG
+    const auto phone = new_phone();                                    // +1760ABCDEFG
     const auto fragment = phone.substr(5, 3) + "-" + phone.substr(8);  // ABC-DEFG
     const auto tag = std::to_string(std::rand());
     const auto name = "Quillon" + tag;
@@ -530,7 +523,7 @@ TEST_CASE("no log file holds a phone, email, name, note or key after searches an
     CHECK(duplicate.status == 409);
     const auto other = stack().request(
         "POST", "/api/crm/contacts",
-        json{{"firstName", "Other"}, {"lastName", "One"}, {"phone", random_phone()}}.dump());
+        json{{"firstName", "Other"}, {"lastName", "One"}, {"phone", new_phone()}}.dump());
     REQUIRE(other.status == 201);
     const auto patched = stack().request(
         "PATCH",
