@@ -12,7 +12,9 @@ file(GLOB textus_nginx_templates CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/nginx/*
 install(FILES ${textus_nginx_templates} DESTINATION share/textus/nginx COMPONENT common)
 install(DIRECTORY nginx/www/ DESTINATION share/textus/www COMPONENT common)
 # Beside ../nginx, as in the repository: render-nginx's defaults are this layout's paths.
-install(PROGRAMS deploy/render-nginx deploy/smoke DESTINATION share/textus/deploy COMPONENT common)
+install(PROGRAMS deploy/render-nginx deploy/smoke deploy/handlers DESTINATION share/textus/deploy
+        COMPONENT common)
+install(FILES ${CMAKE_BINARY_DIR}/handlers.list DESTINATION share/textus COMPONENT common)
 # The resident worker: `systemctl enable --now textus-worker.service` (docs/operations.md).
 install(FILES ${CMAKE_BINARY_DIR}/systemd/textus-worker.service
         DESTINATION /lib/systemd/system COMPONENT common)

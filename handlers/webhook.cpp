@@ -41,7 +41,7 @@ Response inbound(Context& c) {
     const auto in = messages::parse_inbound(c.form);
     // Twilio's exact keywords, which it acts on too; else a revocation in the sender's own
     // words, which only we can honour, recorded with the text itself.
-    const auto [keyword, own_words, possible] = opt_out::consent_of(in.body);
+    const auto said = opt_out::consent_of(in.body);
     struct Stored {
         std::optional<messages::Message> message;
         std::vector<std::string> chats;            // the open web chats that see it
@@ -55,7 +55,7 @@ Response inbound(Context& c) {
         const bool can_text = textable(in.from, contact);
         auto inserted =
             messages::insert_inbound(tx, in, contact ? std::optional(contact->id) : std::nullopt,
-                                     can_text && keyword.kind == keywords::Kind::none);
+                                     can_text && said.keyword.kind == keywords::Kind::none);
         // Twilio retries the same post: a MessageSid seen before changes nothing, not even a
         // contact for its sender.
         if (!inserted) return {};
@@ -68,12 +68,12 @@ Response inbound(Context& c) {
         // A keyword counts once, when its message is new.
         std::optional<contacts::Contact> changed;
         std::optional<messages::Message> confirmation;
-        if (contact) changed = consent::apply_keyword(tx, *contact, keyword);
+        if (contact) changed = consent::apply_keyword(tx, *contact, said.keyword);
         // A longer text that may be an opt-out waits for staff (common/sending/opt_out_review).
-        if (contact && possible && opt_out_review::mark(tx, contact->id, message.id)) {
+        if (contact && said.possible && opt_out_review::mark(tx, contact->id, message.id)) {
             changed = contacts::find(tx, contact->id);
         }
-        if (changed && own_words) {
+        if (changed && said.own_words) {
             confirmation = send::queue_opt_out_confirmation(tx, *changed, c.config);
         }
         auto chats = chat::audience(tx, message.id);
