@@ -5,6 +5,7 @@
 #include "common/db/db.h"
 #include "common/http/server.h"
 #include "common/live/publish.h"
+#include "common/live/staff_events.h"
 #include "common/sending/opt_out_review.h"
 
 namespace {
@@ -22,8 +23,7 @@ Response contact_response(int status, const contacts::Contact& contact) {
 
 // Open inboxes hear of every change (contract.md §4, the staff channel), after it committed.
 Response changed(const Context& c, int status, const contacts::Contact& contact) {
-    publish::to(c.config, publish::kStaffChannel,
-                {{"type", "contact"}, {"contact", contacts::to_json(contact)}});
+    publish::staff(c.config, staff_events::contact(contacts::to_json(contact)));
     return contact_response(status, contact);
 }
 
@@ -84,7 +84,7 @@ Response patch(Context& c) {
 Response remove(Context& c) {
     const auto id = c.params.id("id");
     if (!c.db.transact([&](Tx& tx) { return contacts::remove(tx, id); })) throw no_contact(id);
-    publish::to(c.config, publish::kStaffChannel, {{"type", "contact_deleted"}, {"id", id}});
+    publish::staff(c.config, staff_events::contact_deleted(id));
     return Response::json(200, {{"success", true}, {"id", id}});
 }
 
@@ -95,7 +95,8 @@ Response review_possible_opt_out(Context& c) {
     const auto reviewed = c.db.transact(
         [&](Tx& tx) { return opt_out_review::apply(tx, id, review, staff_actor(c), c.config); });
     if (reviewed.confirmation) {
-        publish::message(c.config, "message", messages::to_json(*reviewed.confirmation), {});
+        publish::message(c.config, staff_events::message(messages::to_json(*reviewed.confirmation)),
+                         {});
     }
     return changed(c, 200, reviewed.contact);
 }

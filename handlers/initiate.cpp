@@ -10,6 +10,7 @@
 #include "common/http/server.h"
 #include "common/live/live.h"
 #include "common/live/publish.h"
+#include "common/live/staff_events.h"
 #include "common/sending/chat.h"
 #include "common/sending/send.h"
 #include "common/twilio/twilio_client.h"
@@ -37,7 +38,8 @@ Response initiate(Context& c) {
     twilio::Client client(c.config);
     // The lead, its message and its code are committed before any outside call.
     const auto opened = c.db.transact([&](Tx& tx) { return chat::open(tx, request, c.config); });
-    publish::message(c.config, "message", messages::to_json(opened.visitor), {opened.hash});
+    publish::message(c.config, staff_events::message(messages::to_json(opened.visitor)),
+                     {opened.hash});
     const auto message = send::deliver(c.db, c.config, client, opened.message, opened.message_chats,
                                        send::Unavailable::fails);
     return Response::json(201, {{"success", true},
@@ -89,8 +91,7 @@ Response verify(Context& c) {
     });
     chat::refuse(verified.verification);
     if (const auto& contact = verified.verification.opted_in) {
-        publish::to(c.config, publish::kStaffChannel,
-                    {{"type", "contact"}, {"contact", contacts::to_json(*contact)}});
+        publish::staff(c.config, staff_events::contact(contacts::to_json(*contact)));
         // Commerce7 after the answer's unit of work; its failure leaves the lead to the sync.
         if (verified.claimed) {
             commerce7::sync_lead(c.db, c.config, *contact, commerce7::kLeadTiming);
@@ -109,7 +110,7 @@ Response post(Context& c) {
         auto chats = chat::audience(tx, message.id);
         return std::pair(std::move(message), std::move(chats));
     });
-    publish::message(c.config, "message", messages::to_json(message), chats);
+    publish::message(c.config, staff_events::message(messages::to_json(message)), chats);
     return Response::json(201, {{"success", true}, {"message", messages::to_json(message)}});
 }
 

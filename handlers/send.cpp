@@ -10,6 +10,7 @@
 #include "common/db/db.h"
 #include "common/http/server.h"
 #include "common/live/publish.h"
+#include "common/live/staff_events.h"
 #include "common/messages/template_store.h"
 #include "common/outreach/auto_reply.h"
 #include "common/outreach/campaign.h"
@@ -136,7 +137,7 @@ Response remove_rule(Context& c) {
 }
 
 Response campaign_response(int status, const Context& c, const campaign::Campaign& campaign) {
-    publish::to(c.config, publish::kStaffChannel, campaign::event(campaign));
+    publish::staff(c.config, staff_events::campaign(campaign::to_json(campaign)));
     return Response::json(status, {{"success", true}, {"campaign", campaign::to_json(campaign)}});
 }
 

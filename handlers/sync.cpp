@@ -4,6 +4,7 @@
 #include "common/db/db.h"
 #include "common/http/server.h"
 #include "common/live/publish.h"
+#include "common/live/staff_events.h"
 #include "common/messages/message.h"
 #include "common/messages/message_sync.h"
 
@@ -16,7 +17,8 @@ Response run(Context& c) {
     const auto request = sync::parse_request(c.json, c.config.default_region);
     const auto outcome = sync::run(c.db, c.config, request);
     if (outcome.applied.inserted || outcome.applied.updated) {
-        publish::to(c.config, publish::kStaffChannel, sync::event(outcome));
+        publish::staff(c.config, staff_events::sync(outcome.contact_id, outcome.applied.inserted,
+                                                    outcome.applied.updated));
     }
     json body = {{"success", true},
                  {"fetched", outcome.fetched},

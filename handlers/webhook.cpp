@@ -12,6 +12,7 @@
 #include "common/db/db.h"
 #include "common/http/server.h"
 #include "common/live/publish.h"
+#include "common/live/staff_events.h"
 #include "common/messages/message.h"
 #include "common/messages/message_store.h"
 #include "common/sending/chat.h"
@@ -82,14 +83,14 @@ Response inbound(Context& c) {
         return {message, std::move(chats), changed, confirmation, std::move(confirmation_chats)};
     });
     if (stored.message) {
-        publish::message(c.config, "message", messages::to_json(*stored.message), stored.chats);
+        publish::message(c.config, staff_events::message(messages::to_json(*stored.message)),
+                         stored.chats);
     }
     if (stored.changed) {
-        publish::to(c.config, publish::kStaffChannel,
-                    {{"type", "contact"}, {"contact", contacts::to_json(*stored.changed)}});
+        publish::staff(c.config, staff_events::contact(contacts::to_json(*stored.changed)));
     }
     if (stored.confirmation) {
-        publish::message(c.config, "message", messages::to_json(*stored.confirmation),
+        publish::message(c.config, staff_events::message(messages::to_json(*stored.confirmation)),
                          stored.confirmation_chats);
     }
     return empty_twiml();

@@ -53,10 +53,14 @@ bool to(const Config& config, std::string_view channel, const nlohmann::json& ev
     return true;
 }
 
-void message(const Config& config, std::string_view type, const nlohmann::json& message,
+bool staff(const Config& config, const nlohmann::json& event) {
+    return to(config, kStaffChannel, event);
+}
+
+void message(const Config& config, const nlohmann::json& event,
              const std::vector<std::string>& chats) {
-    to(config, kStaffChannel, {{"type", type}, {"message", message}});
-    for (const auto& chat : chats) to(config, live::chat_channel(chat), message);
+    staff(config, event);
+    for (const auto& chat : chats) to(config, live::chat_channel(chat), event.at("message"));
 }
 
 }  // namespace textus::publish

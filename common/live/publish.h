@@ -16,7 +16,7 @@ struct Config;
 
 namespace publish {
 
-// Every staff inbox listens here: new messages, status changes, contact changes.
+// Every staff inbox listens here, to common/live/staff_events.
 inline constexpr std::string_view kStaffChannel = "staff";
 
 // Publishes `event` to `channel` at PUBLISH_URL + "/" + channel, after the unit of work that it
@@ -24,10 +24,13 @@ inline constexpr std::string_view kStaffChannel = "staff";
 // PUBLISH_URL is not set.
 bool to(const Config& config, std::string_view channel, const nlohmann::json& event);
 
-// A message's new state ("message": new, "status": a status change): to the staff channel as
-// {type, message}, and to each open web chat that sees it (`chats`: chat::audience, the SHA-256s
-// of their channel ids) as the message JSON alone (contract.md §4).
-void message(const Config& config, std::string_view type, const nlohmann::json& message,
+// A staff event (common/live/staff_events) to the staff channel.
+bool staff(const Config& config, const nlohmann::json& event);
+
+// A message's new state, `event` (staff_events::message or ::status): to the staff channel, and
+// its message alone to each open web chat that sees it (`chats`: chat::audience, the SHA-256s of
+// their channel ids; contract.md §4).
+void message(const Config& config, const nlohmann::json& event,
              const std::vector<std::string>& chats);
 
 }  // namespace publish

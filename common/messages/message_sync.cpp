@@ -395,11 +395,4 @@ Outcome run(Db& db, const Config& config, const Request& request) {
     return out;
 }
 
-json event(const Outcome& outcome) {
-    return {{"type", "sync"},
-            {"contactId", outcome.contact_id ? json(*outcome.contact_id) : json(nullptr)},
-            {"inserted", outcome.applied.inserted},
-            {"updated", outcome.applied.updated}};
-}
-
 }  // namespace textus::sync

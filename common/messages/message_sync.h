@@ -139,8 +139,4 @@ struct Outcome {
 // changed meanwhile is a 409.
 Outcome run(Db& db, const Config& config, const Request& request);
 
-// The staff channel's event for a sync that changed something:
-// {type: "sync", contactId, inserted, updated}. The inbox reloads what it shows of that contact.
-nlohmann::json event(const Outcome& outcome);
-
 }  // namespace textus::sync

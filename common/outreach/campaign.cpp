@@ -586,10 +586,6 @@ json to_json(const Campaign& c) {
               {"heldUntil", p.held_until ? json(*p.held_until) : json(nullptr)}}}};
 }
 
-json event(const Campaign& c) {
-    return {{"type", "campaign"}, {"campaign", to_json(c)}};
-}
-
 std::optional<Turn> claim(Tx& tx) {
     const auto rows = tx.exec(kClaim);
     if (rows.empty()) return std::nullopt;

@@ -139,10 +139,6 @@ nlohmann::json recipients(Tx& tx, int64_t id, const Form& query);
 // held, heldUntil}}
 nlohmann::json to_json(const Campaign& c);
 
-// What the staff channel hears of it (created, paused, resumed, progress): {type: "campaign",
-// campaign: to_json}.
-nlohmann::json event(const Campaign& c);
-
 // The worker's steps (common/outreach/worker), inside the caller's unit of work.
 
 // The next recipient whose turn has come (its campaign active and due, soonest campaign

@@ -5,6 +5,7 @@
 #include "common/contacts/contact_store.h"
 #include "common/db/db.h"
 #include "common/live/publish.h"
+#include "common/live/staff_events.h"
 #include "common/messages/message_store.h"
 #include "common/outreach/auto_reply.h"
 #include "common/sending/outbox.h"
@@ -24,7 +25,7 @@ Duty refuse(Db& db, const Config& config, const Claimed& claimed, const HttpErro
                                          .error_message = std::string(error.what())});
     });
     spdlog::warn("outbox: message {} failed: {}", claimed.message.id, error.code);
-    publish::message(config, "status", messages::to_json(message), claimed.chats);
+    publish::message(config, staff_events::status(messages::to_json(message)), claimed.chats);
     return Duty::failed;
 }
 
@@ -119,7 +120,7 @@ Duty settle_unsettled(Db& db, const Config& config, twilio::Client& client) {
     });
     if (found) {
         spdlog::warn("outbox: message {} found at Twilio: recorded, not sent again", id);
-        publish::message(config, "status", messages::to_json(*found), claimed->chats);
+        publish::message(config, staff_events::status(messages::to_json(*found)), claimed->chats);
         return Duty::settled;
     }
     if (settle_decision(*claimed) == Unsettled::fail) {

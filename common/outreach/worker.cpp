@@ -18,6 +18,7 @@
 #include "common/core/phone_zone.h"
 #include "common/db/db.h"
 #include "common/live/publish.h"
+#include "common/live/staff_events.h"
 #include "common/outreach/campaign.h"
 #include "common/outreach/outbox_worker.h"
 #include "common/outreach/pace_store.h"
@@ -241,7 +242,7 @@ CampaignStep campaign_turn(Db& db, const Config& config, twilio::Client& client,
 void publish_campaign(Db& db, const Config& config, int64_t id) {
     try {
         const auto c = db.transact([&](Tx& tx) { return campaign::find(tx, id); });
-        if (c) publish::to(config, publish::kStaffChannel, campaign::event(*c));
+        if (c) publish::staff(config, staff_events::campaign(campaign::to_json(*c)));
     } catch (const HttpError& error) {
         spdlog::warn("campaign {}: progress not published ({})", id, error.code);
     }

@@ -12,6 +12,7 @@
 #include "common/db/db.h"
 #include "common/http/auth.h"
 #include "common/live/publish.h"
+#include "common/live/staff_events.h"
 #include "common/messages/message_store.h"
 #include "common/messages/template_store.h"
 #include "common/sending/chat.h"
@@ -394,7 +395,7 @@ messages::Message deliver(Db& db, const Config& config, twilio::Client& client,
                           const messages::Message& queued, const std::vector<std::string>& chats,
                           Unavailable unavailable) {
     const auto publish_message = [&](const messages::Message& message) {
-        publish::message(config, "message", messages::to_json(message), chats);
+        publish::message(config, staff_events::message(messages::to_json(message)), chats);
     };
     const auto id = queued.id;
     twilio::Message sent;
@@ -414,9 +415,8 @@ messages::Message deliver(Db& db, const Config& config, twilio::Client& client,
             publish_message(refusal.message);
             // Open inboxes hear of the opt-out as of a STOP (the webhook's contact event).
             if (refusal.opted_out) {
-                publish::to(
-                    config, publish::kStaffChannel,
-                    {{"type", "contact"}, {"contact", contacts::to_json(*refusal.opted_out)}});
+                publish::staff(config,
+                               staff_events::contact(contacts::to_json(*refusal.opted_out)));
             }
         } catch (const std::exception& db_error) {
             spdlog::error("send: Twilio's refusal of message {} could not be recorded ({})", id,
@@ -448,7 +448,7 @@ void record_status(Db& db, const Config& config, const messages::StatusUpdate& u
     });
     // A late or repeated status changed nothing: no event.
     if (applied && applied->changed) {
-        publish::message(config, "status", messages::to_json(applied->message), chats);
+        publish::message(config, staff_events::status(messages::to_json(applied->message)), chats);
     }
 }
 

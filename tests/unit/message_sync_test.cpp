@@ -297,14 +297,3 @@ TEST_CASE("sync: the request names one number or one message", "[sync]") {
         CHECK(e.field == field);
     }
 }
-
-TEST_CASE("sync::event says whose messages changed and how many") {
-    sync::Outcome outcome;
-    outcome.contact_id = 7;
-    outcome.applied.inserted = 2;
-    outcome.applied.updated = 1;
-    CHECK(sync::event(outcome) ==
-          json{{"type", "sync"}, {"contactId", 7}, {"inserted", 2}, {"updated", 1}});
-    outcome.contact_id.reset();
-    CHECK(sync::event(outcome)["contactId"].is_null());
-}

@@ -1,5 +1,7 @@
 /* Live events: the staff channel, long-polled (contract.md §8) with the widget's loop
-   (../longpoll.js). Here: getting and renewing the signed URL, and what each event changes. */
+   (../longpoll.js). Here: getting and renewing the signed URL, and what each event changes; the
+   events are common/live/staff_events.h (tests/widget/staff_events.test.js holds the two to one
+   list). */
 import { longPoll } from './shared-with-widget.js';
 import { S, E } from './state.js';
 import { conn } from './page.js';

@@ -1,0 +1,34 @@
+// The staff channel's events (publish::kStaffChannel): every signed-in inbox holds one long-poll
+// on it and applies what arrives by its "type". This is the list: the inbox's
+// nginx/www/inbox/live.js handles each type made here (tests/widget/staff_events.test.js checks
+// it), and the staff channel hears nothing else. A payload is the API's own JSON for the same
+// thing, so an inbox that missed events catches up by reloading; each event is published after
+// the commit it reports.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+namespace textus::staff_events {
+
+// A message is new, either direction: {"type": "message", "message": M}.
+nlohmann::json message(const nlohmann::json& message);
+
+// A message's status changed: {"type": "status", "message": M}.
+nlohmann::json status(const nlohmann::json& message);
+
+// A contact was created or changed, its consent included: {"type": "contact", "contact": C}.
+nlohmann::json contact(const nlohmann::json& contact);
+
+// A contact was deleted: {"type": "contact_deleted", "id": N}.
+nlohmann::json contact_deleted(int64_t id);
+
+// A campaign was created, paused, resumed or moved on: {"type": "campaign", "campaign": C}.
+nlohmann::json campaign(const nlohmann::json& campaign);
+
+// History pulled from Twilio changed messages: {"type": "sync", "contactId": N or null,
+// "inserted": I, "updated": U}. The inbox reloads what it shows of that contact.
+nlohmann::json sync(std::optional<int64_t> contact_id, int inserted, int updated);
+
+}  // namespace textus::staff_events
