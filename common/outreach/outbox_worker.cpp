@@ -68,6 +68,11 @@ Duty decide_reply(Db& db, const Config& config, twilio::Client& client) {
         const auto* http = dynamic_cast<const HttpError*>(&error);
         if (!pending || (http && http->status >= 500)) throw;
         // The reply was refused, and would be again: the text stays as it is, without a reply.
+        // The rollback made it pending again, so another sender may have taken it meanwhile:
+        // whoever clears it counts it, once.
+        if (!db.transact([&](Tx& tx) { return drop_pending_reply(tx, pending->message_id); })) {
+            return Duty::none;
+        }
         // An opted-out number getting none is the rule working, not news.
         const auto code = log_code(error);
         if (code == "opted_out") {
@@ -75,7 +80,6 @@ Duty decide_reply(Db& db, const Config& config, twilio::Client& client) {
         } else {
             spdlog::warn("outbox: no auto-reply to message {}: {}", pending->message_id, code);
         }
-        db.transact([&](Tx& tx) { drop_pending_reply(tx, pending->message_id); });
         return Duty::decided;
     }
     if (!reply || reply->replay) return Duty::decided;

@@ -58,8 +58,10 @@ const Statement kClaimPendingReply{
     " FOR UPDATE SKIP LOCKED)"
     " UPDATE messages m SET auto_reply_pending = false FROM next WHERE m.id = next.id"
     " RETURNING m.id, m.contact_id, m.sid, m.body, m.from_number, m.to_number"};
-const Statement kDropPendingReply{"outbox_drop_pending_reply",
-                                  "UPDATE messages SET auto_reply_pending = false WHERE id = $1"};
+const Statement kDropPendingReply{
+    "outbox_drop_pending_reply",
+    "UPDATE messages SET auto_reply_pending = false WHERE id = $1 AND auto_reply_pending"
+    " RETURNING id"};
 
 std::optional<Claimed> claimed(Tx& tx, const pqxx::result& rows) {
     if (rows.empty()) return std::nullopt;
@@ -143,8 +145,8 @@ std::optional<PendingReply> claim_pending_reply(Tx& tx) {
     return out;
 }
 
-void drop_pending_reply(Tx& tx, int64_t message_id) {
-    tx.exec(kDropPendingReply, message_id);
+bool drop_pending_reply(Tx& tx, int64_t message_id) {
+    return !tx.exec(kDropPendingReply, message_id).empty();
 }
 
 }  // namespace textus::outbox

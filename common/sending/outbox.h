@@ -106,7 +106,8 @@ struct PendingReply {
 std::optional<PendingReply> claim_pending_reply(Tx& tx);
 
 // Clears `message_id`'s pending auto-reply: the decision was refused (the unit that tried it
-// rolled back).
-void drop_pending_reply(Tx& tx, int64_t message_id);
+// rolled back). False when it was no longer pending: between that rollback and this, another
+// sender took the text and decided it (or dropped it) itself.
+bool drop_pending_reply(Tx& tx, int64_t message_id);
 
 }  // namespace textus::outbox

@@ -496,7 +496,7 @@ TEST_CASE("restart_handler starts a handler with another environment, and again 
 }
 
 TEST_CASE("no log file holds a phone, email, name, note or key after searches and duplicates") {
-    const auto phone = new_phone();                                    // +1760ABCDEFG
+    const auto phone = new_phone();                                    // +1AAAABCDEFG
     const auto fragment = phone.substr(5, 3) + "-" + phone.substr(8);  // ABC-DEFG
     const auto tag = std::to_string(std::rand());
     const auto name = "Quillon" + tag;

@@ -112,6 +112,37 @@ TEST_CASE("an inbound text is kept when its auto-reply cannot be written", "[out
     }
 }
 
+TEST_CASE("a refused auto-reply is decided once, however many senders race for it", "[outbox]") {
+    // A refusal rolls the claim back before the text is cleared: another sender may take it in
+    // between, and must not count it or log it a second time.
+    const AutoReplyRule rule(
+        {{"kind", "keyword"}, {"keyword", "LONGER"}, {"body", std::string(1585, 'x')}});
+    constexpr int kTexts = 30;
+    for (int i = 0; i < kTexts; ++i) {
+        REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), new_phone(), "longer")).status ==
+                200);
+    }
+    const auto command = run_due_command() + " --senders 8 2>&1";
+    std::string outputs[2];
+    std::thread other([&] { outputs[1] = run(command).output; });
+    outputs[0] = run(command).output;
+    other.join();
+    int decided = 0, refusals = 0;
+    for (const auto& output : outputs) {
+        INFO(output);
+        const auto summary = outbox_summary(output);
+        const auto at = summary.find("decided ");
+        REQUIRE(at != std::string::npos);
+        decided += std::stoi(summary.substr(at + 8));
+        for (auto found = output.find("body_too_long"); found != std::string::npos;
+             found = output.find("body_too_long", found + 1)) {
+            ++refusals;
+        }
+    }
+    CHECK(decided == kTexts);
+    CHECK(refusals == kTexts);
+    CHECK(q("SELECT count(*) FROM messages WHERE auto_reply_pending") == "0");
+}
 TEST_CASE("a text whose media fields are malformed is stored, with what was wrong", "[outbox]") {
     const auto phone = new_phone();
     SECTION("NumMedia=3 with one MediaUrl") {
