@@ -14,6 +14,7 @@
 #include "common/messages/template_store.h"
 #include "common/outreach/auto_reply.h"
 #include "common/outreach/campaign.h"
+#include "common/outreach/campaign_store.h"
 #include "common/outreach/schedule.h"
 #include "common/twilio/twilio_client.h"
 
@@ -157,8 +158,13 @@ Response create_campaign(Context& c) {
 
 Response preview_campaign(Context& c) {
     const auto request = campaign::parse_preview(c.json);
-    return Response::json(
-        200, c.db.transact([&](Tx& tx) { return campaign::preview(tx, request, c.config); }));
+    const auto preview =
+        c.db.transact([&](Tx& tx) { return campaign::preview(tx, request, c.config); });
+    return Response::json(200,
+                          {{"success", true},
+                           {"recipients", preview.recipients},
+                           {"preview", preview.recipient ? campaign::to_json(*preview.recipient)
+                                                         : nlohmann::json(nullptr)}});
 }
 
 Response show_campaign(Context& c) {
@@ -170,9 +176,13 @@ Response show_campaign(Context& c) {
 
 Response campaign_recipients(Context& c) {
     const auto id = c.params.id("id");
-    return Response::json(200, c.db.transact([&](Tx& tx) {
-        return campaign::recipients(tx, id, c.request.query());
-    }));
+    const auto query = campaign::parse_recipients_query(c.request.query());
+    const auto page = c.db.transact([&](Tx& tx) { return campaign::recipients(tx, id, query); });
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& recipient : page.recipients) items.push_back(campaign::to_json(recipient));
+    return Response::json(200, {{"success", true},
+                                {"recipients", items},
+                                {"next", page.next ? nlohmann::json(*page.next) : nullptr}});
 }
 
 Response pause_campaign(Context& c) {
