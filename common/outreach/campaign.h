@@ -4,21 +4,24 @@
 // (common/sending/send), paced (common/core/pace); one that the send rules refuse is skipped with
 // the reason. A sent recipient's fate is its message's: delivery callbacks move it on, and the
 // progress counts read it from there.
+//
+// This file holds the rules, types and JSON mapping; campaign_store the SQL of staff's routes,
+// campaign_queue the worker's.
 #pragma once
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "common/core/config.h"
+#include "common/core/segments.h"
 #include "common/http/http.h"
 
 namespace textus {
-class Tx;
 class HttpError;
-}  // namespace textus
+}
 
 namespace textus::campaign {
 
@@ -38,6 +41,9 @@ struct Audience {
     };
     std::optional<Filter> filter;
 };
+
+// The filter as a campaign keeps and shows it, {status, tags, optIn}; null for a list of ids.
+nlohmann::json filter_json(const Audience& audience);
 
 // What the text is: `body`, or template `template_id`'s body (copied when the campaign is
 // created). Either may hold variables (common/core/template).
@@ -69,6 +75,26 @@ struct PreviewRequest {
 };
 PreviewRequest parse_preview(const nlohmann::json& body);
 
+// What one recipient would get now. The body is the send path's: rendered, with the opt-out
+// notice a first message gets; skip_reason is why the send rules would skip them now (none:
+// they would get it).
+struct RecipientPreview {
+    int64_t contact_id = 0;
+    std::string first_name;
+    std::string last_name;
+    std::string phone;
+    std::string body;
+    segments::Count count;
+    std::optional<std::string> skip_reason;
+};
+struct Preview {
+    int64_t recipients = 0;                     // how many the audience holds
+    std::optional<RecipientPreview> recipient;  // none when no contact matches
+};
+
+// {contactId, firstName, lastName, phone, body, characters, segments, encoding, skipReason}
+nlohmann::json to_json(const RecipientPreview& preview);
+
 // The counts of GET /api/crm/sms/campaigns/{id}. Every recipient is in exactly one of queued
 // (not yet sent), sending (handed to Twilio, no answer yet), sent (Twilio took it), delivered,
 // failed and skipped. Replies and opt-outs are recipients who texted us, or opted out, after
@@ -99,77 +125,45 @@ struct Campaign {
     Progress progress;
 };
 
-// One unit of work: the recipients resolved and stored with the campaign. 404
-// template_not_found; 400 invalid_field naming ids of no contact (contactIds); 400
-// no_recipients or too_many_recipients (over kMaxRecipients); 400 invalid_field (sendAt) unless
-// it is now or later and at most a year ahead. The same Idempotency-Key answers the same
-// campaign (422 when it was used for another).
-Campaign create(Tx& tx, const Write& write, const std::string& staff_key);
-
-// The list's progress counts are reused for this long after they were computed (a completed
-// campaign's, which move only with late replies and statuses, for longer): counting reads every
-// recipient of every campaign listed. find() always counts afresh.
-inline constexpr int kListProgressSeconds = 5;
-inline constexpr int kCompletedProgressSeconds = 300;
-
-// Newest first, at most kListLimit, with progress at most kListProgressSeconds old
-// (kCompletedProgressSeconds for a completed campaign).
-std::vector<Campaign> list(Tx& tx);
-std::optional<Campaign> find(Tx& tx, int64_t id);
-
-// Paused: no more of it goes until it is resumed. Either is idempotent; 404 for no campaign,
-// 409 campaign_completed once every recipient has had its turn.
-Campaign pause(Tx& tx, int64_t id);
-Campaign resume(Tx& tx, int64_t id);
-
-// What one recipient would get now: {recipients, preview: {contactId, firstName, lastName,
-// phone, body, characters, segments, encoding, skipReason}} (preview null when no contact
-// matches). The body is the send path's: rendered, with the opt-out notice a first message
-// gets; skipReason is why the send rules would skip them now (null: they would get it).
-nlohmann::json preview(Tx& tx, const PreviewRequest& request, const Config& config);
-
-// GET .../campaigns/{id}/recipients?status=&after=&limit=: in order, each {id, contactId,
-// firstName, lastName, phone, status, skipReason, messageId, error}; `status` one of Progress's
-// buckets. {recipients, next (the `after` of the next page, or null)}. 404 for no campaign.
-nlohmann::json recipients(Tx& tx, int64_t id, const Form& query);
-
 // {id, name, body, templateId, filter, status, pausedError, sendAt, createdBy, createdAt,
 // completedAt, progress: {recipients, queued, sending, sent, delivered, failed, skipped,
-// skippedReasons: {optedOut, notOptedIn, invalidNumber, contactDeleted}, replies, optOuts,
-// held, heldUntil}}
+// skippedReasons: {optedOut, notOptedIn, invalidNumber, contactDeleted, possibleOptOut,
+// noTimeZone}, replies, optOuts, held, heldUntil}}
 nlohmann::json to_json(const Campaign& c);
 
-// The worker's steps (common/outreach/worker), inside the caller's unit of work.
-
-// The next recipient whose turn has come (its campaign active and due, soonest campaign
-// first), locked; those another worker holds are skipped, not waited for.
-struct Turn {
-    int64_t recipient_id = 0;
-    int64_t campaign_id = 0;
-    std::optional<int64_t> contact_id;  // none: the contact was deleted
-    std::string phone;
-    std::string body;
-    std::string created_by;
+// GET .../campaigns/{id}/recipients?status=&after=&limit=: `status` one of Progress's buckets;
+// 400 naming the parameter for a value that is not one.
+struct RecipientsQuery {
+    std::optional<std::string> status;  // none: every bucket
+    int64_t after = 0;                  // the page starts after this recipient id
+    int64_t limit = kDefaultRecipientsLimit;
 };
-std::optional<Turn> claim(Tx& tx);
+RecipientsQuery parse_recipients_query(const Form& query);
 
-// The recipient held until `until` (quiet hours); its message committed (sending); skipped
-// for `reason`; refused for another reason, before Twilio (failed, with the error). Skipped and
-// failed are false when it was no longer pending: another sender, deciding the same, was first.
-void hold(Tx& tx, int64_t recipient_id, const std::string& until);
-void mark_sending(Tx& tx, int64_t recipient_id, int64_t message_id);
-bool skip(Tx& tx, int64_t recipient_id, std::string_view reason);
-bool fail(Tx& tx, int64_t recipient_id, const nlohmann::json& error);
+// One of a campaign's recipients: its contact (none, and no names, once deleted), its bucket
+// (`status`) and why it was skipped, its message once written, the error that failed it.
+struct Recipient {
+    int64_t id = 0;
+    std::optional<int64_t> contact_id;
+    std::string first_name;
+    std::string last_name;
+    std::optional<std::string> phone;
+    std::string status;
+    std::optional<std::string> skip_reason;
+    std::optional<int64_t> message_id;
+    nlohmann::json error;  // {status, code, message}, or null
+};
+// In order; `next` is the `after` of the next page (none: this is the last).
+struct RecipientPage {
+    std::vector<Recipient> recipients;
+    std::optional<int64_t> next;
+};
 
-// The skip reason for a send the rules refused ("opted_out", "not_opted_in",
-// "contact_deleted"), or none when `error` is no such refusal.
+// {id, contactId, firstName, lastName, phone, status, skipReason, messageId, error}
+nlohmann::json to_json(const Recipient& r);
+
+// The skip reason for a send the rules refused ("opted_out", "possible_opt_out",
+// "not_opted_in", "contact_deleted", "invalid_number"), or none when `error` is no such refusal.
 std::optional<std::string_view> skip_reason(const HttpError& error);
-
-// Paused by the worker: Twilio is unreachable or refuses our credentials, so sending on
-// would only fail every recipient. Staff resume it.
-void pause_for_error(Tx& tx, int64_t campaign_id, const nlohmann::json& error);
-
-// Active campaigns with no recipient left to send to, now completed: their ids.
-std::vector<int64_t> complete_finished(Tx& tx);
 
 }  // namespace textus::campaign

@@ -20,6 +20,8 @@
 #include "common/live/publish.h"
 #include "common/live/staff_events.h"
 #include "common/outreach/campaign.h"
+#include "common/outreach/campaign_queue.h"
+#include "common/outreach/campaign_store.h"
 #include "common/outreach/outbox_worker.h"
 #include "common/outreach/pace_store.h"
 #include "common/outreach/quiet_hours_store.h"

@@ -136,3 +136,53 @@ TEST_CASE("the send rules' refusals that skip a recipient, and why", "[campaign]
     CHECK_FALSE(campaign::skip_reason(HttpError(400, "empty_body", "")));
     CHECK_FALSE(campaign::skip_reason(HttpError(502, "twilio_unavailable", "")));
 }
+
+TEST_CASE("a recipients page's bucket, start and size", "[campaign]") {
+    const auto query = [](const std::string& s) {
+        return campaign::parse_recipients_query(textus::parse_form(s));
+    };
+    const auto all = query("");
+    CHECK_FALSE(all.status);
+    CHECK(all.after == 0);
+    CHECK(all.limit == campaign::kDefaultRecipientsLimit);
+    const auto page = query("status=skipped&after=40&limit=10");
+    CHECK(page.status == "skipped");
+    CHECK(page.after == 40);
+    CHECK(page.limit == 10);
+    CHECK_FALSE(query("status=").status);
+    CHECK(refusal([&] { query("status=pending"); }).starts_with("invalid_parameter status"));
+    CHECK(refusal([&] { query("limit=501"); }).starts_with("invalid_query limit"));
+    CHECK(refusal([&] { query("after=-1"); }).starts_with("invalid_query after"));
+}
+
+TEST_CASE("a recipient and a preview as JSON", "[campaign]") {
+    // A recipient whose contact was deleted: no contact, names empty, no phone.
+    campaign::Recipient recipient;
+    recipient.id = 7;
+    recipient.status = "skipped";
+    recipient.skip_reason = "contact_deleted";
+    CHECK(campaign::to_json(recipient) == json{{"id", 7},
+                                               {"contactId", nullptr},
+                                               {"firstName", ""},
+                                               {"lastName", ""},
+                                               {"phone", nullptr},
+                                               {"status", "skipped"},
+                                               {"skipReason", "contact_deleted"},
+                                               {"messageId", nullptr},
+                                               {"error", nullptr}});
+    campaign::RecipientPreview preview;
+    preview.contact_id = 3;
+    preview.first_name = "Ann";
+    preview.phone = "+17605550100";
+    preview.body = "Hi Ann";
+    preview.count.characters = 6;
+    CHECK(campaign::to_json(preview) == json{{"contactId", 3},
+                                             {"firstName", "Ann"},
+                                             {"lastName", ""},
+                                             {"phone", "+17605550100"},
+                                             {"body", "Hi Ann"},
+                                             {"characters", 6},
+                                             {"segments", 1},
+                                             {"encoding", "GSM-7"},
+                                             {"skipReason", nullptr}});
+}
