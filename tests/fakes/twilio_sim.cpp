@@ -35,6 +35,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
+#include <deque>
 #include <iostream>
 #include <map>
 #include <mutex>
