@@ -1,12 +1,8 @@
 #include "tests/contract/prism.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -145,21 +141,13 @@ PrismProxy::PrismProxy(const std::string& upstream) {
     const auto port = std::to_string(free_port());
     prism_url_ = "http://127.0.0.1:" + port;
 
-    // fork rather than posix_spawn: the child asks to be killed when this process dies, so that
-    // a crashed test leaves no Prism behind.
-    pid_ = fork();
-    if (pid_ < 0) {
+    try {
+        prism_.emplace(std::vector<std::string>{TEXTUS_PRISM, "proxy", spec_path, upstream, "-h",
+                                                "127.0.0.1", "-p", port, "--errors"},
+                       own_environment(), log_path);
+    } catch (const std::exception&) {
         std::filesystem::remove_all(dir_);
-        throw std::runtime_error("fork failed");
-    }
-    if (pid_ == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
-        const int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(log, STDOUT_FILENO);
-        dup2(log, STDERR_FILENO);
-        execl(TEXTUS_PRISM, TEXTUS_PRISM, "proxy", spec_path.c_str(), upstream.c_str(), "-h",
-              "127.0.0.1", "-p", port.c_str(), "--errors", static_cast<char*>(nullptr));
-        _exit(127);
+        throw;
     }
     // About 2 s on an idle machine (the spec is 1.8 MB); generous for a loaded one.
     const auto deadline = std::chrono::steady_clock::now() + 60s;
@@ -169,14 +157,8 @@ PrismProxy::PrismProxy(const std::string& upstream) {
             log_read_ = log.size();
             break;
         }
-        int status = 0;
-        const bool exited = waitpid(pid_, &status, WNOHANG) == pid_;
-        if (exited || std::chrono::steady_clock::now() > deadline) {
-            if (!exited) {
-                kill(pid_, SIGKILL);
-                waitpid(pid_, &status, 0);
-            }
-            pid_ = -1;
+        if (!prism_->running() || std::chrono::steady_clock::now() > deadline) {
+            prism_->kill();
             std::filesystem::remove_all(dir_);
             throw std::runtime_error("Prism did not start (is node installed?); its log:\n" +
                                      tail(log));
@@ -195,11 +177,7 @@ PrismProxy::~PrismProxy() {
         server_.stop();
         thread_.join();
     }
-    if (pid_ > 0) {
-        kill(pid_, SIGTERM);
-        int status = 0;
-        waitpid(pid_, &status, 0);
-    }
+    prism_.reset();
     std::error_code ignored;
     std::filesystem::remove_all(dir_, ignored);
 }

@@ -6,12 +6,14 @@
 #pragma once
 
 #include <httplib.h>
-#include <sys/types.h>
 
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "tests/integration/child.h"
 
 namespace textus::test {
 
@@ -38,8 +40,8 @@ class PrismProxy {
 
     std::string dir_;  // the adjusted spec and Prism's log
     std::string prism_url_;
-    pid_t pid_ = -1;
-    size_t log_read_ = 0;  // bytes of the log already looked at
+    std::optional<Child> prism_;  // its output goes to the log under dir_
+    size_t log_read_ = 0;         // bytes of the log already looked at
     int syncs_ = 0;
     std::mutex mu_;
     std::vector<std::string> problems_;  // Prism's own answers, summed up

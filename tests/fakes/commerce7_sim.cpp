@@ -19,58 +19,33 @@
 // Configured by flags or the environment (--help); prints "listening on http://HOST:PORT" when
 // it accepts connections. Not a textus-* program: deploy/up starts those as handlers.
 #include <httplib.h>
-#include <openssl/evp.h>
-#include <pthread.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <csignal>
 #include <cstdlib>
-#include <ctime>
 #include <deque>
-#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <optional>
-#include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "common/core/log.h"
+#include "tests/fakes/sim_server.h"
 
 namespace {
 
+namespace sim = textus::sim;
 using nlohmann::json;
 
 struct Options {
-    std::string host = "127.0.0.1";
-    int port = 0;  // 0: any free port, printed when ready
+    sim::Listen listen;
     std::string app_id = "sim-app";
     std::string secret = "sim-secret";
     std::string tenant = "sim-winery";
-    std::string ready_file;
 };
 
-std::string base64(const std::string& data) {
-    std::string out(4 * ((data.size() + 2) / 3), '\0');
-    EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                    reinterpret_cast<const unsigned char*>(data.data()),
-                    static_cast<int>(data.size()));
-    return out;
-}
-
 std::string now_rfc3339() {
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char out[32];
-    std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%S.000Z", &utc);
-    return out;
+    return sim::utc_now("%Y-%m-%dT%H:%M:%S.000Z");
 }
 
 std::string lower(std::string s) {
@@ -89,12 +64,10 @@ std::string digits_of(const std::string& s) {
 void c7_error(httplib::Response& res, int status, const std::string& type,
               const std::string& message, json errors = json::array()) {
     res.status = status;
-    res.set_content(json{{"statusCode", status},
-                         {"type", type},
-                         {"message", message},
-                         {"errors", std::move(errors)}}
-                        .dump(),
-                    "application/json");
+    sim::send_json(res, json{{"statusCode", status},
+                             {"type", type},
+                             {"message", message},
+                             {"errors", std::move(errors)}});
 }
 
 // A request's body as the hooks show it: its JSON, the text when it is not JSON, null when none.
@@ -171,8 +144,7 @@ class Sim {
     void install(httplib::Server& server);
 
   private:
-    struct Rule {
-        int remaining, status, delay_ms, retry_after;
+    struct Rule : sim::Fault {
         json errors;
         std::string method;  // "": any
     };
@@ -186,25 +158,19 @@ class Sim {
     void update(const httplib::Request& req, httplib::Response& res);
     void fail(const httplib::Request& req, httplib::Response& res);
     void seed(const httplib::Request& req, httplib::Response& res);
-    std::string random_id();
     json* find(const std::string& id);  // mu_ held
 
     const Options o_;
+    sim::Recorder<Rule> recorder_;
     std::mutex mu_;
-    std::mt19937_64 random_{std::random_device{}()};
     std::vector<json> customers_;
-    json requests_ = json::array();
-    std::deque<Rule> rules_;
 };
 
-std::string Sim::random_id() {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string id;
-    for (int i = 0; i < 32; ++i) {
-        if (i == 8 || i == 12 || i == 16 || i == 20) id += '-';
-        id += kHex[random_() % 16];
-    }
-    return id;
+// UUID-shaped, as Commerce7's ids.
+std::string random_id() {
+    const auto hex = sim::random_hex(32);
+    return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+           hex.substr(16, 4) + "-" + hex.substr(20);
 }
 
 json* Sim::find(const std::string& id) {
@@ -214,36 +180,27 @@ json* Sim::find(const std::string& id) {
 }
 
 bool Sim::admit(const httplib::Request& req, httplib::Response& res) {
-    const bool auth_ok =
-        req.get_header_value("Authorization") == "Basic " + base64(o_.app_id + ":" + o_.secret);
+    const bool auth_ok = sim::basic_auth_ok(req, o_.app_id, o_.secret);
     const bool tenant_ok = req.get_header_value("tenant") == o_.tenant;
     json query = json::object();
     for (const auto& [name, value] : req.params) query[name] = value;
-    std::optional<Rule> rule;
-    {
-        std::lock_guard lock(mu_);
-        requests_.push_back({{"method", req.method},
-                             {"path", req.path},
-                             {"query", query},
-                             {"body", recorded_body(req.body)},
-                             {"authOk", auth_ok},
-                             {"tenantOk", tenant_ok}});
-        const auto it = std::find_if(rules_.begin(), rules_.end(), [&](const Rule& r) {
-            return r.method.empty() || r.method == req.method;
-        });
-        if (it != rules_.end()) {
-            rule = *it;
-            if (--it->remaining <= 0) rules_.erase(it);
-        }
-    }
+    const auto rule =
+        recorder_.record({{"method", req.method},
+                          {"path", req.path},
+                          {"query", query},
+                          {"body", recorded_body(req.body)},
+                          {"authOk", auth_ok},
+                          {"tenantOk", tenant_ok}},
+                         // The first rule posted for this method or any.
+                         [&](std::deque<Rule>& rules) {
+                             return std::find_if(rules.begin(), rules.end(), [&](const Rule& r) {
+                                 return r.method.empty() || r.method == req.method;
+                             });
+                         });
     if (rule) {
-        if (rule->delay_ms > 0) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(rule->delay_ms));
-        }
+        rule->wait();
         if (rule->status) {
-            if (rule->retry_after >= 0) {
-                res.set_header("Retry-After", std::to_string(rule->retry_after));
-            }
+            rule->add_retry_after(res);
             const bool validation = !rule->errors.empty();
             c7_error(res, rule->status, validation ? "validationError" : "simulatedFailure",
                      validation ? "Validation failed" : "Simulated failure", rule->errors);
@@ -272,14 +229,14 @@ void Sim::search(const httplib::Request& req, httplib::Response& res) {
     }
     size_t total = 0;
     for (const auto& c : customers_) total += fuzzy_match(c, q);
-    res.set_content(json{{"customers", found}, {"total", total}}.dump(), "application/json");
+    sim::send_json(res, json{{"customers", found}, {"total", total}});
 }
 
 void Sim::fetch(const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(mu_);
     const auto* c = find(req.matches[1].str());
     if (!c) return c7_error(res, 404, "notFound", "Customer not found");
-    res.set_content(c->dump(), "application/json");
+    sim::send_json(res, *c);
 }
 
 void Sim::create(const httplib::Request& req, httplib::Response& res) {
@@ -297,7 +254,7 @@ void Sim::create(const httplib::Request& req, httplib::Response& res) {
     if (!customer.contains("metaData")) customer["metaData"] = json::object();
     customers_.push_back(customer);
     res.status = 200;
-    res.set_content(customer.dump(), "application/json");
+    sim::send_json(res, customer);
 }
 
 void Sim::update(const httplib::Request& req, httplib::Response& res) {
@@ -312,25 +269,20 @@ void Sim::update(const httplib::Request& req, httplib::Response& res) {
         if (name != "id" && name != "createdAt") (*c)[name] = value;
     }
     (*c)["updatedAt"] = now_rfc3339();
-    res.set_content(c->dump(), "application/json");
+    sim::send_json(res, *c);
 }
 
 void Sim::fail(const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard lock(mu_);
     if (req.method == "DELETE") {
-        rules_.clear();
+        recorder_.clear_rules();
         res.status = 204;
         return;
     }
     const auto body = json::parse(req.body);
-    Rule rule{body.value("count", 1),
-              body.value("status", 0),
-              body.value("delayMs", 0),
-              body.value("retryAfter", -1),
-              body.value("errors", json::array()),
+    Rule rule{sim::Fault::read(body, body.value("status", 0)), body.value("errors", json::array()),
               body.value("method", std::string())};
     if (!rule.status && !rule.delay_ms) throw std::invalid_argument("nothing to do");
-    rules_.push_back(std::move(rule));
+    recorder_.add_rule(std::move(rule));
     res.status = 204;
 }
 
@@ -348,7 +300,7 @@ void Sim::seed(const httplib::Request& req, httplib::Response& res) {
         created.push_back(customer);
     }
     res.status = 201;
-    res.set_content(json{{"customers", created}}.dump(), "application/json");
+    sim::send_json(res, json{{"customers", created}});
 }
 
 void Sim::install(httplib::Server& server) {
@@ -359,51 +311,26 @@ void Sim::install(httplib::Server& server) {
             if (admit(req, res)) (this->*member)(req, res);
         };
     };
-    const auto hook = [this](void (Sim::*member)(const httplib::Request&, httplib::Response&)) {
-        return [this, member](const httplib::Request& req, httplib::Response& res) {
-            (this->*member)(req, res);
-        };
-    };
     // Commerce7's base URL has the version in its path (https://api.commerce7.com/v1).
     const std::string id = "/v1/customer/([A-Za-z0-9-]+)";
     server.Get("/v1/customer", api(&Sim::search));
     server.Post("/v1/customer", api(&Sim::create));
     server.Get(id, api(&Sim::fetch));
     server.Put(id, api(&Sim::update));
-    server.Get("/sim/requests", [this](const httplib::Request&, httplib::Response& res) {
-        std::lock_guard lock(mu_);
-        res.set_content(json{{"requests", requests_}}.dump(), "application/json");
-    });
-    server.Delete("/sim/requests", [this](const httplib::Request&, httplib::Response& res) {
-        std::lock_guard lock(mu_);
-        requests_ = json::array();
-        res.status = 204;
-    });
+    recorder_.install(server);
     server.Get("/sim/customers", [this](const httplib::Request&, httplib::Response& res) {
         std::lock_guard lock(mu_);
-        res.set_content(json{{"customers", customers_}}.dump(), "application/json");
+        sim::send_json(res, json{{"customers", customers_}});
     });
-    server.Post("/sim/customers", hook(&Sim::seed));
-    server.Post("/sim/fail", hook(&Sim::fail));
-    server.Delete("/sim/fail", hook(&Sim::fail));
-    server.set_exception_handler(
-        [](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
-            std::string what = "error";
-            try {
-                std::rethrow_exception(error);
-            } catch (const std::exception& e) {
-                what = e.what();
-            }
-            c7_error(res, 400, "badRequest", what);
-        });
-    server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-        if (res.status == 404 && res.body.empty() && !req.path.starts_with("/sim/")) {
-            c7_error(res, 404, "notFound", "Not found");
-        }
-    });
-    server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-        spdlog::info("{} {} {}", req.method, req.path, res.status);
-    });
+    server.Post("/sim/customers", sim::handler(this, &Sim::seed));
+    server.Post("/sim/fail", sim::handler(this, &Sim::fail));
+    server.Delete("/sim/fail", sim::handler(this, &Sim::fail));
+    sim::answer_errors(
+        server,
+        {.exception = [](const httplib::Request&, httplib::Response& res,
+                         const std::string& what) { c7_error(res, 400, "badRequest", what); },
+         .not_found = [](const httplib::Request&,
+                         httplib::Response& res) { c7_error(res, 404, "notFound", "Not found"); }});
 }
 
 const char* kUsage =
@@ -416,44 +343,16 @@ const char* kUsage =
 
 Options parse_options(int argc, char** argv) {
     Options o;
-    const std::pair<const char*, std::string*> strings[] = {{"host", &o.host},
-                                                            {"app-id", &o.app_id},
-                                                            {"secret", &o.secret},
-                                                            {"tenant", &o.tenant},
-                                                            {"ready-file", &o.ready_file}};
-    const std::pair<const char*, std::string*> from_env[] = {
-        {"COMMERCE7_SIM_HOST", &o.host},
-        {"COMMERCE7_APP_ID", &o.app_id},
-        {"COMMERCE7_SECRET", &o.secret},
-        {"COMMERCE7_TENANT", &o.tenant},
-        {"COMMERCE7_SIM_READY_FILE", &o.ready_file}};
-    for (const auto& [name, field] : from_env) {
-        const char* value = std::getenv(name);
-        if (value && *value) *field = value;
-    }
-    if (const char* value = std::getenv("COMMERCE7_SIM_PORT"); value && *value) {
-        o.port = std::atoi(value);
-    }
-    for (int i = 1; i < argc; ++i) {
-        const std::string flag = argv[i];
-        if (flag == "--help" || i + 1 >= argc || !flag.starts_with("--")) {
-            std::cerr << kUsage;
-            std::exit(flag == "--help" ? 0 : 2);
-        }
-        const std::string value = argv[++i];
-        const auto name = flag.substr(2);
-        const auto it = std::find_if(std::begin(strings), std::end(strings),
-                                     [&](const auto& s) { return name == s.first; });
-        if (it != std::end(strings)) {
-            *it->second = value;
-        } else if (name == "port") {
-            o.port = std::atoi(value.c_str());
-        } else {
-            std::cerr << "unknown flag " << flag << "\n" << kUsage;
-            std::exit(2);
-        }
-    }
-    if (o.app_id.empty() || o.secret.empty() || o.tenant.empty() || o.port < 0 || o.port > 65535) {
+    const sim::Setting settings[] = {
+        {"host", "COMMERCE7_SIM_HOST", &o.listen.host},
+        {"port", "COMMERCE7_SIM_PORT", &o.listen.port},
+        {"app-id", "COMMERCE7_APP_ID", &o.app_id},
+        {"secret", "COMMERCE7_SECRET", &o.secret},
+        {"tenant", "COMMERCE7_TENANT", &o.tenant},
+        {"ready-file", "COMMERCE7_SIM_READY_FILE", &o.listen.ready_file}};
+    sim::read_settings(argc, argv, settings, kUsage);
+    if (o.app_id.empty() || o.secret.empty() || o.tenant.empty() || o.listen.port < 0 ||
+        o.listen.port > 65535) {
         std::cerr << "commerce7-sim: bad app id, secret, tenant or port\n" << kUsage;
         std::exit(2);
     }
@@ -464,49 +363,10 @@ Options parse_options(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     const auto options = parse_options(argc, argv);
-    const char* level = std::getenv("LOG_LEVEL");
-    textus::log::init("commerce7-sim", level && *level ? level : "info");
-    // SIGTERM and SIGINT are taken by one thread (sigwait), which stops the server; every other
-    // thread, started after this, has them blocked.
-    std::signal(SIGPIPE, SIG_IGN);
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGTERM);
-    sigaddset(&stop_signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
-    httplib::Server server;
+    sim::Process process("commerce7-sim");
     // One request per connection: an idle keep-alive connection would hold up a stop.
-    server.set_keep_alive_max_count(1);
-    Sim sim(options);
-    sim.install(server);
-    const int port = options.port
-                         ? (server.bind_to_port(options.host, options.port) ? options.port : -1)
-                         : server.bind_to_any_port(options.host);
-    if (port <= 0) {
-        std::cerr << "commerce7-sim: cannot listen on " << options.host << ":" << options.port
-                  << "\n";
-        return 1;
-    }
-    std::atomic<bool> signalled = false, listened = false;
-    std::thread stopper([&] {
-        int signal = 0;
-        sigwait(&stop_signals, &signal);
-        signalled = true;
-        // A signal right after the ready line can come before listen_after_bind() starts, when
-        // stop() would do nothing and the server would then run on (twilio-sim, 54db2a9).
-        while (!server.is_running() && !listened) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        }
-        server.stop();
-    });
-    const auto ready = "listening on http://" + options.host + ":" + std::to_string(port);
-    if (!options.ready_file.empty()) std::ofstream(options.ready_file) << ready << "\n";
-    std::cout << ready << std::endl;
-    const bool ok = server.listen_after_bind();
-    listened = true;
-    // Stopped otherwise than by a signal: wake the stopper so that it can be joined.
-    if (!signalled) pthread_kill(stopper.native_handle(), SIGTERM);
-    stopper.join();
-    return ok ? 0 : 1;
+    process.server.set_keep_alive_max_count(1);
+    Sim commerce7(options);
+    commerce7.install(process.server);
+    return process.serve(options.listen);
 }

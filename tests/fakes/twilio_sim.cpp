@@ -29,25 +29,19 @@
 // Configured by flags or the environment (--help); prints "listening on http://HOST:PORT" when
 // it accepts connections. Not a textus-* program: deploy/up starts those as handlers.
 #include <httplib.h>
-#include <openssl/evp.h>
-#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <csignal>
+#include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <deque>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <random>
 #include <regex>
 #include <string>
 #include <thread>
@@ -55,26 +49,24 @@
 #include <type_traits>
 #include <vector>
 
-#include "common/core/error.h"
-#include "common/core/log.h"
 #include "common/core/segments.h"
 #include "common/http/http.h"
 #include "common/twilio/twilio_client.h"
 #include "common/twilio/twilio_signature.h"
+#include "tests/fakes/sim_server.h"
 
 namespace {
 
+namespace sim = textus::sim;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
 struct Options {
-    std::string host = "127.0.0.1";
-    int port = 0;  // 0: any free port, printed when ready
+    sim::Listen listen;
     std::string account_sid = "AC00000000000000000000000000000000";
     std::string auth_token = "sim-auth-token";
     std::string phone_number = "+15005550006";  // the sender of Messaging Service sends
-    std::string ready_file;
     int callback_delay_ms = 500;
 };
 
@@ -82,21 +74,8 @@ const std::string kSidHex = "[0-9a-fA-F]{32}";
 const std::string kPrefix = "/2010-04-01/Accounts/(AC" + kSidHex + ")";
 const std::string kMessageSid = "((?:SM|MM)" + kSidHex + ")";
 
-std::string base64(const std::string& data) {
-    std::string out(4 * ((data.size() + 2) / 3), '\0');
-    EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                    reinterpret_cast<const unsigned char*>(data.data()),
-                    static_cast<int>(data.size()));
-    return out;
-}
-
 std::string rfc2822_now() {
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char out[40];
-    std::strftime(out, sizeof out, "%a, %d %b %Y %H:%M:%S +0000", &utc);
-    return out;
+    return sim::utc_now("%a, %d %b %Y %H:%M:%S +0000");
 }
 
 std::string default_message(int code) {
@@ -142,7 +121,7 @@ void twilio_error(httplib::Response& res, int status, int code, const std::strin
         body["detail"] = "Your AccountSid or AuthToken was incorrect.";
         res.set_header("WWW-Authenticate", "Basic realm=\"Twilio API\"");
     }
-    res.set_content(body.dump(), "application/json");
+    sim::send_json(res, body);
 }
 
 json grouped(const textus::Form& form) {
@@ -198,8 +177,8 @@ class Sim {
         std::string created;  // RFC 3339 UTC: sorts as text
         uint64_t seq;
     };
-    struct Rule {
-        int remaining, status, code, delay_ms, retry_after;
+    struct Rule : sim::Fault {
+        int code;
         bool after_create;  // the create is made, then the fault replaces its answer
         bool drop;          // the fault: a connection closed midway through the answer
     };
@@ -232,12 +211,10 @@ class Sim {
     Stored* find(std::string_view sid);                                 // mu_ held
 
     const Options o_;
+    sim::Recorder<Rule> recorder_;
     std::mutex mu_;
-    std::mt19937_64 random_{std::random_device{}()};
     std::vector<Stored> messages_;
     uint64_t seq_ = 0;
-    json requests_ = json::array();
-    std::deque<Rule> rules_;
     std::map<std::string, NumberRule> number_rules_;
     bool callbacks_on_ = true;
     std::chrono::milliseconds callback_delay_;
@@ -248,10 +225,7 @@ class Sim {
 };
 
 std::string Sim::random_sid(std::string_view prefix) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string sid(prefix);
-    for (int i = 0; i < 32; ++i) sid += kHex[random_() % 16];
-    return sid;
+    return std::string(prefix) + sim::random_hex(32);
 }
 
 Sim::Stored& Sim::store(json resource, std::vector<std::string> media_urls) {
@@ -305,39 +279,31 @@ bool Sim::admit(const httplib::Request& req, httplib::Response& res, std::option
         twilio_error(res, 400, 0, e.what());
         return false;
     }
-    const auto expected = "Basic " + base64(o_.account_sid + ":" + o_.auth_token);
     // Media content is public, as Twilio's is by default; everything else needs the account.
     const bool needs_auth = req.path.ends_with(".json");
-    const bool auth_ok = req.get_header_value("Authorization") == expected;
+    const bool auth_ok = sim::basic_auth_ok(req, o_.account_sid, o_.auth_token);
     const bool is_create = req.method == "POST" && req.path.ends_with("/Messages.json");
-    std::optional<Rule> rule;
-    {
-        std::lock_guard lock(mu_);
-        requests_.push_back(
-            {{"method", req.method},
-             {"path", req.path},
-             {"query", grouped(query_form)},
-             {"form", grouped(form)},
-             {"authOk", auth_ok},
-             {"remotePort", req.remote_port},
-             {"receivedAtMs", std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count()}});
-        if (!rules_.empty() && (!rules_.front().after_create || is_create)) {
-            rule = rules_.front();
-            if (--rules_.front().remaining <= 0) rules_.pop_front();
-        }
-    }
+    const auto rule = recorder_.record(
+        {{"method", req.method},
+         {"path", req.path},
+         {"query", grouped(query_form)},
+         {"form", grouped(form)},
+         {"authOk", auth_ok},
+         {"remotePort", req.remote_port},
+         {"receivedAtMs", std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count()}},
+        // The first rule posted, if it applies: other requests pass an act-then-fail one by.
+        [&](std::deque<Rule>& rules) {
+            return !rules.empty() && (!rules.front().after_create || is_create) ? rules.begin()
+                                                                                : rules.end();
+        });
     if (rule) {
-        if (rule->delay_ms > 0) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(rule->delay_ms));
-        }
+        rule->wait();
         if (rule->after_create) {
             after = rule;
         } else if (rule->status) {
-            if (rule->retry_after >= 0) {
-                res.set_header("Retry-After", std::to_string(rule->retry_after));
-            }
+            rule->add_retry_after(res);
             twilio_error(res, rule->status, rule->code);
             return false;
         }
@@ -406,14 +372,14 @@ void Sim::create(const httplib::Request& req, httplib::Response& res) {
         cv_.notify_all();
     }
     res.status = 201;
-    res.set_content(m.resource.dump(), "application/json");
+    sim::send_json(res, m.resource);
 }
 
 void Sim::fetch(const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(mu_);
     const auto* m = find(req.matches[2].str());
     if (!m) return twilio_error(res, 404, 20404);
-    res.set_content(m->resource.dump(), "application/json");
+    sim::send_json(res, m->resource);
 }
 
 void Sim::list(const httplib::Request& req, httplib::Response& res) {
@@ -488,7 +454,7 @@ void Sim::list(const httplib::Request& req, httplib::Response& res) {
              : json(nullptr)},
         {"start", start},
         {"uri", uri(page, token)}};
-    res.set_content(answer.dump(), "application/json");
+    sim::send_json(res, answer);
 }
 
 void Sim::media(const httplib::Request& req, httplib::Response& res) {
@@ -504,23 +470,21 @@ void Sim::media(const httplib::Request& req, httplib::Response& res) {
     json list = json::array();
     for (size_t i = 0; i < m->media_urls.size(); ++i) list.push_back(media_json(*m, i));
     const auto uri = req.path + "?PageSize=50&Page=0";
-    res.set_content(json{{"media_list", list},
-                         {"end", list.empty() ? 0 : list.size() - 1},
-                         {"first_page_uri", uri},
-                         {"next_page_uri", nullptr},
-                         {"page", 0},
-                         {"page_size", 50},
-                         {"previous_page_uri", nullptr},
-                         {"start", 0},
-                         {"uri", uri}}
-                        .dump(),
-                    "application/json");
+    sim::send_json(res, json{{"media_list", list},
+                             {"end", list.empty() ? 0 : list.size() - 1},
+                             {"first_page_uri", uri},
+                             {"next_page_uri", nullptr},
+                             {"page", 0},
+                             {"page_size", 50},
+                             {"previous_page_uri", nullptr},
+                             {"start", 0},
+                             {"uri", uri}});
 }
 
 void Sim::fail(const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard lock(mu_);
     if (req.method == "DELETE") {
-        rules_.clear();
+        recorder_.clear_rules();
+        std::lock_guard lock(mu_);
         number_rules_.clear();
         res.status = 204;
         return;
@@ -529,19 +493,15 @@ void Sim::fail(const httplib::Request& req, httplib::Response& res) {
     const int code = body.value("code", 0);
     if (body.contains("to")) {
         if (!code) throw std::invalid_argument("a number's rule needs a code");
+        std::lock_guard lock(mu_);
         number_rules_[body.at("to").get<std::string>()] = {
             body.value("status", default_status(code)), code};
     } else {
         const int status = body.value("status", code ? default_status(code) : 0);
         const auto after = body.value("after", std::string());
         if (!after.empty() && after != "create") throw std::invalid_argument("after: create");
-        const Rule rule{body.value("count", 1),
-                        status,
-                        code ? code : default_code(status),
-                        body.value("delayMs", 0),
-                        body.value("retryAfter", -1),
-                        !after.empty(),
-                        body.value("drop", false)};
+        const Rule rule{sim::Fault::read(body, status), code ? code : default_code(status),
+                        !after.empty(), body.value("drop", false)};
         if (rule.drop && (!rule.after_create || rule.status)) {
             throw std::invalid_argument("drop goes with after: create, without a status");
         }
@@ -551,7 +511,7 @@ void Sim::fail(const httplib::Request& req, httplib::Response& res) {
         if (!rule.status && !rule.delay_ms && !rule.drop) {
             throw std::invalid_argument("nothing to do");
         }
-        rules_.push_back(rule);
+        recorder_.add_rule(rule);
     }
     res.status = 204;
 }
@@ -565,7 +525,7 @@ void Sim::fail_after(const Rule& rule, httplib::Response& res) {
                                  [](size_t, size_t, httplib::DataSink&) { return false; });
         return;
     }
-    if (rule.retry_after >= 0) res.set_header("Retry-After", std::to_string(rule.retry_after));
+    rule.add_retry_after(res);
     twilio_error(res, rule.status, rule.code);
 }
 
@@ -606,7 +566,7 @@ void Sim::seed(const httplib::Request& req, httplib::Response& res) {
         created.push_back(store(std::move(resource), media).resource);
     }
     res.status = 201;
-    res.set_content(json{{"messages", created}}.dump(), "application/json");
+    sim::send_json(res, json{{"messages", created}});
 }
 
 void Sim::callbacks(const httplib::Request& req, httplib::Response& res) {
@@ -708,11 +668,6 @@ void Sim::install(httplib::Server& server) {
             if (after) fail_after(*after, res);
         };
     };
-    const auto hook = [this](void (Sim::*member)(const httplib::Request&, httplib::Response&)) {
-        return [this, member](const httplib::Request& req, httplib::Response& res) {
-            (this->*member)(req, res);
-        };
-    };
     server.Post(kPrefix + "/Messages\\.json", api(&Sim::create));
     server.Get(kPrefix + "/Messages\\.json", api(&Sim::list));
     server.Get(kPrefix + "/Messages/" + kMessageSid + "\\.json", api(&Sim::fetch));
@@ -726,43 +681,27 @@ void Sim::install(httplib::Server& server) {
     server.Get("/2010-04-01/.*", api(unknown));
     server.Post("/2010-04-01/.*", api(unknown));
     server.Delete("/2010-04-01/.*", api(unknown));
-    server.Get("/sim/requests", [this](const httplib::Request&, httplib::Response& res) {
-        std::lock_guard lock(mu_);
-        res.set_content(json{{"requests", requests_}}.dump(), "application/json");
-    });
-    server.Delete("/sim/requests", [this](const httplib::Request&, httplib::Response& res) {
-        std::lock_guard lock(mu_);
-        requests_ = json::array();
-        res.status = 204;
-    });
-    server.Post("/sim/fail", hook(&Sim::fail));
-    server.Delete("/sim/fail", hook(&Sim::fail));
-    server.Post("/sim/messages", hook(&Sim::seed));
-    server.Post("/sim/callbacks", hook(&Sim::callbacks));
-    // A hook given bad JSON, or an API request with a form that is not UTF-8.
-    server.set_exception_handler(
-        [](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
-            std::string what = "error";
-            try {
-                std::rethrow_exception(error);
-            } catch (const std::exception& e) {
-                what = e.what();
-            }
-            if (req.path.starts_with("/sim/")) {
-                res.status = 400;
-                res.set_content(json{{"error", what}}.dump(), "application/json");
-            } else {
-                twilio_error(res, 400, 0, what);
-            }
-        });
-    server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-        if (res.status == 404 && res.body.empty() && !req.path.starts_with("/sim/")) {
-            twilio_error(res, 404, 20404, "The requested resource " + req.path + " was not found");
-        }
-    });
-    server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-        spdlog::info("{} {} {}", req.method, req.path, res.status);
-    });
+    recorder_.install(server);
+    server.Post("/sim/fail", sim::handler(this, &Sim::fail));
+    server.Delete("/sim/fail", sim::handler(this, &Sim::fail));
+    server.Post("/sim/messages", sim::handler(this, &Sim::seed));
+    server.Post("/sim/callbacks", sim::handler(this, &Sim::callbacks));
+    sim::answer_errors(
+        server,
+        {.exception =
+             [](const httplib::Request& req, httplib::Response& res, const std::string& what) {
+                 if (req.path.starts_with("/sim/")) {
+                     res.status = 400;
+                     sim::send_json(res, json{{"error", what}});
+                 } else {
+                     twilio_error(res, 400, 0, what);
+                 }
+             },
+         .not_found =
+             [](const httplib::Request& req, httplib::Response& res) {
+                 twilio_error(res, 404, 20404,
+                              "The requested resource " + req.path + " was not found");
+             }});
 }
 
 const char* kUsage =
@@ -775,51 +714,17 @@ const char* kUsage =
 
 Options parse_options(int argc, char** argv) {
     Options o;
-    const std::pair<const char*, std::string*> strings[] = {{"host", &o.host},
-                                                            {"account-sid", &o.account_sid},
-                                                            {"auth-token", &o.auth_token},
-                                                            {"phone-number", &o.phone_number},
-                                                            {"ready-file", &o.ready_file}};
-    const auto env = [](const char* name) -> const char* {
-        const char* value = std::getenv(name);
-        return value && *value ? value : nullptr;
-    };
-    const std::pair<const char*, std::string*> from_env[] = {
-        {"TWILIO_SIM_HOST", &o.host},
-        {"TWILIO_ACCOUNT_SID", &o.account_sid},
-        {"TWILIO_AUTH_TOKEN", &o.auth_token},
-        {"TWILIO_PHONE_NUMBER", &o.phone_number},
-        {"TWILIO_SIM_READY_FILE", &o.ready_file}};
-    for (const auto& [name, field] : from_env) {
-        if (const char* value = env(name)) *field = value;
-    }
-    if (const char* value = env("TWILIO_SIM_PORT")) o.port = std::atoi(value);
-    if (const char* value = env("TWILIO_SIM_CALLBACK_DELAY_MS")) {
-        o.callback_delay_ms = std::atoi(value);
-    }
-    for (int i = 1; i < argc; ++i) {
-        const std::string flag = argv[i];
-        if (flag == "--help" || i + 1 >= argc || !flag.starts_with("--")) {
-            std::cerr << kUsage;
-            std::exit(flag == "--help" ? 0 : 2);
-        }
-        const std::string value = argv[++i];
-        const auto name = flag.substr(2);
-        const auto it = std::find_if(std::begin(strings), std::end(strings),
-                                     [&](const auto& s) { return name == s.first; });
-        if (it != std::end(strings)) {
-            *it->second = value;
-        } else if (name == "port") {
-            o.port = std::atoi(value.c_str());
-        } else if (name == "callback-delay-ms") {
-            o.callback_delay_ms = std::atoi(value.c_str());
-        } else {
-            std::cerr << "unknown flag " << flag << "\n" << kUsage;
-            std::exit(2);
-        }
-    }
+    const sim::Setting settings[] = {
+        {"host", "TWILIO_SIM_HOST", &o.listen.host},
+        {"port", "TWILIO_SIM_PORT", &o.listen.port},
+        {"account-sid", "TWILIO_ACCOUNT_SID", &o.account_sid},
+        {"auth-token", "TWILIO_AUTH_TOKEN", &o.auth_token},
+        {"phone-number", "TWILIO_PHONE_NUMBER", &o.phone_number},
+        {"ready-file", "TWILIO_SIM_READY_FILE", &o.listen.ready_file},
+        {"callback-delay-ms", "TWILIO_SIM_CALLBACK_DELAY_MS", &o.callback_delay_ms}};
+    sim::read_settings(argc, argv, settings, kUsage);
     if (!std::regex_match(o.account_sid, std::regex("AC" + kSidHex)) || o.auth_token.empty() ||
-        o.port < 0 || o.port > 65535 || o.callback_delay_ms < 0) {
+        o.listen.port < 0 || o.listen.port > 65535 || o.callback_delay_ms < 0) {
         std::cerr << "twilio-sim: bad account SID, auth token, port or delay\n" << kUsage;
         std::exit(2);
     }
@@ -830,18 +735,8 @@ Options parse_options(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     const auto options = parse_options(argc, argv);
-    const char* level = std::getenv("LOG_LEVEL");
-    textus::log::init("twilio-sim", level && *level ? level : "info");
-    // SIGTERM and SIGINT are taken by one thread (sigwait), which stops the server; every other
-    // thread, started after this, has them blocked. A callback to a closed socket must not kill.
-    std::signal(SIGPIPE, SIG_IGN);
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGTERM);
-    sigaddset(&stop_signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
-    httplib::Server server;
+    sim::Process process("twilio-sim");
+    auto& server = process.server;
     // Connections are kept alive, as a real server keeps them, for the clients' pools. An idle
     // one holds a worker, and holds up a stop, until it times out: 1 s, and workers enough for
     // every client of the local stack (its handlers' processes and run-due's senders).
@@ -850,34 +745,7 @@ int main(int argc, char** argv) {
     // hold the body until the client's delayed acknowledgement, 40 ms a request.
     server.set_tcp_nodelay(true);
     server.new_task_queue = [] { return new httplib::ThreadPool(64); };
-    Sim sim(options);
-    sim.install(server);
-    const int port = options.port
-                         ? (server.bind_to_port(options.host, options.port) ? options.port : -1)
-                         : server.bind_to_any_port(options.host);
-    if (port <= 0) {
-        std::cerr << "twilio-sim: cannot listen on " << options.host << ":" << options.port << "\n";
-        return 1;
-    }
-    std::atomic<bool> signalled = false, listened = false;
-    std::thread stopper([&] {
-        int signal = 0;
-        sigwait(&stop_signals, &signal);
-        signalled = true;
-        // A signal right after the ready line can come before listen_after_bind() starts, when
-        // stop() would do nothing and the server would then run on.
-        while (!server.is_running() && !listened) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        }
-        server.stop();
-    });
-    const auto ready = "listening on http://" + options.host + ":" + std::to_string(port);
-    if (!options.ready_file.empty()) std::ofstream(options.ready_file) << ready << "\n";
-    std::cout << ready << std::endl;
-    const bool ok = server.listen_after_bind();
-    listened = true;
-    // Stopped otherwise than by a signal: wake the stopper so that it can be joined.
-    if (!signalled) pthread_kill(stopper.native_handle(), SIGTERM);
-    stopper.join();
-    return ok ? 0 : 1;
+    Sim twilio(options);  // after the process: its callback thread inherits the signal block
+    twilio.install(server);
+    return process.serve(options.listen);
 }

@@ -1,11 +1,11 @@
 #include "tests/integration/api.h"
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdint>
+#include <sstream>
 #include <thread>
 
 namespace textus::test {
@@ -30,18 +30,38 @@ void check_error(const Reply& reply, int status, const std::string& code,
 
 namespace {
 
-// `textus-admin ARGS` in the send handler's environment, changed by `settings`.
-std::string admin_command(const std::string& settings, const std::string& args) {
+// The send handler's environment (NAME=VALUE each), as textus-admin is run in.
+std::vector<std::string> send_handler_environment() {
     const auto pids = stack().handler_pids("send");
     REQUIRE_FALSE(pids.empty());
     const auto environ = read_file("/proc/" + std::to_string(pids[0]) + "/environ");
-    std::string environment;
+    std::vector<std::string> environment;
     size_t start = 0;
     for (size_t end; (end = environ.find('\0', start)) != std::string::npos; start = end + 1) {
-        environment += " '" + environ.substr(start, end - start) + "'";
+        environment.push_back(environ.substr(start, end - start));
     }
+    return environment;
+}
+
+// `textus-admin ARGS` in the send handler's environment, changed by `settings`.
+std::string admin_command(const std::string& settings, const std::string& args) {
+    std::string environment;
+    for (const auto& setting : send_handler_environment()) environment += " '" + setting + "'";
     return "env -i" + environment + " " + settings + " " + stack().bin_dir + "/textus-admin " +
            args;
+}
+
+// "A=1 B=2" -> {"A=1", "B=2"}.
+std::vector<std::string> words(const std::string& text) {
+    std::istringstream in(text);
+    std::vector<std::string> out;
+    for (std::string word; in >> word;) out.push_back(word);
+    return out;
+}
+
+std::string worker_log_path(const void* worker) {
+    return stack().state_dir + "/log/test-worker-" + std::to_string(::getpid()) + "-" +
+           std::to_string(reinterpret_cast<uintptr_t>(worker)) + ".log";
 }
 
 }  // namespace
@@ -72,12 +92,10 @@ std::string run_worker_once(const std::string& settings) {
     return result.output;
 }
 
-Worker::Worker(const std::string& settings) {
-    log_path_ = stack().state_dir + "/log/test-worker-" + std::to_string(::getpid()) + "-" +
-                std::to_string(reinterpret_cast<uintptr_t>(this)) + ".log";
-    const auto started = run("(" + admin_command(settings, "work --poll-seconds 3600") + " >'" +
-                             log_path_ + "' 2>&1 & echo $!)");
-    pid_ = std::stoi(started.output);
+Worker::Worker(const std::string& settings)
+    : log_path_(worker_log_path(this)),
+      child_({stack().bin_dir + "/textus-admin", "work", "--poll-seconds", "3600"},
+             with_settings(send_handler_environment(), words(settings)), log_path_) {
     // Ready once it logs that it works: its LISTEN follows within milliseconds.
     for (int i = 0; i < 100 && log().find("working") == std::string::npos; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -85,19 +103,8 @@ Worker::Worker(const std::string& settings) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
 }
 
-Worker::~Worker() {
-    if (pid_ > 0) ::kill(pid_, SIGTERM);
-    for (int i = 0; pid_ > 0 && i < 500 && ::kill(pid_, 0) == 0; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-}
-
 void Worker::kill() {
-    ::kill(pid_, SIGKILL);
-    for (int i = 0; i < 500 && ::kill(pid_, 0) == 0; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    pid_ = 0;
+    child_.kill();
 }
 
 std::string Worker::log() const {

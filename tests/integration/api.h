@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "tests/integration/child.h"
 #include "tests/integration/stack.h"
 
 namespace textus::test {
@@ -54,21 +55,19 @@ extern const nlohmann::json kClosedAllWeek;
 std::string run_worker_once(const std::string& settings = "QUIET_HOURS=off");
 
 // `textus-admin work` in the send handler's environment for a test's length, woken by NOTIFY
-// (its poll an hour, so that nothing but a NOTIFY wakes it): SIGTERM when it goes.
+// (its poll an hour, so that nothing but a NOTIFY wakes it): SIGTERM when it goes. `settings`:
+// NAME=VALUE words over that environment.
 class Worker {
   public:
     explicit Worker(const std::string& settings = "QUIET_HOURS=off");
-    ~Worker();
-    Worker(const Worker&) = delete;
-    Worker& operator=(const Worker&) = delete;
     // SIGKILL: the worker stops wherever it is, as a machine that dies would.
     void kill();
     // What it logged so far.
     std::string log() const;
 
   private:
-    int pid_ = 0;
     std::string log_path_;
+    Child child_;
 };
 
 }  // namespace textus::test

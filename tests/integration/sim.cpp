@@ -1,140 +1,18 @@
 #include "tests/integration/sim.h"
 
-#include <httplib.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <random>
-#include <stdexcept>
-#include <thread>
-#include <vector>
-
-extern char** environ;
+#include <utility>
 
 namespace textus::test {
 
-namespace {
-
-std::string random_hex(size_t n) {
-    static std::mt19937_64 random{std::random_device{}()};
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (size_t i = 0; i < n; ++i) out += kHex[random() % 16];
-    return out;
-}
-
-// The first line the child writes to `fd`, waiting at most `timeout`.
-std::string read_line(int fd, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    std::string line;
-    char c;
-    while (line.empty() || line.back() != '\n') {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        pollfd p{fd, POLLIN, 0};
-        if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0 ||
-            read(fd, &c, 1) != 1) {
-            break;
-        }
-        line += c;
-    }
-    return line;
-}
-
-}  // namespace
-
 TwilioSim::TwilioSim(int callback_delay_ms)
-    : account_sid("AC" + random_hex(32)), auth_token(random_hex(32)) {
-    int out[2];
-    if (pipe(out) != 0) throw std::runtime_error("pipe failed");
-    const std::string program = TEXTUS_BIN_DIR "/twilio-sim";
-    std::vector<std::string> args = {program,
-                                     "--port",
-                                     "0",
-                                     "--account-sid",
-                                     account_sid,
-                                     "--auth-token",
-                                     auth_token,
-                                     "--phone-number",
-                                     kPhoneNumber,
-                                     "--callback-delay-ms",
-                                     std::to_string(callback_delay_ms)};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    // Its environment, but quiet: one log line per request would drown the test's output.
-    std::vector<std::string> env_strings{"LOG_LEVEL=warn"};
-    for (char** e = environ; *e; ++e) {
-        if (!std::string_view(*e).starts_with("LOG_LEVEL=")) env_strings.emplace_back(*e);
-    }
-    std::vector<char*> envp;
-    for (auto& e : env_strings) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, out[0]);
-    const int spawned =
-        posix_spawn(&pid_, program.c_str(), &actions, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    close(out[1]);
-    if (spawned != 0) {
-        close(out[0]);
-        throw std::runtime_error("cannot start " + program);
-    }
-    // Sanitizer builds start slowly.
-    const auto line = read_line(out[0], std::chrono::seconds(20));
-    close(out[0]);
-    const std::string ready = "listening on http://127.0.0.1:";
-    if (!line.starts_with(ready)) {
-        stop();
-        throw std::runtime_error("twilio-sim did not start: " + line);
-    }
-    port = std::stoi(line.substr(ready.size()));
-    base_url = "http://127.0.0.1:" + std::to_string(port);
-}
+    : TwilioSim("AC" + random_hex(32), random_hex(32), callback_delay_ms) {}
 
-TwilioSim::~TwilioSim() {
-    stop();
-}
-
-int TwilioSim::stop() {
-    if (pid_ <= 0) return -1;
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-nlohmann::json TwilioSim::requests() const {
-    httplib::Client client(base_url);
-    const auto result = client.Get("/sim/requests");
-    if (!result || result->status != 200) throw std::runtime_error("GET /sim/requests failed");
-    return nlohmann::json::parse(result->body).at("requests");
-}
-
-nlohmann::json TwilioSim::hook(const std::string& path, const nlohmann::json& body,
-                               const std::string& method) const {
-    httplib::Client client(base_url);
-    httplib::Request req;
-    req.method = method;
-    req.path = path;
-    if (!body.is_null()) {
-        req.body = body.dump();
-        req.set_header("Content-Type", "application/json");
-    }
-    const auto result = client.send(req);
-    if (!result || result->status / 100 != 2) {
-        throw std::runtime_error(method + " " + path + " failed: " +
-                                 (result ? result->body : httplib::to_string(result.error())));
-    }
-    return result->body.empty() ? nlohmann::json() : nlohmann::json::parse(result->body);
-}
+TwilioSim::TwilioSim(std::string account_sid, std::string auth_token, int callback_delay_ms)
+    : SimProcess("twilio-sim",
+                 {"--account-sid", account_sid, "--auth-token", auth_token, "--phone-number",
+                  kPhoneNumber, "--callback-delay-ms", std::to_string(callback_delay_ms)}),
+      account_sid(std::move(account_sid)),
+      auth_token(std::move(auth_token)) {}
 
 Config TwilioSim::config() const {
     Config config;

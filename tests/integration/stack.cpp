@@ -19,6 +19,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "tests/integration/sim_process.h"
+
 namespace textus::test {
 
 namespace {
@@ -163,20 +165,7 @@ Reply Stack::request(const std::string& method, const std::string& path, const s
 
 nlohmann::json Stack::twilio_sim(const std::string& method, const std::string& path,
                                  const nlohmann::json& body) {
-    httplib::Client client("127.0.0.1", sim_port);
-    httplib::Request req;
-    req.method = method;
-    req.path = path;
-    if (!body.is_null()) {
-        req.body = body.dump();
-        req.set_header("Content-Type", "application/json");
-    }
-    const auto result = client.send(req);
-    if (!result) {
-        throw std::runtime_error("sim hook " + path + ": " + httplib::to_string(result.error()));
-    }
-    if (result->status >= 300) throw std::runtime_error("sim hook " + path + ": " + result->body);
-    return result->body.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(result->body);
+    return sim_hook("http://127.0.0.1:" + std::to_string(sim_port), method, path, body);
 }
 
 std::vector<nlohmann::json> Stack::twilio_creates_to(const std::string& to) {
