@@ -2,7 +2,7 @@
 // answers texts with them (common/outreach/auto_reply).
 #include "common/db/db.h"
 #include "common/http/server.h"
-#include "common/outreach/auto_reply.h"
+#include "common/outreach/auto_reply_store.h"
 
 namespace {
 

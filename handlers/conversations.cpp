@@ -5,7 +5,7 @@
 #include "common/http/server.h"
 #include "common/live/live.h"
 #include "common/live/publish.h"
-#include "common/messages/conversation.h"
+#include "common/messages/conversation_store.h"
 
 namespace {
 

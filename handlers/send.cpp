@@ -7,7 +7,7 @@
 #include "common/core/config.h"
 #include "common/db/db.h"
 #include "common/http/server.h"
-#include "common/outreach/schedule.h"
+#include "common/outreach/schedule_store.h"
 #include "common/twilio/twilio_client.h"
 
 namespace {

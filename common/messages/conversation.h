@@ -1,5 +1,5 @@
 // Conversations (contract.md §4): one row per contact with messages, newest first, with its last
-// message and unread count: what the inbox lists.
+// message and unread count: what the inbox lists (the query: common/messages/conversation_store).
 #pragma once
 
 #include <cstdint>
@@ -11,10 +11,6 @@
 #include "common/contacts/contact.h"
 #include "common/http/http.h"
 #include "common/messages/message.h"
-
-namespace textus {
-class Tx;
-}
 
 namespace textus::conversations {
 
@@ -34,10 +30,10 @@ struct Conversation {
     int64_t message_count = 0;
 };
 
-// How a search pattern's message bodies are looked for (common/messages/conversation.cpp): the LIKE
-// patterns of its words ("%yes thank%" gives "%yes%" and "%thank%"), and how many of the newest
-// messages a walk may read. A term without three letters or digits in a row has no trigram, so
-// it is always walked, over the newest 20,000 messages only.
+// How a search pattern's message bodies are looked for (common/messages/conversation_store.cpp):
+// the LIKE patterns of its words ("%yes thank%" gives "%yes%" and "%thank%"), and how many of the
+// newest messages a walk may read. A term without three letters or digits in a row has no trigram,
+// so it is always walked, over the newest 20,000 messages only.
 struct Terms {
     std::vector<std::string> words;
     int64_t walk_rows = 200'000;
@@ -54,10 +50,6 @@ struct Page {
 // How many of the newest matching contacts, and of the newest matching messages, a search looks
 // at (docs/decisions.md).
 inline constexpr int kSearchCap = 500;
-
-// Newest conversation first; a search matches a contact's name, email or phone digits, or the
-// body of one of its newest matching messages.
-Page list(Tx& tx, const Query& query);
 
 // {contact, phoneNumber, lastMessage, unreadCount, messageCount, lastMessageAt}
 nlohmann::json to_json(const Conversation& conversation);

@@ -4,7 +4,8 @@
 // whole message, trimmed, in any case. The away rule answers outside its business hours (in
 // DEFAULT_TIME_ZONE), at most once per contact in 12 hours. A reply is rendered like a template
 // ({firstName}, ...) and sent through the send path with sentBy "auto", by the worker: the
-// webhook only marks the text as waiting for its decision.
+// webhook only marks the text as waiting for its decision. The rules' rows and the decision
+// against them: common/outreach/auto_reply_store.
 #pragma once
 
 #include <cstdint>
@@ -13,15 +14,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "common/contacts/contact.h"
-#include "common/core/config.h"
-#include "common/messages/message.h"
-#include "common/sending/send.h"
-
-namespace textus {
-class Tx;
-}
 
 namespace textus::auto_reply {
 
@@ -45,35 +37,17 @@ Rule parse_write(const nlohmann::json& body);
 // {id, kind, keyword, hours, body, enabled, createdAt, updatedAt}
 nlohmann::json to_json(const Rule& rule);
 
-// Keyword rules by keyword, then the away rule.
-std::vector<Rule> list(Tx& tx);
-std::optional<Rule> find(Tx& tx, int64_t id);
-// 409 duplicate_keyword, or away_exists for a second away rule.
-Rule create(Tx& tx, const Rule& rule);
-std::optional<Rule> update(Tx& tx, int64_t id, const Rule& rule);
-bool remove(Tx& tx, int64_t id);
-
 struct Reply {
     std::string kind;  // "keyword" or "away"
     std::string body;  // not yet rendered
 };
 
-// The auto-reply to an inbound text `message` from contact `contact_id`, if any: the enabled
-// keyword rule whose keyword the whole text is; else the enabled away rule, when now is
-// outside its hours in `time_zone` and the contact got no away reply in the last 12 hours.
-// Call it only for a text that is none of Twilio's keywords.
-std::optional<Reply> decide(Tx& tx, std::string_view message, int64_t contact_id,
-                            const std::string& time_zone);
+// The keyword a whole text would be, as Twilio matches its own: trimmed, in capitals ("" when
+// it is not UTF-8).
+std::string keyword_in(std::string_view message);
 
-// In the worker's unit of work after the inbound text's (common/sending/outbox), its contact
-// locked: the auto-reply to `in` decided (decide, in DEFAULT_TIME_ZONE) and its row written through
-// the send path (send::prepare: the consent rules, the opt-out notice, sentBy "auto",
-// Idempotency-Key "auto-<kind>-<MessageSid>", so a text replies once), owned by the caller (the
-// worker), which delivers it after the commit; none when `in` speaks to consent (a keyword, or
-// an opt-out in its own words: opt_out::consent_of) or no rule applies. The send decision's
-// refusal (the number opted out, the reply empty or too long for the contact) is thrown: it
-// costs the reply, never the text, which is committed already.
-std::optional<send::Prepared> queue(Tx& tx, const contacts::Contact& contact,
-                                    const messages::Inbound& in, const Config& config);
+// True when the away rule's `hours` are open at `minutes` past midnight on ISO day `isodow`
+// (1: Monday).
+bool open_at(const nlohmann::json& hours, int isodow, int minutes);
 
 }  // namespace textus::auto_reply

@@ -7,7 +7,7 @@
 #include "common/live/publish.h"
 #include "common/live/staff_events.h"
 #include "common/messages/message_store.h"
-#include "common/outreach/auto_reply.h"
+#include "common/outreach/auto_reply_store.h"
 #include "common/sending/outbox.h"
 #include "common/sending/send.h"
 

@@ -25,7 +25,7 @@
 #include "common/outreach/outbox_worker.h"
 #include "common/outreach/pace_store.h"
 #include "common/outreach/quiet_hours_store.h"
-#include "common/outreach/schedule.h"
+#include "common/outreach/schedule_store.h"
 #include "common/sending/outbox.h"
 #include "common/sending/send.h"
 

@@ -6,6 +6,7 @@
 
 using nlohmann::json;
 using textus::auto_reply::parse_write;
+namespace auto_reply = textus::auto_reply;
 
 namespace {
 
@@ -56,4 +57,22 @@ TEST_CASE("auto-reply rules: the away rule's hours", "[auto_reply]") {
           "unknown_variable body");
     CHECK(refusal({{"kind", "away"}, {"hours", json::object()}, {"body", "x"}, {"enabled", 1}}) ==
           "invalid_field enabled");
+}
+
+TEST_CASE("a text's keyword is the whole text, trimmed, in capitals") {
+    CHECK(auto_reply::keyword_in("  hours\n") == "HOURS");
+    CHECK(auto_reply::keyword_in("Hours please") == "HOURS PLEASE");
+    CHECK(auto_reply::keyword_in("\xff\xfe") == "");
+}
+
+TEST_CASE("the away rule's hours are open within a day's window, from its start") {
+    const json hours{{"mon", "09:00-17:00"}, {"tue", nullptr}, {"wed", nullptr},
+                     {"thu", nullptr},       {"fri", nullptr}, {"sat", nullptr},
+                     {"sun", "10:00-12:00"}};
+    CHECK(auto_reply::open_at(hours, 1, 9 * 60));
+    CHECK(auto_reply::open_at(hours, 1, 17 * 60 - 1));
+    CHECK_FALSE(auto_reply::open_at(hours, 1, 17 * 60));
+    CHECK_FALSE(auto_reply::open_at(hours, 1, 8 * 60 + 59));
+    CHECK_FALSE(auto_reply::open_at(hours, 2, 12 * 60));  // closed all day
+    CHECK(auto_reply::open_at(hours, 7, 11 * 60));
 }
