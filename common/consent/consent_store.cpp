@@ -17,10 +17,6 @@ const Statement kSetOptIn{"consent_set_opt_in",
 const Statement kSettlePossibleOptOut{
     "consent_settle_possible_opt_out",
     "UPDATE contacts SET possible_opt_out_id = NULL, updated_at = now() WHERE id = $1"};
-const Statement kVerifiedConsentEvent{
-    "consent_verified_event",
-    "INSERT INTO consent_events (contact_id, phone, kind, source, detail, ip, verified_by)"
-    " VALUES ($1, $2, 'opt_in', $3, $4, $5, 'code')"};
 
 }  // namespace
 
@@ -38,7 +34,7 @@ std::optional<Contact> apply_keyword(Tx& tx, const Contact& c, const keywords::M
     }
     if (changes_opt_in || keyword.kind == keywords::Kind::help) {
         contacts::log_consent_event(tx, c.id, c.phone, keywords::name(keyword.kind),
-                                    contacts::Actor{"keyword", std::string(keyword.keyword), ""});
+                                    Actor{"keyword", std::string(keyword.keyword), ""});
     }
     if (!changes_opt_in && !settles) return std::nullopt;
     return contacts::find(tx, c.id);
@@ -50,8 +46,9 @@ void settle_possible_opt_out(Tx& tx, int64_t id) {
 
 Contact record_web_consent(Tx& tx, const Contact& locked, const Actor& actor) {
     tx.exec(kSetOptIn, locked.id, true);
-    tx.exec(kVerifiedConsentEvent, locked.id, locked.phone, actor.source, actor.detail,
-            actor.ip.empty() ? std::nullopt : Param(actor.ip));
+    auto verified = actor;
+    verified.verified_by = "code";
+    contacts::log_consent_event(tx, locked.id, locked.phone, "opt_in", verified);
     return *contacts::find(tx, locked.id);
 }
 

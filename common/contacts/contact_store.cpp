@@ -96,8 +96,8 @@ const Statement kFillWebLead{
 const Statement kDelete{"contacts_delete", "DELETE FROM contacts WHERE id = $1 RETURNING id"};
 const Statement kConsentEvent{
     "contacts_consent_event",
-    "INSERT INTO consent_events (contact_id, phone, kind, source, detail, ip)"
-    " VALUES ($1, $2, $3, $4, $5, $6)"};
+    "INSERT INTO consent_events (contact_id, phone, kind, source, detail, ip, verified_by)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7)"};
 
 Contact from_row(const pqxx::row& row) {
     Contact c;
@@ -156,7 +156,9 @@ void record_consent(Tx& tx, int64_t id, const Contact* stored, const Contact& co
         detail = "phone changed from " + stored->phone + " by " + actor.detail +
                  "; that number's consent does not carry over";
     }
-    log_consent_event(tx, id, contact.phone, kind, {actor.source, detail, actor.ip});
+    auto changed_by = actor;
+    changed_by.detail = detail;
+    log_consent_event(tx, id, contact.phone, kind, changed_by);
 }
 
 }  // namespace
@@ -242,8 +244,11 @@ Contact fill_web_lead(Tx& tx, const Contact& locked, const WebLead& lead) {
 
 void log_consent_event(Tx& tx, int64_t id, const std::string& phone, std::string_view kind,
                        const Actor& actor) {
-    tx.exec(kConsentEvent, id, phone, kind, actor.source, actor.detail,
-            actor.ip.empty() ? std::nullopt : Param(actor.ip));
+    const auto or_null = [](const std::string& value) {
+        return value.empty() ? std::nullopt : Param(value);
+    };
+    tx.exec(kConsentEvent, id, phone, kind, actor.source, actor.detail, or_null(actor.ip),
+            or_null(actor.verified_by));
 }
 
 bool remove(Tx& tx, int64_t id) {

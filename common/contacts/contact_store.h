@@ -26,6 +26,7 @@ struct Actor {
     std::string source;  // "staff", "web", "keyword"
     std::string detail;  // e.g. "staff key front-desk", or the consent text shown
     std::string ip;
+    std::string verified_by{};  // "code": the phone confirmed a web form's opt-in; "": not asked
 };
 
 // Newest first.
