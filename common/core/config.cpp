@@ -5,6 +5,7 @@
 
 #include "common/core/initiate_settings.h"
 #include "common/core/pace.h"
+#include "common/core/phone.h"
 #include "common/core/quiet_hours.h"
 
 namespace textus {
@@ -88,8 +89,7 @@ Config Config::load(const std::function<const char*(const char*)>& getenv,
             "LOG_LEVEL must be one of trace, debug, info, warn, error, critical, off");
     }
     const auto& region = config.default_region;
-    if (region.size() != 2 ||
-        !std::all_of(region.begin(), region.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    if (!phone::is_region_code(region)) {
         problems.push_back("DEFAULT_REGION must be a two-letter region code such as US");
     } else if (config.allowed_countries.empty()) {
         config.allowed_countries = region;

@@ -1,9 +1,9 @@
 #include "common/core/initiate_settings.h"
 
-#include <algorithm>
 #include <charconv>
 
 #include "common/core/error.h"
+#include "common/core/phone.h"
 #include "common/core/template.h"
 
 namespace textus::initiate_policy {
@@ -27,8 +27,7 @@ std::string with_code(std::string text, std::string_view code) {
 std::vector<std::string> config_problems(const Config& config) {
     std::vector<std::string> problems;
     for (const auto& country : allowed_countries(config)) {
-        if (country.size() != 2 || !std::all_of(country.begin(), country.end(),
-                                                [](char c) { return c >= 'A' && c <= 'Z'; })) {
+        if (!phone::is_region_code(country)) {
             problems.push_back("ALLOWED_COUNTRIES must be two-letter region codes such as US,CA");
             break;
         }

@@ -2,6 +2,8 @@
 
 #include <phonenumbers/phonenumberutil.h>
 
+#include <algorithm>
+
 namespace textus::phone {
 
 Parsed parse(std::string_view input, std::string_view default_region) {
@@ -81,6 +83,11 @@ Line line(std::string_view e164) {
     }
     out.takes_texts = out.type == "mobile" || out.type == "fixed_line_or_mobile";
     return out;
+}
+
+bool is_region_code(std::string_view code) {
+    return code.size() == 2 &&
+           std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
 std::string digits(std::string_view text) {

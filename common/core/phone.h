@@ -33,6 +33,10 @@ struct Line {
 };
 Line line(std::string_view e164);
 
+// Whether `code` is written as an ISO 3166 region code: two capital letters ("US"), as
+// DEFAULT_REGION and ALLOWED_COUNTRIES are.
+bool is_region_code(std::string_view code);
+
 // Only the digits of `text`: what staff search compares phone numbers by.
 std::string digits(std::string_view text);
 

@@ -4,6 +4,7 @@
 
 using textus::phone::digits;
 using textus::phone::is_e164;
+using textus::phone::is_region_code;
 using textus::phone::parse;
 
 namespace {
@@ -60,4 +61,14 @@ TEST_CASE("is_e164 takes only a valid number already in E.164") {
         INFO(not_e164);
         CHECK_FALSE(is_e164(not_e164));
     }
+}
+
+TEST_CASE("a region code is two capital letters") {
+    CHECK(is_region_code("US"));
+    CHECK(is_region_code("GB"));
+    CHECK_FALSE(is_region_code("us"));
+    CHECK_FALSE(is_region_code("USA"));
+    CHECK_FALSE(is_region_code("U"));
+    CHECK_FALSE(is_region_code(""));
+    CHECK_FALSE(is_region_code("U1"));
 }
