@@ -50,6 +50,9 @@ pqxx::result Tx::exec_params(const Statement& statement, const std::vector<Param
         db_.connection_->prepare(statement.name, statement.sql);
         db_.prepared_.insert(statement.name);
     }
+    if (single_ && ++statements_ > 1) {
+        throw std::logic_error("a second statement in Db::single: " + statement.name);
+    }
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);

@@ -106,10 +106,13 @@ class Tx {
 
   private:
     friend class Db;
-    Tx(Db& db, pqxx::work& work, int& executed) : db_(db), work_(work), executed_(executed) {}
+    Tx(Db& db, pqxx::transaction_base& work, int& executed, bool single)
+        : db_(db), work_(work), executed_(executed), single_(single) {}
     Db& db_;
-    pqxx::work& work_;
+    pqxx::transaction_base& work_;
     int& executed_;  // statements sent so far
+    bool single_;    // Db::single: one statement, its own transaction
+    int statements_ = 0;
 };
 
 // libpq connection parameters added to a URL that does not set them: a database that stops
@@ -131,13 +134,39 @@ class Db {
     // been idle since an earlier unit (the server dropped it meanwhile): then it did nothing.
     template <typename Unit>
     auto transact(Unit&& unit) -> std::invoke_result_t<Unit&, Tx&> {
+        return run<pqxx::work>(unit);
+    }
+
+    // Runs `unit(Tx&)`, which executes exactly one statement, as that statement's own
+    // transaction: without BEGIN and COMMIT, a third of the round trips of a hot path whose work
+    // fits one statement (the webhook's inbound text). A second statement throws logic_error.
+    // Failures are transact's; but with no BEGIN to fail first, a connection found broken after
+    // idling is only known as the statement fails, which may have run: the retry on a fresh
+    // connection runs it again, so it must be a statement whose second run changes nothing.
+    template <typename Unit>
+    auto single(Unit&& unit) -> std::invoke_result_t<Unit&, Tx&> {
+        return run<pqxx::nontransaction>(unit);
+    }
+
+    // Waits up to `timeout` for a NOTIFY on `channel`, LISTENing on this connection from the
+    // first call on (and again after a reconnect); true when one came, false on the timeout.
+    // 503 when the database is unreachable. For a worker's own connection: a unit of work
+    // between two waits is fine, notifications meanwhile are kept for the next wait.
+    bool await_notification(const std::string& channel, std::chrono::milliseconds timeout);
+
+  private:
+    friend class Tx;
+
+    template <typename Transaction, typename Unit>
+    auto run(Unit& unit) -> std::invoke_result_t<Unit&, Tx&> {
         for (int attempt = 1;; ++attempt) {
             const bool reused = connection_ != nullptr;
             int executed = 0;
-            const auto retry = [&] { return reused && attempt == 1 && executed == 0; };
+            constexpr bool single = std::is_same_v<Transaction, pqxx::nontransaction>;
+            const auto retry = [&] { return reused && attempt == 1 && (single || executed == 0); };
             try {
-                pqxx::work work(connection());
-                Tx tx(*this, work, executed);
+                Transaction work(connection());
+                Tx tx(*this, work, executed, single);
                 if constexpr (std::is_void_v<std::invoke_result_t<Unit&, Tx&>>) {
                     unit(tx);
                     work.commit();
@@ -162,14 +191,6 @@ class Db {
         }
     }
 
-    // Waits up to `timeout` for a NOTIFY on `channel`, LISTENing on this connection from the
-    // first call on (and again after a reconnect); true when one came, false on the timeout.
-    // 503 when the database is unreachable. For a worker's own connection: a unit of work
-    // between two waits is fine, notifications meanwhile are kept for the next wait.
-    bool await_notification(const std::string& channel, std::chrono::milliseconds timeout);
-
-  private:
-    friend class Tx;
     pqxx::connection& connection();
     void disconnect();
     static bool lost_connection(const pqxx::sql_error& error);

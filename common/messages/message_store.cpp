@@ -1,6 +1,7 @@
 #include "common/messages/message_store.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "common/db/db.h"
 #include "common/messages/message_status.h"
@@ -15,6 +16,7 @@ const std::string kColumns =
     "id, sid, contact_id, direction, channel, from_number, to_number, body, media_urls::text,"
     " status, error_code, error_message, segments, price, price_unit, sent_by,"
     " rfc3339(created_at), rfc3339(delivered_at), rfc3339(read_at)";
+constexpr int kColumnCount = 19;  // from_row reads these
 
 // Makes the message `m` (a CTE) its contact's latest, unless a later one is there already: two
 // units on one contact may commit out of order, and the latest must never move backwards.
@@ -28,17 +30,30 @@ std::string inserting(const std::string& insert, const std::string& extra_column
     return "WITH m AS (" + insert + " RETURNING *), " + kLatest + " SELECT " + kColumns +
            extra_columns + " FROM m";
 }
-// An auto-reply is pending only while there is an enabled rule that could make one: without
-// rules, the worker is not bothered with every text.
+// An inbound text, in one statement, so that the webhook's usual text (a known sender, no
+// keyword) is one round trip in its own transaction (Db::single): lock the sender's contact by
+// phone, insert the text linked to it, make it the contact's latest, NOTIFY the worker when an
+// auto-reply is pending, and name the chats that see it. An auto-reply is pending only while
+// there is an enabled rule that could make one: without rules, the worker is not bothered with
+// every text. Always one row: the sender's lock, whether a wake was sent, then the message's
+// columns and chats, NULL when nothing was inserted.
 const Statement kInsertInbound{
     "messages_insert_inbound",
-    inserting("INSERT INTO messages (sid, contact_id, direction, channel, from_number, to_number,"
-              " body, media_urls, media_types, status, segments, error_message,"
-              " auto_reply_pending)"
-              " VALUES ($1, $2, 'inbound', 'sms', $3, $4, $5, $6::jsonb, $7::jsonb, 'received', $8,"
-              " $9, $10 AND EXISTS (SELECT 1 FROM auto_replies WHERE enabled))"
-              " ON CONFLICT (sid) DO NOTHING",
-              ", auto_reply_pending")};
+    "WITH sender AS (SELECT id FROM contacts WHERE phone = $2 FOR UPDATE),"
+    " m AS (INSERT INTO messages (sid, contact_id, direction, channel, from_number, to_number,"
+    "  body, media_urls, media_types, status, segments, error_message, auto_reply_pending)"
+    "  SELECT $1, sender.id, 'inbound', 'sms', $2, $3, $4, $5::jsonb, $6::jsonb, 'received', $7,"
+    "  $8, $9::boolean AND EXISTS (SELECT 1 FROM auto_replies WHERE enabled)"
+    "  FROM (VALUES (1)) one LEFT JOIN sender ON true"
+    "  WHERE sender.id IS NOT NULL OR NOT $10::boolean"
+    "  ON CONFLICT (sid) DO NOTHING RETURNING *), " +
+        kLatest +
+        ", woken AS (SELECT pg_notify($11::text, '') FROM m WHERE m.auto_reply_pending)"
+        " SELECT " +
+        kColumns +
+        ", EXISTS (SELECT FROM sender), (SELECT count(*) FROM woken),"
+        " chat_audience(m.contact_id, m.id, m.chat_id, m.channel)"
+        " FROM (VALUES (1)) one LEFT JOIN m ON true"};
 // A new sender's contact, made once its text proved new.
 const Statement kLinkContact{
     "messages_link_contact",
@@ -143,13 +158,21 @@ Message from_row(const pqxx::row& row) {
 
 }  // namespace
 
-std::optional<StoredInbound> insert_inbound(Tx& tx, const Inbound& in,
-                                            std::optional<int64_t> contact_id, bool may_reply) {
-    const auto rows = tx.exec(kInsertInbound, in.sid, contact_id, in.from, in.to, in.body,
-                              json(in.media_urls).dump(), json(in.media_types).dump(), in.segments,
-                              in.media_problem, may_reply);
-    if (rows.empty()) return std::nullopt;
-    return StoredInbound{from_row(rows[0]), rows[0]["auto_reply_pending"].as<bool>()};
+StoredInbound insert_inbound(Tx& tx, const Inbound& in, bool may_reply, bool known_sender_only,
+                             std::string_view wake) {
+    const auto row = tx.exec(kInsertInbound, in.sid, in.from, in.to, in.body,
+                             json(in.media_urls).dump(), json(in.media_types).dump(), in.segments,
+                             in.media_problem, may_reply, known_sender_only, wake)[0];
+    const auto at = kColumnCount;
+    StoredInbound out{.sender_known = row[at].as<bool>()};
+    if (row[0].is_null()) return out;
+    out.message = from_row(row);
+    auto chats = row[at + 2].as_array();
+    for (auto [kind, value] = chats.get_next(); kind != pqxx::array_parser::done;
+         std::tie(kind, value) = chats.get_next()) {
+        if (kind == pqxx::array_parser::string_value) out.chats.push_back(value);
+    }
+    return out;
 }
 
 Message link_contact(Tx& tx, int64_t id, int64_t contact_id) {

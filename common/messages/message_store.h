@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/messages/message.h"
@@ -17,17 +18,20 @@ class Tx;
 
 namespace textus::messages {
 
-// Stores an inbound SMS/MMS, linked to `contact_id` (none for a sender without a contact yet,
-// or that is not a phone number), and makes it the contact's latest message. `may_reply`: the
-// text may get an auto-reply (not a keyword, from a number we can text), which the worker
-// decides later when an enabled rule exists. Nothing when Twilio posted this MessageSid before
-// (it retries): the message is stored once.
+// Stores an inbound SMS/MMS in one statement: locks its sender's contact by phone, links the
+// text to it and makes it the contact's latest message. `may_reply`: the text may get an
+// auto-reply (not a keyword, from a number we can text), which the worker decides later: when an
+// enabled rule could make one, the statement NOTIFYs channel `wake` (the worker's). With
+// `known_sender_only`, a sender who is no contact gets nothing stored (the caller decides whether
+// to make one); otherwise such a text is stored without a contact. Nothing is stored when Twilio
+// posted this MessageSid before (it retries): a message is stored once.
 struct StoredInbound {
-    Message message;
-    bool auto_reply_pending = false;  // the worker is to decide its auto-reply: wake it
+    bool sender_known = false;            // From is a contact's phone, locked until commit
+    std::optional<Message> message = {};  // when stored now
+    std::vector<std::string> chats = {};  // the open web chats that see it
 };
-std::optional<StoredInbound> insert_inbound(Tx& tx, const Inbound& inbound,
-                                            std::optional<int64_t> contact_id, bool may_reply);
+StoredInbound insert_inbound(Tx& tx, const Inbound& inbound, bool may_reply, bool known_sender_only,
+                             std::string_view wake);
 
 // Links message `id` to the contact of its sender, made after the message proved new, and makes
 // it that contact's latest message.

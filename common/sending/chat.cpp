@@ -50,13 +50,10 @@ const Statement kConfirm{"chat_confirm", "UPDATE chats SET verified_at = now() W
 const Statement kCloseOthers{"chat_close_others",
                              "UPDATE chats SET closed_at = now() WHERE contact_id = $1"
                              " AND id <> $2 AND closed_at IS NULL"};
+// The rule is the database's chat_audience (migration 019), which the webhook's insert shares.
 const Statement kAudience{"chat_audience",
-                          "SELECT ch.channel_hash FROM messages m JOIN chats ch"
-                          " ON ch.contact_id = m.contact_id AND ch.closed_at IS NULL"
-                          " AND ch.since_message_id <= m.id"
-                          " AND (m.chat_id = ch.id OR"
-                          "      (ch.verified_at IS NOT NULL AND m.channel = 'sms'))"
-                          " WHERE m.id = $1"};
+                          "SELECT unnest(chat_audience(m.contact_id, m.id, m.chat_id, m.channel))"
+                          " FROM messages m WHERE m.id = $1"};
 
 // 6 random digits, each code equally likely (draws at or past the last whole million of 2^32
 // are drawn again).

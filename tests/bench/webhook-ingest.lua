@@ -1,12 +1,14 @@
--- wrk script of tests/bench/webhook-ingest (run with -t N -c N: one connection per thread).
--- Thread n posts the pre-signed inbound SMS of $POSTS_DIR/posts-n.tsv ("SIGNATURE<TAB>BODY"
--- a line), in order, each once. It knows which MessageSid its one connection is waiting for,
--- so the script can report which posts got a 200 and which got no answer.
+-- wrk script of tests/bench/webhook-ingest. Thread n posts the pre-signed inbound SMS of
+-- $POSTS_DIR/posts-n.tsv ("SIGNATURE<TAB>BODY" a line), in order, each once, and counts the
+-- answers by status.
 --
--- With RATE (requests/s for each connection) set, each connection sends on a fixed schedule,
--- as wrk2 would (wrk2 is not in Debian): delay() waits until the next request is due, and a
--- latency counts from when the request was due, so a slow answer also counts against the
--- requests it held up (no coordinated omission); wrk's own timer slack (under 1 ms) does not.
+-- With TRACK set (run with -t N -c N: one connection per thread) it also knows which
+-- MessageSid its one connection is waiting for, so the script can report which posts got a 200
+-- and which got no answer. With RATE (requests/s for each connection) set too, each connection
+-- sends on a fixed schedule, as wrk2 would (wrk2 is not in Debian): delay() waits until the
+-- next request is due, and a latency counts from when the request was due, so a slow answer
+-- also counts against the requests it held up (no coordinated omission); wrk's own timer slack
+-- (under 1 ms) does not.
 local ffi = require("ffi")
 ffi.cdef [[
 typedef struct { long tv_sec; long tv_nsec; } wrk_timespec;
@@ -18,7 +20,8 @@ local function now_us()
     return tonumber(timespec.tv_sec) * 1e6 + tonumber(timespec.tv_nsec) / 1e3
 end
 
-local rate = tonumber(os.getenv("RATE") or "")
+local track = os.getenv("TRACK") == "1"
+local rate = track and tonumber(os.getenv("RATE") or "")
 local threads = {}
 
 function setup(thread)
@@ -39,11 +42,12 @@ function init(args)
         }
     end
     sent = 0
-    answered = {}   -- SIDs answered 200
-    unanswered = {} -- SIDs sent that got another status or no answer (wrk stopped, an error)
+    ok = 0          -- answers 200
+    answered = {}   -- TRACK: SIDs answered 200
+    unanswered = {} -- TRACK: SIDs sent that got another status or no answer (wrk stopped, an error)
     exhausted = 0
     latencies = {}  -- RATE only: microseconds from due time to answer
-    waiting = nil   -- the SID sent and not answered yet
+    waiting = nil   -- TRACK: the SID sent and not answered yet
 end
 
 if rate then
@@ -65,7 +69,7 @@ if rate then
 end
 
 function request()
-    if waiting then unanswered[#unanswered + 1] = waiting end
+    if track and waiting then unanswered[#unanswered + 1] = waiting end
     sent = sent + 1
     local post = posts[sent]
     if not post then
@@ -74,13 +78,14 @@ function request()
         waiting = nil
         return wrk.format("GET", "/")
     end
-    waiting = post.sid
+    if track then waiting = post.sid end
     if sent_now then sent_now() end
     return post.request
 end
 
 function response(status, headers, body)
     if response_time then response_time(now_us()) end
+    if status == 200 then ok = ok + 1 end
     if waiting then
         if status == 200 then
             answered[#answered + 1] = waiting
@@ -91,27 +96,37 @@ function response(status, headers, body)
     waiting = nil
 end
 
--- Writes the SIDs that got a 200 and the others to $POSTS_DIR, one a line, and prints one
+-- TRACK: writes the SIDs that got a 200 and the others to $POSTS_DIR, one a line. Prints one
 -- line of figures for the bench script.
 function done(summary, latency, requests)
-    local ok = io.open(os.getenv("POSTS_DIR") .. "/answered.txt", "w")
-    local other = io.open(os.getenv("POSTS_DIR") .. "/unanswered.txt", "w")
-    local all, exhausted_total = {}, 0
+    local all, exhausted_total, ok_total = {}, 0, 0
+    local answered_file, unanswered_file
+    if track then
+        answered_file = io.open(os.getenv("POSTS_DIR") .. "/answered.txt", "w")
+        unanswered_file = io.open(os.getenv("POSTS_DIR") .. "/unanswered.txt", "w")
+    end
     for _, thread in ipairs(threads) do
-        for _, sid in ipairs(thread:get("answered")) do ok:write(sid, "\n") end
-        for _, sid in ipairs(thread:get("unanswered")) do other:write(sid, "\n") end
-        local waiting = thread:get("waiting")
-        if waiting then other:write(waiting, "\n") end
+        if track then
+            for _, sid in ipairs(thread:get("answered")) do answered_file:write(sid, "\n") end
+            for _, sid in ipairs(thread:get("unanswered")) do unanswered_file:write(sid, "\n") end
+            local waiting = thread:get("waiting")
+            if waiting then unanswered_file:write(waiting, "\n") end
+        end
         exhausted_total = exhausted_total + thread:get("exhausted")
+        ok_total = ok_total + thread:get("ok")
         for _, us in ipairs(thread:get("latencies")) do all[#all + 1] = us end
     end
-    ok:close()
-    other:close()
+    if track then
+        answered_file:close()
+        unanswered_file:close()
+    end
     table.sort(all)
     local function percentile(p)
         if #all == 0 then return 0 end
         return all[math.max(1, math.ceil(#all * p / 100))] / 1000
     end
-    io.write(string.format("bench: paced_p50_ms=%.2f paced_p99_ms=%.2f paced_count=%d exhausted=%d\n",
+    io.write(string.format(
+        "bench: ok=%d p50_ms=%.2f p99_ms=%.2f paced_p50_ms=%.2f paced_p99_ms=%.2f paced_count=%d exhausted=%d\n",
+        ok_total, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
         percentile(50), percentile(99), #all, exhausted_total))
 end

@@ -2,8 +2,10 @@
 // stores the text, the worker (textus-admin) decides the reply and sends it through the stack's
 // Twilio simulator.
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <string>
 
+#include "common/db/db.h"
 #include "tests/integration/api.h"
 #include "tests/integration/twilio_post.h"
 
@@ -128,4 +130,24 @@ TEST_CASE("within business hours, or opted out, a text gets no away reply", "[au
     run_worker_once();
     CHECK(bodies_to(phone).empty());
     CHECK(q("SELECT count(*) FROM messages WHERE to_number = '" + phone + "'") == "0");
+}
+
+TEST_CASE("a text awaiting its auto-reply wakes the worker, from a new sender or a known one",
+          "[auto_reply]") {
+    const AutoReplyRule rule({{"kind", "keyword"}, {"keyword", "MENU"}, {"body", "Our menu."}});
+    textus::Db listener(stack().database_url);
+    const auto woken = [&] {
+        return listener.await_notification("textus_outbox", std::chrono::seconds(2));
+    };
+    while (listener.await_notification("textus_outbox", std::chrono::milliseconds(0))) {
+    }
+    const auto phone = new_phone();
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "menu")).status == 200);
+    CHECK(woken());
+    // Known now: the one-statement path.
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "menu")).status == 200);
+    CHECK(woken());
+    // A text no rule could answer (a keyword of Twilio's) wakes nobody.
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "HELP")).status == 200);
+    CHECK_FALSE(listener.await_notification("textus_outbox", std::chrono::milliseconds(500)));
 }

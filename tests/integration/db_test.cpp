@@ -47,6 +47,20 @@ TEST_CASE("Db::transact commits a unit of work and rolls back a failed one") {
     CHECK(count(db, "dropped") == 0);
 }
 
+TEST_CASE("Db::single runs one statement as its own transaction, and refuses a second") {
+    Db db(Stack::get().database_url);
+    db.transact([](Tx& tx) { tx.exec(kCreate); });
+    CHECK(db.single([](Tx& tx) { return tx.exec(kInsert, "single").affected_rows(); }) == 1);
+    CHECK(count(db, "single") == 1);
+    // Autocommit: the first statement stands, whatever the unit does next.
+    CHECK_THROWS_AS(db.single([](Tx& tx) {
+        tx.exec(kInsert, "single twice");
+        tx.exec(kInsert, "single twice");
+    }),
+                    std::logic_error);
+    CHECK(count(db, "single twice") == 1);
+}
+
 TEST_CASE("Db passes parameters as values, NULL included") {
     Db db(Stack::get().database_url);
     const auto row = db.transact([](Tx& tx) {
@@ -67,6 +81,19 @@ TEST_CASE("Db replaces a connection the server dropped while it was idle") {
     for (int i = 0; i < 4; ++i) {
         CHECK(Stack::get().request("GET", "/api/crm/contacts?limit=1").status == 200);
     }
+}
+
+TEST_CASE("Db::single runs its statement again on a fresh connection after an idle one died") {
+    Db db(Stack::get().database_url);
+    db.transact([](Tx& tx) { tx.exec(kCreate); });
+    terminate_other_backends();
+    int runs = 0;
+    CHECK(db.single([&](Tx& tx) {
+        ++runs;
+        return tx.exec(kInsert, "single after a drop").affected_rows();
+    }) == 1);
+    CHECK(runs == 2);
+    CHECK(count(db, "single after a drop") == 1);
 }
 
 TEST_CASE("Db does not re-run a unit that broke after it sent a statement") {

@@ -55,6 +55,36 @@ TEST_CASE("a signed inbound SMS is stored once, with a contact for a new number"
     CHECK(patched.status == 200);
 }
 
+TEST_CASE("a known sender's texts, posted at once and each twice, are each stored once",
+          "[webhook]") {
+    const auto from = new_phone();
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), from, "first")).status == 200);
+    const auto contact = contact_of(from);
+    REQUIRE_FALSE(contact.empty());
+    std::vector<std::string> sids;
+    for (int n = 0; n < 8; ++n) sids.push_back(new_sid());
+    std::vector<int> statuses(sids.size() * 2);
+    std::vector<std::thread> posts;
+    for (size_t n = 0; n < statuses.size(); ++n) {
+        posts.emplace_back([&, n] {
+            statuses[n] =
+                post("/api/twilio/webhook", inbound(sids[n % sids.size()], from,
+                                                    "again " + std::to_string(n % sids.size())))
+                    .status;
+        });
+    }
+    for (auto& thread : posts) thread.join();
+    for (const auto status : statuses) CHECK(status == 200);
+    CHECK(q("SELECT count(*) || '/' || count(DISTINCT sid) || '/' ||"
+            " count(*) FILTER (WHERE contact_id = " +
+            contact + ") FROM messages WHERE from_number = '" + from + "'") == "9/9/9");
+    // The contact's latest is its newest message, whatever order the posts committed in.
+    CHECK(q("SELECT c.last_message_id = (SELECT id FROM messages WHERE contact_id = c.id"
+            " ORDER BY created_at DESC, id DESC LIMIT 1) FROM contacts c WHERE c.id = " +
+            contact) == "t");
+    CHECK(q("SELECT count(*) FROM contacts WHERE phone = '" + from + "'") == "1");
+}
+
 TEST_CASE("an inbound MMS keeps its media URLs and types; a short code gets no contact",
           "[webhook]") {
     const auto sid = new_sid("MM"), from = new_phone();
