@@ -3,6 +3,7 @@
 // subscriber. Node's own modules only.
 //   node long-poll-clients.mjs CONFIG.json
 // CONFIG: {port, idle: N, idleKind: "textus" (signed chat URLs, tokenSecret) | "stock" (/sub/),
+//          idleHeaders: "minimal" (Host and Accept) | "browser" (a browser's, a 1.5 KB Cookie),
 //          tokenSecret, nginxPids: [pid...], hot: path, samples,
 //          publish: {kind: "webhook", publicBase, authToken, from, to}
 //                 | {kind: "nchan", url}}
@@ -28,6 +29,25 @@ function idlePaths() {
 }
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// What a browser's long-poll (fetch) sends besides Host and Accept: Chrome's headers, and
+// cookies the site's domain may carry (1.5 KB).
+const browserHeaders = [
+  'Connection: keep-alive',
+  'sec-ch-ua: "Chromium";v="124", "Google Chrome";v="124", "Not-A.Brand";v="99"',
+  'sec-ch-ua-mobile: ?0',
+  'User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) ' +
+    'Chrome/124.0.0.0 Safari/537.36',
+  'sec-ch-ua-platform: "Windows"',
+  'Sec-Fetch-Site: same-origin',
+  'Sec-Fetch-Mode: cors',
+  'Sec-Fetch-Dest: empty',
+  'Referer: http://localhost/shop/wines/cabernet-2019',
+  'Accept-Encoding: gzip, deflate, br, zstd',
+  'Accept-Language: en-US,en;q=0.9',
+  'Cookie: ' + Array.from({ length: 12 }, (_, i) => `c${i}=${'x'.repeat(118)}`).join('; '),
+].map((line) => line + '\r\n').join('');
+const extraHeaders = config.idleHeaders === 'browser' ? browserHeaders : '';
+
 // Idle subscribers: one raw connection and one request each, never answered while nothing is
 // published to their channels. Opened in batches, as browsers arrive.
 const answered = [];
@@ -37,7 +57,8 @@ async function openIdle(paths) {
   for (let i = 0; i < paths.length; i += 250) {
     await Promise.all(paths.slice(i, i + 250).map((path) => new Promise((resolve) => {
       const socket = net.connect(config.port, '127.0.0.1', () => {
-        socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nAccept: */*\r\n\r\n`, resolve);
+        socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nAccept: */*\r\n${extraHeaders}\r\n`,
+          resolve);
       });
       socket.on('error', () => { errors++; resolve(); });
       // An idle subscriber gets no answer while nothing is published: one here is an error.

@@ -1,6 +1,7 @@
 // What nginx answers and logs itself (docs/decisions.md, nginx and logs): JSON errors under
 // /api/ with exactly one Cache-Control, a dead or stuck handler, restarting a handler, HEAD,
-// long-polls per client address, and no personal data in any log file of the stack.
+// long-polls per client address and with a browser's headers, and no personal data in any log
+// file of the stack.
 #include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
@@ -413,6 +414,67 @@ TEST_CASE("one client address holds at most 20 chat and 100 staff long-polls at 
     }
     CHECK(status == 200);
     CHECK(poll_from(staff, other).status == 200);
+}
+
+TEST_CASE("a long-poll with a browser's headers and a 1.5 KB Cookie is held and answered") {
+    // What Chrome's fetch sends, with cookies the site's domain may carry: far more than the
+    // header buffer nginx first gives a connection (textus-routes.conf), so it goes on in a
+    // large one.
+    std::string cookie;
+    for (int i = 0; i < 12; ++i) {
+        cookie += (i ? "; c" : "c") + std::to_string(i) + "=" + std::string(118, 'x');
+    }
+    const auto address = new_address();
+    const auto browser = [&](const std::string& path, const std::string& more = "") {
+        return "GET " + path +
+               " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nX-Forwarded-For: " + address +
+               "\r\nsec-ch-ua: \"Chromium\";v=\"124\", \"Google Chrome\";v=\"124\", "
+               "\"Not-A.Brand\";v=\"99\"\r\nsec-ch-ua-mobile: ?0\r\nUser-Agent: Mozilla/5.0 "
+               "(Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+               "Chrome/124.0.0.0 Safari/537.36\r\nsec-ch-ua-platform: \"Windows\"\r\n"
+               "Accept: */*\r\nSec-Fetch-Site: same-origin\r\nSec-Fetch-Mode: cors\r\n"
+               "Sec-Fetch-Dest: empty\r\nReferer: http://localhost/shop/wines/cabernet-2019\r\n"
+               "Accept-Encoding: gzip, deflate, br, zstd\r\nAccept-Language: en-US,en;q=0.9\r\n"
+               "Cookie: " +
+               cookie + "\r\n" + more + "\r\n";
+    };
+    REQUIRE(browser("/").size() > 2000);
+
+    std::string hash;
+    const auto chat = chat_poll_path(&hash);
+    const auto after = publish("chat-" + hash);
+    // Answered at once from the channel's buffer, as the widget's first poll is.
+    const auto first = raw_request(browser(chat));
+    CHECK(first.status == 200);
+    CHECK(json::parse(first.body)["type"] == "test");
+    CHECK(first.headers.at("Cache-Control") == "no-store");
+    check_security_headers(first);
+    // Held past the last event, then answered with the next.
+    RawConnection held;
+    held.send(browser(chat, after));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    publish("chat-" + hash);
+    const auto next = held.reply();
+    CHECK(next.status == 200);
+    CHECK(json::parse(next.body)["type"] == "test");
+
+    // The staff poll too, and nginx's own answers to a bad or expired link and a wrong method.
+    publish("staff");
+    const auto staff = "/api/poll/staff?" + signed_query(unix_now() + 60, "staff");
+    CHECK(raw_request(browser(staff)).status == 200);
+    check_nginx_error(raw_request(browser("/api/poll/chat/" + hash + "?e=1&s=x")), 403,
+                      "forbidden");
+    check_nginx_error(raw_request(browser("/api/poll/chat/" + hash + "?" +
+                                          signed_query(unix_now() - 5, "chat-" + hash))),
+                      410, "link_expired");
+    auto head = browser(chat);
+    head.replace(0, 3, "HEAD");
+    CHECK(raw_request(head).status == 204);
+    auto post = browser(chat, "Content-Length: 0\r\n");
+    post.replace(0, 3, "POST");
+    const auto refused = raw_request(post);
+    check_nginx_error(refused, 405, "method_not_allowed");
+    CHECK(refused.headers.at("Allow") == "GET, HEAD");
 }
 
 TEST_CASE("handlers' answers pass unchanged, trailing slash included") {
