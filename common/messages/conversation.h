@@ -14,8 +14,17 @@
 
 namespace textus::conversations {
 
+// Where a search is looked for in contacts' names, email and phone digits
+// (contacts.search_text): LIKE patterns, the SQL lower-cases them.
+struct NamePatterns {
+    std::string pattern;                      // as contacts::search_pattern: anywhere
+    std::optional<std::string> word_pattern;  // with `pattern`, its start of a later word
+    bool operator==(const NamePatterns&) const = default;
+};
+
 struct Query {
-    std::optional<std::string> search_pattern;  // as contacts::search_pattern, also over bodies
+    std::optional<std::string> search;  // as typed, trimmed; absent when there is nothing to find
+    NamePatterns names;
     int limit = contacts::kDefaultLimit;
     int64_t skip = 0;
 };
@@ -30,16 +39,34 @@ struct Conversation {
     int64_t message_count = 0;
 };
 
-// How a search pattern's message bodies are looked for (common/messages/conversation_store.cpp):
-// the LIKE patterns of its words ("%yes thank%" gives "%yes%" and "%thank%"), and how many of the
-// newest messages a walk may read. A term without three letters or digits in a row has no trigram,
-// so it is always walked, over the newest 20,000 messages only.
-struct Terms {
-    std::vector<std::string> words;
-    int64_t walk_rows = 200'000;
-    bool walk_always = false;
+// A search's names side: `pattern` (contacts::search_pattern) anywhere, as the contact list
+// does, when it has three letters or digits in a row for the trigram index to find; else at the
+// start of a word: "hi" as "hi%" and "% hi%" (one or two letters are in most names).
+NamePatterns name_patterns(const std::string& pattern);
+
+// A search's body side, from the search's words as PostgreSQL's parser reads them (the words
+// of sql/019's pairs), as tsquery text: `pairs` finds the words in a row among a message's word
+// pairs ("yes thank you": 'yes thank' & 'thank you':*), the last one as the start of a word.
+// From three words, `phrase` checks, over the body's words, that those pairs are in one row.
+struct BodyQuery {
+    std::string pairs;
+    std::optional<std::string> phrase;
 };
-Terms terms_of(const std::string& pattern);
+BodyQuery body_query(const std::vector<std::string>& words);  // one word or more
+
+// How many of the newest messages a body search tests first, to choose how it goes on.
+inline constexpr int kSampleRows = 2000;
+
+// Where a body search looks for its newest kSearchCap matches, from how many of the newest
+// kSampleRows messages hold it (`hits`, of the `rows` there are): first either walking the
+// newest `walk_rows` messages, or looking up in the index of word pairs those of the newest
+// `window_spans` times the time the sample spans; then the index for all older ones.
+struct BodyPlan {
+    int64_t walk_rows = 0;
+    std::optional<double> window_spans;
+    bool operator==(const BodyPlan&) const = default;
+};
+BodyPlan body_plan(int64_t hits, int64_t rows);
 
 struct Page {
     std::vector<Conversation> conversations;
