@@ -44,7 +44,7 @@ NamePatterns name_patterns(const std::string& pattern) {
 
 namespace {
 // A lexeme quoted for tsquery's input: quotes and backslashes doubled.
-std::string quoted(const std::string& lexeme) {
+std::string as_lexeme(std::string_view lexeme) {
     std::string out = "'";
     for (const char c : lexeme) {
         if (c == '\'' || c == '\\') out += c;
@@ -54,41 +54,34 @@ std::string quoted(const std::string& lexeme) {
 }
 }  // namespace
 
-BodyQuery body_query(const std::vector<std::string>& words) {
-    BodyQuery out;
-    if (words.size() == 1) {
-        out.pairs = quoted(words[0]) + ":*";
-        return out;
-    }
+std::string pairs_query(const std::vector<std::string>& words, std::optional<int> month) {
+    const auto under = month ? std::to_string(*month) + " " : std::string();
+    if (words.size() == 1) return as_lexeme(under + words[0]) + ":*";
+    std::string out;
     for (size_t i = 0; i + 1 < words.size(); ++i) {
-        if (i > 0) out.pairs += " & ";
-        out.pairs += quoted(words[i] + " " + words[i + 1]);
+        if (i > 0) out += " & ";
+        out += as_lexeme(under + words[i] + " " + words[i + 1]);
     }
-    out.pairs += ":*";
-    if (words.size() > 2) {
-        std::string phrase;
-        for (const auto& word : words) phrase += (phrase.empty() ? "" : " <-> ") + quoted(word);
-        out.phrase = phrase + ":*";
-    }
-    return out;
+    return out + ":*";
 }
 
-// Measured at a million messages (tests/bench/inbox-reads): walking costs about 0.3 us a row,
-// so a walk finds kSearchCap matches of a term in 2.5% of messages in 20,000 rows, 6 ms. The
-// index costs about 0.5 us for each match it reads, over every message however old, and 3 us
-// for each it fetches: a term in 1% has 10,000 matches to read, 5 ms, and fetching them all
-// would be 30 ms, so the index is read with the window of messages expected to hold 1.5 times
-// kSearchCap matches (at 0.05 us a row for the window). Past 2.5%, reading is the dearer; below
-// 0.75% the window is (100,000 rows), and fetching the few matches there are, the cheaper.
-BodyPlan body_plan(int64_t hits, int64_t rows) {
-    if (rows < kSampleRows) return {kSampleRows, std::nullopt};  // the sample saw them all
+std::optional<std::string> phrase_query(const std::vector<std::string>& words) {
+    if (words.size() < 3) return std::nullopt;  // one pair, or a word: the pairs say it all
+    std::string out;
+    for (const auto& word : words) out += (out.empty() ? "" : " <-> ") + as_lexeme(word);
+    return out + ":*";
+}
+
+// Walking costs about 0.5 us a row (under a load of 4 on two cores), so it finds kSearchCap
+// matches of a term in 3% of messages in 17,000 rows, 8 ms. A month in the index costs about 3 us
+// for each match in it, which it reads and sorts: the same 8 ms for 3% of a month of 83,000
+// messages (a million a year), less below. Past 3% walking is the cheaper; the walk stops at
+// twice the rows expected to hold kSearchCap matches, where the index takes over.
+int64_t walk_rows(int64_t hits, int64_t rows) {
+    if (rows < kSampleRows) return kSampleRows;  // the sample saw every message: walk them all
     const double share = static_cast<double>(hits) / kSampleRows;
-    if (share >= 0.025) {
-        return {std::max<int64_t>(kSampleRows, std::llround(2.0 * kSearchCap / share)),
-                std::nullopt};
-    }
-    if (share >= 0.0075) return {0, 1.5 * kSearchCap / hits};
-    return {};
+    if (share < 0.03) return 0;
+    return std::max<int64_t>(kSampleRows, std::llround(2.0 * kSearchCap / share));
 }
 
 nlohmann::json to_json(const Conversation& c) {

@@ -44,29 +44,21 @@ struct Conversation {
 // start of a word: "hi" as "hi%" and "% hi%" (one or two letters are in most names).
 NamePatterns name_patterns(const std::string& pattern);
 
-// A search's body side, from the search's words as PostgreSQL's parser reads them (the words
-// of sql/019's pairs), as tsquery text: `pairs` finds the words in a row among a message's word
-// pairs ("yes thank you": 'yes thank' & 'thank you':*), the last one as the start of a word.
-// From three words, `phrase` checks, over the body's words, that those pairs are in one row.
-struct BodyQuery {
-    std::string pairs;
-    std::optional<std::string> phrase;
-};
-BodyQuery body_query(const std::vector<std::string>& words);  // one word or more
+// A search's body side, as tsquery text, from its words as PostgreSQL's parser reads them (what
+// sql/019 keeps of a body, as word pairs). pairs_query finds the words in a row, the last as
+// the start of a word ("yes thank you": 'yes thank' & 'thank you':*), among a message's pairs,
+// or with `month` among the pairs of that month's messages ('24323 yes thank' & ...).
+// phrase_query, from three words, checks over the body's words that the pairs are in one row.
+std::string pairs_query(const std::vector<std::string>& words, std::optional<int> month);
+std::optional<std::string> phrase_query(const std::vector<std::string>& words);
 
 // How many of the newest messages a body search tests first, to choose how it goes on.
 inline constexpr int kSampleRows = 2000;
 
-// Where a body search looks for its newest kSearchCap matches, from how many of the newest
-// kSampleRows messages hold it (`hits`, of the `rows` there are): first either walking the
-// newest `walk_rows` messages, or looking up in the index of word pairs those of the newest
-// `window_spans` times the time the sample spans; then the index for all older ones.
-struct BodyPlan {
-    int64_t walk_rows = 0;
-    std::optional<double> window_spans;
-    bool operator==(const BodyPlan&) const = default;
-};
-BodyPlan body_plan(int64_t hits, int64_t rows);
+// How many of the newest messages a body search walks, testing each, before it looks up the
+// older ones month by month in the index, from how many of the newest kSampleRows hold the
+// term (`hits`, of the `rows` there are).
+int64_t walk_rows(int64_t hits, int64_t rows);
 
 struct Page {
     std::vector<Conversation> conversations;

@@ -31,20 +31,19 @@ const std::string kConversations =
 // kSearchCap messages whose body matches (docs/decisions.md): an exact answer for a common
 // word reads every message holding it, hundreds of milliseconds at a million messages.
 //
-// The body side runs its parts in order, each newer than the next, and stops once it has
-// kSearchCap matches: the walk or the window that body_plan chose, then the index of word pairs
-// for everything older. The planner cannot be left to choose between walking and the index: its
-// estimate of a word's share decides it, and a wrong one cost 90 ms (a walk for a rare word) or
-// 160 ms (the index for a common one). The walk reads the newest `walk_rows` messages in order
-// (the LIMIT keeps it to the recent-messages index and stops it once it has kSearchCap); the
-// window's index lookups are fenced (OFFSET 0) so that its planner chooses only how to meet its
-// range, and so do the older ones'; a matched message's contact is then read by id (`OFFSET 0`
-// keeps that from becoming a join that reads every conversation).
+// The body side walks the newest `walk_rows` messages (walk_rows: none for a rare term), then
+// looks up the older ones in the index month by month, newest first: each month's matches in
+// time order, the months in theirs (an incremental sort on the month's number), until it has
+// kSearchCap. The planner cannot be left to choose between walking and the index: its estimate
+// of a word's share decides it, and a wrong one cost 90 ms (a walk for a rare word) or 160 ms
+// (the index for a common one). The walk's LIMIT keeps it to the recent-messages index, in
+// order, and it stops once it has kSearchCap; the months after a walk skip what it read (in a
+// coalesce, so that it is no index condition). A matched message's contact is then read by id
+// (`OFFSET 0` keeps that from becoming a join that reads every conversation).
 const std::string kCapText = std::to_string(kSearchCap);
 // The WITH clause of a search, ending in `matches`, over parameters from $<first> on: the
-// names' patterns (P, W), the body's tsqueries (Q, F; Q NULL: no body side), the walk's rows
-// (R, 0 for none), and the window's spans of the time between the sample's newest and oldest
-// (S, N, O; S NULL for none).
+// names' patterns (P, W), the body's queries (Q over a message's pairs, F its phrase, M one for
+// each month, newest first; Q NULL: no body side) and the rows to walk (R).
 std::string matches(int first) {
     std::string sql = R"(WITH
   names AS (
@@ -61,20 +60,16 @@ std::string matches(int first) {
        ORDER BY r.created_at DESC, r.id DESC LIMIT CAP)
       UNION ALL
       (SELECT m.contact_id
-       FROM (SELECT s.contact_id, s.body, s.created_at, s.id FROM messages s
-             WHERE s.body_pairs @@ $Q::tsquery AND s.created_at >= SINCE OFFSET 0) m
-       WHERE m.contact_id IS NOT NULL AND PHRASE(m)
-       ORDER BY m.created_at DESC, m.id DESC LIMIT CAP)
-      UNION ALL
-      (SELECT m.contact_id
-       FROM (SELECT s.contact_id, s.body, s.created_at, s.id FROM messages s
-             WHERE s.body_pairs @@ $Q::tsquery OFFSET 0) m
-       WHERE m.contact_id IS NOT NULL AND PHRASE(m)
-         AND ($R::bigint = 0 OR (m.created_at, m.id) <
-              (SELECT s.created_at, s.id FROM messages s
-               ORDER BY s.created_at DESC, s.id DESC OFFSET $R::bigint - 1 LIMIT 1))
-         AND NOT coalesce(m.created_at >= SINCE, false)
-       ORDER BY m.created_at DESC, m.id DESC LIMIT CAP)) b
+       FROM unnest($M::tsquery[]) WITH ORDINALITY AS q(query, n),
+         LATERAL (SELECT s.contact_id, s.created_at, s.id FROM messages s
+                  WHERE month_pairs(s.created_at, s.body_pairs) @@ q.query
+                    AND s.contact_id IS NOT NULL AND PHRASE(s)
+                    AND ($R::bigint = 0 OR coalesce((s.created_at, s.id) <
+                         (SELECT w.created_at, w.id FROM messages w
+                          ORDER BY w.created_at DESC, w.id DESC OFFSET $R::bigint - 1 LIMIT 1),
+                         false))
+                  ORDER BY s.created_at DESC, s.id DESC LIMIT CAP) m
+       ORDER BY q.n, m.created_at DESC, m.id DESC LIMIT CAP)) b
     LIMIT CAP),
   matches AS (
     SELECT * FROM names
@@ -87,16 +82,13 @@ std::string matches(int first) {
     for (const auto& [name, value] :
          {std::pair<std::string, std::string>{
               "PHRASE(r)", "($F::tsquery IS NULL OR to_tsvector('simple', r.body) @@ $F::tsquery)"},
-          {"PHRASE(m)", "($F::tsquery IS NULL OR to_tsvector('simple', m.body) @@ $F::tsquery)"},
-          {"SINCE", "($N::timestamptz - ($N::timestamptz - $O::timestamptz) * $S::float8)"},
+          {"PHRASE(s)", "($F::tsquery IS NULL OR to_tsvector('simple', s.body) @@ $F::tsquery)"},
           {"$P", p(0)},
           {"$W", p(1)},
           {"$Q", p(2)},
           {"$F", p(3)},
-          {"$R", p(4)},
-          {"$S", p(5)},
-          {"$N", p(6)},
-          {"$O", p(7)},
+          {"$M", p(4)},
+          {"$R", p(5)},
           {"CAP", kCapText}}) {
         for (auto at = sql.find(name); at != std::string::npos; at = sql.find(name, at)) {
             sql.replace(at, name.size(), value);
@@ -123,35 +115,40 @@ const Statement kCountSearch{"conversations_count_search",
 const Statement kWords{"conversations_search_words",
                        "SELECT u.lexeme FROM unnest(to_tsvector('simple', $1)) u,"
                        " unnest(u.positions) p ORDER BY p"};
-// How many of the newest kSampleRows messages with a contact the body query matches, of how
-// many there are, and the times of the newest and oldest.
+// How many of the newest kSampleRows messages with a contact the body's queries match, of how
+// many there are, and the months of the newest and of the oldest message.
 const Statement kSample{
     "conversations_search_sample",
     "SELECT count(*) FILTER (WHERE r.contact_id IS NOT NULL AND r.body_pairs @@ $1::tsquery"
     "  AND ($2::tsquery IS NULL OR to_tsvector('simple', r.body) @@ $2::tsquery)),"
-    " count(*), max(r.created_at), min(r.created_at)"
+    " count(*), message_month(max(r.created_at)),"
+    " (SELECT message_month(min(m.created_at)) FROM messages m)"
     " FROM (SELECT s.contact_id, s.body, s.body_pairs, s.created_at FROM messages s"
     "  ORDER BY s.created_at DESC, s.id DESC LIMIT " +
         std::to_string(kSampleRows) + ") r"};
 
-// The parameters of matches(): the names' patterns and where the body side looks.
+// The parameters of matches(): the names' patterns and the body side's queries and walk.
 std::vector<Param> search_params(Tx& tx, const Query& q) {
     std::vector<Param> params{q.names.pattern, param(q.names.word_pattern)};
     std::vector<std::string> words;
     for (const auto& row : tx.exec(kWords, *q.search)) words.push_back(row[0].as<std::string>());
     if (words.empty()) {  // punctuation or symbols only: no body side
-        params.insert(params.end(), {std::nullopt, std::nullopt, param(0), std::nullopt,
-                                     std::nullopt, std::nullopt});
+        params.insert(params.end(),
+                      {std::nullopt, std::nullopt, param(std::vector<std::string>()), param(0)});
         return params;
     }
-    const auto body = body_query(words);
-    const auto sample = tx.exec(kSample, body.pairs, body.phrase)[0];
-    const auto plan = body_plan(sample[0].as<int64_t>(), sample[1].as<int64_t>());
+    const auto query = pairs_query(words, std::nullopt);
+    const auto phrase = phrase_query(words);
+    const auto sample = tx.exec(kSample, query, phrase)[0];
+    std::vector<std::string> months;
+    if (!sample[2].is_null()) {
+        for (auto month = sample[2].as<int>(); month >= sample[3].as<int>(); --month) {
+            months.push_back(pairs_query(words, month));
+        }
+    }
     params.insert(params.end(),
-                  {body.pairs, param(body.phrase), param(plan.walk_rows),
-                   param(plan.window_spans ? std::optional(std::to_string(*plan.window_spans))
-                                           : std::nullopt),
-                   nullable(sample[2]), nullable(sample[3])});
+                  {query, param(phrase), param(months),
+                   param(walk_rows(sample[0].as<int64_t>(), sample[1].as<int64_t>()))});
     return params;
 }
 }  // namespace

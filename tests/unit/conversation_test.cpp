@@ -57,34 +57,35 @@ TEST_CASE("conversations::name_patterns finds one or two letters at the start of
           conversations::NamePatterns{"x\\_y%", "% x\\_y%"});
 }
 
-TEST_CASE("conversations::body_query finds the words in a row, the last as a word's start") {
-    const auto one = conversations::body_query({"wine"});
-    CHECK(one.pairs == "'wine':*");
-    CHECK_FALSE(one.phrase);
-    const auto two = conversations::body_query({"yes", "thank"});
-    CHECK(two.pairs == "'yes thank':*");
-    CHECK_FALSE(two.phrase);
-    const auto three = conversations::body_query({"yes", "thank", "you"});
-    CHECK(three.pairs == "'yes thank' & 'thank you':*");
-    CHECK(three.phrase == "'yes' <-> 'thank' <-> 'you':*");
+TEST_CASE("conversations::pairs_query finds the words in a row, the last as a word's start") {
+    using conversations::pairs_query;
+    CHECK(pairs_query({"wine"}, std::nullopt) == "'wine':*");
+    CHECK(pairs_query({"yes", "thank"}, std::nullopt) == "'yes thank':*");
+    CHECK(pairs_query({"yes", "thank", "you"}, std::nullopt) == "'yes thank' & 'thank you':*");
+    // Under a month, as sql/019's month_pairs indexes them.
+    CHECK(pairs_query({"wine"}, 24323) == "'24323 wine':*");
+    CHECK(pairs_query({"yes", "thank", "you"}, 24323) ==
+          "'24323 yes thank' & '24323 thank you':*");
     // A lexeme can hold a quote or a backslash (a URL's): doubled, it stays one lexeme.
-    CHECK(conversations::body_query({"example.com/it's", "a\\b"}).pairs ==
+    CHECK(pairs_query({"example.com/it's", "a\\b"}, std::nullopt) ==
           "'example.com/it''s a\\\\b':*");
 }
 
-TEST_CASE("conversations::body_plan walks common words and looks up rare ones") {
-    using conversations::BodyPlan;
-    // Fewer messages than the sample: walk them all.
-    CHECK(conversations::body_plan(0, 10) == BodyPlan{2000, std::nullopt});
-    // 2.5% and more: walk twice the rows expected to hold 500 matches, at least the sample's.
-    CHECK(conversations::body_plan(50, 2000) == BodyPlan{40'000, std::nullopt});
-    CHECK(conversations::body_plan(100, 2000) == BodyPlan{20'000, std::nullopt});
-    CHECK(conversations::body_plan(1500, 2000) == BodyPlan{2000, std::nullopt});
-    // 0.75% to 2.5%: the index over 1.5 times the time expected to hold 500 matches first.
-    CHECK(conversations::body_plan(49, 2000) == BodyPlan{0, 1.5 * 500 / 49});
-    CHECK(conversations::body_plan(20, 2000) == BodyPlan{0, 37.5});
-    CHECK(conversations::body_plan(15, 2000) == BodyPlan{0, 50});
-    // Rarer: the index over every message.
-    CHECK(conversations::body_plan(14, 2000) == BodyPlan{});
-    CHECK(conversations::body_plan(0, 2000) == BodyPlan{});
+TEST_CASE("conversations::phrase_query checks three words or more are in one row") {
+    CHECK_FALSE(conversations::phrase_query({"wine"}));
+    CHECK_FALSE(conversations::phrase_query({"yes", "thank"}));
+    CHECK(conversations::phrase_query({"yes", "thank", "you"}) == "'yes' <-> 'thank' <-> 'you':*");
+    CHECK(conversations::phrase_query({"it's", "a", "b\\"}) == "'it''s' <-> 'a' <-> 'b\\\\':*");
+}
+
+TEST_CASE("conversations::walk_rows walks common words and leaves rare ones to the index") {
+    using conversations::walk_rows;
+    CHECK(walk_rows(0, 10) == 2000);  // fewer messages than the sample: walk them all
+    // 3% and more: twice the rows expected to hold 500 matches, at least the sample's.
+    CHECK(walk_rows(60, 2000) == 33'333);
+    CHECK(walk_rows(100, 2000) == 20'000);
+    CHECK(walk_rows(1500, 2000) == 2000);
+    // Rarer: the index, month by month.
+    CHECK(walk_rows(59, 2000) == 0);
+    CHECK(walk_rows(0, 2000) == 0);
 }
