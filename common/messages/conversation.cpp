@@ -1,6 +1,8 @@
 #include "common/messages/conversation.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cmath>
 
 #include "common/core/error.h"
 #include "common/core/text.h"
@@ -14,7 +16,8 @@ Query parse_query(const Form& query) {
             throw bad_request("invalid_query", "search must be at most 200 characters", "search");
         }
         if (auto pattern = contacts::search_pattern(*search); !pattern.empty()) {
-            out.search_pattern = pattern;
+            out.search = text::trim(*search);
+            out.names = name_patterns(pattern);
         }
     }
     out.limit = static_cast<int>(
@@ -23,35 +26,62 @@ Query parse_query(const Form& query) {
     return out;
 }
 
-// A word has a trigram when three of its characters run together without a space or ASCII
-// punctuation between them: pg_trgm splits words at anything but letters and digits. Escapes
-// stay within their word, for only %, _ and \ are escaped.
-Terms terms_of(const std::string& pattern) {
-    Terms out;
+// pg_trgm's trigrams are three characters of one word: it splits words at anything but letters
+// and digits (here, any non-ASCII character counts as a letter). Escapes stay within their word,
+// for only %, _ and \ are escaped.
+NamePatterns name_patterns(const std::string& pattern) {
     const auto term = std::string_view(pattern).substr(1, pattern.size() - 2);
-    bool trigram = false;
-    size_t start = 0;
-    while (start <= term.size()) {
-        const auto end = std::min(term.find(' ', start), term.size());
-        if (end > start) {
-            const auto word = term.substr(start, end - start);
-            out.words.push_back("%" + std::string(word) + "%");
-            int run = 0;  // characters in a row that pg_trgm keeps
-            for (size_t i = 0; i < word.size(); ++i) {
-                if (word[i] == '\\' && i + 1 < word.size()) ++i;
-                const auto byte = static_cast<unsigned char>(word[i]);
-                if ((byte & 0xC0) == 0x80) continue;  // the rest of a UTF-8 character
-                run = byte >= 0x80 || std::isalnum(byte) ? run + 1 : 0;
-                trigram = trigram || run >= 3;
-            }
-        }
-        start = end + 1;
+    int run = 0;  // characters in a row that pg_trgm keeps
+    for (size_t i = 0; i < term.size(); ++i) {
+        if (term[i] == '\\' && i + 1 < term.size()) ++i;
+        const auto byte = static_cast<unsigned char>(term[i]);
+        if ((byte & 0xC0) == 0x80) continue;  // the rest of a UTF-8 character
+        run = byte >= 0x80 || std::isalnum(byte) ? run + 1 : 0;
+        if (run >= 3) return {pattern, std::nullopt};
     }
-    if (!trigram) {
-        out.walk_rows = 20'000;
-        out.walk_always = true;
+    return {std::string(term) + "%", "% " + std::string(term) + "%"};
+}
+
+namespace {
+// A lexeme quoted for tsquery's input: quotes and backslashes doubled.
+std::string as_lexeme(std::string_view lexeme) {
+    std::string out = "'";
+    for (const char c : lexeme) {
+        if (c == '\'' || c == '\\') out += c;
+        out += c;
     }
-    return out;
+    return out + "'";
+}
+}  // namespace
+
+std::string pairs_query(const std::vector<std::string>& words, std::optional<int> month) {
+    const auto under = month ? std::to_string(*month) + " " : std::string();
+    if (words.size() == 1) return as_lexeme(under + words[0]) + ":*";
+    std::string out;
+    for (size_t i = 0; i + 1 < words.size(); ++i) {
+        if (i > 0) out += " & ";
+        out += as_lexeme(under + words[i] + " " + words[i + 1]);
+    }
+    return out + ":*";
+}
+
+std::optional<std::string> phrase_query(const std::vector<std::string>& words) {
+    if (words.size() < 3) return std::nullopt;  // one pair, or a word: the pairs say it all
+    std::string out;
+    for (const auto& word : words) out += (out.empty() ? "" : " <-> ") + as_lexeme(word);
+    return out + ":*";
+}
+
+// Walking costs about 0.5 us a row (under a load of 4 on two cores), so it finds kSearchCap
+// matches of a term in 3% of messages in 17,000 rows, 8 ms. A month in the index costs about 3 us
+// for each match in it, which it reads and sorts: the same 8 ms for 3% of a month of 83,000
+// messages (a million a year), less below. Past 3% walking is the cheaper; the walk stops at
+// twice the rows expected to hold kSearchCap matches, where the index takes over.
+int64_t walk_rows(int64_t hits, int64_t rows) {
+    if (rows < kSampleRows) return kSampleRows;  // the sample saw every message: walk them all
+    const double share = static_cast<double>(hits) / kSampleRows;
+    if (share < 0.03) return 0;
+    return std::max<int64_t>(kSampleRows, std::llround(2.0 * kSearchCap / share));
 }
 
 nlohmann::json to_json(const Conversation& c) {

@@ -14,8 +14,17 @@
 
 namespace textus::conversations {
 
+// Where a search is looked for in contacts' names, email and phone digits
+// (contacts.search_text): LIKE patterns, the SQL lower-cases them.
+struct NamePatterns {
+    std::string pattern;                      // as contacts::search_pattern: anywhere
+    std::optional<std::string> word_pattern;  // with `pattern`, its start of a later word
+    bool operator==(const NamePatterns&) const = default;
+};
+
 struct Query {
-    std::optional<std::string> search_pattern;  // as contacts::search_pattern, also over bodies
+    std::optional<std::string> search;  // as typed, trimmed; absent when there is nothing to find
+    NamePatterns names;
     int limit = contacts::kDefaultLimit;
     int64_t skip = 0;
 };
@@ -30,16 +39,26 @@ struct Conversation {
     int64_t message_count = 0;
 };
 
-// How a search pattern's message bodies are looked for (common/messages/conversation_store.cpp):
-// the LIKE patterns of its words ("%yes thank%" gives "%yes%" and "%thank%"), and how many of the
-// newest messages a walk may read. A term without three letters or digits in a row has no trigram,
-// so it is always walked, over the newest 20,000 messages only.
-struct Terms {
-    std::vector<std::string> words;
-    int64_t walk_rows = 200'000;
-    bool walk_always = false;
-};
-Terms terms_of(const std::string& pattern);
+// A search's names side: `pattern` (contacts::search_pattern) anywhere, as the contact list
+// does, when it has three letters or digits in a row for the trigram index to find; else at the
+// start of a word: "hi" as "hi%" and "% hi%" (one or two letters are in most names).
+NamePatterns name_patterns(const std::string& pattern);
+
+// A search's body side, as tsquery text, from its words as PostgreSQL's parser reads them (what
+// sql/019 keeps of a body, as word pairs). pairs_query finds the words in a row, the last as
+// the start of a word ("yes thank you": 'yes thank' & 'thank you':*), among a message's pairs,
+// or with `month` among the pairs of that month's messages ('24323 yes thank' & ...).
+// phrase_query, from three words, checks over the body's words that the pairs are in one row.
+std::string pairs_query(const std::vector<std::string>& words, std::optional<int> month);
+std::optional<std::string> phrase_query(const std::vector<std::string>& words);
+
+// How many of the newest messages a body search tests first, to choose how it goes on.
+inline constexpr int kSampleRows = 2000;
+
+// How many of the newest messages a body search walks, testing each, before it looks up the
+// older ones month by month in the index, from how many of the newest kSampleRows hold the
+// term (`hits`, of the `rows` there are).
+int64_t walk_rows(int64_t hits, int64_t rows);
 
 struct Page {
     std::vector<Conversation> conversations;

@@ -31,46 +31,46 @@ const std::string kConversations =
 // kSearchCap messages whose body matches (docs/decisions.md): an exact answer for a common
 // word reads every message holding it, hundreds of milliseconds at a million messages.
 //
-// The body side takes one of two ways, chosen by how many of the newest 2,000 messages hold
-// every word of the term (`common`): when 1% or more do, walking the newest messages finds
-// kSearchCap matches within kSearchCap / 1% rows; for rarer words, the trigram index finds every
-// message holding them all, which are checked and sorted. Counting words, not the term itself,
-// is for phrases: the index finds "yes thank" in every message with both words (83,640 of a
-// million, 300 ms), however few hold the phrase. The planner cannot be left to choose: it
-// prices a walked row at a thirtieth of a fetched match where it costs a quarter (0.56 against
-// 2.4 us), so it walked, 90 ms, for a word in 0.3% of messages whenever ANALYZE's sample
-// overestimated it. Only the branch chosen runs (a one-time filter); 200,000 rows bound the
-// walk. A term without three letters or digits in a row has no trigram to look up (pg_trgm):
-// the index would return every message (270 ms for "qx"), so it is always walked, over the
-// newest 20,000 messages only: one or two letters are most often a word being typed. A body
-// match's contact is then read by id (`OFFSET 0` keeps that from becoming a join that reads
-// every conversation).
+// The body side walks the newest `walk_rows` messages (walk_rows: none for a rare term), then
+// looks up the older ones in the index month by month, newest first: each month's matches in
+// time order, the months in theirs (an incremental sort on the month's number), until it has
+// kSearchCap. The planner cannot be left to choose between walking and the index: its estimate
+// of a word's share decides it, and a wrong one cost 90 ms (a walk for a rare word) or 160 ms
+// (the index for a common one). The walk's LIMIT keeps it to the recent-messages index, in
+// order, and it stops once it has kSearchCap; the months after a walk skip what it read (in a
+// coalesce, so that it is no index condition). A matched message's contact is then read by id
+// (`OFFSET 0` keeps that from becoming a join that reads every conversation).
 const std::string kCapText = std::to_string(kSearchCap);
-// The WITH clause of a search, ending in `matches`, over four parameters from $<first> on
-// (Terms): the term's pattern (P), its words' patterns (W), how many of the newest messages a
-// walk may read (R), and whether to walk whatever the newest messages hold (A).
+// The WITH clause of a search, ending in `matches`, over parameters from $<first> on: the
+// names' patterns (P, W), the body's queries (Q over a message's pairs, F its phrase, M one for
+// each month, newest first; Q NULL: no body side) and the rows to walk (R).
 std::string matches(int first) {
     std::string sql = R"(WITH
   names AS (
     SELECT c.id, c.last_message_id, c.last_message_at FROM contacts c
-    WHERE c.last_message_at IS NOT NULL AND c.search_text LIKE lower($P)
+    WHERE c.last_message_at IS NOT NULL
+      AND (c.search_text LIKE lower($P) OR c.search_text LIKE lower($W))
     ORDER BY c.last_message_at DESC, c.id DESC LIMIT CAP),
-  common AS (
-    SELECT $A::boolean OR count(*) >= 20 AS yes
-    FROM (SELECT s.body FROM messages s ORDER BY s.created_at DESC, s.id DESC LIMIT 2000) r
-    WHERE lower(r.body) LIKE ALL (ARRAY(SELECT lower(w) FROM unnest($W::text[]) w))),
   bodies AS (
-    (SELECT r.contact_id AS id
-     FROM (SELECT s.contact_id, s.body, s.created_at, s.id FROM messages s
-           ORDER BY s.created_at DESC, s.id DESC LIMIT $R::bigint) r
-     WHERE (SELECT yes FROM common) AND lower(r.body) LIKE lower($P) AND r.contact_id IS NOT NULL
-     ORDER BY r.created_at DESC, r.id DESC LIMIT CAP)
-    UNION ALL
-    (SELECT m.contact_id
-     FROM (SELECT s.contact_id, s.created_at, s.id FROM messages s
-           WHERE lower(s.body) LIKE lower($P) AND s.contact_id IS NOT NULL OFFSET 0) m
-     WHERE NOT (SELECT yes FROM common)
-     ORDER BY m.created_at DESC, m.id DESC LIMIT CAP)),
+    SELECT b.contact_id AS id FROM (
+      (SELECT r.contact_id
+       FROM (SELECT s.contact_id, s.body, s.body_pairs, s.created_at, s.id FROM messages s
+             ORDER BY s.created_at DESC, s.id DESC LIMIT $R::bigint) r
+       WHERE r.contact_id IS NOT NULL AND r.body_pairs @@ $Q::tsquery AND PHRASE(r)
+       ORDER BY r.created_at DESC, r.id DESC LIMIT CAP)
+      UNION ALL
+      (SELECT m.contact_id
+       FROM unnest($M::tsquery[]) WITH ORDINALITY AS q(query, n),
+         LATERAL (SELECT s.contact_id, s.created_at, s.id FROM messages s
+                  WHERE month_pairs(s.created_at, s.body_pairs) @@ q.query
+                    AND s.contact_id IS NOT NULL AND PHRASE(s)
+                    AND ($R::bigint = 0 OR coalesce((s.created_at, s.id) <
+                         (SELECT w.created_at, w.id FROM messages w
+                          ORDER BY w.created_at DESC, w.id DESC OFFSET $R::bigint - 1 LIMIT 1),
+                         false))
+                  ORDER BY s.created_at DESC, s.id DESC LIMIT CAP) m
+       ORDER BY q.n, m.created_at DESC, m.id DESC LIMIT CAP)) b
+    LIMIT CAP),
   matches AS (
     SELECT * FROM names
     UNION
@@ -78,13 +78,20 @@ std::string matches(int first) {
       LATERAL (SELECT c.id, c.last_message_id, c.last_message_at FROM contacts c
                WHERE c.id = b.id AND c.last_message_at IS NOT NULL OFFSET 0) c)
 )";
-    for (const auto& [name, value] : {std::pair{"$P", "$" + std::to_string(first)},
-                                      {"$W", "$" + std::to_string(first + 1)},
-                                      {"$R", "$" + std::to_string(first + 2)},
-                                      {"$A", "$" + std::to_string(first + 3)},
-                                      {"CAP", kCapText}}) {
+    const auto p = [&](int i) { return "$" + std::to_string(first + i); };
+    for (const auto& [name, value] :
+         {std::pair<std::string, std::string>{
+              "PHRASE(r)", "($F::tsquery IS NULL OR to_tsvector('simple', r.body) @@ $F::tsquery)"},
+          {"PHRASE(s)", "($F::tsquery IS NULL OR to_tsvector('simple', s.body) @@ $F::tsquery)"},
+          {"$P", p(0)},
+          {"$W", p(1)},
+          {"$Q", p(2)},
+          {"$F", p(3)},
+          {"$M", p(4)},
+          {"$R", p(5)},
+          {"CAP", kCapText}}) {
         for (auto at = sql.find(name); at != std::string::npos; at = sql.find(name, at)) {
-            sql.replace(at, std::string_view(name).size(), value);
+            sql.replace(at, name.size(), value);
         }
     }
     return sql;
@@ -103,14 +110,56 @@ const Statement kListSearch{
 const Statement kCountSearch{"conversations_count_search",
                              matches(1) + "SELECT count(*), " + kCapped + " FROM matches"};
 
+// A search's words as PostgreSQL's parser reads them, in order: what word_pairs (sql/019) keeps
+// of a body.
+const Statement kWords{"conversations_search_words",
+                       "SELECT u.lexeme FROM unnest(to_tsvector('simple', $1)) u,"
+                       " unnest(u.positions) p ORDER BY p"};
+// How many of the newest kSampleRows messages with a contact the body's queries match, of how
+// many there are, and the months of the newest and of the oldest message.
+const Statement kSample{
+    "conversations_search_sample",
+    "SELECT count(*) FILTER (WHERE r.contact_id IS NOT NULL AND r.body_pairs @@ $1::tsquery"
+    "  AND ($2::tsquery IS NULL OR to_tsvector('simple', r.body) @@ $2::tsquery)),"
+    " count(*), message_month(max(r.created_at)),"
+    " (SELECT message_month(min(m.created_at)) FROM messages m)"
+    " FROM (SELECT s.contact_id, s.body, s.body_pairs, s.created_at FROM messages s"
+    "  ORDER BY s.created_at DESC, s.id DESC LIMIT " +
+        std::to_string(kSampleRows) + ") r"};
+
+// The parameters of matches(): the names' patterns and the body side's queries and walk.
+std::vector<Param> search_params(Tx& tx, const Query& q) {
+    std::vector<Param> params{q.names.pattern, param(q.names.word_pattern)};
+    std::vector<std::string> words;
+    for (const auto& row : tx.exec(kWords, *q.search)) words.push_back(row[0].as<std::string>());
+    if (words.empty()) {  // punctuation or symbols only: no body side
+        params.insert(params.end(),
+                      {std::nullopt, std::nullopt, param(std::vector<std::string>()), param(0)});
+        return params;
+    }
+    const auto query = pairs_query(words, std::nullopt);
+    const auto phrase = phrase_query(words);
+    const auto sample = tx.exec(kSample, query, phrase)[0];
+    std::vector<std::string> months;
+    if (!sample[2].is_null()) {
+        for (auto month = sample[2].as<int>(); month >= sample[3].as<int>(); --month) {
+            months.push_back(pairs_query(words, month));
+        }
+    }
+    params.insert(params.end(),
+                  {query, param(phrase), param(months),
+                   param(walk_rows(sample[0].as<int64_t>(), sample[1].as<int64_t>()))});
+    return params;
+}
 }  // namespace
 
 Page list(Tx& tx, const Query& q) {
     tx.plan_for_values();
-    const auto terms = q.search_pattern ? terms_of(*q.search_pattern) : Terms();
-    const auto rows = q.search_pattern ? tx.exec(kListSearch, q.limit, q.skip, *q.search_pattern,
-                                                 terms.words, terms.walk_rows, terms.walk_always)
-                                       : tx.exec(kList, q.limit, q.skip);
+    auto params = q.search ? search_params(tx, q) : std::vector<Param>();
+    auto page_params = params;
+    page_params.insert(page_params.begin(), {param(q.limit), param(q.skip)});
+    const auto rows =
+        q.search ? tx.exec_params(kListSearch, page_params) : tx.exec(kList, q.limit, q.skip);
     std::vector<int64_t> contact_ids, message_ids;
     for (const auto& row : rows) {
         contact_ids.push_back(row[0].as<int64_t>());
@@ -135,9 +184,7 @@ Page list(Tx& tx, const Query& q) {
     } else if (!rows.empty() && !rows[0][4].is_null()) {
         page.total = rows[0][4].as<int64_t>();
     } else {
-        const auto count = q.search_pattern ? tx.exec(kCountSearch, *q.search_pattern, terms.words,
-                                                      terms.walk_rows, terms.walk_always)
-                                            : tx.exec(kCount);
+        const auto count = q.search ? tx.exec_params(kCountSearch, params) : tx.exec(kCount);
         page.total = count[0][0].as<int64_t>();
         page.total_capped = count[0][1].as<bool>();
     }

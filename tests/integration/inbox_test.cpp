@@ -1,6 +1,7 @@
 // /api/crm/sms/messages and /api/crm/sms/conversations through nginx, fed by signed inbound
 // posts to the webhook.
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "tests/integration/stack.h"
 #include "tests/integration/twilio_post.h"
@@ -27,6 +28,14 @@ json get(const std::string& path) {
     INFO(path << ": " << reply.body);
     REQUIRE(reply.status == 200);
     return reply.json();
+}
+
+// The phone numbers of a search's conversations (at most 200).
+std::set<std::string> phones_found(const std::string& search) {
+    std::set<std::string> out;
+    const auto page = get("/api/crm/sms/conversations?limit=200&search=" + url_encode(search));
+    for (const auto& conversation : page["conversations"]) out.insert(conversation["phoneNumber"]);
+    return out;
 }
 
 void check_error(const Reply& reply, int status, const std::string& code,
@@ -173,6 +182,75 @@ TEST_CASE("a conversation search pages one union of name and body matches", "[in
     CHECK(thread["messages"][1]["direction"] == "inbound");
 }
 
+TEST_CASE("a conversation search finds the start of words in bodies, in the order typed",
+          "[inbox]") {
+    const auto tag = "zw" + std::to_string(std::rand() % 100000);
+    const auto first = new_phone(), inside = new_phone(), apart = new_phone(), in_row = new_phone(),
+               scattered = new_phone();
+    text_us(first, "Yes: " + tag + " Reserve, please");
+    text_us(inside, "un" + tag + "ned");
+    text_us(apart, tag + " and reserve");
+    text_us(in_row, "red " + tag + " green");
+    text_us(scattered, "red " + tag + " blue, then " + tag + " green");
+
+    // A word's start, in any case; not the middle of a word (a substring matched until issue 26).
+    CHECK(phones_found(tag) == std::set{first, apart, in_row, scattered});
+    CHECK(phones_found("UN" + tag) == std::set{inside});
+    CHECK(phones_found(tag + "ned").empty());
+    // Words in a row, the last one a word's start; punctuation between them is no word.
+    CHECK(phones_found(tag + " RES") == std::set{first});
+    CHECK(phones_found("yes " + tag) == std::set{first});
+    CHECK(phones_found(tag + "res").empty());
+    CHECK(phones_found("red " + tag + " green") == std::set{in_row});
+    CHECK(phones_found("red " + tag + " g") == std::set{in_row});
+}
+
+TEST_CASE("one or two letters find the start of a word in names and bodies", "[inbox]") {
+    // Greek, which no other test writes: "ωψ" is one or two letters nobody else's words start
+    // with.
+    const auto named = new_phone(), mid_name = new_phone(), body = new_phone(),
+               mid_body = new_phone();
+    for (const auto& phone : {named, mid_name, body, mid_body}) text_us(phone, "hello");
+    for (const auto& [phone, name] : {std::pair{named, "Ωψlon"}, std::pair{mid_name, "Aωψlon"}}) {
+        REQUIRE(stack()
+                    .request("PATCH", "/api/crm/contacts/" + contact_of(phone),
+                             json{{"firstName", name}, {"lastName", "Short"}}.dump())
+                    .status == 200);
+    }
+    text_us(body, "ωψα is on the menu");
+    text_us(mid_body, "αωψ is not");
+    CHECK(phones_found("ΩΨ") == std::set{named, body});
+    CHECK(phones_found("ω") == std::set{named, body});
+    CHECK(phones_found("ψ").empty());
+    // Three letters or more: names as the contact list finds them, anywhere.
+    CHECK(phones_found("ωψl") == std::set{named, mid_name});
+}
+
+TEST_CASE("a conversation search takes any text: operators, quotes and symbols are plain text",
+          "[inbox]") {
+    const auto tag = "zo" + std::to_string(std::rand() % 100000);
+    const auto phone = new_phone();
+    text_us(phone, "it's " + tag + " 50% \"off\" (today) & tomorrow! \\o/ 🍷");
+    for (const auto& search :
+         {"it's " + tag, tag + " 50% \"off\"", tag + " 50 off (today) & tom", "🍷 " + tag,
+          tag + ":*", "!" + tag, "(" + tag + ")", "'" + tag + "'", tag + " 50% & \"off\""}) {
+        INFO(search);
+        CHECK(phones_found(search) == std::set{phone});
+    }
+    for (const std::string& search :
+         std::vector<std::string>{"'", "&", ":*", "!", "(", "\\", "\\'", "🍷", "!!! ???",
+                                  "' OR 1=1 --", "a <-> b:*", "a & b | !c", std::string(200, 'x'),
+                                  std::string(100, '\'') + std::string(100, '\\')}) {
+        INFO(search);
+        const auto reply =
+            stack().request("GET", "/api/crm/sms/conversations?search=" + url_encode(search));
+        CHECK(reply.status == 200);
+    }
+    check_error(
+        stack().request("GET", "/api/crm/sms/conversations?search=" + std::string(201, 'x')), 400,
+        "invalid_query", "search");
+}
+
 // Stores `count` inbound texts "BODY 1".."BODY count" from `phone`, the first at `first` (SQL)
 // and a millisecond apart, and keeps the contact's latest message as the handlers do.
 void add_texts(const std::string& phone, const std::string& body, int count,
@@ -216,6 +294,20 @@ TEST_CASE("a conversation search looks at the newest 500 matches of each kind", 
     CHECK(rare["conversations"][0]["phoneNumber"] == archived);
     CHECK(rare["pagination"]["totalCapped"] == true);
 
+    // A word in 5% of the newest 2,000 messages is walked over the newest 20,000 (walk_rows),
+    // and past them the index takes over: the 500 are the 100 walked and 400 of six months
+    // ago, not the one of a year ago.
+    const auto recent = new_phone(), earlier = new_phone(), earliest = new_phone(),
+               filler = new_phone();
+    for (const auto& phone : {recent, earlier, earliest, filler}) text_us(phone, "hello");
+    add_texts(earliest, "mixed " + tag, 1, "now() - interval '1 year'");
+    add_texts(earlier, "mixed " + tag, 500, "now() - interval '6 months'");
+    add_texts(filler, "filler", 20'000, "now() - interval '1 day'");
+    add_texts(recent, "mixed " + tag, 100, "now()");
+    CHECK(phones_found("mixed " + tag) == std::set{recent, earlier});
+    CHECK(get("/api/crm/sms/conversations?search=mixed%20" + tag)["pagination"]["totalCapped"] ==
+          true);
+
     // Names: the oldest of 501 matching conversations is past the cap.
     const auto oldest = new_phone();
     text_us(oldest, "hello");
@@ -256,9 +348,12 @@ TEST_CASE("a conversation search looks at the newest 500 matches of each kind", 
     CHECK(get("/api/crm/sms/conversations?search=" +
               oldest.substr(2))["pagination"]["totalCapped"] == false);
 
-    // Other tests' campaigns and lists should not meet these 505 contacts and 1,500 texts.
-    const auto ours =
-        "'" + old + "', '" + busy + "', '" + older + "', '" + archived + "', '" + oldest + "'";
+    // Other tests' campaigns and lists should not meet these 509 contacts and 22,100 texts.
+    std::string ours;
+    for (const auto& phone :
+         {old, busy, older, archived, recent, earlier, earliest, filler, oldest}) {
+        ours += (ours.empty() ? "'" : ", '") + phone + "'";
+    }
     stack().query(
         "DELETE FROM contacts WHERE (phone LIKE '+19177%' AND last_name = 'Cap')"
         " OR phone IN (" +

@@ -33,6 +33,7 @@ using textus::test::Reply;
 using textus::test::signed_query;
 using textus::test::Stack;
 using textus::test::unix_now;
+using textus::test::url_encode;
 
 namespace {
 
@@ -73,20 +74,6 @@ void check_handler_answer(const Reply& reply, int status) {
     CHECK(reply.header_count("X-Request-Id") == 1);
     CHECK(reply.headers.at("Content-Type") == "application/json; charset=utf-8");
     check_security_headers(reply);
-}
-
-std::string url_encode(const std::string& text) {
-    std::string out;
-    for (const unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_') {
-            out += static_cast<char>(c);
-        } else {
-            char hex[4];
-            std::snprintf(hex, sizeof hex, "%%%02X", c);
-            out += hex;
-        }
-    }
-    return out;
 }
 
 // Waits until the handler has logged the request (it logs after answering).

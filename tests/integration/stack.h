@@ -35,6 +35,9 @@ struct CommandResult {
 // Runs a shell command, capturing stdout.
 CommandResult run(const std::string& command);
 
+// `text` for a query string: all but ASCII letters, digits and "-._" percent-encoded.
+std::string url_encode(const std::string& text);
+
 // A whole file ("" when it cannot be read): logs, pid files, /proc entries.
 std::string read_file(const std::string& path);
 

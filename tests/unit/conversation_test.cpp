@@ -8,11 +8,15 @@ using namespace textus;
 using nlohmann::json;
 
 TEST_CASE("conversations::parse_query reads search and paging") {
-    const auto q = conversations::parse_query(parse_form("search=Ann&limit=10&skip=20"));
-    CHECK(q.search_pattern == "%Ann%");
+    const auto q = conversations::parse_query(parse_form("search=+Ann+Lee+&limit=10&skip=20"));
+    CHECK(q.search == "Ann Lee");
+    CHECK(q.names == conversations::NamePatterns{"%Ann Lee%", std::nullopt});
     CHECK(q.limit == 10);
     CHECK(q.skip == 20);
-    CHECK_FALSE(conversations::parse_query(parse_form("search=+++")).search_pattern);
+    CHECK(conversations::parse_query(parse_form("search=hi")).names ==
+          conversations::NamePatterns{"hi%", "% hi%"});
+    CHECK_FALSE(conversations::parse_query(parse_form("search=+++")).search);
+    CHECK_FALSE(conversations::parse_query(parse_form("limit=5")).search);
     for (const char* bad : {"limit=0", "skip=-1", "search=%ff"}) {
         INFO(bad);
         CHECK_THROWS_AS(conversations::parse_query(parse_form(bad)), HttpError);
@@ -36,21 +40,52 @@ TEST_CASE("conversations::to_json has contract.md's fields") {
     CHECK(j["lastMessageAt"] == "2026-11-23T09:00:00.000Z");
 }
 
-TEST_CASE("conversations::terms_of walks terms the trigram index cannot find") {
-    const auto phrase = conversations::terms_of("%yes thank%");
-    CHECK(phrase.words == std::vector<std::string>{"%yes%", "%thank%"});
-    CHECK(phrase.walk_rows == 200'000);
-    CHECK_FALSE(phrase.walk_always);
-    CHECK_FALSE(conversations::terms_of("%hi there%").walk_always);
-    CHECK_FALSE(conversations::terms_of("%über%").walk_always);
-    CHECK_FALSE(conversations::terms_of("%6192%").walk_always);
-    // No three letters or digits in a row: no trigram.
-    for (const char* pattern : {"%hi%", "%a b%", "%a.b%", "%\\%\\%\\%%", "%ü%", "%x_y%"}) {
+TEST_CASE("conversations::name_patterns finds one or two letters at the start of a word") {
+    // Three letters or digits in a row have a trigram: anywhere, as the contact list does.
+    for (const char* pattern : {"%garcia%", "%hi there%", "%über%", "%6192%", "%50\\% off%"}) {
         INFO(pattern);
-        const auto terms = conversations::terms_of(pattern);
-        CHECK(terms.walk_always);
-        CHECK(terms.walk_rows == 20'000);
+        CHECK(conversations::name_patterns(pattern) ==
+              conversations::NamePatterns{pattern, std::nullopt});
     }
-    CHECK(conversations::terms_of("%50\\% off%").words ==
-          std::vector<std::string>{"%50\\%%", "%off%"});
+    CHECK(conversations::name_patterns("%hi%") == conversations::NamePatterns{"hi%", "% hi%"});
+    CHECK(conversations::name_patterns("%a b%") == conversations::NamePatterns{"a b%", "% a b%"});
+    CHECK(conversations::name_patterns("%ü%") == conversations::NamePatterns{"ü%", "% ü%"});
+    // Escapes are kept, and an escaped wildcard is no letter.
+    CHECK(conversations::name_patterns("%\\%\\%\\%%") ==
+          conversations::NamePatterns{"\\%\\%\\%%", "% \\%\\%\\%%"});
+    CHECK(conversations::name_patterns("%x\\_y%") ==
+          conversations::NamePatterns{"x\\_y%", "% x\\_y%"});
+}
+
+TEST_CASE("conversations::pairs_query finds the words in a row, the last as a word's start") {
+    using conversations::pairs_query;
+    CHECK(pairs_query({"wine"}, std::nullopt) == "'wine':*");
+    CHECK(pairs_query({"yes", "thank"}, std::nullopt) == "'yes thank':*");
+    CHECK(pairs_query({"yes", "thank", "you"}, std::nullopt) == "'yes thank' & 'thank you':*");
+    // Under a month, as sql/019's month_pairs indexes them.
+    CHECK(pairs_query({"wine"}, 24323) == "'24323 wine':*");
+    CHECK(pairs_query({"yes", "thank", "you"}, 24323) ==
+          "'24323 yes thank' & '24323 thank you':*");
+    // A lexeme can hold a quote or a backslash (a URL's): doubled, it stays one lexeme.
+    CHECK(pairs_query({"example.com/it's", "a\\b"}, std::nullopt) ==
+          "'example.com/it''s a\\\\b':*");
+}
+
+TEST_CASE("conversations::phrase_query checks three words or more are in one row") {
+    CHECK_FALSE(conversations::phrase_query({"wine"}));
+    CHECK_FALSE(conversations::phrase_query({"yes", "thank"}));
+    CHECK(conversations::phrase_query({"yes", "thank", "you"}) == "'yes' <-> 'thank' <-> 'you':*");
+    CHECK(conversations::phrase_query({"it's", "a", "b\\"}) == "'it''s' <-> 'a' <-> 'b\\\\':*");
+}
+
+TEST_CASE("conversations::walk_rows walks common words and leaves rare ones to the index") {
+    using conversations::walk_rows;
+    CHECK(walk_rows(0, 10) == 2000);  // fewer messages than the sample: walk them all
+    // 3% and more: twice the rows expected to hold 500 matches, at least the sample's.
+    CHECK(walk_rows(60, 2000) == 33'333);
+    CHECK(walk_rows(100, 2000) == 20'000);
+    CHECK(walk_rows(1500, 2000) == 2000);
+    // Rarer: the index, month by month.
+    CHECK(walk_rows(59, 2000) == 0);
+    CHECK(walk_rows(0, 2000) == 0);
 }
