@@ -45,7 +45,7 @@ struct Conversation {
 NamePatterns name_patterns(const std::string& pattern);
 
 // A search's body side, as tsquery text, from its words as PostgreSQL's parser reads them (what
-// sql/019 keeps of a body, as word pairs). pairs_query finds the words in a row, the last as
+// sql/020 keeps of a body, as word pairs). pairs_query finds the words in a row, the last as
 // the start of a word ("yes thank you": 'yes thank' & 'thank you':*), among a message's pairs,
 // or with `month` among the pairs of that month's messages ('24323 yes thank' & ...).
 // phrase_query, from three words, checks over the body's words that the pairs are in one row.

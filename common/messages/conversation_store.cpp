@@ -110,7 +110,7 @@ const Statement kListSearch{
 const Statement kCountSearch{"conversations_count_search",
                              matches(1) + "SELECT count(*), " + kCapped + " FROM matches"};
 
-// A search's words as PostgreSQL's parser reads them, in order: what word_pairs (sql/019) keeps
+// A search's words as PostgreSQL's parser reads them, in order: what word_pairs (sql/020) keeps
 // of a body.
 const Statement kWords{"conversations_search_words",
                        "SELECT u.lexeme FROM unnest(to_tsvector('simple', $1)) u,"

@@ -62,7 +62,7 @@ TEST_CASE("conversations::pairs_query finds the words in a row, the last as a wo
     CHECK(pairs_query({"wine"}, std::nullopt) == "'wine':*");
     CHECK(pairs_query({"yes", "thank"}, std::nullopt) == "'yes thank':*");
     CHECK(pairs_query({"yes", "thank", "you"}, std::nullopt) == "'yes thank' & 'thank you':*");
-    // Under a month, as sql/019's month_pairs indexes them.
+    // Under a month, as sql/020's month_pairs indexes them.
     CHECK(pairs_query({"wine"}, 24323) == "'24323 wine':*");
     CHECK(pairs_query({"yes", "thank", "you"}, 24323) ==
           "'24323 yes thank' & '24323 thank you':*");
