@@ -1,10 +1,7 @@
 # Debian packages, built with `cpack -G DEB` in a build directory once `programs` is built: one
 # per handler (textus-NAME: its executable and its two systemd units) and textus-common (the
 # admin CLI, nginx templates and render-nginx, static pages, sql/, the environment file), so a
-# handler is installed and upgraded alone (docs/decisions.md, Deploy; docs/operations.md).
-
-# Until project() has a VERSION; a release sets it: -DTEXTUS_PACKAGE_VERSION=0.2.0.
-set(TEXTUS_PACKAGE_VERSION 0.1.0 CACHE STRING "Version of the Debian packages")
+# host installs only the handlers it runs (docs/decisions.md, Deploy; docs/operations.md).
 
 # textus-common. An operator renders the templates with render-nginx into nginx's configuration.
 install(TARGETS textus-admin DESTINATION bin COMPONENT common)
@@ -59,10 +56,10 @@ if [ \"$1\" = remove ] && [ -d /run/systemd/system ]; then systemctl daemon-relo
           DESTINATION /lib/systemd/system COMPONENT ${name})
   set(CPACK_COMPONENT_${component}_DESCRIPTION
       "textus handler textus-${name} (FastCGI, systemd socket activation)")
-  # >=, not =: a newer textus-common (templates, sql, admin) keeps older handlers working, so
-  # one handler upgrades without the others. The service runs it under multiwatch.
+  # = its own version: the handler and textus-common are built from one source, and nothing
+  # promises a stable interface between two builds. The service runs it under multiwatch.
   set(CPACK_DEBIAN_${component}_PACKAGE_DEPENDS
-      "textus-common (>= ${TEXTUS_PACKAGE_VERSION}), multiwatch")
+      "textus-common (= ${PROJECT_VERSION}), multiwatch")
   set(CPACK_DEBIAN_${component}_PACKAGE_CONTROL_EXTRA
       ${scripts}/postinst ${scripts}/prerm ${scripts}/postrm)
 endforeach()
@@ -74,7 +71,7 @@ set(CPACK_DEBIAN_COMMON_PACKAGE_CONTROL_EXTRA ${CMAKE_BINARY_DIR}/packaging/comm
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME textus)
-set(CPACK_PACKAGE_VERSION ${TEXTUS_PACKAGE_VERSION})
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT "textus maintainers <maintainers@users.noreply.b-seed-5d4e1b46.example>")
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 # Only these: nothing else of the build (tests, fakes, benchmarks) has an install rule.

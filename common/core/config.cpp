@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/core/idle_exit.h"
 #include "common/core/initiate_settings.h"
 #include "common/core/pace.h"
 #include "common/core/phone.h"
@@ -47,6 +48,7 @@ constexpr Setting kSettings[] = {
     {"QUIET_HOURS", &Config::quiet_hours, "21:00-08:00"},
     {"CAMPAIGN_RATE", &Config::campaign_rate, "1"},
     {"TOKEN_SECRET", &Config::token_secret, nullptr},
+    {"TEXTUS_IDLE_EXIT", &Config::idle_exit, "0"},
     {"LOG_LEVEL", &Config::log_level, "info"},
 };
 
@@ -111,6 +113,9 @@ Config Config::load(const std::function<const char*(const char*)>& getenv,
     if (!pace::parse(config.campaign_rate)) {
         problems.push_back(
             "CAMPAIGN_RATE must be messages a second, above 0 and at most 1000, or unlimited");
+    }
+    if (!idle_exit::parse(config.idle_exit)) {
+        problems.push_back("TEXTUS_IDLE_EXIT must be whole seconds, 0 (never) to 86400");
     }
     for (const auto* url : {&config.public_base_url, &config.twilio_api_base,
                             &config.commerce7_api_base, &config.publish_url}) {

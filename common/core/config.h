@@ -39,6 +39,7 @@ struct Config {
     std::string quiet_hours;            // "21:00-08:00" or "off" (common/core/quiet_hours.h)
     std::string campaign_rate;          // messages a second, or "unlimited" (common/core/pace.h)
     std::string token_secret;           // signs long-poll URLs; nginx's secure_link checks them
+    std::string idle_exit;  // TEXTUS_IDLE_EXIT: seconds, 0 never (common/core/idle_exit.h)
     std::string log_level;
 
     // Reads every variable through `getenv` (nullptr or "" = unset) and applies defaults.

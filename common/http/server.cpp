@@ -1,8 +1,13 @@
 #include "common/http/server.h"
 
 #include <fcgiapp.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -11,6 +16,7 @@
 
 #include "common/core/config.h"
 #include "common/core/error.h"
+#include "common/core/idle_exit.h"
 #include "common/core/log.h"
 #include "common/db/db.h"
 #include "common/http/auth.h"
@@ -82,31 +88,142 @@ int serve_cgi(const Responder& respond_to) {
     return 0;
 }
 
-int serve_fastcgi(const Responder& respond_to) {
+// Idle exit (TEXTUS_IDLE_EXIT; docs/decisions.md, Scale to zero). Each process waits for a
+// connection in ppoll() on the listening socket (fd 0), the only place it takes USR1
+// (multiwatch's "finish, then exit") and TERM: a process that took a connection answers it
+// before it exits, and one that waits exits at once.
+volatile std::sig_atomic_t stop_requested = 0;
+
+void request_stop(int) {
+    stop_requested = 1;
+}
+
+// Holds USR1 and TERM from here on (for every thread started later too); returns the mask that
+// lets them through, for the wait.
+sigset_t hold_stop_signals() {
+    struct sigaction action {};
+    action.sa_handler = request_stop;
+    sigemptyset(&action.sa_mask);
+    // In place of libfcgi's USR1 handler (FCGX_IsCGI ran FCGX_Init), which only ends accept().
+    sigaction(SIGUSR1, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+    sigset_t stop, open;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGUSR1);
+    sigaddset(&stop, SIGTERM);
+    sigprocmask(SIG_BLOCK, &stop, &open);
+    sigdelset(&open, SIGUSR1);
+    sigdelset(&open, SIGTERM);
+    return open;
+}
+
+// Every idle process wakes for one connection and one takes it: the others must get EAGAIN
+// rather than block in accept(), where they could not exit. The listening socket is shared with
+// its holder (systemd keeps it across starts), so every start sets it its own way.
+void set_listener_blocking(bool blocking) {
+    const int flags = fcntl(0, F_GETFL);
+    if (flags >= 0) fcntl(0, F_SETFL, blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK);
+}
+
+enum class Wake { connection, idle, stop };
+
+// Waits for a connection on the listening socket until `deadline` (none: for ever).
+Wake wait_for_connection(const sigset_t& open,
+                         std::optional<std::chrono::steady_clock::time_point> deadline) {
+    pollfd listener{0, POLLIN, 0};
+    for (;;) {
+        timespec timeout{};
+        if (deadline) {
+            const auto left = std::max(*deadline - std::chrono::steady_clock::now(),
+                                       std::chrono::steady_clock::duration::zero());
+            const auto s = std::chrono::duration_cast<std::chrono::seconds>(left);
+            timeout.tv_sec = s.count();
+            timeout.tv_nsec = std::chrono::nanoseconds(left - s).count();
+        }
+        const int ready = ppoll(&listener, 1, deadline ? &timeout : nullptr, &open);
+        if (stop_requested) return Wake::stop;
+        if (ready > 0) {
+            // A stop signal that came with the connection stays pending (ppoll delivers it
+            // only when it returns EINTR): stop all the same, or a stream of connections
+            // would keep a stopping process for ever. The connection waits for the next start.
+            sigset_t pending;
+            sigpending(&pending);
+            if (sigismember(&pending, SIGUSR1) || sigismember(&pending, SIGTERM)) {
+                return Wake::stop;
+            }
+            return Wake::connection;
+        }
+        if (ready == 0) return Wake::idle;
+        if (errno != EINTR) {
+            spdlog::critical("waiting for a connection failed: errno {}", errno);
+            return Wake::stop;
+        }
+    }
+}
+
+// The whole service ends, not this process alone: multiwatch would start it again. Its parent
+// leading its process group is multiwatch as systemd (or a socket holder) starts it: USR1 asks
+// it to stop as systemctl stop's TERM does, passing USR1 on to every process. USR1, because
+// several processes may time out together and multiwatch passes a second signal on as it is.
+// Returns false when there is nobody to ask: the process is the service and exits itself.
+bool stop_service() {
+    const pid_t parent = getppid();
+    return parent == getpgrp() && parent > 1 && kill(parent, SIGUSR1) == 0;
+}
+
+void answer(FCGX_Request& raw, const Responder& respond_to) {
+    const auto start = std::chrono::steady_clock::now();
+    auto request = read_request(raw.envp);
+    std::string_view route = "-";
+    auto response = respond_to(
+        request,
+        [&](char* buffer, size_t n) {
+            const int got = FCGX_GetStr(buffer, static_cast<int>(n), raw.in);
+            return got > 0 ? static_cast<size_t>(got) : 0;
+        },
+        route);
+    finish(request, response);
+    const auto out = serialize(response);
+    const bool delivered = FCGX_PutStr(out.data(), static_cast<int>(out.size()), raw.out) ==
+                               static_cast<int>(out.size()) &&
+                           FCGX_FFlush(raw.out) == 0;
+    FCGX_Finish_r(&raw);
+    log_request(request, route, response.status, start, delivered);
+}
+
+// `idle`: 0 serves until a signal ends the process (libfcgi's USR1: finish, then exit).
+int serve_fastcgi(const Responder& respond_to, std::chrono::seconds idle) {
+    const bool idle_exit = idle.count() > 0;
+    std::optional<sigset_t> open;
+    if (idle_exit) open = hold_stop_signals();
+    set_listener_blocking(!idle_exit);
     if (FCGX_Init() != 0) {
         spdlog::critical("FastCGI initialisation failed");
         return 1;
     }
     FCGX_Request raw;
     FCGX_InitRequest(&raw, 0, 0);
-    while (FCGX_Accept_r(&raw) >= 0) {
-        const auto start = std::chrono::steady_clock::now();
-        auto request = read_request(raw.envp);
-        std::string_view route = "-";
-        auto response = respond_to(
-            request,
-            [&](char* buffer, size_t n) {
-                const int got = FCGX_GetStr(buffer, static_cast<int>(n), raw.in);
-                return got > 0 ? static_cast<size_t>(got) : 0;
-            },
-            route);
-        finish(request, response);
-        const auto out = serialize(response);
-        const bool delivered = FCGX_PutStr(out.data(), static_cast<int>(out.size()), raw.out) ==
-                                   static_cast<int>(out.size()) &&
-                               FCGX_FFlush(raw.out) == 0;
-        FCGX_Finish_r(&raw);
-        log_request(request, route, response.status, start, delivered);
+    auto deadline = std::chrono::steady_clock::now() + idle;
+    bool stopping = false;
+    for (;;) {
+        if (idle_exit) {
+            const auto wake =
+                wait_for_connection(*open, stopping ? std::nullopt : std::optional(deadline));
+            if (wake == Wake::stop) break;
+            if (wake == Wake::idle) {
+                spdlog::info("no connection for {} s: the service stops", idle.count());
+                if (!stop_service()) break;
+                // multiwatch's USR1 ends the wait; a connection that comes first is answered.
+                stopping = true;
+                continue;
+            }
+            deadline = std::chrono::steady_clock::now() + idle;
+        }
+        const int accepted = FCGX_Accept_r(&raw);
+        if (accepted == -EAGAIN || accepted == -EWOULDBLOCK) continue;  // another took it
+        if (accepted < 0) break;
+        answer(raw, respond_to);
+        deadline = std::chrono::steady_clock::now() + idle;
     }
     return 0;
 }
@@ -216,7 +333,11 @@ int serve(const Service& service) {
         }
         return respond(service, config, *db, request, read, route);
     };
-    return FCGX_IsCGI() ? serve_cgi(respond_to) : serve_fastcgi(respond_to);
+    if (FCGX_IsCGI()) return serve_cgi(respond_to);
+    // With its configuration incomplete a process stays up to say so (above), idle or not.
+    const auto idle =
+        config_problems.empty() ? *idle_exit::parse(config.idle_exit) : std::chrono::seconds(0);
+    return serve_fastcgi(respond_to, idle);
 }
 
 }  // namespace textus

@@ -6,7 +6,9 @@
 // Order of checks: route (404, 405), body size (400 bad Content-Length, 413), staff key (401),
 // body type and syntax (415, 400), Twilio signature (403, over the parsed form), handler.
 // A process whose configuration is incomplete stays up and answers every request with 503
-// configuration_incomplete naming what is missing.
+// configuration_incomplete naming what is missing. With TEXTUS_IDLE_EXIT, the processes of a
+// FastCGI handler exit together once idle, for their socket's holder to start them again
+// (docs/decisions.md, Scale to zero).
 #pragma once
 
 #include <functional>

@@ -58,7 +58,7 @@ TEST_CASE("/api/health refuses other methods and unknown handlers") {
 }
 
 TEST_CASE("a handler without part of its configuration is unhealthy and names it, not its value") {
-    stack().restart_handler("webhook", "-u TWILIO_AUTH_TOKEN LOG_LEVEL=loud");
+    stack().restart_handler("webhook", "-u TWILIO_AUTH_TOKEN LOG_LEVEL=loud TEXTUS_IDLE_EXIT=5m");
     const auto reply = health("/api/health/webhook");
     const auto others = health("/api/health/contacts");
     stack().restart_handler("webhook");
@@ -70,6 +70,7 @@ TEST_CASE("a handler without part of its configuration is unhealthy and names it
     const auto problems = body["checks"]["configuration"]["problems"].dump();
     CHECK(problems.find("TWILIO_AUTH_TOKEN is not set") != std::string::npos);
     CHECK(problems.find("LOG_LEVEL must be one of") != std::string::npos);
+    CHECK(problems.find("TEXTUS_IDLE_EXIT must be whole seconds") != std::string::npos);
     CHECK(reply.body.find("loud") == std::string::npos);
     CHECK(reply.body.find(stack().state_dir) == std::string::npos);  // DATABASE_URL's value
     CHECK(others.status == 200);

@@ -64,6 +64,19 @@ TEST_CASE("Config::load checks the campaign rate") {
     }
 }
 
+TEST_CASE("Config::load checks the idle exit") {
+    CHECK(Config::load(env_of({{"DATABASE_URL", "x"}}), kNeedsDb).idle_exit == "0");
+    CHECK(Config::load(env_of({{"DATABASE_URL", "x"}, {"TEXTUS_IDLE_EXIT", "300"}}), kNeedsDb)
+              .idle_exit == "300");
+    try {
+        Config::load(env_of({{"DATABASE_URL", "x"}, {"TEXTUS_IDLE_EXIT", "5m"}}), kNeedsDb);
+        FAIL("no error");
+    } catch (const ConfigError& e) {
+        CHECK(e.problems == std::vector<std::string>{
+                                "TEXTUS_IDLE_EXIT must be whole seconds, 0 (never) to 86400"});
+    }
+}
+
 TEST_CASE("Config::load names every missing required variable, never a value") {
     try {
         Config::load(env_of({{"TWILIO_ACCOUNT_SID", "ACsecretish"}}), kNeedsTwilio);
