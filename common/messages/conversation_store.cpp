@@ -157,7 +157,7 @@ std::vector<Param> search_params(Tx& tx, const Query& q) {
 
 Page list(Tx& tx, const Query& q) {
     tx.plan_for_values();
-    auto params = q.search ? search_params(tx, q) : std::vector<Param>();
+    const auto params = q.search ? search_params(tx, q) : std::vector<Param>();
     auto page_params = params;
     page_params.insert(page_params.begin(), {param(q.limit), param(q.skip)});
     const auto rows =
