@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
 
 #include "common/core/error.h"
 #include "common/core/text.h"
@@ -75,13 +74,13 @@ std::optional<std::string> phrase_query(const std::vector<std::string>& words) {
 // Walking costs about 0.5 us a row (under a load of 4 on two cores), so it finds kSearchCap
 // matches of a term in 3% of messages in 17,000 rows, 8 ms. A month in the index costs about 3 us
 // for each match in it, which it reads and sorts: the same 8 ms for 3% of a month of 83,000
-// messages (a million a year), less below. Past 3% walking is the cheaper; the walk stops at
-// twice the rows expected to hold kSearchCap matches, where the index takes over.
-int64_t walk_rows(int64_t hits, int64_t rows) {
-    if (rows < kSampleRows) return kSampleRows;  // the sample saw every message: walk them all
-    const double share = static_cast<double>(hits) / kSampleRows;
-    if (share < 0.03) return 0;
-    return std::max<int64_t>(kSampleRows, std::llround(2.0 * kSearchCap / share));
+// messages (a million a year), less below. Past 3% walking is the cheaper; it goes back twice
+// as far as the time expected to hold kSearchCap matches (rows are not spread evenly in time),
+// and the index takes over from there.
+double walk_spans(int64_t hits, int64_t rows) {
+    if (rows < kSampleRows) return 1;  // the sample saw every message: walk them all
+    if (hits * 100 < kSampleRows * 3) return 0;
+    return std::max(1.0, 2.0 * kSearchCap / static_cast<double>(hits));
 }
 
 nlohmann::json to_json(const Conversation& c) {

@@ -55,10 +55,10 @@ std::optional<std::string> phrase_query(const std::vector<std::string>& words);
 // How many of the newest messages a body search tests first, to choose how it goes on.
 inline constexpr int kSampleRows = 2000;
 
-// How many of the newest messages a body search walks, testing each, before it looks up the
-// older ones month by month in the index, from how many of the newest kSampleRows hold the
-// term (`hits`, of the `rows` there are).
-int64_t walk_rows(int64_t hits, int64_t rows);
+// How far back a body search walks the newest messages, testing each, before it looks up the
+// older ones month by month in the index: in times the time the newest kSampleRows span (0: no
+// walk), from how many of them hold the term (`hits`, of the `rows` there are).
+double walk_spans(int64_t hits, int64_t rows);
 
 struct Page {
     std::vector<Conversation> conversations;

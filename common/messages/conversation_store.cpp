@@ -31,19 +31,21 @@ const std::string kConversations =
 // kSearchCap messages whose body matches (docs/decisions.md): an exact answer for a common
 // word reads every message holding it, hundreds of milliseconds at a million messages.
 //
-// The body side walks the newest `walk_rows` messages (walk_rows: none for a rare term), then
-// looks up the older ones in the index month by month, newest first: each month's matches in
-// time order, the months in theirs (an incremental sort on the month's number), until it has
-// kSearchCap. The planner cannot be left to choose between walking and the index: its estimate
-// of a word's share decides it, and a wrong one cost 90 ms (a walk for a rare word) or 160 ms
-// (the index for a common one). The walk's LIMIT keeps it to the recent-messages index, in
-// order, and it stops once it has kSearchCap; the months after a walk skip what it read (in a
-// coalesce, so that it is no index condition). A matched message's contact is then read by id
-// (`OFFSET 0` keeps that from becoming a join that reads every conversation).
+// The body side walks the newest messages back to the time walk_spans chose (none for a rare
+// term), then looks up the older ones in the index month by month, newest first: each month's
+// matches in time order, the months in theirs (an incremental sort on the month's number),
+// until it has kSearchCap. The planner cannot be left to choose between walking and the index:
+// its estimate of a word's share decides it, and a wrong one cost 90 ms (a walk for a rare word)
+// or 160 ms (the index for a common one). So the walk's test is in a coalesce, which no index
+// serves and whose share the planner takes for a half: it walks the recent-messages index in
+// order and stops at kSearchCap; the months skip what it read with the same coalesce. A
+// matched message's contact is then read by id (`OFFSET 0` keeps that from becoming a join
+// that reads every conversation).
 const std::string kCapText = std::to_string(kSearchCap);
 // The WITH clause of a search, ending in `matches`, over parameters from $<first> on: the
 // names' patterns (P, W), the body's queries (Q over a message's pairs, F its phrase, M one for
-// each month, newest first; Q NULL: no body side) and the rows to walk (R).
+// each month, newest first; Q NULL: no body side), and how far the walk goes: K times the time
+// between the sample's newest and oldest (N, O) back from the newest.
 std::string matches(int first) {
     std::string sql = R"(WITH
   names AS (
@@ -53,21 +55,17 @@ std::string matches(int first) {
     ORDER BY c.last_message_at DESC, c.id DESC LIMIT CAP),
   bodies AS (
     SELECT b.contact_id AS id FROM (
-      (SELECT r.contact_id
-       FROM (SELECT s.contact_id, s.body, s.body_pairs, s.created_at, s.id FROM messages s
-             ORDER BY s.created_at DESC, s.id DESC LIMIT $R::bigint) r
-       WHERE r.contact_id IS NOT NULL AND r.body_pairs @@ $Q::tsquery AND PHRASE(r)
-       ORDER BY r.created_at DESC, r.id DESC LIMIT CAP)
+      (SELECT s.contact_id FROM messages s
+       WHERE $K::float8 > 0 AND s.created_at >= SINCE AND s.contact_id IS NOT NULL
+         AND coalesce(s.body_pairs @@ $Q::tsquery, false) AND PHRASE
+       ORDER BY s.created_at DESC, s.id DESC LIMIT CAP)
       UNION ALL
       (SELECT m.contact_id
        FROM unnest($M::tsquery[]) WITH ORDINALITY AS q(query, n),
          LATERAL (SELECT s.contact_id, s.created_at, s.id FROM messages s
                   WHERE month_pairs(s.created_at, s.body_pairs) @@ q.query
-                    AND s.contact_id IS NOT NULL AND PHRASE(s)
-                    AND ($R::bigint = 0 OR coalesce((s.created_at, s.id) <
-                         (SELECT w.created_at, w.id FROM messages w
-                          ORDER BY w.created_at DESC, w.id DESC OFFSET $R::bigint - 1 LIMIT 1),
-                         false))
+                    AND s.contact_id IS NOT NULL AND PHRASE
+                    AND ($K::float8 = 0 OR NOT coalesce(s.created_at >= SINCE, false))
                   ORDER BY s.created_at DESC, s.id DESC LIMIT CAP) m
        ORDER BY q.n, m.created_at DESC, m.id DESC LIMIT CAP)) b
     LIMIT CAP),
@@ -81,14 +79,16 @@ std::string matches(int first) {
     const auto p = [&](int i) { return "$" + std::to_string(first + i); };
     for (const auto& [name, value] :
          {std::pair<std::string, std::string>{
-              "PHRASE(r)", "($F::tsquery IS NULL OR to_tsvector('simple', r.body) @@ $F::tsquery)"},
-          {"PHRASE(s)", "($F::tsquery IS NULL OR to_tsvector('simple', s.body) @@ $F::tsquery)"},
+              "PHRASE", "($F::tsquery IS NULL OR to_tsvector('simple', s.body) @@ $F::tsquery)"},
+          {"SINCE", "($N::timestamptz - ($N::timestamptz - $O::timestamptz) * $K::float8)"},
           {"$P", p(0)},
           {"$W", p(1)},
           {"$Q", p(2)},
           {"$F", p(3)},
           {"$M", p(4)},
-          {"$R", p(5)},
+          {"$K", p(5)},
+          {"$N", p(6)},
+          {"$O", p(7)},
           {"CAP", kCapText}}) {
         for (auto at = sql.find(name); at != std::string::npos; at = sql.find(name, at)) {
             sql.replace(at, name.size(), value);
@@ -116,12 +116,13 @@ const Statement kWords{"conversations_search_words",
                        "SELECT u.lexeme FROM unnest(to_tsvector('simple', $1)) u,"
                        " unnest(u.positions) p ORDER BY p"};
 // How many of the newest kSampleRows messages with a contact the body's queries match, of how
-// many there are, and the months of the newest and of the oldest message.
+// many there are, the times of the newest and the oldest of them, and the months of the newest
+// message and of the oldest in the table.
 const Statement kSample{
     "conversations_search_sample",
     "SELECT count(*) FILTER (WHERE r.contact_id IS NOT NULL AND r.body_pairs @@ $1::tsquery"
     "  AND ($2::tsquery IS NULL OR to_tsvector('simple', r.body) @@ $2::tsquery)),"
-    " count(*), message_month(max(r.created_at)),"
+    " count(*), max(r.created_at), min(r.created_at), message_month(max(r.created_at)),"
     " (SELECT message_month(min(m.created_at)) FROM messages m)"
     " FROM (SELECT s.contact_id, s.body, s.body_pairs, s.created_at FROM messages s"
     "  ORDER BY s.created_at DESC, s.id DESC LIMIT " +
@@ -133,29 +134,30 @@ std::vector<Param> search_params(Tx& tx, const Query& q) {
     std::vector<std::string> words;
     for (const auto& row : tx.exec(kWords, *q.search)) words.push_back(row[0].as<std::string>());
     if (words.empty()) {  // punctuation or symbols only: no body side
-        params.insert(params.end(),
-                      {std::nullopt, std::nullopt, param(std::vector<std::string>()), param(0)});
+        params.insert(params.end(), {std::nullopt, std::nullopt, param(std::vector<std::string>()),
+                                     param("0"), std::nullopt, std::nullopt});
         return params;
     }
     const auto query = pairs_query(words, std::nullopt);
     const auto phrase = phrase_query(words);
     const auto sample = tx.exec(kSample, query, phrase)[0];
     std::vector<std::string> months;
-    if (!sample[2].is_null()) {
-        for (auto month = sample[2].as<int>(); month >= sample[3].as<int>(); --month) {
+    if (!sample[4].is_null()) {
+        for (auto month = sample[4].as<int>(); month >= sample[5].as<int>(); --month) {
             months.push_back(pairs_query(words, month));
         }
     }
-    params.insert(params.end(),
-                  {query, param(phrase), param(months),
-                   param(walk_rows(sample[0].as<int64_t>(), sample[1].as<int64_t>()))});
+    const auto spans = walk_spans(sample[0].as<int64_t>(), sample[1].as<int64_t>());
+    params.insert(params.end(), {query, param(phrase), param(months), std::to_string(spans),
+                                 nullable(sample[2]), nullable(sample[3])});
     return params;
 }
+
 }  // namespace
 
 Page list(Tx& tx, const Query& q) {
     tx.plan_for_values();
-    auto params = q.search ? search_params(tx, q) : std::vector<Param>();
+    const auto params = q.search ? search_params(tx, q) : std::vector<Param>();
     auto page_params = params;
     page_params.insert(page_params.begin(), {param(q.limit), param(q.skip)});
     const auto rows =

@@ -294,9 +294,9 @@ TEST_CASE("a conversation search looks at the newest 500 matches of each kind", 
     CHECK(rare["conversations"][0]["phoneNumber"] == archived);
     CHECK(rare["pagination"]["totalCapped"] == true);
 
-    // A word in 5% of the newest 2,000 messages is walked over the newest 20,000 (walk_rows),
-    // and past them the index takes over: the 500 are the 100 walked and 400 of six months
-    // ago, not the one of a year ago.
+    // A word in 5% of the newest 2,000 messages is walked back ten times the time they span
+    // (walk_spans), through 20,000 others of a day ago, and past that the index takes over:
+    // the 500 are the 100 walked and 400 of six months ago, not the one of a year ago.
     const auto recent = new_phone(), earlier = new_phone(), earliest = new_phone(),
                filler = new_phone();
     for (const auto& phone : {recent, earlier, earliest, filler}) text_us(phone, "hello");

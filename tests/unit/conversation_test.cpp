@@ -64,8 +64,7 @@ TEST_CASE("conversations::pairs_query finds the words in a row, the last as a wo
     CHECK(pairs_query({"yes", "thank", "you"}, std::nullopt) == "'yes thank' & 'thank you':*");
     // Under a month, as sql/020's month_pairs indexes them.
     CHECK(pairs_query({"wine"}, 24323) == "'24323 wine':*");
-    CHECK(pairs_query({"yes", "thank", "you"}, 24323) ==
-          "'24323 yes thank' & '24323 thank you':*");
+    CHECK(pairs_query({"yes", "thank", "you"}, 24323) == "'24323 yes thank' & '24323 thank you':*");
     // A lexeme can hold a quote or a backslash (a URL's): doubled, it stays one lexeme.
     CHECK(pairs_query({"example.com/it's", "a\\b"}, std::nullopt) ==
           "'example.com/it''s a\\\\b':*");
@@ -78,14 +77,15 @@ TEST_CASE("conversations::phrase_query checks three words or more are in one row
     CHECK(conversations::phrase_query({"it's", "a", "b\\"}) == "'it''s' <-> 'a' <-> 'b\\\\':*");
 }
 
-TEST_CASE("conversations::walk_rows walks common words and leaves rare ones to the index") {
-    using conversations::walk_rows;
-    CHECK(walk_rows(0, 10) == 2000);  // fewer messages than the sample: walk them all
-    // 3% and more: twice the rows expected to hold 500 matches, at least the sample's.
-    CHECK(walk_rows(60, 2000) == 33'333);
-    CHECK(walk_rows(100, 2000) == 20'000);
-    CHECK(walk_rows(1500, 2000) == 2000);
+TEST_CASE("conversations::walk_spans walks common words and leaves rare ones to the index") {
+    using conversations::walk_spans;
+    CHECK(walk_spans(0, 10) == 1);  // fewer messages than the sample: walk them all
+    // 3% and more: back twice as far as the time expected to hold 500 matches, at least the
+    // sample's.
+    CHECK(walk_spans(60, 2000) == Approx(1000.0 / 60));
+    CHECK(walk_spans(100, 2000) == 10);
+    CHECK(walk_spans(1500, 2000) == 1);
     // Rarer: the index, month by month.
-    CHECK(walk_rows(59, 2000) == 0);
-    CHECK(walk_rows(0, 2000) == 0);
+    CHECK(walk_spans(59, 2000) == 0);
+    CHECK(walk_spans(0, 2000) == 0);
 }
