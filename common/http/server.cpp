@@ -220,7 +220,10 @@ int serve_fastcgi(const Responder& respond_to, std::chrono::seconds idle) {
             deadline = std::chrono::steady_clock::now() + idle;
         }
         const int accepted = FCGX_Accept_r(&raw);
-        if (accepted == -EAGAIN || accepted == -EWOULDBLOCK) continue;  // another took it
+        // Only a non-blocking listener's: another process took the connection. Without idle
+        // exit, libfcgi's own USR1 ends accept with -errno of whatever set errno last, often a
+        // database socket's EAGAIN: that is the stop, and retrying it spun for ever.
+        if (idle_exit && (accepted == -EAGAIN || accepted == -EWOULDBLOCK)) continue;
         if (accepted < 0) break;
         answer(raw, respond_to);
         deadline = std::chrono::steady_clock::now() + idle;
