@@ -1,5 +1,6 @@
 #include "common/db/db.h"
 
+#include <tuple>
 #include <utility>
 
 namespace textus {
@@ -40,6 +41,16 @@ std::string with_timeouts(std::string_view url) {
             out += ' ';
         }
         out += std::string(key) + "=" + value;
+    }
+    return out;
+}
+
+std::vector<std::string> array_of(const pqxx::field& field) {
+    std::vector<std::string> out;
+    auto array = field.as_array();
+    for (auto [kind, value] = array.get_next(); kind != pqxx::array_parser::done;
+         std::tie(kind, value) = array.get_next()) {
+        if (kind == pqxx::array_parser::string_value) out.push_back(std::move(value));
     }
     return out;
 }

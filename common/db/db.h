@@ -84,6 +84,9 @@ std::optional<T> nullable(const pqxx::field& field) {
     return field.as<T>();
 }
 
+// A one-dimensional array column's elements, as text; NULL elements are left out.
+std::vector<std::string> array_of(const pqxx::field& field);
+
 // One unit of work: everything it executes commits together or not at all.
 class Tx {
   public:

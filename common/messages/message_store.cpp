@@ -1,7 +1,6 @@
 #include "common/messages/message_store.h"
 
 #include <algorithm>
-#include <tuple>
 
 #include "common/db/db.h"
 #include "common/messages/message_status.h"
@@ -35,8 +34,9 @@ std::string inserting(const std::string& insert, const std::string& extra_column
 // phone, insert the text linked to it, make it the contact's latest, NOTIFY the worker when an
 // auto-reply is pending, and name the chats that see it. An auto-reply is pending only while
 // there is an enabled rule that could make one: without rules, the worker is not bothered with
-// every text. Always one row: the sender's lock, whether a wake was sent, then the message's
-// columns and chats, NULL when nothing was inserted.
+// every text. Always one row: the message's columns (NULL when nothing was inserted), whether
+// the sender is a contact, the wakes sent (read so that the NOTIFY runs: a CTE that only
+// reads runs when something reads it), and the chats.
 const Statement kInsertInbound{
     "messages_insert_inbound",
     "WITH sender AS (SELECT id FROM contacts WHERE phone = $2 FOR UPDATE),"
@@ -167,11 +167,7 @@ StoredInbound insert_inbound(Tx& tx, const Inbound& in, bool may_reply, bool kno
     StoredInbound out{.sender_known = row[at].as<bool>()};
     if (row[0].is_null()) return out;
     out.message = from_row(row);
-    auto chats = row[at + 2].as_array();
-    for (auto [kind, value] = chats.get_next(); kind != pqxx::array_parser::done;
-         std::tie(kind, value) = chats.get_next()) {
-        if (kind == pqxx::array_parser::string_value) out.chats.push_back(value);
-    }
+    out.chats = array_of(row[at + 2]);
     return out;
 }
 

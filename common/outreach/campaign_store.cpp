@@ -215,11 +215,7 @@ void add_kept_progress(Tx& tx, std::vector<Campaign>& campaigns) {
          tx.exec(kCachedProgress, stale, kListProgressSeconds, kCompletedProgressSeconds)) {
         const auto id = row[0].as<int64_t>();
         std::vector<int64_t> counts;
-        auto array = row[1].as_array();
-        for (auto [kind, value] = array.get_next(); kind != pqxx::array_parser::done;
-             std::tie(kind, value) = array.get_next()) {
-            if (kind == pqxx::array_parser::string_value) counts.push_back(std::stoll(value));
-        }
+        for (const auto& count : array_of(row[1])) counts.push_back(std::stoll(count));
         set_progress(campaigns, id, counts, nullable(row[2]));
         stale.erase(std::remove(stale.begin(), stale.end(), id), stale.end());
     }
