@@ -1,12 +1,8 @@
 #include "common/http/auth.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
-
 #include <cctype>
-#include <stdexcept>
 
+#include "common/core/crypto.h"
 #include "common/db/db.h"
 
 namespace textus::auth {
@@ -16,16 +12,6 @@ namespace {
 constexpr std::string_view kPrefix = "tx_";
 constexpr size_t kSecretBytes = 32;
 constexpr size_t kLookupChars = 12;
-
-std::string to_hex(const unsigned char* data, size_t size) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out(size * 2, '0');
-    for (size_t i = 0; i < size; ++i) {
-        out[2 * i] = digits[data[i] >> 4];
-        out[2 * i + 1] = digits[data[i] & 0xf];
-    }
-    return out;
-}
 
 bool well_formed(std::string_view token) {
     if (token.size() != kPrefix.size() + 2 * kSecretBytes || !token.starts_with(kPrefix)) {
@@ -57,22 +43,7 @@ const Statement kFindKey{
 }  // namespace
 
 std::string generate_key() {
-    unsigned char secret[kSecretBytes];
-    if (RAND_bytes(secret, sizeof secret) != 1) throw std::runtime_error("RAND_bytes failed");
-    return std::string(kPrefix) + to_hex(secret, sizeof secret);
-}
-
-std::string sha256_hex(std::string_view data) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
-        throw std::runtime_error("SHA-256 failed");
-    }
-    return to_hex(digest, size);
-}
-
-bool constant_time_equal(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+    return std::string(kPrefix) + crypto::hex(crypto::random_bytes(kSecretBytes));
 }
 
 std::optional<std::string> bearer_token(std::string_view authorization) {
@@ -93,7 +64,7 @@ std::optional<std::string> bearer_token(std::string_view authorization) {
 
 std::string create_key(Tx& tx, std::string_view name) {
     const auto key = generate_key();
-    if (tx.exec(kInsertKey, name, lookup_id(key), sha256_hex(key)).empty()) {
+    if (tx.exec(kInsertKey, name, lookup_id(key), crypto::sha256_hex(key)).empty()) {
         throw conflict("key_exists", "An active key named '" + std::string(name) + "' exists");
     }
     return key;
@@ -115,9 +86,10 @@ std::vector<KeyInfo> list_keys(Tx& tx) {
 
 std::optional<std::string> authenticate(Tx& tx, std::string_view token) {
     if (!well_formed(token)) return std::nullopt;
-    const auto hash = sha256_hex(token);
+    const auto hash = crypto::sha256_hex(token);
     for (const auto& row : tx.exec(kFindKey, lookup_id(token))) {
-        if (constant_time_equal(row[1].as<std::string>(), hash)) return row[0].as<std::string>();
+        if (crypto::constant_time_equal(row[1].as<std::string>(), hash))
+            return row[0].as<std::string>();
     }
     return std::nullopt;
 }

@@ -15,8 +15,6 @@ class Tx;
 namespace auth {
 
 std::string generate_key();
-std::string sha256_hex(std::string_view data);
-bool constant_time_equal(std::string_view a, std::string_view b);
 
 // The token of an "Authorization: Bearer <token>" header value, if it is one.
 std::optional<std::string> bearer_token(std::string_view authorization);

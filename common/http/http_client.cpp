@@ -1,7 +1,6 @@
 #include "common/http/http_client.h"
 
 #include <httplib.h>
-#include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -9,6 +8,8 @@
 #include <map>
 #include <memory>
 #include <thread>
+
+#include "common/core/crypto.h"
 
 namespace textus::http_client {
 
@@ -115,12 +116,8 @@ std::string form_encode(const std::vector<std::pair<std::string, std::string>>& 
 }
 
 std::pair<std::string, std::string> basic_auth(std::string_view user, std::string_view password) {
-    const std::string credentials = std::string(user) + ":" + std::string(password);
-    std::string encoded(4 * ((credentials.size() + 2) / 3), '\0');
-    EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
-                    reinterpret_cast<const unsigned char*>(credentials.data()),
-                    static_cast<int>(credentials.size()));
-    return {"Authorization", "Basic " + encoded};
+    return {"Authorization",
+            "Basic " + crypto::base64(std::string(user) + ":" + std::string(password))};
 }
 
 Result send(const std::string& origin, const Request& request, const Timing& timing) {

@@ -1,29 +1,14 @@
 #include "common/live/live.h"
 
-#include <openssl/evp.h>
-
 #include <ctime>
-#include <stdexcept>
+
+#include "common/core/crypto.h"
 
 namespace textus::live {
 
 namespace {
 
 constexpr std::string_view kChatPrefix = "chat-";
-
-std::string base64url_md5(std::string_view text) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    if (EVP_Digest(text.data(), text.size(), digest, &size, EVP_md5(), nullptr) != 1) {
-        throw std::runtime_error("MD5 failed");
-    }
-    std::string out(4 * ((size + 2) / 3), '\0');
-    out.resize(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), digest,
-                               static_cast<int>(size)));
-    for (auto& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
-    while (!out.empty() && out.back() == '=') out.pop_back();
-    return out;
-}
 
 }  // namespace
 
@@ -37,8 +22,8 @@ std::string subscribe_url(std::string_view channel, int64_t expires, std::string
                           ? "/api/poll/chat/" + std::string(channel.substr(kChatPrefix.size()))
                           : "/api/poll/" + std::string(channel);
     const auto e = std::to_string(expires);
-    return path + "?e=" + e +
-           "&s=" + base64url_md5(e + std::string(channel) + " " + std::string(secret));
+    return path + "?e=" + e + "&s=" +
+           crypto::base64url(crypto::md5(e + std::string(channel) + " " + std::string(secret)));
 }
 
 Subscription subscribe(std::string_view channel, int64_t seconds, std::string_view secret) {

@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include "common/contacts/contact.h"
+#include "common/core/crypto.h"
 #include "common/core/error.h"
 #include "common/core/fields.h"
 #include "common/core/template.h"
-#include "common/http/auth.h"
 #include "common/sending/send.h"
 
 namespace textus::campaign {
@@ -111,7 +111,7 @@ std::string Write::digest() const {
         {"contactIds", audience.filter ? json(nullptr) : json(audience.contact_ids)},
         {"filter", filter_json(audience)},
         {"sendAt", send_at ? json(*send_at) : json(nullptr)}};
-    return auth::sha256_hex(canonical.dump());
+    return crypto::sha256_hex(canonical.dump());
 }
 
 Write parse_write(const json& body, std::string_view idempotency_key) {

@@ -1,9 +1,9 @@
 #include "common/outreach/schedule_store.h"
 
 #include "common/contacts/contact_store.h"
+#include "common/core/crypto.h"
 #include "common/core/error.h"
 #include "common/db/db.h"
-#include "common/http/auth.h"
 
 namespace textus::schedule {
 
@@ -76,7 +76,7 @@ HttpError invalid_send_at(const std::string& why) {
 }
 
 std::string digest(const send::Request& request, const std::string& send_at) {
-    return auth::sha256_hex(request.digest() + " " + send_at);
+    return crypto::sha256_hex(request.digest() + " " + send_at);
 }
 
 }  // namespace

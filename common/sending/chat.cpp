@@ -1,16 +1,13 @@
 #include "common/sending/chat.h"
 
-#include <openssl/crypto.h>
-#include <openssl/rand.h>
-
-#include <stdexcept>
+#include <cstring>
 
 #include "common/consent/consent_store.h"
 #include "common/consent/initiate_policy.h"
+#include "common/core/crypto.h"
 #include "common/core/error.h"
 #include "common/core/fields.h"
 #include "common/db/db.h"
-#include "common/http/auth.h"
 #include "common/messages/message_store.h"
 #include "common/sending/outbox.h"
 #include "common/sending/send.h"
@@ -62,9 +59,8 @@ std::string new_code() {
     constexpr uint32_t kLimit = UINT32_MAX - UINT32_MAX % kRange;
     uint32_t draw = 0;
     do {
-        if (RAND_bytes(reinterpret_cast<unsigned char*>(&draw), sizeof draw) != 1) {
-            throw std::runtime_error("RAND_bytes failed");
-        }
+        const auto bytes = crypto::random_bytes(sizeof draw);
+        std::memcpy(&draw, bytes.data(), sizeof draw);
     } while (draw >= kLimit);
     auto code = std::to_string(draw % kRange);
     return std::string(kCodeDigits - code.size(), '0') + code;
@@ -72,7 +68,7 @@ std::string new_code() {
 
 // What the database keeps of a chat's code: bound to the chat, so one hash fits one chat.
 std::string code_hash(std::string_view chat_hash, std::string_view code) {
-    return auth::sha256_hex(std::string(chat_hash) + ":" + std::string(code));
+    return crypto::sha256_hex(std::string(chat_hash) + ":" + std::string(code));
 }
 
 // A visitor's text: required, at most kMaxMessageCharacters, line breaks but no other control
@@ -99,23 +95,7 @@ std::string parse_post(const json& body) {
 }
 
 std::string new_channel() {
-    unsigned char bytes[kChannelBytes];
-    if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("RAND_bytes failed");
-    static constexpr char kAlphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    uint32_t bits = 0;
-    int count = 0;
-    for (const auto byte : bytes) {
-        bits = (bits << 8) | byte;
-        count += 8;
-        while (count >= 6) {
-            count -= 6;
-            out += kAlphabet[(bits >> count) & 63];
-        }
-    }
-    if (count > 0) out += kAlphabet[(bits << (6 - count)) & 63];
-    return out;
+    return crypto::base64url(crypto::random_bytes(kChannelBytes));
 }
 
 bool well_formed(std::string_view channel) {
@@ -126,7 +106,7 @@ bool well_formed(std::string_view channel) {
 }
 
 std::string channel_hash(std::string_view channel) {
-    return auth::sha256_hex(channel);
+    return crypto::sha256_hex(channel);
 }
 
 Opened open(Tx& tx, const Initiate& initiate, const Config& config) {
@@ -231,8 +211,7 @@ Verification verify(Tx& tx, const Channel& channel, std::string_view code, const
     if (chat[1].as<bool>()) return {.outcome = Outcome::expired};
     const auto stored = chat[0].as<std::string>();
     const auto given = code_hash(channel.hash, code);
-    if (stored.size() != given.size() ||
-        CRYPTO_memcmp(stored.data(), given.data(), stored.size()) != 0) {
+    if (!crypto::constant_time_equal(stored, given)) {
         tx.exec(kWrongTry, channel.id);
         return {.outcome = Outcome::wrong, .tries_left = kCodeTries - tries - 1};
     }

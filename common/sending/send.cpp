@@ -6,11 +6,11 @@
 
 #include "common/consent/consent_store.h"
 #include "common/contacts/contact_store.h"
+#include "common/core/crypto.h"
 #include "common/core/phone.h"
 #include "common/core/segments.h"
 #include "common/core/text.h"
 #include "common/db/db.h"
-#include "common/http/auth.h"
 #include "common/live/publish.h"
 #include "common/live/staff_events.h"
 #include "common/messages/message_store.h"
@@ -85,7 +85,7 @@ std::string Request::digest() const {
                       {"optInRequest", opt_in_request}};
     // Only when set: keys stored before campaigns existed keep their digests.
     if (template_body) canonical["templateBody"] = *template_body;
-    return auth::sha256_hex(canonical.dump());
+    return crypto::sha256_hex(canonical.dump());
 }
 
 Request parse(const json& body, std::string_view idempotency_key, std::string_view default_region) {

@@ -1,26 +1,14 @@
 #include "common/twilio/twilio_signature.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <algorithm>
-#include <stdexcept>
 #include <vector>
 
+#include "common/core/crypto.h"
 #include "common/core/error.h"
-#include "common/http/auth.h"
 
 namespace textus::twilio {
 
 namespace {
-
-std::string base64(const unsigned char* data, size_t size) {
-    std::string out(4 * ((size + 2) / 3), '\0');
-    const int written =
-        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
-    out.resize(static_cast<size_t>(written));
-    return out;
-}
 
 struct UrlParts {
     std::string_view scheme_and_host;  // "https://example.com"
@@ -49,13 +37,7 @@ std::string signature(std::string_view auth_token, std::string_view url, const F
     std::sort(pairs.begin(), pairs.end());
     std::string data(url);
     for (const auto& [name, value] : pairs) data += name + value;
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    if (!HMAC(EVP_sha1(), auth_token.data(), static_cast<int>(auth_token.size()),
-              reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &size)) {
-        throw std::runtime_error("HMAC-SHA1 failed");
-    }
-    return base64(digest, size);
+    return crypto::base64(crypto::hmac_sha1(auth_token, data));
 }
 
 bool valid_signature(std::string_view auth_token, std::string_view url, const Form& params,
@@ -70,7 +52,7 @@ bool valid_signature(std::string_view auth_token, std::string_view url, const Fo
     // Every form is computed and compared, so the time taken does not tell which one matched.
     bool valid = false;
     for (const auto& candidate : candidates) {
-        valid |= auth::constant_time_equal(signature(auth_token, candidate, params), given);
+        valid |= crypto::constant_time_equal(signature(auth_token, candidate, params), given);
     }
     return valid;
 }
