@@ -4,6 +4,10 @@
 //   create-key NAME     create a staff API key and print it (the only time it is shown)
 //   revoke-key NAME     revoke the active key called NAME
 //   list-keys           list keys (names and times, never keys or hashes)
+//   create-user EMAIL --role owner|admin|agent [--name NAME]
+//                       create a person who signs in with EMAIL (name: EMAIL's part before
+//                       the @ unless given) and print their password (the only time it is
+//                       shown; 20 random characters)
 //   commerce7-sync [--limit N] [--retry-failed]
 //                       give up to N (100) leads pending since a Commerce7 failure their
 //                       customer; --retry-failed first queues again those that ran out of
@@ -43,6 +47,7 @@
 #include "common/db/db.h"
 #include "common/db/migrations.h"
 #include "common/http/auth.h"
+#include "common/http/people.h"
 #include "common/outreach/worker.h"
 
 namespace {
@@ -51,6 +56,7 @@ using namespace textus;
 
 constexpr std::string_view kUsage =
     "usage: textus-admin migrate | create-key NAME | revoke-key NAME | list-keys\n"
+    "       textus-admin create-user EMAIL --role owner|admin|agent [--name NAME]\n"
     "       textus-admin commerce7-sync [--limit N] [--retry-failed]\n"
     "       textus-admin run-due [--limit N] [--senders S]\n"
     "       textus-admin work [--senders S] [--poll-seconds P]\n";
@@ -168,13 +174,54 @@ int run(Db& db, std::string_view command, const std::string& name) {
 
 }  // namespace
 
+struct NewUser {
+    std::string email;
+    std::string name;
+    people::Role role;
+};
+
+// create-user's arguments after the command; nothing when they are not EMAIL --role ROLE
+// [--name NAME]. A bad role is the database-free 400 of people::parse_role, thrown.
+std::optional<NewUser> parse_new_user(const std::vector<std::string_view>& args) {
+    if (args.empty() || args[0].starts_with("--")) return std::nullopt;
+    std::optional<std::string_view> role, name;
+    for (size_t i = 1; i < args.size(); i += 2) {
+        auto* slot = args[i] == "--role" ? &role : args[i] == "--name" ? &name : nullptr;
+        if (!slot || *slot || i + 1 == args.size()) return std::nullopt;
+        *slot = args[i + 1];
+    }
+    if (!role) return std::nullopt;
+    const auto email = std::string(args[0]);
+    return NewUser{email, name ? std::string(*name) : email.substr(0, email.find('@')),
+                   people::parse_role(*role, "--role")};
+}
+
+int create_user(Db& db, const NewUser& user) {
+    const auto created =
+        db.transact([&](Tx& tx) { return people::create(tx, user.email, user.name, user.role); });
+    std::cout << created.password << "\n";
+    return 0;
+}
+
 int main(int argc, char** argv) {
     const std::string_view command = argc > 1 ? argv[1] : "";
     const bool needs_name = command == "create-key" || command == "revoke-key";
     const bool runs_due = command == "run-due";
     const bool works = command == "work";
     std::optional<SyncOptions> sync_options;
-    if (command == "commerce7-sync" || runs_due || works) {
+    std::optional<NewUser> new_user;
+    if (command == "create-user") {
+        try {
+            new_user = parse_new_user(std::vector<std::string_view>(argv + 2, argv + argc));
+        } catch (const HttpError& error) {
+            std::cerr << "textus-admin: " << error.what() << "\n";
+            return 2;
+        }
+        if (!new_user) {
+            std::cerr << kUsage;
+            return 2;
+        }
+    } else if (command == "commerce7-sync" || runs_due || works) {
         sync_options = parse_sync_options(
             std::vector<std::string_view>(argv + 2, argv + argc),
             runs_due ? worker::kDefaultRunLimit : commerce7::kDefaultSyncLimit, runs_due, works);
@@ -194,6 +241,7 @@ int main(int argc, char** argv) {
         if (works) return work(config, *sync_options);
         Db db(config.database_url);
         if (sync_options) return commerce7_sync(db, config, *sync_options);
+        if (new_user) return create_user(db, *new_user);
         return run(db, command, needs_name ? argv[2] : "");
     } catch (const ConfigError& error) {
         for (const auto& problem : error.problems) std::cerr << "textus-admin: " << problem << "\n";

@@ -30,7 +30,7 @@ Response list(Context& c) {
 Response create(Context& c) {
     const auto write = campaign::parse_write(c.json, c.request.header("idempotency-key"));
     const auto created =
-        c.db.transact([&](Tx& tx) { return campaign::create(tx, write, c.staff_key); });
+        c.db.transact([&](Tx& tx) { return campaign::create(tx, write, c.staff); });
     return changed(c, 201, created);
 }
 

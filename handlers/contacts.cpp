@@ -14,7 +14,8 @@ using namespace textus;
 using nlohmann::json;
 
 contacts::Actor staff_actor(const Context& c) {
-    return {"staff", "staff key " + c.staff_key, c.request.remote_addr};
+    return {"staff", c.person ? "person " + std::to_string(c.person->id) : "staff key " + c.staff,
+            c.request.remote_addr};
 }
 
 Response contact_response(int status, const contacts::Contact& contact) {

@@ -19,14 +19,14 @@ Response send_message(Context& c) {
         send::parse(c.json, c.request.header("idempotency-key"), c.config.default_region);
     if (const auto send_at = schedule::parse_send_at(c.json)) {
         const auto scheduled = c.db.transact(
-            [&](Tx& tx) { return schedule::create(tx, request, *send_at, c.config, c.staff_key); });
+            [&](Tx& tx) { return schedule::create(tx, request, *send_at, c.config, c.staff); });
         return Response::json(201,
                               {{"success", true}, {"scheduled", schedule::to_json(scheduled)}});
     }
     // Built first: a configuration that cannot reach Twilio refuses before a row is written.
     twilio::Client client(c.config);
     const auto prepared =
-        c.db.transact([&](Tx& tx) { return send::prepare(tx, request, c.config, c.staff_key); });
+        c.db.transact([&](Tx& tx) { return send::prepare(tx, request, c.config, c.staff); });
     if (prepared.replay) return Response::json(201, send::answer(prepared.message));
     return Response::json(
         201, send::answer(send::deliver(c.db, c.config, client, prepared.message, prepared.chats,

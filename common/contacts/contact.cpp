@@ -118,11 +118,7 @@ std::optional<std::string> birthdate(const json& value) {
 std::optional<std::string> email(const json& value) {
     auto address = optional_text(value, "email", 254);
     if (!address) return address;
-    static const std::regex shape(R"(^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$)");
-    if (!std::regex_match(*address, shape)) {
-        throw bad_request("invalid_email", "email must be an address like jane@example.com",
-                          "email");
-    }
+    fields::check_email(*address, "email");
     return address;
 }
 

@@ -88,4 +88,20 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
     return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+std::string argon2id(std::string_view plain, unsigned long long passes, size_t memory_bytes) {
+    ready();
+    char out[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str_alg(out, plain.data(), plain.size(), passes, memory_bytes,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0) {
+        throw std::runtime_error("Argon2id ran out of memory");
+    }
+    return out;
+}
+
+bool argon2id_verify(std::string_view stored, std::string_view plain) {
+    ready();
+    if (stored.size() >= crypto_pwhash_STRBYTES) return false;
+    return crypto_pwhash_str_verify(std::string(stored).c_str(), plain.data(), plain.size()) == 0;
+}
+
 }  // namespace textus::crypto

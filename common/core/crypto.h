@@ -30,4 +30,11 @@ std::string random_bytes(size_t count);
 // Whether a and b are equal, in a time that depends only on their lengths.
 bool constant_time_equal(std::string_view a, std::string_view b);
 
+// Argon2id (RFC 9106) of `plain` with `passes` over `memory_bytes`, as libsodium's string: the
+// parameters and a random salt inside.
+std::string argon2id(std::string_view plain, unsigned long long passes, size_t memory_bytes);
+// Whether `plain` hashes to `stored` (an argon2id() string, with its own parameters); false for
+// a malformed one.
+bool argon2id_verify(std::string_view stored, std::string_view plain);
+
 }  // namespace textus::crypto

@@ -90,4 +90,13 @@ std::optional<std::string> timestamp(const nlohmann::json& value, std::string_vi
     return std::string(out);
 }
 
+void check_email(std::string_view address, std::string_view name) {
+    static const std::regex shape(R"(^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$)");
+    if (!std::regex_match(address.begin(), address.end(), shape)) {
+        throw bad_request("invalid_email",
+                          std::string(name) + " must be an address like jane@example.com",
+                          std::string(name));
+    }
+}
+
 }  // namespace textus::fields

@@ -29,4 +29,8 @@ std::string required_text(const nlohmann::json& body, std::string_view name, siz
 // invalid_field): what GET returns must PUT back.
 std::optional<std::string> timestamp(const nlohmann::json& value, std::string_view name);
 
+// Whether `address` looks like an email address, name@domain.tld (a contact's, a person's
+// login): 400 invalid_email naming `name` otherwise.
+void check_email(std::string_view address, std::string_view name);
+
 }  // namespace textus::fields

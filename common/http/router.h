@@ -9,13 +9,15 @@
 #include <string_view>
 
 #include "common/http/http.h"
+#include "common/http/people.h"
 
 namespace textus {
 
 class Db;
 struct Config;
 
-// Who may call a route: anyone, staff with a bearer key (401 otherwise), or Twilio with a valid
+// Who may call a route: anyone, staff (a bearer key, or a signed-in person's session cookie
+// and, on a write, the site's own Origin; 401 or 403 otherwise), or Twilio with a valid
 // X-Twilio-Signature over PUBLIC_BASE_URL + the request URI and the form body (403 otherwise).
 enum class Auth { none, staff, twilio };
 
@@ -40,9 +42,12 @@ struct Context {
     const RouteParams& params;
     const Config& config;
     Db& db;
-    std::string staff_key;  // name of the staff key that authenticated, on Auth::staff routes
-    nlohmann::json json;    // the body, on Body::json routes
-    Form form;              // the body, on Body::form routes
+    // On Auth::staff routes, who is calling: the staff key's name, or the signed-in person's
+    // name (and `person` is set).
+    std::string staff;
+    std::optional<people::Person> person;
+    nlohmann::json json;  // the body, on Body::json routes
+    Form form;            // the body, on Body::form routes
 };
 
 using HandlerFn = Response (*)(Context&);

@@ -21,6 +21,7 @@
 #include "common/db/db.h"
 #include "common/http/auth.h"
 #include "common/http/health.h"
+#include "common/http/sessions.h"
 
 extern char** environ;
 
@@ -33,17 +34,35 @@ using Responder = std::function<Response(Request&, const BodyReader&, std::strin
 
 HttpError unauthorized() {
     HttpError error(401, "unauthorized",
-                    "A valid staff key is required: Authorization: Bearer <key>");
+                    "Sign in, or send a staff key: Authorization: Bearer <key>");
     error.headers.emplace_back("WWW-Authenticate", "Bearer");
     return error;
 }
 
-std::string authenticate_staff(Db& db, const Request& request) {
-    const auto token = auth::bearer_token(request.header("authorization"));
+bool is_write(std::string_view method) {
+    return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+// A staff key when the request has an Authorization header, else a session cookie.
+void authenticate_staff(Context& context) {
+    const auto& request = context.request;
+    if (!request.header("authorization").empty()) {
+        const auto token = auth::bearer_token(request.header("authorization"));
+        if (!token) throw unauthorized();
+        auto name = context.db.transact([&](Tx& tx) { return auth::authenticate(tx, *token); });
+        if (!name) throw unauthorized();
+        context.staff = *name;
+        return;
+    }
+    const auto token = sessions::token_in(request.header("cookie"));
     if (!token) throw unauthorized();
-    auto name = db.transact([&](Tx& tx) { return auth::authenticate(tx, *token); });
-    if (!name) throw unauthorized();
-    return *name;
+    if (is_write(request.method)) {
+        sessions::check_origin(request.header("origin"), context.config.public_base_url);
+    }
+    auto person = context.db.transact([&](Tx& tx) { return sessions::authenticate(tx, *token); });
+    if (!person) throw unauthorized();
+    context.staff = person->name;
+    context.person = std::move(person);
 }
 
 // A header built from a bad value must not split the answer: refuse it as our own error.
@@ -239,9 +258,9 @@ Response respond(const Service& service, const Config& config, Db& db, Request& 
         const auto match = match_route(service.routes, request.method, request.path);
         const auto& route = *match.route;
         route_label = route.pattern;
-        Context context{request, match.params, config, db, {}, {}, {}};
+        Context context{request, match.params, config, db, {}, {}, {}, {}};
         if (route.body != Body::none) read_body(request, read, route.max_body);
-        if (route.auth == Auth::staff) context.staff_key = authenticate_staff(db, request);
+        if (route.auth == Auth::staff) authenticate_staff(context);
         if (route.body == Body::json) context.json = json_body(request);
         if (route.body == Body::form) context.form = form_body(request);
         if (route.auth == Auth::twilio) {

@@ -256,7 +256,7 @@ std::optional<Campaign> keyed(Tx& tx, const Write& write) {
 
 }  // namespace
 
-Campaign create(Tx& tx, const Write& write, const std::string& staff_key) {
+Campaign create(Tx& tx, const Write& write, const std::string& staff) {
     if (write.idempotency_key) {
         if (auto known = keyed(tx, write)) return *known;
     }
@@ -288,8 +288,8 @@ Campaign create(Tx& tx, const Write& write, const std::string& staff_key) {
     const auto key = write.idempotency_key;
     const auto inserted =
         tx.exec(kInsert, write.name, body, write.text.template_id,
-                filter.is_null() ? std::nullopt : Param(filter.dump()), write.send_at, staff_key,
-                key, key ? std::optional(write.digest()) : std::nullopt);
+                filter.is_null() ? std::nullopt : Param(filter.dump()), write.send_at, staff, key,
+                key ? std::optional(write.digest()) : std::nullopt);
     // The same key committed by a parallel request while this one waited on it.
     if (inserted.empty()) return *keyed(tx, write);
     const auto id = inserted[0][0].as<int64_t>();

@@ -22,7 +22,7 @@ namespace textus::campaign {
 // no_recipients or too_many_recipients (over kMaxRecipients); 400 invalid_field (sendAt) unless
 // it is now or later and at most a year ahead. The same Idempotency-Key answers the same
 // campaign (422 when it was used for another).
-Campaign create(Tx& tx, const Write& write, const std::string& staff_key);
+Campaign create(Tx& tx, const Write& write, const std::string& staff);
 
 // The list's progress counts are reused for this long after they were computed (a completed
 // campaign's, which move only with late replies and statuses, for longer): counting reads every

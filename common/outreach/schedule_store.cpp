@@ -82,7 +82,7 @@ std::string digest(const send::Request& request, const std::string& send_at) {
 }  // namespace
 
 Scheduled create(Tx& tx, const send::Request& request, const std::string& send_at,
-                 const Config& config, const std::string& staff_key) {
+                 const Config& config, const std::string& staff) {
     if (request.opt_in_request) {
         throw bad_request("invalid_field", "An opt-in request goes at once: leave sendAt out",
                           "sendAt");
@@ -113,7 +113,7 @@ Scheduled create(Tx& tx, const send::Request& request, const std::string& send_a
     }
     const auto key = request.idempotency_key;
     return from_row(tx.exec(kInsert, contact->id, request.body, request.template_id,
-                            json(request.media_urls).dump(), send_at, staff_key, key,
+                            json(request.media_urls).dump(), send_at, staff, key,
                             key ? std::optional(digest(request, send_at)) : std::nullopt)[0]);
 }
 

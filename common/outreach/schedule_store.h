@@ -22,7 +22,7 @@ namespace textus::schedule {
 // is in the future and at most a year ahead, or for an opt-in request. The same Idempotency-Key
 // answers the same scheduled send (422 when it was used for another request).
 Scheduled create(Tx& tx, const send::Request& request, const std::string& send_at,
-                 const Config& config, const std::string& staff_key);
+                 const Config& config, const std::string& staff);
 
 // Soonest first (at most 1,000); only those of `status` when it is given.
 std::vector<Scheduled> list(Tx& tx, const std::optional<std::string>& status);

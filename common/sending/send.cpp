@@ -322,8 +322,7 @@ Decision decide(Tx& tx, const Request& request, const contacts::Contact& contact
     return out;
 }
 
-Prepared prepare(Tx& tx, const Request& request, const Config& config,
-                 const std::string& staff_key) {
+Prepared prepare(Tx& tx, const Request& request, const Config& config, const std::string& staff) {
     if (request.idempotency_key) {
         if (const auto keyed = messages::find_by_idempotency_key(tx, *request.idempotency_key)) {
             return replay(*keyed, request);
@@ -341,7 +340,7 @@ Prepared prepare(Tx& tx, const Request& request, const Config& config,
 
     const auto decision = decide(tx, request, *contact, config);
     if (decision.refusal) throw *decision.refusal;
-    auto row = outbound(*contact, decision.body, config, staff_key);
+    auto row = outbound(*contact, decision.body, config, staff);
     row.media_urls = request.media_urls;
     row.idempotency_key = request.idempotency_key;
     row.request_digest = request.idempotency_key ? std::optional(request.digest()) : std::nullopt;

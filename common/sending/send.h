@@ -121,7 +121,8 @@ struct Prepared {
 std::string sender(const Config& config);
 
 // The row of a message of `body` to `contact` from our number (or Messaging Service), sent by
-// `sent_by` (a staff key's name, or "web" for a web-to-text lead's first SMS).
+// `sent_by` (a staff key's name or a signed-in person's, or "web" for a web-to-text lead's first
+// SMS).
 messages::Outbound outbound(const contacts::Contact& contact, const std::string& body,
                             const Config& config, const std::string& sent_by);
 
@@ -152,8 +153,7 @@ std::string render_template(Tx& tx, int64_t template_id, const contacts::Contact
 // the send is allowed), the rules checked, a template rendered for the recipient (404
 // template_not_found; 400 when it renders empty), and the row written: owned by the caller for
 // outbox::kLeaseSeconds (it delivers it next), or by the worker (worker_delivers).
-Prepared prepare(Tx& tx, const Request& request, const Config& config,
-                 const std::string& staff_key);
+Prepared prepare(Tx& tx, const Request& request, const Config& config, const std::string& staff);
 
 // The units of work after the Twilio call: Twilio accepted `sent`; or it refused (the row is
 // failed with Twilio's code and words; 21610 also opts the number out) or its fate is unknown

@@ -1,0 +1,42 @@
+// The people who sign in to the inbox (issue 27): who they are and what role they have. Created
+// by textus-admin, which prints a one-time password; sign-in is common/http/sessions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace textus {
+
+class Tx;
+
+namespace people {
+
+// owner: people, keys and everything; admin: templates, auto-replies, campaigns, imports,
+// exports and deleting contacts; agent: conversations, replies, contacts and notes.
+enum class Role { owner, admin, agent };
+
+std::string_view role_name(Role role);
+// The role called `name`; 400 invalid_role naming `field` otherwise.
+Role parse_role(std::string_view name, std::string_view field = "role");
+
+struct Person {
+    int64_t id = 0;
+    std::string email;
+    std::string name;
+    Role role = Role::agent;
+};
+
+struct Created {
+    Person person;
+    std::string password;  // generated, shown once, stored only as its hash
+};
+
+// Creates a person with a generated password. 400 invalid_email or invalid_field for a bad
+// email or name (at most 100 characters); 409 user_exists when someone has that email, in any
+// case.
+Created create(Tx& tx, std::string_view email, std::string_view name, Role role);
+
+}  // namespace people
+}  // namespace textus

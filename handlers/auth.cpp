@@ -1,0 +1,77 @@
+// /api/auth: a person signs in with email and password for a session cookie, signs out, and
+// asks who they are (issue 27; common/http/sessions).
+#include "common/core/config.h"
+#include "common/core/error.h"
+#include "common/core/fields.h"
+#include "common/core/password.h"
+#include "common/db/db.h"
+#include "common/http/server.h"
+#include "common/http/sessions.h"
+
+namespace {
+
+using namespace textus;
+using nlohmann::json;
+
+json person_json(const people::Person& person) {
+    return {{"id", person.id},
+            {"email", person.email},
+            {"name", person.name},
+            {"role", people::role_name(person.role)}};
+}
+
+bool secure(const Context& c) {
+    return c.config.public_base_url.starts_with("https://");
+}
+
+Response login(Context& c) {
+    // A browser's sign-in must come from the site's pages (no signing a visitor into another
+    // account from elsewhere); curl sends no Origin.
+    if (!c.request.header("origin").empty()) {
+        sessions::check_origin(c.request.header("origin"), c.config.public_base_url);
+    }
+    const auto email = fields::required_text(c.json, "email", 254);
+    const auto given = c.json.find("password");
+    if (given == c.json.end() || !given->is_string() ||
+        given->get_ref<const std::string&>().empty()) {
+        throw bad_request("missing_field", "password is required", "password");
+    }
+    const auto& password = given->get_ref<const std::string&>();
+    if (password.size() > password::kMaxBytes) {
+        throw bad_request("invalid_field", "password is too long", "password");
+    }
+    const auto signed_in = sessions::sign_in(c.db, email, password);
+    auto response =
+        Response::json(200, {{"success", true}, {"user", person_json(signed_in.person)}});
+    response.headers.emplace_back("Set-Cookie", sessions::cookie(signed_in.token, secure(c)));
+    return response;
+}
+
+// Ends the session of the cookie sent, if any; always clears the cookie.
+Response logout(Context& c) {
+    if (const auto token = sessions::token_in(c.request.header("cookie"))) {
+        sessions::check_origin(c.request.header("origin"), c.config.public_base_url);
+        c.db.transact([&](Tx& tx) { sessions::sign_out(tx, *token); });
+    }
+    auto response = Response::no_content();
+    response.headers.emplace_back("Set-Cookie", sessions::expired_cookie(secure(c)));
+    return response;
+}
+
+// Who the caller is: a signed-in person, or a staff key (by its name).
+Response me(Context& c) {
+    if (c.person) return Response::json(200, {{"success", true}, {"user", person_json(*c.person)}});
+    return Response::json(200, {{"success", true}, {"user", nullptr}, {"key", c.staff}});
+}
+
+const Route kRoutes[] = {
+    {"POST", "/api/auth/login", login, Auth::none, Body::json},
+    {"POST", "/api/auth/logout", logout, Auth::none},
+    {"GET", "/api/auth/me", me, Auth::staff},
+};
+
+}  // namespace
+
+int main() {
+    return serve({.name = "auth", .routes = kRoutes});
+}

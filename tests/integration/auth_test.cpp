@@ -1,0 +1,308 @@
+// People and sign-in (issue 27) through nginx and textus-auth: textus-admin create-user, the
+// session cookie and its rules (expiry, sign-out, Origin on writes, lockout, one answer for an
+// unknown email and a wrong password), and what the logs keep of it all.
+#include <catch2/catch.hpp>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/core/crypto.h"
+#include "tests/integration/stack.h"
+
+using namespace textus::test;
+using nlohmann::json;
+
+namespace {
+
+Stack& stack() {
+    return Stack::get();
+}
+
+// A client address of its own per call (the stack trusts X-Forwarded-For from loopback), so
+// that nginx's per-address sign-in limit meets only the test that is about it.
+std::string next_ip() {
+    static int n = 0;
+    ++n;
+    return "203.0." + std::to_string(113 + n / 250) + "." + std::to_string(1 + n % 250);
+}
+
+std::string origin() {
+    return "http://127.0.0.1:" + std::to_string(stack().port);
+}
+
+struct Person {
+    std::string email;
+    std::string password;
+};
+
+Person new_person(const std::string& role = "agent") {
+    static int n = 0;
+    const auto email =
+        "person" + std::to_string(++n) + "-" + std::to_string(stack().port) + "@Example.com";
+    const auto created = stack().admin("create-user '" + email + "' --role " + role);
+    REQUIRE(created.exit_code == 0);
+    std::string password = created.output;
+    while (!password.empty() && password.back() == '\n') password.pop_back();
+    REQUIRE(password.size() == 20);
+    return {email, password};
+}
+
+Reply login(const std::string& email, const std::string& password,
+            const std::string& ip = next_ip()) {
+    return stack().request("POST", "/api/auth/login",
+                           json{{"email", email}, {"password", password}}.dump(), "",
+                           "application/json", {{"X-Forwarded-For", ip}});
+}
+
+// The first header `name` (any case) of `reply`, "" when it has none.
+std::string header(const Reply& reply, const std::string& name) {
+    for (const auto& [sent, value] : reply.header_lines) {
+        if (std::regex_match(sent, std::regex(name, std::regex::icase))) return value;
+    }
+    return "";
+}
+
+std::string set_cookie(const Reply& reply) {
+    return header(reply, "set-cookie");
+}
+
+// The session token a sign-in's Set-Cookie carries.
+std::string token_of(const Reply& reply) {
+    std::smatch m;
+    const auto cookie = set_cookie(reply);
+    REQUIRE(std::regex_search(cookie, m, std::regex("^textus_session=([A-Za-z0-9_-]+);")));
+    return m.str(1);
+}
+
+std::string signed_in(const Person& person) {
+    const auto reply = login(person.email, person.password);
+    REQUIRE(reply.status == 200);
+    return token_of(reply);
+}
+
+// A request with the session cookie, and an Origin when given.
+Reply with_session(const std::string& method, const std::string& path, const std::string& token,
+                   const std::string& body = "", const std::string& from = "") {
+    std::vector<std::pair<std::string, std::string>> headers = {
+        {"Cookie", "theme=dark; textus_session=" + token}};
+    if (!from.empty()) headers.emplace_back("Origin", from);
+    return stack().request(method, path, body, "", "application/json", headers);
+}
+
+}  // namespace
+
+TEST_CASE("textus-admin create-user prints a one-time password and refuses a second of an email",
+          "[auth]") {
+    const auto person = new_person("admin");
+    CHECK(stack().query("SELECT role || ' ' || display_name FROM users WHERE email = '" +
+                        person.email + "'") ==
+          "admin " + person.email.substr(0, person.email.find('@')));
+    // Stored as Argon2id only.
+    const auto hash =
+        stack().query("SELECT password_hash FROM users WHERE email = '" + person.email + "'");
+    CHECK(hash.starts_with("$argon2id$"));
+    CHECK(hash.find(person.password) == std::string::npos);
+
+    std::string upper = person.email;
+    for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const auto again = stack().admin("create-user '" + upper + "' --role agent 2>&1");
+    CHECK(again.exit_code == 1);
+    CHECK(again.output.find("Someone signs in with that email already") != std::string::npos);
+    CHECK(stack().admin("create-user x@example.com --role chief 2>/dev/null").exit_code == 2);
+    CHECK(stack().admin("create-user x@example.com 2>/dev/null").exit_code == 2);
+    CHECK(stack().admin("create-user not-an-email --role agent 2>/dev/null").exit_code == 1);
+}
+
+TEST_CASE("a sign-in sets an HttpOnly, SameSite=Strict cookie whose hash alone is stored",
+          "[auth]") {
+    const auto person = new_person();
+    // The email in any case signs in.
+    std::string lower = person.email;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto reply = login(lower, person.password);
+    REQUIRE(reply.status == 200);
+    CHECK(reply.json()["user"]["email"] == person.email);
+    CHECK(reply.json()["user"]["role"] == "agent");
+    const auto cookie = set_cookie(reply);
+    CHECK(cookie.find("; Path=/api/; HttpOnly; SameSite=Strict; Max-Age=604800") !=
+          std::string::npos);
+    CHECK(cookie.find("Secure") == std::string::npos);  // the local stack is plain HTTP
+    const auto token = token_of(reply);
+    CHECK(token.size() == 43);  // 256 bits of base64url
+    CHECK(stack().query("SELECT count(*) FROM sessions WHERE token_hash = '" +
+                        textus::crypto::sha256_hex(token) + "'") == "1");
+    CHECK(stack().query("SELECT count(*) FROM sessions WHERE token_hash = '" + token + "'") == "0");
+
+    const auto me = with_session("GET", "/api/auth/me", token);
+    REQUIRE(me.status == 200);
+    CHECK(me.json()["user"]["email"] == person.email);
+    const auto by_key = stack().request("GET", "/api/auth/me");
+    REQUIRE(by_key.status == 200);
+    CHECK(by_key.json()["user"].is_null());
+    CHECK(by_key.json()["key"].is_string());
+}
+
+TEST_CASE("an unknown email and a wrong password get one answer", "[auth]") {
+    const auto person = new_person();
+    const auto wrong = login(person.email, person.password + "x");
+    const auto unknown = login("nobody-" + person.email, person.password);
+    CHECK(wrong.status == 401);
+    CHECK(unknown.status == 401);
+    CHECK(wrong.body == unknown.body);
+    CHECK(wrong.json()["error"]["code"] == "invalid_credentials");
+    CHECK(set_cookie(wrong).empty());
+    // A disabled person too, their open session with them.
+    const auto token = signed_in(person);
+    stack().query("UPDATE users SET disabled_at = now() WHERE email = '" + person.email + "'");
+    CHECK(login(person.email, person.password).body == unknown.body);
+    CHECK(with_session("GET", "/api/auth/me", token).status == 401);
+}
+
+TEST_CASE("sign-in refuses what is not an email and a password", "[auth]") {
+    const auto post = [](const std::string& body) {
+        return stack().request("POST", "/api/auth/login", body, "", "application/json",
+                               {{"X-Forwarded-For", next_ip()}});
+    };
+    CHECK(post(R"({"password":"something long enough"})").json()["error"]["field"] == "email");
+    CHECK(post(R"({"email":"a@example.com","password":12})").json()["error"]["field"] ==
+          "password");
+    CHECK(post(R"({"email":"a@example.com","password":""})").status == 400);
+    CHECK(
+        post(R"({"email":"a@example.com","password":")" + std::string(1025, 'x') + "\"}").status ==
+        400);
+    CHECK(post("{").status == 400);
+    // From another site's page: refused before the password is looked at.
+    const auto person = new_person();
+    const auto foreign = stack().request(
+        "POST", "/api/auth/login",
+        json{{"email", person.email}, {"password", person.password}}.dump(), "", "application/json",
+        {{"X-Forwarded-For", next_ip()}, {"Origin", "https://evil.example"}});
+    CHECK(foreign.status == 403);
+    CHECK(foreign.json()["error"]["code"] == "cross_origin");
+}
+
+TEST_CASE("a session reads staff routes, and writes only from the site's own Origin", "[auth]") {
+    const auto token = signed_in(new_person());
+    CHECK(with_session("GET", "/api/crm/contacts?limit=1", token).status == 200);
+    const auto contact = json{{"firstName", "Ses"},
+                              {"lastName", "Sion"},
+                              {"phone", "+1760555" + std::to_string(1000 + stack().port % 9000)}}
+                             .dump();
+    const auto no_origin = with_session("POST", "/api/crm/contacts", token, contact);
+    CHECK(no_origin.status == 403);
+    CHECK(no_origin.json()["error"]["code"] == "cross_origin");
+    CHECK(
+        with_session("POST", "/api/crm/contacts", token, contact, "https://evil.example").status ==
+        403);
+    CHECK(with_session("POST", "/api/crm/contacts", token, contact, origin() + ".evil.example")
+              .status == 403);
+    const auto created = with_session("POST", "/api/crm/contacts", token, contact, origin());
+    CHECK(created.status == 201);
+    // No cookie and no key: 401.
+    CHECK(stack().request("GET", "/api/crm/contacts", "", "").status == 401);
+    CHECK(with_session("GET", "/api/crm/contacts", "not-a-session").status == 401);
+}
+
+TEST_CASE("sign-out ends the session and clears the cookie", "[auth]") {
+    const auto token = signed_in(new_person());
+    // From elsewhere, it is refused and the session lives on.
+    CHECK(with_session("POST", "/api/auth/logout", token, "", "https://evil.example").status ==
+          403);
+    CHECK(with_session("GET", "/api/auth/me", token).status == 200);
+    const auto out = with_session("POST", "/api/auth/logout", token, "", origin());
+    CHECK(out.status == 204);
+    CHECK(
+        set_cookie(out).find("textus_session=; Path=/api/; HttpOnly; SameSite=Strict; Max-Age=0") !=
+        std::string::npos);
+    CHECK(with_session("GET", "/api/auth/me", token).status == 401);
+    // Without a session, a sign-out only clears the cookie.
+    CHECK(stack().request("POST", "/api/auth/logout", "", "").status == 204);
+}
+
+TEST_CASE("a session ends after 12 hours unused and 7 days after it began", "[auth]") {
+    const auto idle = signed_in(new_person());
+    const auto old = signed_in(new_person());
+    const auto used = signed_in(new_person());
+    const auto hash = [](const std::string& token) {
+        return "'" + textus::crypto::sha256_hex(token) + "'";
+    };
+    stack().query(
+        "UPDATE sessions SET last_seen_at = now() - interval '12 hours 1 minute' "
+        "WHERE token_hash = " +
+        hash(idle));
+    stack().query(
+        "UPDATE sessions SET created_at = now() - interval '7 days 1 minute' "
+        "WHERE token_hash = " +
+        hash(old));
+    stack().query(
+        "UPDATE sessions SET last_seen_at = now() - interval '11 hours' "
+        "WHERE token_hash = " +
+        hash(used));
+    CHECK(with_session("GET", "/api/auth/me", idle).status == 401);
+    CHECK(with_session("GET", "/api/auth/me", old).status == 401);
+    CHECK(with_session("GET", "/api/auth/me", used).status == 200);
+    // Using it moved its idle clock on.
+    CHECK(stack().query("SELECT last_seen_at > now() - interval '1 minute' FROM sessions "
+                        "WHERE token_hash = " +
+                        hash(used)) == "t");
+}
+
+TEST_CASE("five wrong passwords in a row lock the account, guesses in parallel included",
+          "[auth]") {
+    const auto person = new_person();
+    const auto ip = next_ip();
+    for (int i = 0; i < 4; ++i)
+        CHECK(login(person.email, "wrong password " + std::to_string(i), next_ip()).status == 401);
+    // A right one in between starts the count again.
+    CHECK(login(person.email, person.password).status == 200);
+    std::vector<int> statuses(10);
+    std::vector<std::thread> guessers;
+    for (int i = 0; i < 10; ++i) {
+        guessers.emplace_back([&, i] {
+            statuses[i] = login(person.email, "guess " + std::to_string(i), next_ip()).status;
+        });
+    }
+    for (auto& guesser : guessers) guesser.join();
+    CHECK(std::count(statuses.begin(), statuses.end(), 401) == 5);
+    CHECK(std::count(statuses.begin(), statuses.end(), 429) == 5);
+    // Locked: even the right password is refused, unchecked, with how long to wait.
+    const auto locked = login(person.email, person.password, ip);
+    CHECK(locked.status == 429);
+    CHECK(locked.json()["error"]["code"] == "account_locked");
+    const auto wait = std::stoi(header(locked, "retry-after"));
+    CHECK(wait > 14 * 60);
+    CHECK(wait <= 15 * 60);
+    // Once the lock has passed, the right password opens it and clears the count.
+    stack().query("UPDATE users SET locked_until = now() - interval '1 second' WHERE email = '" +
+                  person.email + "'");
+    CHECK(login(person.email, person.password).status == 200);
+    CHECK(stack().query("SELECT failed_sign_ins || ' ' || (locked_until IS NULL) FROM users "
+                        "WHERE email = '" +
+                        person.email + "'") == "0 true");
+}
+
+TEST_CASE("nginx holds one address to a few sign-ins a minute", "[auth]") {
+    const auto ip = next_ip();
+    int limited = 0;
+    for (int i = 0; i < 8; ++i) {
+        const auto reply = login("nobody@example.com", "not the password", ip);
+        if (reply.status == 429) {
+            ++limited;
+            CHECK(reply.json()["error"]["code"] == "rate_limited");
+        }
+    }
+    CHECK(limited >= 2);
+}
+
+TEST_CASE("the logs hold no password, session or email of a sign-in", "[auth]") {
+    const auto person = new_person();
+    const auto token = signed_in(person);
+    login(person.email, person.password + "-wrong");
+    with_session("GET", "/api/auth/me", token);
+    const auto logs = run("cat " + stack().state_dir + "/log/*.log").output;
+    CHECK(logs.find(person.password) == std::string::npos);
+    CHECK(logs.find(token) == std::string::npos);
+    CHECK(logs.find(person.email) == std::string::npos);
+    CHECK(logs.find("/api/auth/login") != std::string::npos);  // the requests are logged
+}
