@@ -8,6 +8,9 @@
 //                       create a person who signs in with EMAIL (name: EMAIL's part before
 //                       the @ unless given) and print their password (the only time it is
 //                       shown; 20 random characters)
+//   reset-password EMAIL
+//                       give that person a new password, print it (once), and end their
+//                       sessions
 //   commerce7-sync [--limit N] [--retry-failed]
 //                       give up to N (100) leads pending since a Commerce7 failure their
 //                       customer; --retry-failed first queues again those that ran out of
@@ -57,6 +60,7 @@ using namespace textus;
 constexpr std::string_view kUsage =
     "usage: textus-admin migrate | create-key NAME | revoke-key NAME | list-keys\n"
     "       textus-admin create-user EMAIL --role owner|admin|agent [--name NAME]\n"
+    "       textus-admin reset-password EMAIL\n"
     "       textus-admin commerce7-sync [--limit N] [--retry-failed]\n"
     "       textus-admin run-due [--limit N] [--senders S]\n"
     "       textus-admin work [--senders S] [--poll-seconds P]\n";
@@ -161,6 +165,10 @@ int run(Db& db, std::string_view command, const std::string& name) {
         std::cerr << "textus-admin: no active key named '" << name << "'\n";
         return 1;
     }
+    if (command == "reset-password") {
+        std::cout << db.transact([&](Tx& tx) { return people::reset_password(tx, name); }) << "\n";
+        return 0;
+    }
     if (command == "list-keys") {
         for (const auto& key : db.transact([](Tx& tx) { return auth::list_keys(tx); })) {
             std::cout << key.name << "\tcreated " << key.created_at << "\t"
@@ -205,7 +213,8 @@ int create_user(Db& db, const NewUser& user) {
 
 int main(int argc, char** argv) {
     const std::string_view command = argc > 1 ? argv[1] : "";
-    const bool needs_name = command == "create-key" || command == "revoke-key";
+    const bool needs_name =
+        command == "create-key" || command == "revoke-key" || command == "reset-password";
     const bool runs_due = command == "run-due";
     const bool works = command == "work";
     std::optional<SyncOptions> sync_options;

@@ -50,11 +50,11 @@ Response remove(Context& c) {
 }
 
 const Route kRoutes[] = {
-    {"GET", "/api/crm/sms/auto-replies", list, Auth::staff},
-    {"POST", "/api/crm/sms/auto-replies", create, Auth::staff, Body::json},
-    {"GET", "/api/crm/sms/auto-replies/{id}", show, Auth::staff},
-    {"PUT", "/api/crm/sms/auto-replies/{id}", replace, Auth::staff, Body::json},
-    {"DELETE", "/api/crm/sms/auto-replies/{id}", remove, Auth::staff},
+    {"GET", "/api/crm/sms/auto-replies", list, Auth::admin},
+    {"POST", "/api/crm/sms/auto-replies", create, Auth::admin, Body::json},
+    {"GET", "/api/crm/sms/auto-replies/{id}", show, Auth::admin},
+    {"PUT", "/api/crm/sms/auto-replies/{id}", replace, Auth::admin, Body::json},
+    {"DELETE", "/api/crm/sms/auto-replies/{id}", remove, Auth::admin},
 };
 
 }  // namespace

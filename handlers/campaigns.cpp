@@ -74,13 +74,13 @@ Response resume(Context& c) {
 }
 
 const Route kRoutes[] = {
-    {"GET", "/api/crm/sms/campaigns", list, Auth::staff},
-    {"POST", "/api/crm/sms/campaigns", create, Auth::staff, Body::json},
-    {"POST", "/api/crm/sms/campaigns/preview", preview, Auth::staff, Body::json},
-    {"GET", "/api/crm/sms/campaigns/{id}", show, Auth::staff},
-    {"GET", "/api/crm/sms/campaigns/{id}/recipients", recipients, Auth::staff},
-    {"POST", "/api/crm/sms/campaigns/{id}/pause", pause, Auth::staff},
-    {"POST", "/api/crm/sms/campaigns/{id}/resume", resume, Auth::staff},
+    {"GET", "/api/crm/sms/campaigns", list, Auth::admin},
+    {"POST", "/api/crm/sms/campaigns", create, Auth::admin, Body::json},
+    {"POST", "/api/crm/sms/campaigns/preview", preview, Auth::admin, Body::json},
+    {"GET", "/api/crm/sms/campaigns/{id}", show, Auth::admin},
+    {"GET", "/api/crm/sms/campaigns/{id}/recipients", recipients, Auth::admin},
+    {"POST", "/api/crm/sms/campaigns/{id}/pause", pause, Auth::admin},
+    {"POST", "/api/crm/sms/campaigns/{id}/resume", resume, Auth::admin},
 };
 
 }  // namespace

@@ -108,7 +108,7 @@ const Route kRoutes[] = {
     {"GET", "/api/crm/contacts/{id}", show, Auth::staff},
     {"PUT", "/api/crm/contacts/{id}", replace, Auth::staff, Body::json},
     {"PATCH", "/api/crm/contacts/{id}", patch, Auth::staff, Body::json},
-    {"DELETE", "/api/crm/contacts/{id}", remove, Auth::staff},
+    {"DELETE", "/api/crm/contacts/{id}", remove, Auth::admin},
     {"POST", "/api/crm/contacts/{id}/possible-opt-out", review_possible_opt_out, Auth::staff,
      Body::json},
 };

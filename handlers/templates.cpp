@@ -52,10 +52,10 @@ Response remove(Context& c) {
 
 const Route kRoutes[] = {
     {"GET", "/api/crm/sms/templates", list, Auth::staff},
-    {"POST", "/api/crm/sms/templates", create, Auth::staff, Body::json},
+    {"POST", "/api/crm/sms/templates", create, Auth::admin, Body::json},
     {"GET", "/api/crm/sms/templates/{id}", show, Auth::staff},
-    {"PUT", "/api/crm/sms/templates/{id}", replace, Auth::staff, Body::json},
-    {"DELETE", "/api/crm/sms/templates/{id}", remove, Auth::staff},
+    {"PUT", "/api/crm/sms/templates/{id}", replace, Auth::admin, Body::json},
+    {"DELETE", "/api/crm/sms/templates/{id}", remove, Auth::admin},
 };
 
 }  // namespace

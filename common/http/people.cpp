@@ -12,6 +12,13 @@ namespace {
 constexpr size_t kMaxNameCharacters = 100;
 constexpr size_t kMaxEmailCharacters = 254;
 
+const Statement kResetPassword{
+    "people_reset_password",
+    "WITH person AS (UPDATE users SET password_hash = $2, failed_sign_ins = 0, locked_until = NULL"
+    "  WHERE lower(email) = lower($1) RETURNING id),"
+    " ended AS (UPDATE sessions SET ended_at = now() FROM person"
+    "  WHERE sessions.user_id = person.id AND sessions.ended_at IS NULL)"
+    " SELECT id FROM person"};
 const Statement kInsert{
     "people_insert",
     "INSERT INTO users (email, display_name, role, password_hash) VALUES ($1, $2, $3, $4) "
@@ -48,6 +55,14 @@ Created create(Tx& tx, std::string_view email, std::string_view name, Role role)
     const auto rows = tx.exec(kInsert, login, display, role_name(role), password::hash(password));
     if (rows.empty()) throw conflict("user_exists", "Someone signs in with that email already");
     return {{rows[0][0].as<int64_t>(), login, display, role}, std::move(password)};
+}
+
+std::string reset_password(Tx& tx, std::string_view email) {
+    auto password = password::generate();
+    if (tx.exec(kResetPassword, email, password::hash(password)).empty()) {
+        throw not_found("Nobody signs in with that email");
+    }
+    return password;
 }
 
 }  // namespace textus::people

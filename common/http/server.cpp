@@ -260,7 +260,11 @@ Response respond(const Service& service, const Config& config, Db& db, Request& 
         route_label = route.pattern;
         Context context{request, match.params, config, db, {}, {}, {}, {}};
         if (route.body != Body::none) read_body(request, read, route.max_body);
-        if (route.auth == Auth::staff) authenticate_staff(context);
+        if (route.auth == Auth::staff || route.auth == Auth::admin) authenticate_staff(context);
+        if (route.auth == Auth::admin && context.person &&
+            context.person->role == people::Role::agent) {
+            throw HttpError(403, "forbidden_role", "This needs an admin or an owner");
+        }
         if (route.body == Body::json) context.json = json_body(request);
         if (route.body == Body::form) context.form = form_body(request);
         if (route.auth == Auth::twilio) {

@@ -56,7 +56,8 @@ export async function eventually(what, fn, ms = 5000) {
   }
 }
 
-// A stack of its own, from $TEXTUS_BIN_DIR: {state, env, port, url, staffKey}. `name` names its
+// A stack of its own, from $TEXTUS_BIN_DIR: {state, env, port, url, staffKey, owner: {email,
+// password}}. `name` names its
 // state directory and, in stop(), the directory its logs are kept in beside the screenshots;
 // `extraEnv` adds to deploy/up's environment (e.g. TEXTUS_WORKER_POLL_SECONDS, QUIET_HOURS).
 export async function startStack(name, extraEnv = {}) {
@@ -83,11 +84,12 @@ export async function startStack(name, extraEnv = {}) {
     await stopStack(stack);
     throw new Error(`deploy/up failed: ${e.message}\n${e.stderr || ''}`);
   }
-  const lines = out.stdout.trim().split('\n');
-  stack.url = /^url: (\S+)$/.exec(lines[lines.length - 2])?.[1];
-  assert.ok(stack.url, `deploy/up printed no url: ${out.stdout}`);
-  stack.staffKey = /^staff key: (\S+)$/.exec(lines[lines.length - 1])?.[1];
-  assert.ok(stack.staffKey, `deploy/up printed no staff key: ${out.stdout}`);
+  const printed = (label) => new RegExp(`^${label}: (\\S+)$`, 'm').exec(out.stdout)?.[1];
+  stack.url = printed('url');
+  stack.staffKey = printed('staff key');
+  stack.owner = { email: printed('sign in'), password: printed('password') };
+  assert.ok(stack.url && stack.staffKey && stack.owner.email && stack.owner.password,
+    `deploy/up printed no url, staff key or sign-in: ${out.stdout}`);
   return stack;
 }
 

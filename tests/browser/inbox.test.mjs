@@ -91,19 +91,30 @@ const thread = () => page.getByRole('list', { name: 'Messages' });
 const bubble = (text) => thread().getByRole('listitem').filter({ hasText: text });
 const composer = () => page.getByRole('textbox', { name: 'Message', exact: true });
 
-test('a wrong staff key is refused plainly; the right one signs in', async () => {
+// The sign-in form, filled with the local owner's email and `password`, submitted.
+async function signInAs(p, password) {
+  await p.getByLabel('Email').fill(stack.owner.email);
+  await p.getByLabel('Password').fill(password);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+}
+
+test('a wrong password is refused plainly; the right one signs in, with a cookie no script reads', async () => {
   await page.goto(new URL('/inbox/', url).href);
-  const key = page.getByLabel('Staff key');
-  await key.fill('not-a-real-key');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('alert').filter({ hasText: 'That key was not accepted' }).waitFor();
-  assert.equal(await key.getAttribute('aria-invalid'), 'true');
-  await key.fill(staffKey);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInAs(page, 'not the password at all');
+  await page.getByRole('alert').filter({ hasText: 'That email and password do not match' }).waitFor();
+  assert.equal(await page.getByLabel('Password').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.getByLabel('Password').inputValue(), '');
+  await signInAs(page, stack.owner.password);
   await convList().waitFor();
-  // Kept for this tab only, never in the URL.
-  assert.equal(await page.evaluate(() => sessionStorage.getItem('textus.staffKey')), staffKey);
-  assert.ok(!page.url().includes(staffKey));
+  assert.match(await page.getByRole('button', { name: 'Sign out' }).textContent(), /Local owner/);
+  const session = (await page.context().cookies()).find((c) => c.name === 'textus_session');
+  assert.ok(session && session.httpOnly && session.sameSite === 'Strict' && session.path === '/api/');
+  assert.equal(await page.evaluate(() => document.cookie.includes('textus_session')), false);
+  assert.equal(await page.evaluate(() => JSON.stringify(sessionStorage) + JSON.stringify(localStorage)), '{}{}');
+  assert.ok(!page.url().includes(stack.owner.password));
+  // A reload keeps the session: the page asks who it is.
+  await page.reload();
+  await convList().waitFor();
 });
 
 test('the list shows the seeded conversations, newest first, with unread counts', async () => {
@@ -426,15 +437,14 @@ test('the live URL is renewed before it expires, and the first poll does not rep
     });
     tab.on('request', (req) => { if (req.url().includes('/api/poll/staff')) polls.push(req.headers()); });
     await tab.goto(new URL('/inbox/', url).href);
-    await tab.getByLabel('Staff key').fill(staffKey);
-    await tab.getByRole('button', { name: 'Sign in' }).click();
+    await signInAs(tab, stack.owner.password);
     await tab.getByRole('list', { name: 'Conversations' }).waitFor();
     // The first poll asks for the last few seconds only, not the channel's whole buffer.
     await eventually('a poll', async () => polls.length > 0);
     const since = Date.parse(polls[0]['if-modified-since']);
     assert.ok(since > Date.now() - 20000 && since < Date.now(), JSON.stringify(polls[0]));
-    // No key in the poll's URL or headers.
-    assert.ok(!JSON.stringify(polls[0]).includes(staffKey));
+    // No key on the poll: its signed URL is the credential.
+    assert.equal(polls[0].authorization, undefined);
     await eventually('a renewed URL', async () => lives >= 2, 8000);
     const text = `After the renewal (${stamp})`;
     await simSms(bob.e164, text);
@@ -941,17 +951,20 @@ test('a campaign names the possible opt-out it skipped', async () => {
   await page.getByRole('button', { name: 'Conversations' }).click();
 });
 
-test('sign out forgets the key; signing in again starts afresh', async () => {
+test('sign out ends the session; signing in again starts afresh', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.getByLabel('Staff key').waitFor();
-  assert.equal(await page.evaluate(() => sessionStorage.getItem('textus.staffKey')), null);
-  await page.getByLabel('Staff key').fill(staffKey);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('Password').waitFor();
+  // Ended on the server: a reload does not sign in again.
+  await eventually('the session to end', async () =>
+    !(await page.context().cookies()).some((c) => c.name === 'textus_session'));
+  await page.reload();
+  await page.getByLabel('Password').waitFor();
+  await signInAs(page, stack.owner.password);
   await conv(fmt(bob.e164)).waitFor();
   await page.getByRole('button', { name: 'Contacts' }).click();
   await page.getByRole('list', { name: 'Contacts' }).getByRole('button').first().waitFor();
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.getByLabel('Staff key').waitFor();
+  await page.getByLabel('Password').waitFor();
 });
 
 test('the pages keep to the Content-Security-Policy', () => {

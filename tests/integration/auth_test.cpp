@@ -114,6 +114,20 @@ TEST_CASE("textus-admin create-user prints a one-time password and refuses a sec
     CHECK(stack().admin("create-user not-an-email --role agent 2>/dev/null").exit_code == 1);
 }
 
+TEST_CASE("textus-admin reset-password prints a new password and ends the person's sessions",
+          "[auth]") {
+    const auto person = new_person();
+    const auto token = signed_in(person);
+    const auto reset = stack().admin("reset-password '" + person.email + "'");
+    REQUIRE(reset.exit_code == 0);
+    const auto fresh = reset.output.substr(0, reset.output.find('\n'));
+    CHECK(fresh.size() == 20);
+    CHECK(with_session("GET", "/api/auth/me", token).status == 401);
+    CHECK(login(person.email, person.password).status == 401);
+    CHECK(login(person.email, fresh).status == 200);
+    CHECK(stack().admin("reset-password nobody@example.com 2>/dev/null").exit_code == 1);
+}
+
 TEST_CASE("a sign-in sets an HttpOnly, SameSite=Strict cookie whose hash alone is stored",
           "[auth]") {
     const auto person = new_person();
@@ -305,4 +319,49 @@ TEST_CASE("the logs hold no password, session or email of a sign-in", "[auth]") 
     CHECK(logs.find(token) == std::string::npos);
     CHECK(logs.find(person.email) == std::string::npos);
     CHECK(logs.find("/api/auth/login") != std::string::npos);  // the requests are logged
+}
+
+TEST_CASE("each role reaches the routes of its row in decisions.md's table, and no others",
+          "[auth]") {
+    struct Case {
+        std::string method, path, body;
+        bool agent;  // admins and owners may call every one
+    };
+    // A refused role is 403 forbidden_role before the body is read; an allowed one gets the
+    // route's own answer (a 400 for an empty body, a 404 for no such id).
+    const std::vector<Case> cases = {
+        {"GET", "/api/crm/sms/conversations?limit=1", "", true},
+        {"GET", "/api/crm/sms/messages?limit=1", "", true},
+        {"POST", "/api/crm/sms/send", "{}", true},
+        {"GET", "/api/crm/sms/scheduled", "", true},
+        {"POST", "/api/crm/sms/sync", "{}", true},
+        {"GET", "/api/crm/live", "", true},
+        {"GET", "/api/crm/contacts?limit=1", "", true},
+        {"PATCH", "/api/crm/contacts/999999999", "{}", true},
+        {"GET", "/api/crm/sms/templates", "", true},
+        {"DELETE", "/api/crm/contacts/999999999", "", false},
+        {"POST", "/api/crm/sms/templates", "{}", false},
+        {"DELETE", "/api/crm/sms/templates/999999999", "", false},
+        {"GET", "/api/crm/sms/auto-replies", "", false},
+        {"POST", "/api/crm/sms/auto-replies", "{}", false},
+        {"GET", "/api/crm/sms/campaigns", "", false},
+        {"POST", "/api/crm/sms/campaigns/preview", "{}", false},
+    };
+    for (const std::string role : {"agent", "admin", "owner"}) {
+        const auto token = signed_in(new_person(role));
+        for (const auto& c : cases) {
+            INFO(role << " " << c.method << " " << c.path);
+            const auto reply = with_session(c.method, c.path, token, c.body, origin());
+            if (role == "agent" && !c.agent) {
+                CHECK(reply.status == 403);
+                CHECK(reply.json()["error"]["code"] == "forbidden_role");
+            } else {
+                CHECK(reply.status != 401);
+                CHECK(reply.status != 403);
+                CHECK(reply.status < 500);
+            }
+        }
+    }
+    // A key acts as the owner.
+    CHECK(stack().request("DELETE", "/api/crm/contacts/999999999").status == 404);
 }

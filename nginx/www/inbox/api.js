@@ -1,20 +1,19 @@
-/* The staff API (contract.md §4 "Staff"): requests with the staff key, their errors in words,
-   query strings and Idempotency-Keys. The key is kept here and, for the tab, in sessionStorage
-   (session.js): never in a URL, never logged. */
+/* The staff API (contract.md §4 "Staff"): requests with the session cookie (the browser sends
+   it; the page never sees it), their errors in words, query strings and Idempotency-Keys. */
 import { expired } from './session.js';
 
-var staffKey = null;
-export function setStaffKey(key) { staffKey = key; }
+var signedIn = false;
+export function setSignedIn(yes) { signedIn = yes; }
 
 // {status, data, date}; rejects only on a network error. A 401 signs the page out.
 export function api(method, path, body, headers) {
-  var opts = { method: method, headers: { Accept: 'application/json', Authorization: 'Bearer ' + staffKey }, cache: 'no-store' };
+  var opts = { method: method, headers: { Accept: 'application/json' }, cache: 'no-store', credentials: 'same-origin' };
   Object.keys(headers || {}).forEach(function (k) { opts.headers[k] = headers[k]; });
   if (body) { opts.headers['Content-Type'] = 'application/json'; opts.body = JSON.stringify(body); }
   return fetch(path, opts).then(function (res) {
     return res.json().catch(function () { return {}; }).then(function (data) {
       var r = { status: res.status, data: data || {}, date: res.headers.get('Date') };
-      if (res.status === 401 && staffKey) expired();
+      if (res.status === 401 && signedIn) expired();
       return r;
     });
   });

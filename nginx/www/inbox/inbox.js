@@ -3,7 +3,8 @@
    The API is contract.md §4 "Staff" (and docs/decisions.md, Campaigns). What the inbox shares
    with the visitor widget (the element builder, the long-poll loop, the segment counter) is
    plain scripts in nginx/www: shared-with-widget.js.
-   The staff key lives in sessionStorage only: never in a URL, never logged. */
+   A person signs in with email and password for an HttpOnly session cookie the page never
+   reads: nothing secret is in a URL, in storage or in a log. */
 import { S } from './state.js';
 import { signinForm, signOutBtn, navButtons } from './page.js';
 import { signIn, signOut, restoreSession } from './session.js';

@@ -2,6 +2,6 @@
    nav, connection line and sign-out button, and the element the views are built in. */
 function $(id) { return document.getElementById(id); }
 
-export var signin = $('signin'), signinForm = $('signin-form'), keyBox = $('staff-key'), signinErr = $('signin-error');
+export var signin = $('signin'), signinForm = $('signin-form'), emailBox = $('signin-email'), passwordBox = $('signin-password'), signinErr = $('signin-error');
 export var nav = document.querySelector('.nav'), signOutBtn = $('sign-out'), conn = $('conn'), app = $('app');
 export var navButtons = { conversations: $('nav-conversations'), contacts: $('nav-contacts'), campaigns: $('nav-campaigns') };

@@ -1,51 +1,42 @@
-/* Signing in and out. A key that works is kept in sessionStorage, for this tab only: a reload
-   signs in again, closing the tab or signing out forgets it. */
+/* Signing in and out: email and password for a session cookie (textus-auth). The cookie is
+   HttpOnly: the page knows only whether it is signed in, and asks /api/auth/me on load. */
 import { S, E } from './state.js';
-import { signin, keyBox, signinErr, nav, signOutBtn, conn, app } from './page.js';
-import { api, setStaffKey, errorText, OFFLINE } from './api.js';
+import { signin, emailBox, passwordBox, signinErr, nav, signOutBtn, conn, app } from './page.js';
+import { api, setSignedIn, errorText, OFFLINE } from './api.js';
 import { build, showView } from './views.js';
 import { loadConversations } from './conversations.js';
 import { startLive, stopLive } from './live.js';
 
-var KEY_STORE = 'textus.staffKey';
-
 // The sign-in form's submit.
 export function signIn(e) {
   e.preventDefault();
-  var key = keyBox.value.trim();
-  if (!key) { signinErr.textContent = 'Please enter your staff key.'; keyBox.focus(); return; }
+  var email = emailBox.value.trim(), password = passwordBox.value;
+  if (!email) { signinErr.textContent = 'Please enter your email.'; emailBox.focus(); return; }
+  if (!password) { signinErr.textContent = 'Please enter your password.'; passwordBox.focus(); return; }
   signinErr.textContent = '';
-  tryKey(key, true);
-}
-// A key kept from earlier in this tab signs in again.
-export function restoreSession() {
-  var kept = null;
-  try { kept = sessionStorage.getItem(KEY_STORE); } catch (_) { /* storage off */ }
-  if (kept) tryKey(kept, false); else keyBox.focus();
-}
-
-function tryKey(key, typed) {
-  setStaffKey(key);
-  api('GET', '/api/crm/sms/conversations?limit=1').then(function (r) {
+  api('POST', '/api/auth/login', { email: email, password: password }).then(function (r) {
     if (r.status === 200 && r.data.success) {
-      try { sessionStorage.setItem(KEY_STORE, key); } catch (_) { /* this page only */ }
-      keyBox.value = '';
-      start();
-    } else {
-      setStaffKey(null);
-      signinErr.textContent = r.status === 401 ? 'That key was not accepted. Check it and try again.' : errorText(r);
-      if (typed) keyBox.focus();
-      keyBox.setAttribute('aria-invalid', 'true');
+      passwordBox.value = '';
+      start(r.data.user);
+      return;
     }
-  }, function () {
-    setStaffKey(null);
-    signinErr.textContent = OFFLINE;
-  });
+    signinErr.textContent = r.status === 401 ? 'That email and password do not match. Check them and try again.' : errorText(r);
+    passwordBox.value = '';
+    passwordBox.setAttribute('aria-invalid', 'true');
+    passwordBox.focus();
+  }, function () { signinErr.textContent = OFFLINE; });
 }
-export function expired() { signOut('Your key is no longer accepted. Please sign in again.'); }
-export function signOut(message) {
-  try { sessionStorage.removeItem(KEY_STORE); } catch (_) { /* nothing kept */ }
-  setStaffKey(null);
+// A session from earlier on this browser signs in again.
+export function restoreSession() {
+  api('GET', '/api/auth/me').then(function (r) {
+    if (r.status === 200 && r.data.user) start(r.data.user); else emailBox.focus();
+  }, function () { emailBox.focus(); });
+}
+export function expired() { signOut('Your session has ended. Please sign in again.', true); }
+// `ended`: the server ended the session already; otherwise sign out there too.
+export function signOut(message, ended) {
+  if (!ended) api('POST', '/api/auth/logout');
+  setSignedIn(false);
   stopLive();
   app.hidden = true;
   app.textContent = '';
@@ -54,18 +45,21 @@ export function signOut(message) {
   conn.textContent = '';
   signin.hidden = false;
   signinErr.textContent = message || '';
-  keyBox.removeAttribute('aria-invalid');
-  keyBox.focus();
+  passwordBox.removeAttribute('aria-invalid');
+  emailBox.focus();
 }
 
-function start() {
+function start(user) {
   // A fresh session: nothing from an earlier sign-in in this tab carries over.
   S.convs = []; S.convSearch = ''; S.contact = null; S.contacts = []; S.editing = null; S.contactsLoaded = false;
   S.camps = []; S.camp = null; S.campSeen = {}; S.templates = null; E.camp = null;
+  setSignedIn(true);
+  passwordBox.removeAttribute('aria-invalid');
   signin.hidden = true;
   app.hidden = false;
   nav.hidden = false;
   signOutBtn.hidden = false;
+  signOutBtn.textContent = 'Sign out ' + user.name;
   build();
   showView('conversations');
   loadConversations(true);
