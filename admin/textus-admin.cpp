@@ -1,7 +1,10 @@
 // textus-admin: the sysadmin's tool. Reads DATABASE_URL (and, for commerce7-sync, the handlers'
 // COMMERCE7_* settings) from the environment.
 //   migrate             apply sql/ migrations not yet applied
-//   create-key NAME     create a staff API key and print it (the only time it is shown)
+//   create-key NAME [--user EMAIL]
+//                       create a staff API key and print it (the only time it is shown); with
+//                       --user it belongs to that person and acts with their role, else it
+//                       acts as the owner
 //   revoke-key NAME     revoke the active key called NAME
 //   list-keys           list keys (names and times, never keys or hashes)
 //   create-user EMAIL --role owner|admin|agent [--name NAME]
@@ -58,7 +61,7 @@ namespace {
 using namespace textus;
 
 constexpr std::string_view kUsage =
-    "usage: textus-admin migrate | create-key NAME | revoke-key NAME | list-keys\n"
+    "usage: textus-admin migrate | create-key NAME [--user EMAIL] | revoke-key NAME | list-keys\n"
     "       textus-admin create-user EMAIL --role owner|admin|agent [--name NAME]\n"
     "       textus-admin reset-password EMAIL\n"
     "       textus-admin commerce7-sync [--limit N] [--retry-failed]\n"
@@ -149,7 +152,8 @@ int work(const Config& config, const SyncOptions& options) {
     return 0;
 }
 
-int run(Db& db, std::string_view command, const std::string& name) {
+int run(Db& db, std::string_view command, const std::string& name,
+        std::optional<std::string_view> key_owner) {
     if (command == "migrate") {
         const auto applied = migrate(db, bundled_migrations());
         for (const auto& migration : applied) std::cerr << "applied " << migration << "\n";
@@ -157,7 +161,8 @@ int run(Db& db, std::string_view command, const std::string& name) {
         return 0;
     }
     if (command == "create-key") {
-        std::cout << db.transact([&](Tx& tx) { return auth::create_key(tx, name); }) << "\n";
+        std::cout << db.transact([&](Tx& tx) { return auth::create_key(tx, name, key_owner); })
+                  << "\n";
         return 0;
     }
     if (command == "revoke-key") {
@@ -219,6 +224,7 @@ int main(int argc, char** argv) {
     const bool works = command == "work";
     std::optional<SyncOptions> sync_options;
     std::optional<NewUser> new_user;
+    std::optional<std::string_view> key_owner;
     if (command == "create-user") {
         try {
             new_user = parse_new_user(std::vector<std::string_view>(argv + 2, argv + argc));
@@ -238,6 +244,8 @@ int main(int argc, char** argv) {
             std::cerr << kUsage;
             return 2;
         }
+    } else if (argc == 5 && command == "create-key" && std::string_view(argv[3]) == "--user") {
+        key_owner = argv[4];
     } else if (argc != (needs_name ? 3 : 2) || (needs_name && std::string_view(argv[2]).empty())) {
         std::cerr << kUsage;
         return 2;
@@ -251,7 +259,7 @@ int main(int argc, char** argv) {
         Db db(config.database_url);
         if (sync_options) return commerce7_sync(db, config, *sync_options);
         if (new_user) return create_user(db, *new_user);
-        return run(db, command, needs_name ? argv[2] : "");
+        return run(db, command, needs_name ? argv[2] : "", key_owner);
     } catch (const ConfigError& error) {
         for (const auto& problem : error.problems) std::cerr << "textus-admin: " << problem << "\n";
     } catch (const HttpError& error) {

@@ -58,7 +58,8 @@ Response logout(Context& c) {
     return response;
 }
 
-// Who the caller is: a signed-in person, or a staff key (by its name).
+// Who the caller is: a signed-in person or the person whose key it is; for a key of nobody,
+// which acts as the owner, its name.
 Response me(Context& c) {
     if (c.person) return Response::json(200, {{"success", true}, {"user", person_json(*c.person)}});
     return Response::json(200, {{"success", true}, {"user", nullptr}, {"key", c.staff}});

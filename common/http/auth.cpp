@@ -27,9 +27,12 @@ std::string lookup_id(std::string_view token) {
     return std::string(token.substr(kPrefix.size(), kLookupChars));
 }
 
-const Statement kInsertKey{"auth_insert_key",
-                           "INSERT INTO api_keys (name, lookup_id, key_hash) VALUES ($1, $2, $3) "
-                           "ON CONFLICT DO NOTHING RETURNING id"};
+const Statement kInsertKey{
+    "auth_insert_key",
+    "INSERT INTO api_keys (name, lookup_id, key_hash, user_id) VALUES ($1, $2, $3, $4) "
+    "ON CONFLICT DO NOTHING RETURNING id"};
+const Statement kFindPerson{"auth_find_person",
+                            "SELECT id FROM users WHERE lower(email) = lower($1)"};
 const Statement kRevokeKey{
     "auth_revoke_key",
     "UPDATE api_keys SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL RETURNING id"};
@@ -38,7 +41,10 @@ const Statement kListKeys{
     "SELECT name, rfc3339(created_at), rfc3339(revoked_at) FROM api_keys ORDER BY created_at, id"};
 const Statement kFindKey{
     "auth_find_key",
-    "SELECT name, key_hash FROM api_keys WHERE lookup_id = $1 AND revoked_at IS NULL"};
+    "SELECT k.name, k.key_hash, u.id, u.email, u.display_name, u.role FROM api_keys k"
+    " LEFT JOIN users u ON u.id = k.user_id"
+    " WHERE k.lookup_id = $1 AND k.revoked_at IS NULL"
+    " AND (k.user_id IS NULL OR u.disabled_at IS NULL)"};
 
 }  // namespace
 
@@ -62,9 +68,15 @@ std::optional<std::string> bearer_token(std::string_view authorization) {
     return std::string(token);
 }
 
-std::string create_key(Tx& tx, std::string_view name) {
+std::string create_key(Tx& tx, std::string_view name, std::optional<std::string_view> owner_email) {
+    std::optional<int64_t> owner;
+    if (owner_email) {
+        const auto rows = tx.exec(kFindPerson, *owner_email);
+        if (rows.empty()) throw not_found("Nobody signs in with that email");
+        owner = rows[0][0].as<int64_t>();
+    }
     const auto key = generate_key();
-    if (tx.exec(kInsertKey, name, lookup_id(key), crypto::sha256_hex(key)).empty()) {
+    if (tx.exec(kInsertKey, name, lookup_id(key), crypto::sha256_hex(key), owner).empty()) {
         throw conflict("key_exists", "An active key named '" + std::string(name) + "' exists");
     }
     return key;
@@ -84,12 +96,18 @@ std::vector<KeyInfo> list_keys(Tx& tx) {
     return keys;
 }
 
-std::optional<std::string> authenticate(Tx& tx, std::string_view token) {
+std::optional<KeyHolder> authenticate(Tx& tx, std::string_view token) {
     if (!well_formed(token)) return std::nullopt;
     const auto hash = crypto::sha256_hex(token);
     for (const auto& row : tx.exec(kFindKey, lookup_id(token))) {
-        if (crypto::constant_time_equal(row[1].as<std::string>(), hash))
-            return row[0].as<std::string>();
+        if (!crypto::constant_time_equal(row[1].as<std::string>(), hash)) continue;
+        KeyHolder holder{row[0].as<std::string>(), std::nullopt};
+        if (!row[2].is_null()) {
+            holder.person = people::Person{row[2].as<int64_t>(), row[3].as<std::string>(),
+                                           row[4].as<std::string>(),
+                                           people::parse_role(row[5].as<std::string>())};
+        }
+        return holder;
     }
     return std::nullopt;
 }

@@ -1,12 +1,15 @@
 // Staff API keys: random, shown once, stored only as SHA-256, compared in constant time.
 // A key is "tx_" + 64 hex digits; its first 12 hex digits are a lookup id that finds the
-// stored hash without comparing secrets in SQL.
+// stored hash without comparing secrets in SQL. A key belongs to a person and acts with their
+// role (docs/decisions.md, People and sign-in); a key of nobody acts as the owner.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "common/http/people.h"
 
 namespace textus {
 
@@ -25,15 +28,22 @@ struct KeyInfo {
     std::optional<std::string> revoked_at;
 };
 
-// Creates a key under `name` (409 key_exists when an active key has that name) and returns
-// the key itself, which is stored nowhere.
-std::string create_key(Tx& tx, std::string_view name);
+// Creates a key under `name` for the person who signs in with `owner_email`, if given (404 when
+// nobody does; 409 key_exists when an active key has that name) and returns the key itself,
+// which is stored nowhere.
+std::string create_key(Tx& tx, std::string_view name,
+                       std::optional<std::string_view> owner_email = std::nullopt);
 // Revokes the active key called `name`; false when there is none.
 bool revoke_key(Tx& tx, std::string_view name);
 std::vector<KeyInfo> list_keys(Tx& tx);
 
-// The name of the active key `token` is, or nothing.
-std::optional<std::string> authenticate(Tx& tx, std::string_view token);
+struct KeyHolder {
+    std::string key_name;
+    std::optional<people::Person> person;  // none: a key of nobody, which acts as the owner
+};
+
+// Who holds the active key `token` is, or nothing (no such key, or its person is disabled).
+std::optional<KeyHolder> authenticate(Tx& tx, std::string_view token);
 
 }  // namespace auth
 }  // namespace textus

@@ -49,9 +49,11 @@ void authenticate_staff(Context& context) {
     if (!request.header("authorization").empty()) {
         const auto token = auth::bearer_token(request.header("authorization"));
         if (!token) throw unauthorized();
-        auto name = context.db.transact([&](Tx& tx) { return auth::authenticate(tx, *token); });
-        if (!name) throw unauthorized();
-        context.staff = *name;
+        auto holder = context.db.transact([&](Tx& tx) { return auth::authenticate(tx, *token); });
+        if (!holder) throw unauthorized();
+        // A person's key acts as them: their name on what it does, their role on what it may.
+        context.staff = holder->person ? holder->person->name : holder->key_name;
+        context.person = std::move(holder->person);
         return;
     }
     const auto token = sessions::token_in(request.header("cookie"));

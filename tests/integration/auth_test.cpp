@@ -151,10 +151,11 @@ TEST_CASE("a sign-in sets an HttpOnly, SameSite=Strict cookie whose hash alone i
     const auto me = with_session("GET", "/api/auth/me", token);
     REQUIRE(me.status == 200);
     CHECK(me.json()["user"]["email"] == person.email);
+    // deploy/up's key is the local owner's.
     const auto by_key = stack().request("GET", "/api/auth/me");
     REQUIRE(by_key.status == 200);
-    CHECK(by_key.json()["user"].is_null());
-    CHECK(by_key.json()["key"].is_string());
+    CHECK(by_key.json()["user"]["email"] == "owner@textus.test");
+    CHECK(by_key.json()["user"]["role"] == "owner");
 }
 
 TEST_CASE("an unknown email and a wrong password get one answer", "[auth]") {
@@ -362,6 +363,35 @@ TEST_CASE("each role reaches the routes of its row in decisions.md's table, and 
             }
         }
     }
-    // A key acts as the owner.
-    CHECK(stack().request("DELETE", "/api/crm/contacts/999999999").status == 404);
+}
+
+TEST_CASE("a key acts with its person's role and dies with them; a key of nobody is the owner's",
+          "[auth]") {
+    const auto agent = new_person("agent");
+    const auto key_of = [](const std::string& args) {
+        const auto made = stack().admin("create-key " + args);
+        REQUIRE(made.exit_code == 0);
+        return made.output.substr(0, made.output.find('\n'));
+    };
+    static int n = 0;
+    const auto suffix = std::to_string(stack().port) + "-" + std::to_string(++n);
+    const auto agents_key = key_of("agent-key-" + suffix + " --user '" + agent.email + "'");
+    const auto nobodys_key = key_of("nobodys-key-" + suffix);
+    const auto remove = [](const std::string& key) {
+        return stack().request("DELETE", "/api/crm/contacts/999999999", "", key);
+    };
+    CHECK(remove(agents_key).status == 403);
+    CHECK(remove(agents_key).json()["error"]["code"] == "forbidden_role");
+    CHECK(stack().request("GET", "/api/crm/contacts?limit=1", "", agents_key).status == 200);
+    const auto me = stack().request("GET", "/api/auth/me", "", agents_key);
+    CHECK(me.json()["user"]["email"] == agent.email);
+    CHECK(remove(nobodys_key).status == 404);
+    CHECK(stack().request("GET", "/api/auth/me", "", nobodys_key).json()["key"] ==
+          "nobodys-key-" + suffix);
+    CHECK(stack()
+              .admin("create-key stray-" + suffix + " --user nobody@example.com 2>/dev/null")
+              .exit_code == 1);
+    // Disabled with their person.
+    stack().query("UPDATE users SET disabled_at = now() WHERE email = '" + agent.email + "'");
+    CHECK(stack().request("GET", "/api/crm/contacts?limit=1", "", agents_key).status == 401);
 }

@@ -97,7 +97,7 @@ TEST_CASE("a send to a contact who texted first goes to Twilio, with the opt-out
     // The simulator's callbacks move it to delivered; the row keeps Twilio's SID.
     CHECK(wait_for_status(id, "delivered") == "delivered");
     CHECK(q("SELECT sid || '|' || contact_id || '|' || (delivered_at IS NOT NULL) || '|' ||"
-            " (sent_by LIKE 'local-%') FROM messages WHERE id = " +
+            " (sent_by = 'Local owner') FROM messages WHERE id = " +
             id) == sid + "|" + contact + "|true|true");
     CHECK(q("SELECT last_message_id FROM contacts WHERE id = " + contact) == id);
 
