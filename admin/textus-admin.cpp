@@ -52,6 +52,7 @@
 #include "common/core/log.h"
 #include "common/db/db.h"
 #include "common/db/migrations.h"
+#include "common/http/audit.h"
 #include "common/http/auth.h"
 #include "common/http/people.h"
 #include "common/outreach/worker.h"
@@ -161,17 +162,31 @@ int run(Db& db, std::string_view command, const std::string& name,
         return 0;
     }
     if (command == "create-key") {
-        std::cout << db.transact([&](Tx& tx) { return auth::create_key(tx, name, key_owner); })
-                  << "\n";
+        std::cout << db.transact([&](Tx& tx) {
+            auto key = auth::create_key(tx, name, key_owner);
+            audit::record(tx, audit::kAdminTool, "key_created", "staff key " + name);
+            return key;
+        }) << "\n";
         return 0;
     }
     if (command == "revoke-key") {
-        if (db.transact([&](Tx& tx) { return auth::revoke_key(tx, name); })) return 0;
+        if (db.transact([&](Tx& tx) {
+                if (!auth::revoke_key(tx, name)) return false;
+                audit::record(tx, audit::kAdminTool, "key_revoked", "staff key " + name);
+                return true;
+            })) {
+            return 0;
+        }
         std::cerr << "textus-admin: no active key named '" << name << "'\n";
         return 1;
     }
     if (command == "reset-password") {
-        std::cout << db.transact([&](Tx& tx) { return people::reset_password(tx, name); }) << "\n";
+        std::cout << db.transact([&](Tx& tx) {
+            auto reset = people::reset_password(tx, name);
+            audit::record(tx, audit::kAdminTool, "password_reset",
+                          "person " + std::to_string(reset.person.id));
+            return reset.password;
+        }) << "\n";
         return 0;
     }
     if (command == "list-keys") {
@@ -210,8 +225,13 @@ std::optional<NewUser> parse_new_user(const std::vector<std::string_view>& args)
 }
 
 int create_user(Db& db, const NewUser& user) {
-    const auto created =
-        db.transact([&](Tx& tx) { return people::create(tx, user.email, user.name, user.role); });
+    const auto created = db.transact([&](Tx& tx) {
+        auto made = people::create(tx, user.email, user.name, user.role);
+        audit::record(tx, audit::kAdminTool, "person_created",
+                      "person " + std::to_string(made.person.id),
+                      std::string(people::role_name(user.role)));
+        return made;
+    });
     std::cout << created.password << "\n";
     return 0;
 }

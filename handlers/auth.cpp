@@ -5,6 +5,7 @@
 #include "common/core/fields.h"
 #include "common/core/password.h"
 #include "common/db/db.h"
+#include "common/http/audit.h"
 #include "common/http/server.h"
 #include "common/http/sessions.h"
 
@@ -40,7 +41,7 @@ Response login(Context& c) {
     if (password.size() > password::kMaxBytes) {
         throw bad_request("invalid_field", "password is too long", "password");
     }
-    const auto signed_in = sessions::sign_in(c.db, email, password);
+    const auto signed_in = sessions::sign_in(c.db, email, password, c.request.remote_addr);
     auto response =
         Response::json(200, {{"success", true}, {"user", person_json(signed_in.person)}});
     response.headers.emplace_back("Set-Cookie", sessions::cookie(signed_in.token, secure(c)));
@@ -65,10 +66,35 @@ Response me(Context& c) {
     return Response::json(200, {{"success", true}, {"user", nullptr}, {"key", c.staff}});
 }
 
+// The audit log, newest first: `limit` (50, at most 500) events before event `before`.
+Response list_audit(Context& c) {
+    const auto query = c.request.query();
+    const auto limit = query_integer(query, "limit", 1, 500, 50);
+    const auto before = query_integer(query, "before", 0, INT64_MAX, 0);
+    const auto events = c.db.transact([&](Tx& tx) {
+        return audit::list(tx, limit, before ? std::optional<int64_t>(before) : std::nullopt);
+    });
+    json items = json::array();
+    for (const auto& e : events) {
+        items.push_back({{"id", e.id},
+                         {"at", e.at},
+                         {"action", e.action},
+                         {"actor", e.actor},
+                         {"subject", e.subject ? json(*e.subject) : json(nullptr)},
+                         {"detail", e.detail ? json(*e.detail) : json(nullptr)},
+                         {"ip", e.ip ? json(*e.ip) : json(nullptr)}});
+    }
+    const bool more = static_cast<int64_t>(events.size()) == limit;
+    return Response::json(200, {{"success", true},
+                                {"events", items},
+                                {"nextBefore", more ? json(events.back().id) : json(nullptr)}});
+}
+
 const Route kRoutes[] = {
     {"POST", "/api/auth/login", login, Auth::none, Body::json},
     {"POST", "/api/auth/logout", logout, Auth::none},
     {"GET", "/api/auth/me", me, Auth::staff},
+    {"GET", "/api/crm/audit", list_audit, Auth::owner},
 };
 
 }  // namespace

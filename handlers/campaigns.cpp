@@ -3,6 +3,7 @@
 // resume them; no route here calls Twilio, so no Twilio setting is required.
 #include "common/core/config.h"
 #include "common/db/db.h"
+#include "common/http/audit.h"
 #include "common/http/server.h"
 #include "common/live/publish.h"
 #include "common/live/staff_events.h"
@@ -29,8 +30,12 @@ Response list(Context& c) {
 
 Response create(Context& c) {
     const auto write = campaign::parse_write(c.json, c.request.header("idempotency-key"));
-    const auto created =
-        c.db.transact([&](Tx& tx) { return campaign::create(tx, write, c.staff); });
+    const auto created = c.db.transact([&](Tx& tx) {
+        auto campaign = campaign::create(tx, write, c.staff);
+        audit::record(tx, audit::actor_of(c), "campaign_created",
+                      "campaign " + std::to_string(campaign.id));
+        return campaign;
+    });
     return changed(c, 201, created);
 }
 
@@ -65,12 +70,18 @@ Response recipients(Context& c) {
 
 Response pause(Context& c) {
     const auto id = c.params.id("id");
-    return changed(c, 200, c.db.transact([&](Tx& tx) { return campaign::pause(tx, id); }));
+    return changed(c, 200, c.db.transact([&](Tx& tx) {
+        audit::record(tx, audit::actor_of(c), "campaign_paused", "campaign " + std::to_string(id));
+        return campaign::pause(tx, id);
+    }));
 }
 
 Response resume(Context& c) {
     const auto id = c.params.id("id");
-    return changed(c, 200, c.db.transact([&](Tx& tx) { return campaign::resume(tx, id); }));
+    return changed(c, 200, c.db.transact([&](Tx& tx) {
+        audit::record(tx, audit::actor_of(c), "campaign_resumed", "campaign " + std::to_string(id));
+        return campaign::resume(tx, id);
+    }));
 }
 
 const Route kRoutes[] = {

@@ -3,6 +3,7 @@
 #include "common/contacts/contact_store.h"
 #include "common/core/config.h"
 #include "common/db/db.h"
+#include "common/http/audit.h"
 #include "common/http/server.h"
 #include "common/live/publish.h"
 #include "common/live/staff_events.h"
@@ -14,8 +15,7 @@ using namespace textus;
 using nlohmann::json;
 
 contacts::Actor staff_actor(const Context& c) {
-    return {"staff", c.person ? "person " + std::to_string(c.person->id) : "staff key " + c.staff,
-            c.request.remote_addr};
+    return {"staff", audit::actor_of(c).name, c.request.remote_addr};
 }
 
 Response contact_response(int status, const contacts::Contact& contact) {
@@ -84,7 +84,12 @@ Response patch(Context& c) {
 
 Response remove(Context& c) {
     const auto id = c.params.id("id");
-    if (!c.db.transact([&](Tx& tx) { return contacts::remove(tx, id); })) throw no_contact(id);
+    const bool removed = c.db.transact([&](Tx& tx) {
+        if (!contacts::remove(tx, id)) return false;
+        audit::record(tx, audit::actor_of(c), "contact_deleted", "contact " + std::to_string(id));
+        return true;
+    });
+    if (!removed) throw no_contact(id);
     publish::staff(c.config, staff_events::contact_deleted(id));
     return Response::json(200, {{"success", true}, {"id", id}});
 }

@@ -2,6 +2,7 @@
 
 #include "common/core/error.h"
 #include "common/db/db.h"
+#include "common/http/audit.h"
 
 namespace textus::contacts {
 
@@ -249,6 +250,12 @@ void log_consent_event(Tx& tx, int64_t id, const std::string& phone, std::string
     };
     tx.exec(kConsentEvent, id, phone, kind, actor.source, actor.detail, or_null(actor.ip),
             or_null(actor.verified_by));
+    // Staff's consent changes are in the audit log too, with every staff change an owner answers
+    // for.
+    if (actor.source == "staff") {
+        audit::record(tx, {actor.detail, actor.ip}, "consent_changed",
+                      "contact " + std::to_string(id), std::string(kind));
+    }
 }
 
 bool remove(Tx& tx, int64_t id) {

@@ -15,10 +15,10 @@ constexpr size_t kMaxEmailCharacters = 254;
 const Statement kResetPassword{
     "people_reset_password",
     "WITH person AS (UPDATE users SET password_hash = $2, failed_sign_ins = 0, locked_until = NULL"
-    "  WHERE lower(email) = lower($1) RETURNING id),"
+    "  WHERE lower(email) = lower($1) RETURNING id, email, display_name, role),"
     " ended AS (UPDATE sessions SET ended_at = now() FROM person"
     "  WHERE sessions.user_id = person.id AND sessions.ended_at IS NULL)"
-    " SELECT id FROM person"};
+    " SELECT id, email, display_name, role FROM person"};
 const Statement kInsert{
     "people_insert",
     "INSERT INTO users (email, display_name, role, password_hash) VALUES ($1, $2, $3, $4) "
@@ -57,12 +57,13 @@ Created create(Tx& tx, std::string_view email, std::string_view name, Role role)
     return {{rows[0][0].as<int64_t>(), login, display, role}, std::move(password)};
 }
 
-std::string reset_password(Tx& tx, std::string_view email) {
+Created reset_password(Tx& tx, std::string_view email) {
     auto password = password::generate();
-    if (tx.exec(kResetPassword, email, password::hash(password)).empty()) {
-        throw not_found("Nobody signs in with that email");
-    }
-    return password;
+    const auto rows = tx.exec(kResetPassword, email, password::hash(password));
+    if (rows.empty()) throw not_found("Nobody signs in with that email");
+    return {{rows[0][0].as<int64_t>(), rows[0][1].as<std::string>(), rows[0][2].as<std::string>(),
+             parse_role(rows[0][3].as<std::string>())},
+            std::move(password)};
 }
 
 }  // namespace textus::people

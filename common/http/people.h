@@ -38,9 +38,9 @@ struct Created {
 // case.
 Created create(Tx& tx, std::string_view email, std::string_view name, Role role);
 
-// Gives the person who signs in with `email` (any case) a new generated password, returned,
-// ends their sessions and clears a lock; 404 when nobody does.
-std::string reset_password(Tx& tx, std::string_view email);
+// Gives the person who signs in with `email` (any case) a new generated password, returned
+// with them, ends their sessions and clears a lock; 404 when nobody does.
+Created reset_password(Tx& tx, std::string_view email);
 
 }  // namespace people
 }  // namespace textus

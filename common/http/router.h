@@ -17,11 +17,12 @@ class Db;
 struct Config;
 
 // Who may call a route: anyone; staff (a bearer key, or a signed-in person's session cookie
-// and, on a write, the site's own Origin; 401 or 403 otherwise), any role; staff whose role is
-// admin or owner (403 forbidden_role for an agent; a key acts as an owner); or Twilio with a
-// valid X-Twilio-Signature over PUBLIC_BASE_URL + the request URI and the form body (403
-// otherwise). docs/decisions.md, People and sign-in, has the table of who may do what.
-enum class Auth { none, staff, admin, twilio };
+// and, on a write, the site's own Origin; 401 or 403 otherwise) of any role, of role admin or
+// owner, or the owner alone (403 forbidden_role otherwise; a key acts as its person, a key of
+// nobody as the owner); or Twilio with a valid X-Twilio-Signature over PUBLIC_BASE_URL + the
+// request URI and the form body (403 otherwise). docs/decisions.md, People and sign-in, has the
+// table of who may do what.
+enum class Auth { none, staff, admin, owner, twilio };
 
 // What a route reads as its body: nothing, a JSON object (Context::json) or form fields
 // (Context::form); 415 for another content type.

@@ -262,10 +262,15 @@ Response respond(const Service& service, const Config& config, Db& db, Request& 
         route_label = route.pattern;
         Context context{request, match.params, config, db, {}, {}, {}, {}};
         if (route.body != Body::none) read_body(request, read, route.max_body);
-        if (route.auth == Auth::staff || route.auth == Auth::admin) authenticate_staff(context);
-        if (route.auth == Auth::admin && context.person &&
-            context.person->role == people::Role::agent) {
-            throw HttpError(403, "forbidden_role", "This needs an admin or an owner");
+        if (route.auth == Auth::staff || route.auth == Auth::admin || route.auth == Auth::owner) {
+            authenticate_staff(context);
+        }
+        const auto role = context.person ? context.person->role : people::Role::owner;
+        if (route.auth == Auth::admin && role == people::Role::agent) {
+            throw HttpError(403, "forbidden_role", "This needs an admin or the owner");
+        }
+        if (route.auth == Auth::owner && role != people::Role::owner) {
+            throw HttpError(403, "forbidden_role", "This needs the owner");
         }
         if (route.body == Body::json) context.json = json_body(request);
         if (route.body == Body::form) context.form = form_body(request);

@@ -4,6 +4,7 @@
 #include "common/core/error.h"
 #include "common/core/password.h"
 #include "common/db/db.h"
+#include "common/http/audit.h"
 
 namespace textus::sessions {
 
@@ -56,23 +57,37 @@ people::Person person_of(const pqxx::row& row) {
 
 }  // namespace
 
-SignedIn sign_in(Db& db, std::string_view email, std::string_view password) {
+SignedIn sign_in(Db& db, std::string_view email, std::string_view password, std::string_view ip) {
+    const auto failed = [&](std::optional<std::string> person, const char* reason) {
+        db.transact([&](Tx& tx) {
+            audit::record(tx, {"anonymous", std::string(ip)}, "sign_in_failed", person, reason);
+        });
+    };
     const auto attempt =
         db.transact([&](Tx& tx) { return tx.exec(kAttempt, email, kMaxFailures, kLockMinutes); });
     if (attempt.empty()) {
         password::verify_nothing(password);
+        failed(std::nullopt, "no such person");
         throw invalid_credentials();
     }
     const auto& row = attempt[0];
+    const auto person = "person " + row[0].as<std::string>();
     if (row[5].as<bool>()) {
+        failed(person, "locked");
         HttpError locked(429, "account_locked",
                          "Too many wrong passwords: this account is locked for a while");
         locked.headers.emplace_back("Retry-After", row[6].as<std::string>());
         throw locked;
     }
-    if (!password::verify(row[4].as<std::string>(), password)) throw invalid_credentials();
+    if (!password::verify(row[4].as<std::string>(), password)) {
+        failed(person, "wrong password");
+        throw invalid_credentials();
+    }
     SignedIn out{person_of(row), crypto::base64url(crypto::random_bytes(kTokenBytes))};
-    db.transact([&](Tx& tx) { tx.exec(kSucceeded, out.person.id, crypto::sha256_hex(out.token)); });
+    db.transact([&](Tx& tx) {
+        tx.exec(kSucceeded, out.person.id, crypto::sha256_hex(out.token));
+        audit::record(tx, {person, std::string(ip)}, "sign_in");
+    });
     return out;
 }
 

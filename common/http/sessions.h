@@ -33,7 +33,8 @@ struct SignedIn {
 // round trip and one Argon2id check). A locked account is 429 account_locked with Retry-After,
 // its password unchecked. Two units: the attempt is counted before the slow check, so guesses
 // sent in parallel cannot pass the limit.
-SignedIn sign_in(Db& db, std::string_view email, std::string_view password);
+// Every attempt is in the audit log (from `ip`), the typed email never.
+SignedIn sign_in(Db& db, std::string_view email, std::string_view password, std::string_view ip);
 
 // The person whose live session `token` is; marks the session used.
 std::optional<people::Person> authenticate(Tx& tx, std::string_view token);

@@ -395,3 +395,81 @@ TEST_CASE("a key acts with its person's role and dies with them; a key of nobody
     stack().query("UPDATE users SET disabled_at = now() WHERE email = '" + agent.email + "'");
     CHECK(stack().request("GET", "/api/crm/contacts?limit=1", "", agents_key).status == 401);
 }
+
+TEST_CASE(
+    "the audit log keeps sign-ins, deletions, campaigns and staff's consent changes, for "
+    "the owner alone",
+    "[auth]") {
+    const auto admin = new_person("admin");
+    const auto admin_id = stack().query("SELECT id FROM users WHERE email = '" + admin.email + "'");
+    const auto ip = next_ip();
+    CHECK(login(admin.email, "a wrong password!", ip).status == 401);
+    CHECK(login("nobody-" + admin.email, "a wrong password!", ip).status == 401);
+    const auto token = signed_in(admin);
+    // As the admin: a contact made opted in, then deleted; a campaign made and paused.
+    const auto phone = "+1760555" + std::to_string(2000 + stack().port % 7000);
+    const auto made = with_session(
+        "POST", "/api/crm/contacts", token,
+        json{{"firstName", "Aud"}, {"lastName", "It"}, {"phone", phone}, {"smsOptIn", true}}.dump(),
+        origin());
+    REQUIRE(made.status == 201);
+    const auto contact = std::to_string(made.json()["contact"]["id"].get<int64_t>());
+    const auto campaign =
+        with_session("POST", "/api/crm/sms/campaigns", token,
+                     json{{"name", "Audit " + contact},
+                          {"body", "Hello"},
+                          {"contactIds", {std::stoll(contact)}},
+                          {"sendAt", stack().query("SELECT rfc3339(now() + interval '30 days')")}}
+                         .dump(),
+                     origin());
+    INFO(campaign.body);
+    REQUIRE(campaign.status == 201);
+    const auto campaign_id = std::to_string(campaign.json()["campaign"]["id"].get<int64_t>());
+    CHECK(with_session("POST", "/api/crm/sms/campaigns/" + campaign_id + "/pause", token, "",
+                       origin())
+              .status == 200);
+    CHECK(with_session("DELETE", "/api/crm/contacts/" + contact, token, "", origin()).status ==
+          200);
+
+    // Not for the admin, nor an agent; for the owner's key.
+    CHECK(with_session("GET", "/api/crm/audit", token).status == 403);
+    const auto log = stack().request("GET", "/api/crm/audit?limit=500");
+    REQUIRE(log.status == 200);
+    std::vector<std::string> mine;
+    for (const auto& e : log.json()["events"]) {
+        const auto line = e["action"].get<std::string>() + "|" + e["actor"].get<std::string>() +
+                          "|" + (e["subject"].is_null() ? "" : e["subject"].get<std::string>()) +
+                          "|" + (e["detail"].is_null() ? "" : e["detail"].get<std::string>());
+        if (line.find("person " + admin_id) != std::string::npos ||
+            line.find("contact " + contact) != std::string::npos ||
+            line.find("campaign " + campaign_id) != std::string::npos) {
+            mine.insert(mine.begin(), line);  // oldest first
+        }
+        CHECK(e.dump().find(admin.email) == std::string::npos);
+        CHECK(e.dump().find("a wrong password!") == std::string::npos);
+    }
+    const auto person = "person " + admin_id;
+    CHECK(mine == std::vector<std::string>{
+                      "person_created|textus-admin|" + person + "|admin",
+                      "sign_in_failed|anonymous|" + person + "|wrong password",
+                      "sign_in|" + person + "||",
+                      "consent_changed|" + person + "|contact " + contact + "|opt_in",
+                      "campaign_created|" + person + "|campaign " + campaign_id + "|",
+                      "campaign_paused|" + person + "|campaign " + campaign_id + "|",
+                      "contact_deleted|" + person + "|contact " + contact + "|",
+                  });
+    // The unknown email's attempt is there, from its address, naming nobody.
+    CHECK(stack().query("SELECT count(*) FROM audit_events WHERE action = 'sign_in_failed'"
+                        " AND subject IS NULL AND detail = 'no such person' AND ip = '" +
+                        ip + "'") == "1");
+    // Paged, newest first.
+    const auto first = stack().request("GET", "/api/crm/audit?limit=1");
+    const auto next = first.json()["nextBefore"].get<int64_t>();
+    const auto second =
+        stack().request("GET", "/api/crm/audit?limit=1&before=" + std::to_string(next));
+    CHECK(second.json()["events"][0]["id"].get<int64_t>() < next);
+    // Append-only, whoever asks.
+    CHECK_THROWS(
+        stack().query("UPDATE audit_events SET actor = 'x' WHERE id = " + std::to_string(next)));
+    CHECK_THROWS(stack().query("DELETE FROM audit_events"));
+}
