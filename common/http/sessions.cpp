@@ -127,7 +127,9 @@ void check_origin(std::string_view origin, std::string_view public_base_url) {
     bool same = !site.empty() && origin.size() == site.size();
     for (size_t i = 0; same && i < site.size(); ++i) same = lower(origin[i]) == lower(site[i]);
     if (!same) {
-        throw HttpError(403, "cross_origin", "A signed-in write must come from the site's pages");
+        throw HttpError(403, "cross_origin",
+                        "This came from another site or address: open the inbox at the site's "
+                        "own address");
     }
 }
 
