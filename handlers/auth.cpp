@@ -66,6 +66,64 @@ Response me(Context& c) {
     return Response::json(200, {{"success", true}, {"user", nullptr}, {"key", c.staff}});
 }
 
+json listed_json(const people::Listed& listed) {
+    auto out = person_json(listed.person);
+    out["createdAt"] = listed.created_at;
+    out["disabledAt"] = listed.disabled_at ? json(*listed.disabled_at) : json(nullptr);
+    return out;
+}
+
+// Everyone who may sign in, and those disabled.
+Response list_people(Context& c) {
+    json items = json::array();
+    for (const auto& listed : c.db.transact([](Tx& tx) { return people::list(tx); })) {
+        items.push_back(listed_json(listed));
+    }
+    return Response::json(200, {{"success", true}, {"people", items}});
+}
+
+// The owner adds a person; the answer holds their password, once, for the owner to hand over.
+Response add_person(Context& c) {
+    const auto email = fields::required_text(c.json, "email", 254);
+    const auto name = fields::required_text(c.json, "name", 100);
+    const auto role = people::parse_role(fields::required_text(c.json, "role", 10));
+    const auto created = c.db.transact([&](Tx& tx) {
+        auto made = people::create(tx, email, name, role);
+        audit::record(tx, audit::actor_of(c), "person_created",
+                      "person " + std::to_string(made.person.id),
+                      std::string(people::role_name(role)));
+        return made;
+    });
+    return Response::json(201, {{"success", true},
+                                {"person", person_json(created.person)},
+                                {"password", created.password}});
+}
+
+// The owner changes a person's role, or disables or enables them.
+Response change_person(Context& c) {
+    const auto id = c.params.id("id");
+    people::Change change;
+    if (const auto role = c.json.find("role"); role != c.json.end()) {
+        if (!role->is_string()) throw bad_request("invalid_role", "role must be a string", "role");
+        change.role = people::parse_role(role->get<std::string>());
+    }
+    if (const auto disabled = c.json.find("disabled"); disabled != c.json.end()) {
+        if (!disabled->is_boolean()) {
+            throw bad_request("invalid_field", "disabled must be true or false", "disabled");
+        }
+        change.disabled = disabled->get<bool>();
+    }
+    const auto changed = c.db.transact([&](Tx& tx) {
+        auto result = people::change(tx, id, change, c.person ? c.person->id : 0);
+        for (const auto& what : result.what) {
+            audit::record(tx, audit::actor_of(c), "person_changed", "person " + std::to_string(id),
+                          what);
+        }
+        return result;
+    });
+    return Response::json(200, {{"success", true}, {"person", listed_json(changed.person)}});
+}
+
 // The audit log, newest first: `limit` (50, at most 500) events before event `before`.
 Response list_audit(Context& c) {
     const auto query = c.request.query();
@@ -95,6 +153,9 @@ const Route kRoutes[] = {
     {"POST", "/api/auth/logout", logout, Auth::none},
     {"GET", "/api/auth/me", me, Auth::staff},
     {"GET", "/api/crm/audit", list_audit, Auth::owner},
+    {"GET", "/api/crm/people", list_people, Auth::owner},
+    {"POST", "/api/crm/people", add_person, Auth::owner, Body::json},
+    {"PATCH", "/api/crm/people/{id}", change_person, Auth::owner, Body::json},
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace textus {
 
@@ -41,6 +42,31 @@ Created create(Tx& tx, std::string_view email, std::string_view name, Role role)
 // Gives the person who signs in with `email` (any case) a new generated password, returned
 // with them, ends their sessions and clears a lock; 404 when nobody does.
 Created reset_password(Tx& tx, std::string_view email);
+
+struct Listed {
+    Person person;
+    std::string created_at;                  // RFC 3339
+    std::optional<std::string> disabled_at;  // RFC 3339; none while they may sign in
+};
+
+// Everyone, disabled people too, in the order they were created.
+std::vector<Listed> list(Tx& tx);
+
+// What an owner changes of a person: their role, whether they are disabled, or both.
+struct Change {
+    std::optional<Role> role;
+    std::optional<bool> disabled;
+};
+
+// Applies `change` to person `id` and returns them, with what was different before ("role
+// agent", "disabled"...) for the audit log. Disabling ends their sessions (their keys stop with
+// them). 404 for nobody; 409 own_account when `by` is `id`: an owner does not demote or disable
+// themselves, so there is always one owner who can undo a mistake.
+struct Changed {
+    Listed person;
+    std::vector<std::string> what;  // "role admin", "disabled", "enabled"
+};
+Changed change(Tx& tx, int64_t id, const Change& change, int64_t by);
 
 }  // namespace people
 }  // namespace textus

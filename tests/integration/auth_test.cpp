@@ -473,3 +473,71 @@ TEST_CASE(
         stack().query("UPDATE audit_events SET actor = 'x' WHERE id = " + std::to_string(next)));
     CHECK_THROWS(stack().query("DELETE FROM audit_events"));
 }
+
+TEST_CASE("the owner adds people, changes their role, disables and enables them; nobody else may",
+          "[auth]") {
+    const auto owner = signed_in(new_person("owner"));
+    const auto owner_id = stack().query("SELECT max(id) FROM users WHERE role = 'owner'");
+    static int n = 0;
+    const auto email =
+        "invited" + std::to_string(++n) + "-" + std::to_string(stack().port) + "@example.com";
+    const auto add = [&](const std::string& token, const json& body) {
+        return with_session("POST", "/api/crm/people", token, body.dump(), origin());
+    };
+    const auto invited = add(owner, {{"email", email}, {"name", "Ines Vite"}, {"role", "agent"}});
+    REQUIRE(invited.status == 201);
+    const auto id = std::to_string(invited.json()["person"]["id"].get<int64_t>());
+    const auto password = invited.json()["password"].get<std::string>();
+    CHECK(password.size() == 20);
+    CHECK(add(owner, {{"email", email}, {"name", "Again"}, {"role", "agent"}}).status == 409);
+    CHECK(add(owner, {{"email", "x@example.com"}, {"name", "X"}, {"role", "boss"}})
+              .json()["error"]["code"] == "invalid_role");
+    CHECK(add(owner, {{"email", "not-an-email"}, {"name", "X"}, {"role", "agent"}})
+              .json()["error"]["code"] == "invalid_email");
+
+    // The new agent signs in with the password handed over, and may not manage people.
+    const auto agent = signed_in({email, password});
+    const auto admin = signed_in(new_person("admin"));
+    for (const auto& token : {agent, admin}) {
+        CHECK(add(token, {{"email", "y@example.com"}, {"name", "Y"}, {"role", "agent"}}).status ==
+              403);
+        CHECK(with_session("GET", "/api/crm/people", token).status == 403);
+    }
+    CHECK(with_session("GET", "/api/crm/audit", agent).status == 403);
+
+    const auto change = [&](const std::string& who, const json& body) {
+        return with_session("PATCH", "/api/crm/people/" + who, owner, body.dump(), origin());
+    };
+    // Promoted, the agent's own session may do an admin's work at once.
+    CHECK(with_session("GET", "/api/crm/sms/campaigns", agent).status == 403);
+    CHECK(change(id, {{"role", "admin"}}).json()["person"]["role"] == "admin");
+    CHECK(with_session("GET", "/api/crm/sms/campaigns", agent).status == 200);
+    // Disabled: their session ends; enabled, they sign in again.
+    const auto disabled = change(id, {{"disabled", true}});
+    CHECK(disabled.json()["person"]["disabledAt"].is_string());
+    CHECK(with_session("GET", "/api/auth/me", agent).status == 401);
+    CHECK(login(email, password).status == 401);
+    CHECK(change(id, {{"disabled", false}}).json()["person"]["disabledAt"].is_null());
+    CHECK(login(email, password).status == 200);
+    // Bad changes change nothing.
+    CHECK(change(id, {{"role", 3}}).status == 400);
+    CHECK(change(id, {{"disabled", "yes"}}).status == 400);
+    CHECK(change("999999999", {{"role", "agent"}}).status == 404);
+    CHECK(stack().query("SELECT role FROM users WHERE id = " + id) == "admin");
+    // Not themselves: there is always an owner to undo a mistake.
+    const auto own = change(owner_id, {{"role", "agent"}});
+    CHECK(own.status == 409);
+    CHECK(own.json()["error"]["code"] == "own_account");
+
+    const auto listed = with_session("GET", "/api/crm/people", owner);
+    REQUIRE(listed.status == 200);
+    bool found = false;
+    for (const auto& p : listed.json()["people"]) found = found || p["email"] == email;
+    CHECK(found);
+    // (A disabled person's sign-in is as nobody's: it names no one.)
+    CHECK(stack().query("SELECT string_agg(action || ' ' || coalesce(detail, ''), ', ' ORDER BY id)"
+                        " FROM audit_events WHERE subject = 'person " +
+                        id + "' AND action <> 'sign_in'") ==
+          "person_created agent, person_changed role admin, person_changed disabled, "
+          "person_changed enabled");
+}
