@@ -951,6 +951,31 @@ test('a campaign names the possible opt-out it skipped', async () => {
   await page.getByRole('button', { name: 'Conversations' }).click();
 });
 
+test('an agent the owner added signs in by name, sees no campaigns and deletes no contact', async () => {
+  const added = await staff('POST', '/api/crm/people', { email: `agent-${stamp}@example.com`, name: 'Agnes Agent', role: 'agent' });
+  assert.equal(added.status, 201);
+  const context = await browser.newContext({ viewport: DESKTOP });
+  try {
+    const tab = await context.newPage();
+    tab.setDefaultTimeout(10000);
+    await tab.goto(new URL('/inbox/', url).href);
+    await tab.getByLabel('Email').fill(added.data.person.email);
+    await tab.getByLabel('Password').fill(added.data.password);
+    await tab.getByRole('button', { name: 'Sign in' }).click();
+    await tab.getByRole('list', { name: 'Conversations' }).waitFor();
+    assert.match(await tab.getByRole('button', { name: 'Sign out' }).textContent(), /Agnes Agent/);
+    assert.equal(await tab.getByRole('button', { name: 'Campaigns' }).isVisible(), false);
+    await tab.getByRole('button', { name: 'Contacts' }).click();
+    await tab.getByRole('list', { name: 'Contacts' }).getByRole('button').first().click();
+    await tab.getByRole('button', { name: 'Save' }).waitFor();
+    assert.equal(await tab.getByRole('button', { name: 'Delete' }).count(), 0);
+  } finally {
+    await context.close();
+  }
+  // The owner's page still has both.
+  assert.equal(await page.getByRole('button', { name: 'Campaigns' }).isVisible(), true);
+});
+
 test('sign out ends the session; signing in again starts afresh', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByLabel('Password').waitFor();

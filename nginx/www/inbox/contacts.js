@@ -148,7 +148,7 @@ export function editContact(c) {
   form.append(formErr, h('div', { class: 'row-wrap' },
     h('button', { type: 'submit', class: 'btn' }, c ? 'Save' : 'Add contact'),
     c ? h('button', { type: 'button', class: 'btn-secondary', onclick: function () { openThread(c); } }, 'Start conversation') : null,
-    c ? h('button', { type: 'button', class: 'btn-secondary danger-text', onclick: function () { confirmBox.hidden = false; confirmBox.querySelector('button').focus(); } }, 'Delete') : null,
+    c && S.role !== 'agent' ? h('button', { type: 'button', class: 'btn-secondary danger-text', onclick: function () { confirmBox.hidden = false; confirmBox.querySelector('button').focus(); } }, 'Delete') : null,
     h('button', { type: 'button', class: 'link-btn', onclick: closeEditor }, 'Close')), confirmBox);
   ed.append(h('button', { type: 'button', class: 'back-btn', onclick: closeEditor }, '\u2190 Back to contacts'), title, form);
   title.focus();

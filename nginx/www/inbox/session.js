@@ -1,7 +1,7 @@
 /* Signing in and out: email and password for a session cookie (textus-auth). The cookie is
    HttpOnly: the page knows only whether it is signed in, and asks /api/auth/me on load. */
 import { S, E } from './state.js';
-import { signin, emailBox, passwordBox, signinErr, nav, signOutBtn, conn, app } from './page.js';
+import { signin, emailBox, passwordBox, signinErr, nav, navButtons, signOutBtn, conn, app } from './page.js';
 import { api, setSignedIn, errorText, OFFLINE } from './api.js';
 import { build, showView } from './views.js';
 import { loadConversations } from './conversations.js';
@@ -51,6 +51,7 @@ export function signOut(message, ended) {
 
 function start(user) {
   // A fresh session: nothing from an earlier sign-in in this tab carries over.
+  S.role = user.role;
   S.convs = []; S.convSearch = ''; S.contact = null; S.contacts = []; S.editing = null; S.contactsLoaded = false;
   S.camps = []; S.camp = null; S.campSeen = {}; S.templates = null; E.camp = null;
   setSignedIn(true);
@@ -58,6 +59,8 @@ function start(user) {
   signin.hidden = true;
   app.hidden = false;
   nav.hidden = false;
+  // Campaigns are an admin's or the owner's (docs/decisions.md, People and sign-in).
+  navButtons.campaigns.hidden = user.role === 'agent';
   signOutBtn.hidden = false;
   signOutBtn.textContent = 'Sign out ' + user.name;
   build();

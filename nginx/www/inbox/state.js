@@ -4,6 +4,7 @@
 export var PAGE = 25;
 
 export var S = {
+  role: null,  // the signed-in person's: an agent sees no campaigns and deletes no contacts
   view: 'conversations',
   convs: [], convTotal: 0, convMore: false, convSearch: '', convLoading: false, convSeq: 0,
   contact: null, msgs: new Map(), nextBefore: null, olderLoading: false, texted: false, threadSeq: 0,
