@@ -951,20 +951,29 @@ test('a campaign names the possible opt-out it skipped', async () => {
   await page.getByRole('button', { name: 'Conversations' }).click();
 });
 
-test('an agent the owner added signs in by name, sees no campaigns and deletes no contact', async () => {
-  const added = await staff('POST', '/api/crm/people', { email: `agent-${stamp}@example.com`, name: 'Agnes Agent', role: 'agent' });
-  assert.equal(added.status, 201);
+test('the owner adds an agent in People; the agent signs in, sees no campaigns and deletes no contact', async () => {
+  const email = `agent-${stamp}@example.com`;
+  await page.getByRole('button', { name: 'People' }).click();
+  const form = page.getByRole('form', { name: 'Add a person' });
+  await form.getByLabel('Email').fill(email);
+  await form.getByLabel('Name').fill('Agnes Agent');
+  await form.getByLabel('Role').selectOption('agent');
+  await form.getByRole('button', { name: 'Add person' }).click();
+  const password = await page.locator('.one-time-password').textContent();
+  assert.equal(password.length, 20);
+  await page.getByRole('list', { name: 'People' }).getByText(email).waitFor();
   const context = await browser.newContext({ viewport: DESKTOP });
   try {
     const tab = await context.newPage();
     tab.setDefaultTimeout(10000);
     await tab.goto(new URL('/inbox/', url).href);
-    await tab.getByLabel('Email').fill(added.data.person.email);
-    await tab.getByLabel('Password').fill(added.data.password);
+    await tab.getByLabel('Email').fill(email);
+    await tab.getByLabel('Password').fill(password);
     await tab.getByRole('button', { name: 'Sign in' }).click();
     await tab.getByRole('list', { name: 'Conversations' }).waitFor();
     assert.match(await tab.getByRole('button', { name: 'Sign out' }).textContent(), /Agnes Agent/);
     assert.equal(await tab.getByRole('button', { name: 'Campaigns' }).isVisible(), false);
+    assert.equal(await tab.getByRole('button', { name: 'People' }).isVisible(), false);
     await tab.getByRole('button', { name: 'Contacts' }).click();
     await tab.getByRole('list', { name: 'Contacts' }).getByRole('button').first().click();
     await tab.getByRole('button', { name: 'Save' }).waitFor();
@@ -972,8 +981,12 @@ test('an agent the owner added signs in by name, sees no campaigns and deletes n
   } finally {
     await context.close();
   }
-  // The owner's page still has both.
-  assert.equal(await page.getByRole('button', { name: 'Campaigns' }).isVisible(), true);
+  // The owner disables them from their row.
+  await page.getByRole('button', { name: 'Disable Agnes Agent' }).click();
+  await page.getByRole('button', { name: 'Enable Agnes Agent' }).waitFor();
+  const people = await staff('GET', '/api/crm/people');
+  assert.ok(people.data.people.find((p) => p.email === email).disabledAt);
+  await page.getByRole('button', { name: 'Conversations' }).click();
 });
 
 test('sign out ends the session; signing in again starts afresh', async () => {

@@ -4,4 +4,4 @@ function $(id) { return document.getElementById(id); }
 
 export var signin = $('signin'), signinForm = $('signin-form'), emailBox = $('signin-email'), passwordBox = $('signin-password'), signinErr = $('signin-error');
 export var nav = document.querySelector('.nav'), signOutBtn = $('sign-out'), conn = $('conn'), app = $('app');
-export var navButtons = { conversations: $('nav-conversations'), contacts: $('nav-contacts'), campaigns: $('nav-campaigns') };
+export var navButtons = { conversations: $('nav-conversations'), contacts: $('nav-contacts'), campaigns: $('nav-campaigns'), people: $('nav-people') };

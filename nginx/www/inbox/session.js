@@ -61,6 +61,7 @@ function start(user) {
   nav.hidden = false;
   // Campaigns are an admin's or the owner's (docs/decisions.md, People and sign-in).
   navButtons.campaigns.hidden = user.role === 'agent';
+  navButtons.people.hidden = user.role !== 'owner';
   signOutBtn.hidden = false;
   signOutBtn.textContent = 'Sign out ' + user.name;
   build();

@@ -1,5 +1,5 @@
-/* The page after sign-in: its three views (conversations, contacts, campaigns), each built by
-   its own module, and the nav between them. */
+/* The page after sign-in: its views (conversations, contacts, campaigns, and the owner's people),
+   each built by its own module, and the nav between them. */
 import { h } from './shared-with-widget.js';
 import { S, E } from './state.js';
 import { app, navButtons } from './page.js';
@@ -8,6 +8,7 @@ import { buildThread } from './thread.js';
 import { composeInput } from './composer.js';
 import { buildContacts, loadContacts } from './contacts.js';
 import { buildCampaigns, loadCampaigns, loadRecipients } from './campaigns.js';
+import { buildPeople, loadPeople } from './people.js';
 
 export function build() {
   app.textContent = '';
@@ -15,17 +16,20 @@ export function build() {
   E.convView = h('div', { class: 'conv-view' }, buildConversationList(), buildThread());
   E.contactsView = buildContacts();
   E.campView = buildCampaigns();
-  app.append(E.convView, E.contactsView, E.campView);
+  E.peopleView = buildPeople();
+  app.append(E.convView, E.contactsView, E.campView, E.peopleView);
   composeInput();
 }
 
-// v: 'conversations', 'contacts' or 'campaigns'.
+// v: 'conversations', 'contacts', 'campaigns' or 'people'.
 export function showView(v) {
   S.view = v;
   Object.keys(navButtons).forEach(function (name) { navButtons[name].setAttribute('aria-pressed', String(v === name)); });
   E.convView.hidden = v !== 'conversations';
   E.contactsView.hidden = v !== 'contacts';
   E.campView.hidden = v !== 'campaigns';
+  E.peopleView.hidden = v !== 'people';
+  if (v === 'people') loadPeople();
   if (v === 'contacts' && !S.contactsLoaded) { S.contactsLoaded = true; loadContacts(true); }
   if (v === 'conversations') loadConversations(true, true);
   // Campaign events are applied while the view is away; the open campaign's recipients and
