@@ -1,5 +1,7 @@
 // /api/auth: a person signs in with email and password for a session cookie, signs out, and
 // asks who they are (issue 27; common/http/sessions).
+#include "common/http/auth.h"
+
 #include "common/core/config.h"
 #include "common/core/error.h"
 #include "common/core/fields.h"
@@ -124,6 +126,43 @@ Response change_person(Context& c) {
     return Response::json(200, {{"success", true}, {"person", listed_json(changed.person)}});
 }
 
+// Staff keys, revoked ones too, with whose each is.
+Response list_keys(Context& c) {
+    json items = json::array();
+    for (const auto& key : c.db.transact([](Tx& tx) { return auth::list_keys(tx); })) {
+        items.push_back({{"name", key.name},
+                         {"createdAt", key.created_at},
+                         {"revokedAt", key.revoked_at ? json(*key.revoked_at) : json(nullptr)},
+                         {"person", key.person ? person_json(*key.person) : json(nullptr)}});
+    }
+    return Response::json(200, {{"success", true}, {"keys", items}});
+}
+
+// A new key, for the person who signs in with `email` (else a key of nobody, acting as the
+// owner); the answer holds the key, once.
+Response add_key(Context& c) {
+    const auto name = fields::required_text(c.json, "name", 100);
+    std::optional<std::string> email;
+    if (c.json.contains("email") && !c.json["email"].is_null()) {
+        email = fields::required_text(c.json, "email", 254);
+    }
+    const auto key = c.db.transact([&](Tx& tx) {
+        auto made = auth::create_key(tx, name, email);
+        audit::record(tx, audit::actor_of(c), "key_created", "staff key " + name);
+        return made;
+    });
+    return Response::json(201, {{"success", true}, {"name", name}, {"key", key}});
+}
+
+Response revoke_key(Context& c) {
+    const auto name = fields::required_text(c.json, "name", 100);
+    c.db.transact([&](Tx& tx) {
+        if (!auth::revoke_key(tx, name)) throw not_found("No active key has that name");
+        audit::record(tx, audit::actor_of(c), "key_revoked", "staff key " + name);
+    });
+    return Response::json(200, {{"success", true}, {"name", name}});
+}
+
 // The audit log, newest first: `limit` (50, at most 500) events before event `before`.
 Response list_audit(Context& c) {
     const auto query = c.request.query();
@@ -156,6 +195,9 @@ const Route kRoutes[] = {
     {"GET", "/api/crm/people", list_people, Auth::owner},
     {"POST", "/api/crm/people", add_person, Auth::owner, Body::json},
     {"PATCH", "/api/crm/people/{id}", change_person, Auth::owner, Body::json},
+    {"GET", "/api/crm/keys", list_keys, Auth::owner},
+    {"POST", "/api/crm/keys", add_key, Auth::owner, Body::json},
+    {"POST", "/api/crm/keys/revoke", revoke_key, Auth::owner, Body::json},
 };
 
 }  // namespace

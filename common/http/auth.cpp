@@ -38,13 +38,22 @@ const Statement kRevokeKey{
     "UPDATE api_keys SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL RETURNING id"};
 const Statement kListKeys{
     "auth_list_keys",
-    "SELECT name, rfc3339(created_at), rfc3339(revoked_at) FROM api_keys ORDER BY created_at, id"};
+    "SELECT k.name, rfc3339(k.created_at), rfc3339(k.revoked_at), u.id, u.email, u.display_name,"
+    " u.role FROM api_keys k LEFT JOIN users u ON u.id = k.user_id ORDER BY k.created_at, k.id"};
 const Statement kFindKey{
     "auth_find_key",
     "SELECT k.name, k.key_hash, u.id, u.email, u.display_name, u.role FROM api_keys k"
     " LEFT JOIN users u ON u.id = k.user_id"
     " WHERE k.lookup_id = $1 AND k.revoked_at IS NULL"
     " AND (k.user_id IS NULL OR u.disabled_at IS NULL)"};
+
+// The person in columns first..first+3 (id, email, name, role) of a LEFT JOIN, if any.
+std::optional<people::Person> person_in(const pqxx::row& row, int first) {
+    if (row[first].is_null()) return std::nullopt;
+    return people::Person{row[first].as<int64_t>(), row[first + 1].as<std::string>(),
+                          row[first + 2].as<std::string>(),
+                          people::parse_role(row[first + 3].as<std::string>())};
+}
 
 }  // namespace
 
@@ -89,9 +98,8 @@ bool revoke_key(Tx& tx, std::string_view name) {
 std::vector<KeyInfo> list_keys(Tx& tx) {
     std::vector<KeyInfo> keys;
     for (const auto& row : tx.exec(kListKeys)) {
-        keys.push_back({row[0].as<std::string>(), row[1].as<std::string>(),
-                        row[2].is_null() ? std::nullopt
-                                         : std::optional<std::string>(row[2].as<std::string>())});
+        keys.push_back({row[0].as<std::string>(), row[1].as<std::string>(), nullable(row[2]),
+                        person_in(row, 3)});
     }
     return keys;
 }
@@ -101,13 +109,7 @@ std::optional<KeyHolder> authenticate(Tx& tx, std::string_view token) {
     const auto hash = crypto::sha256_hex(token);
     for (const auto& row : tx.exec(kFindKey, lookup_id(token))) {
         if (!crypto::constant_time_equal(row[1].as<std::string>(), hash)) continue;
-        KeyHolder holder{row[0].as<std::string>(), std::nullopt};
-        if (!row[2].is_null()) {
-            holder.person = people::Person{row[2].as<int64_t>(), row[3].as<std::string>(),
-                                           row[4].as<std::string>(),
-                                           people::parse_role(row[5].as<std::string>())};
-        }
-        return holder;
+        return KeyHolder{row[0].as<std::string>(), person_in(row, 2)};
     }
     return std::nullopt;
 }

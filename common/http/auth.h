@@ -26,6 +26,7 @@ struct KeyInfo {
     std::string name;
     std::string created_at;
     std::optional<std::string> revoked_at;
+    std::optional<people::Person> person;  // whose it is; none: a key of nobody
 };
 
 // Creates a key under `name` for the person who signs in with `owner_email`, if given (404 when

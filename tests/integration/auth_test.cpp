@@ -541,3 +541,44 @@ TEST_CASE("the owner adds people, changes their role, disables and enables them;
           "person_created agent, person_changed role admin, person_changed disabled, "
           "person_changed enabled");
 }
+
+TEST_CASE("the owner makes and revokes keys over HTTP; a key made for a person acts as them",
+          "[auth]") {
+    const auto owner = signed_in(new_person("owner"));
+    const auto agent = new_person("agent");
+    static int n = 0;
+    const auto name = "http-key-" + std::to_string(stack().port) + "-" + std::to_string(++n);
+    const auto post = [&](const std::string& path, const json& body, const std::string& token) {
+        return with_session("POST", path, token, body.dump(), origin());
+    };
+    const auto made = post("/api/crm/keys", {{"name", name}, {"email", agent.email}}, owner);
+    REQUIRE(made.status == 201);
+    const auto key = made.json()["key"].get<std::string>();
+    CHECK(key.starts_with("tx_"));
+    CHECK(post("/api/crm/keys", {{"name", name}}, owner).status == 409);
+    CHECK(post("/api/crm/keys", {{"name", name + "-x"}, {"email", "nobody@example.com"}}, owner)
+              .status == 404);
+    CHECK(post("/api/crm/keys", json::object(), owner).status == 400);
+    // The agent's key: an agent's reach.
+    CHECK(stack().request("GET", "/api/crm/contacts?limit=1", "", key).status == 200);
+    CHECK(stack().request("GET", "/api/crm/sms/campaigns", "", key).status == 403);
+    const auto listed = with_session("GET", "/api/crm/keys", owner);
+    REQUIRE(listed.status == 200);
+    bool found = false;
+    for (const auto& k : listed.json()["keys"]) {
+        if (k["name"] == name) found = k["person"]["email"] == agent.email;
+        CHECK(k.dump().find("tx_") == std::string::npos);  // never a key, only names
+    }
+    CHECK(found);
+    // Nobody but the owner.
+    const auto agents_session = signed_in(agent);
+    CHECK(with_session("GET", "/api/crm/keys", agents_session).status == 403);
+    CHECK(post("/api/crm/keys/revoke", {{"name", name}}, agents_session).status == 403);
+    // Revoked: the key stops; a second revoke finds none.
+    CHECK(post("/api/crm/keys/revoke", {{"name", name}}, owner).status == 200);
+    CHECK(stack().request("GET", "/api/crm/contacts?limit=1", "", key).status == 401);
+    CHECK(post("/api/crm/keys/revoke", {{"name", name}}, owner).status == 404);
+    CHECK(stack().query("SELECT string_agg(action, ',' ORDER BY id) FROM audit_events"
+                        " WHERE subject = 'staff key " +
+                        name + "'") == "key_created,key_revoked");
+}
