@@ -1,5 +1,6 @@
 // /api/auth: a person signs in with email and password for a session cookie, signs out, and
-// asks who they are (issue 27; common/http/sessions).
+// asks who they are (issue 27; common/http/sessions); and the owner's /api/crm/people,
+// /api/crm/keys and /api/crm/audit (common/http/people, auth, audit).
 #include "common/http/auth.h"
 
 #include "common/core/config.h"
