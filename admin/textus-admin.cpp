@@ -163,18 +163,12 @@ int run(Db& db, std::string_view command, const std::string& name,
     }
     if (command == "create-key") {
         std::cout << db.transact([&](Tx& tx) {
-            auto key = auth::create_key(tx, name, key_owner);
-            audit::record(tx, audit::kAdminTool, "key_created", "staff key " + name);
-            return key;
+            return auth::create_key(tx, audit::kAdminTool, name, key_owner);
         }) << "\n";
         return 0;
     }
     if (command == "revoke-key") {
-        if (db.transact([&](Tx& tx) {
-                if (!auth::revoke_key(tx, name)) return false;
-                audit::record(tx, audit::kAdminTool, "key_revoked", "staff key " + name);
-                return true;
-            })) {
+        if (db.transact([&](Tx& tx) { return auth::revoke_key(tx, audit::kAdminTool, name); })) {
             return 0;
         }
         std::cerr << "textus-admin: no active key named '" << name << "'\n";
@@ -182,10 +176,7 @@ int run(Db& db, std::string_view command, const std::string& name,
     }
     if (command == "reset-password") {
         std::cout << db.transact([&](Tx& tx) {
-            auto reset = people::reset_password(tx, name);
-            audit::record(tx, audit::kAdminTool, "password_reset",
-                          "person " + std::to_string(reset.person.id));
-            return reset.password;
+            return people::reset_password(tx, audit::kAdminTool, name).password;
         }) << "\n";
         return 0;
     }
@@ -226,11 +217,7 @@ std::optional<NewUser> parse_new_user(const std::vector<std::string_view>& args)
 
 int create_user(Db& db, const NewUser& user) {
     const auto created = db.transact([&](Tx& tx) {
-        auto made = people::create(tx, user.email, user.name, user.role);
-        audit::record(tx, audit::kAdminTool, "person_created",
-                      "person " + std::to_string(made.person.id),
-                      std::string(people::role_name(user.role)));
-        return made;
+        return people::create(tx, audit::kAdminTool, user.email, user.name, user.role);
     });
     std::cout << created.password << "\n";
     return 0;

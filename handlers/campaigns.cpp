@@ -30,12 +30,8 @@ Response list(Context& c) {
 
 Response create(Context& c) {
     const auto write = campaign::parse_write(c.json, c.request.header("idempotency-key"));
-    const auto created = c.db.transact([&](Tx& tx) {
-        auto campaign = campaign::create(tx, write, c.staff);
-        audit::record(tx, audit::actor_of(c), "campaign_created",
-                      "campaign " + std::to_string(campaign.id));
-        return campaign;
-    });
+    const auto created = c.db.transact(
+        [&](Tx& tx) { return campaign::create(tx, write, c.staff, audit::actor_of(c)); });
     return changed(c, 201, created);
 }
 
@@ -70,17 +66,14 @@ Response recipients(Context& c) {
 
 Response pause(Context& c) {
     const auto id = c.params.id("id");
-    return changed(c, 200, c.db.transact([&](Tx& tx) {
-        audit::record(tx, audit::actor_of(c), "campaign_paused", "campaign " + std::to_string(id));
-        return campaign::pause(tx, id);
-    }));
+    return changed(
+        c, 200, c.db.transact([&](Tx& tx) { return campaign::pause(tx, id, audit::actor_of(c)); }));
 }
 
 Response resume(Context& c) {
     const auto id = c.params.id("id");
     return changed(c, 200, c.db.transact([&](Tx& tx) {
-        audit::record(tx, audit::actor_of(c), "campaign_resumed", "campaign " + std::to_string(id));
-        return campaign::resume(tx, id);
+        return campaign::resume(tx, id, audit::actor_of(c));
     }));
 }
 

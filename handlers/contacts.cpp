@@ -84,11 +84,8 @@ Response patch(Context& c) {
 
 Response remove(Context& c) {
     const auto id = c.params.id("id");
-    const bool removed = c.db.transact([&](Tx& tx) {
-        if (!contacts::remove(tx, id)) return false;
-        audit::record(tx, audit::actor_of(c), "contact_deleted", "contact " + std::to_string(id));
-        return true;
-    });
+    const bool removed =
+        c.db.transact([&](Tx& tx) { return contacts::remove(tx, id, audit::actor_of(c)); });
     if (!removed) throw no_contact(id);
     publish::staff(c.config, staff_events::contact_deleted(id));
     return Response::json(200, {{"success", true}, {"id", id}});

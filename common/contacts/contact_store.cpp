@@ -258,8 +258,10 @@ void log_consent_event(Tx& tx, int64_t id, const std::string& phone, std::string
     }
 }
 
-bool remove(Tx& tx, int64_t id) {
-    return !tx.exec(kDelete, id).empty();
+bool remove(Tx& tx, int64_t id, const audit::Actor& actor) {
+    if (tx.exec(kDelete, id).empty()) return false;
+    audit::record(tx, actor, "contact_deleted", "contact " + std::to_string(id));
+    return true;
 }
 
 }  // namespace textus::contacts

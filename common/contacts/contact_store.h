@@ -14,6 +14,10 @@ namespace textus {
 class Tx;
 }
 
+namespace textus::audit {
+struct Actor;
+}
+
 namespace textus::contacts {
 
 struct Page {
@@ -62,7 +66,8 @@ Contact fill_web_lead(Tx& tx, const Contact& locked, const WebLead& lead);
 void log_consent_event(Tx& tx, int64_t id, const std::string& phone, std::string_view kind,
                        const Actor& actor);
 
-// False when there was no such contact. The consent log keeps its events (by phone).
-bool remove(Tx& tx, int64_t id);
+// False when there was no such contact; else in the audit log as done by `actor`. The consent
+// log keeps its events (by phone).
+bool remove(Tx& tx, int64_t id, const audit::Actor& actor);
 
 }  // namespace textus::contacts

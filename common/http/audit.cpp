@@ -18,9 +18,9 @@ const Statement kList{
 }  // namespace
 
 Actor actor_of(const Context& context) {
-    return {context.person ? "person " + std::to_string(context.person->id)
-                           : "staff key " + context.staff,
-            context.request.remote_addr};
+    if (!context.person) return {"staff key " + context.staff, context.request.remote_addr, 0};
+    return {"person " + std::to_string(context.person->id), context.request.remote_addr,
+            context.person->id};
 }
 
 void record(Tx& tx, const Actor& actor, std::string_view action, std::optional<std::string> subject,

@@ -18,13 +18,14 @@ struct Context;
 namespace audit {
 
 struct Actor {
-    std::string name;  // "person 3", "staff key NAME", "textus-admin", "anonymous"
-    std::string ip;    // "" when none (textus-admin)
+    std::string name;       // "person 3", "staff key NAME", "textus-admin", "anonymous"
+    std::string ip;         // "" when none (textus-admin)
+    int64_t person_id = 0;  // the person acting; 0 for a key of nobody, textus-admin, anonymous
 };
 
 // Who is calling on a staff route: the person (by id) or, for a key of nobody, the key.
 Actor actor_of(const Context& context);
-inline const Actor kAdminTool{"textus-admin", ""};
+inline const Actor kAdminTool{"textus-admin", "", 0};
 
 void record(Tx& tx, const Actor& actor, std::string_view action,
             std::optional<std::string> subject = std::nullopt,

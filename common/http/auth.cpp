@@ -4,6 +4,7 @@
 
 #include "common/core/crypto.h"
 #include "common/db/db.h"
+#include "common/http/audit.h"
 
 namespace textus::auth {
 
@@ -31,28 +32,29 @@ const Statement kInsertKey{
     "auth_insert_key",
     "INSERT INTO api_keys (name, lookup_id, key_hash, user_id) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT DO NOTHING RETURNING id"};
-const Statement kFindPerson{"auth_find_person",
-                            "SELECT id FROM users WHERE lower(email) = lower($1)"};
 const Statement kRevokeKey{
     "auth_revoke_key",
     "UPDATE api_keys SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL RETURNING id"};
 const Statement kListKeys{
     "auth_list_keys",
-    "SELECT k.name, rfc3339(k.created_at), rfc3339(k.revoked_at), u.id, u.email, u.display_name,"
-    " u.role FROM api_keys k LEFT JOIN users u ON u.id = k.user_id ORDER BY k.created_at, k.id"};
-const Statement kFindKey{
-    "auth_find_key",
-    "SELECT k.name, k.key_hash, u.id, u.email, u.display_name, u.role FROM api_keys k"
-    " LEFT JOIN users u ON u.id = k.user_id"
-    " WHERE k.lookup_id = $1 AND k.revoked_at IS NULL"
-    " AND (k.user_id IS NULL OR u.disabled_at IS NULL)"};
+    "SELECT k.name, rfc3339(k.created_at), rfc3339(k.revoked_at), " +
+        std::string(people::kColumns) +
+        " FROM api_keys k LEFT JOIN users u ON u.id = k.user_id ORDER BY k.created_at, k.id"};
+const Statement kFindKey{"auth_find_key", "SELECT k.name, k.key_hash, " +
+                                              std::string(people::kColumns) +
+                                              " FROM api_keys k"
+                                              " LEFT JOIN users u ON u.id = k.user_id"
+                                              " WHERE k.lookup_id = $1 AND k.revoked_at IS NULL"
+                                              " AND (k.user_id IS NULL OR u.disabled_at IS NULL)"};
 
-// The person in columns first..first+3 (id, email, name, role) of a LEFT JOIN, if any.
+// The person in columns first.. of a LEFT JOIN of users, if any.
 std::optional<people::Person> person_in(const pqxx::row& row, int first) {
     if (row[first].is_null()) return std::nullopt;
-    return people::Person{row[first].as<int64_t>(), row[first + 1].as<std::string>(),
-                          row[first + 2].as<std::string>(),
-                          people::parse_role(row[first + 3].as<std::string>())};
+    return people::person_at(row, first);
+}
+
+std::string subject(std::string_view name) {
+    return "staff key " + std::string(name);
 }
 
 }  // namespace
@@ -77,22 +79,26 @@ std::optional<std::string> bearer_token(std::string_view authorization) {
     return std::string(token);
 }
 
-std::string create_key(Tx& tx, std::string_view name, std::optional<std::string_view> owner_email) {
+std::string create_key(Tx& tx, const audit::Actor& actor, std::string_view name,
+                       std::optional<std::string_view> owner_email) {
     std::optional<int64_t> owner;
     if (owner_email) {
-        const auto rows = tx.exec(kFindPerson, *owner_email);
-        if (rows.empty()) throw not_found("Nobody signs in with that email");
-        owner = rows[0][0].as<int64_t>();
+        const auto person = people::find(tx, *owner_email);
+        if (!person) throw not_found("Nobody signs in with that email");
+        owner = person->id;
     }
     const auto key = generate_key();
     if (tx.exec(kInsertKey, name, lookup_id(key), crypto::sha256_hex(key), owner).empty()) {
         throw conflict("key_exists", "An active key named '" + std::string(name) + "' exists");
     }
+    audit::record(tx, actor, "key_created", subject(name));
     return key;
 }
 
-bool revoke_key(Tx& tx, std::string_view name) {
-    return !tx.exec(kRevokeKey, name).empty();
+bool revoke_key(Tx& tx, const audit::Actor& actor, std::string_view name) {
+    if (tx.exec(kRevokeKey, name).empty()) return false;
+    audit::record(tx, actor, "key_revoked", subject(name));
+    return true;
 }
 
 std::vector<KeyInfo> list_keys(Tx& tx) {

@@ -15,6 +15,10 @@ namespace textus {
 
 class Tx;
 
+namespace audit {
+struct Actor;
+}
+
 namespace auth {
 
 std::string generate_key();
@@ -31,11 +35,12 @@ struct KeyInfo {
 
 // Creates a key under `name` for the person who signs in with `owner_email`, if given (404 when
 // nobody does; 409 key_exists when an active key has that name) and returns the key itself,
-// which is stored nowhere.
-std::string create_key(Tx& tx, std::string_view name,
+// which is stored nowhere. In the audit log as done by `actor`.
+std::string create_key(Tx& tx, const audit::Actor& actor, std::string_view name,
                        std::optional<std::string_view> owner_email = std::nullopt);
-// Revokes the active key called `name`; false when there is none.
-bool revoke_key(Tx& tx, std::string_view name);
+// Revokes the active key called `name`, in the audit log as done by `actor`; false when there
+// is none.
+bool revoke_key(Tx& tx, const audit::Actor& actor, std::string_view name);
 std::vector<KeyInfo> list_keys(Tx& tx);
 
 struct KeyHolder {

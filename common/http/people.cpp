@@ -4,6 +4,7 @@
 #include "common/core/fields.h"
 #include "common/core/password.h"
 #include "common/db/db.h"
+#include "common/http/audit.h"
 
 namespace textus::people {
 
@@ -12,24 +13,28 @@ namespace {
 constexpr size_t kMaxNameCharacters = 100;
 constexpr size_t kMaxEmailCharacters = 254;
 
+const Statement kFind{"people_find", "SELECT " + std::string(kColumns) +
+                                         " FROM users u WHERE lower(u.email) = lower($1)"};
 const Statement kResetPassword{
     "people_reset_password",
-    "WITH person AS (UPDATE users SET password_hash = $2, failed_sign_ins = 0, locked_until = NULL"
+    "WITH u AS (UPDATE users SET password_hash = $2, failed_sign_ins = 0, locked_until = NULL"
     "  WHERE lower(email) = lower($1) RETURNING id, email, display_name, role),"
-    " ended AS (UPDATE sessions SET ended_at = now() FROM person"
-    "  WHERE sessions.user_id = person.id AND sessions.ended_at IS NULL)"
-    " SELECT id, email, display_name, role FROM person"};
-const Statement kList{"people_list",
-                      "SELECT id, email, display_name, role, rfc3339(created_at),"
-                      " rfc3339(disabled_at) FROM users ORDER BY id"};
-const Statement kLock{"people_lock",
-                      "SELECT id, email, display_name, role, rfc3339(created_at),"
-                      " rfc3339(disabled_at) FROM users WHERE id = $1 FOR UPDATE"};
+    " ended AS (UPDATE sessions SET ended_at = now() FROM u"
+    "  WHERE sessions.user_id = u.id AND sessions.ended_at IS NULL)"
+    " SELECT " +
+        std::string(kColumns) + " FROM u"};
+const Statement kList{"people_list", "SELECT " + std::string(kColumns) +
+                                         ", rfc3339(u.created_at), rfc3339(u.disabled_at)"
+                                         " FROM users u ORDER BY u.id"};
+const Statement kLock{"people_lock", "SELECT " + std::string(kColumns) +
+                                         ", rfc3339(u.created_at), rfc3339(u.disabled_at)"
+                                         " FROM users u WHERE u.id = $1 FOR UPDATE"};
 const Statement kUpdate{
     "people_update",
-    "UPDATE users SET role = $2,"
+    "UPDATE users u SET role = $2,"
     " disabled_at = CASE WHEN $3 THEN coalesce(disabled_at, now()) END WHERE id = $1"
-    " RETURNING id, email, display_name, role, rfc3339(created_at), rfc3339(disabled_at)"};
+    " RETURNING " +
+        std::string(kColumns) + ", rfc3339(u.created_at), rfc3339(u.disabled_at)"};
 const Statement kEndSessions{"people_end_sessions",
                              "UPDATE sessions SET ended_at = now()"
                              " WHERE user_id = $1 AND ended_at IS NULL"};
@@ -39,10 +44,11 @@ const Statement kInsert{
     "ON CONFLICT DO NOTHING RETURNING id"};
 
 Listed listed_of(const pqxx::row& row) {
-    return {{row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
-             parse_role(row[3].as<std::string>())},
-            row[4].as<std::string>(),
-            nullable(row[5])};
+    return {person_at(row, 0), row[4].as<std::string>(), nullable(row[5])};
+}
+
+std::string subject(int64_t id) {
+    return "person " + std::to_string(id);
 }
 
 }  // namespace
@@ -67,7 +73,19 @@ Role parse_role(std::string_view name, std::string_view field) {
                       std::string(field));
 }
 
-Created create(Tx& tx, std::string_view email, std::string_view name, Role role) {
+Person person_at(const pqxx::row& row, int first) {
+    return {row[first].as<int64_t>(), row[first + 1].as<std::string>(),
+            row[first + 2].as<std::string>(), parse_role(row[first + 3].as<std::string>())};
+}
+
+std::optional<Person> find(Tx& tx, std::string_view email) {
+    const auto rows = tx.exec(kFind, email);
+    if (rows.empty()) return std::nullopt;
+    return person_at(rows[0], 0);
+}
+
+Created create(Tx& tx, const audit::Actor& actor, std::string_view email, std::string_view name,
+               Role role) {
     const auto login = fields::text(std::string(email), "email", kMaxEmailCharacters);
     fields::check_email(login, "email");
     const auto display = fields::text(std::string(name), "name", kMaxNameCharacters);
@@ -75,16 +93,18 @@ Created create(Tx& tx, std::string_view email, std::string_view name, Role role)
     auto password = password::generate();
     const auto rows = tx.exec(kInsert, login, display, role_name(role), password::hash(password));
     if (rows.empty()) throw conflict("user_exists", "Someone signs in with that email already");
-    return {{rows[0][0].as<int64_t>(), login, display, role}, std::move(password)};
+    const auto id = rows[0][0].as<int64_t>();
+    audit::record(tx, actor, "person_created", subject(id), std::string(role_name(role)));
+    return {{id, login, display, role}, std::move(password)};
 }
 
-Created reset_password(Tx& tx, std::string_view email) {
+Created reset_password(Tx& tx, const audit::Actor& actor, std::string_view email) {
     auto password = password::generate();
     const auto rows = tx.exec(kResetPassword, email, password::hash(password));
     if (rows.empty()) throw not_found("Nobody signs in with that email");
-    return {{rows[0][0].as<int64_t>(), rows[0][1].as<std::string>(), rows[0][2].as<std::string>(),
-             parse_role(rows[0][3].as<std::string>())},
-            std::move(password)};
+    auto person = person_at(rows[0], 0);
+    audit::record(tx, actor, "password_reset", subject(person.id));
+    return {std::move(person), std::move(password)};
 }
 
 std::vector<Listed> list(Tx& tx) {
@@ -93,10 +113,10 @@ std::vector<Listed> list(Tx& tx) {
     return out;
 }
 
-Changed change(Tx& tx, int64_t id, const Change& change, int64_t by) {
+Listed change(Tx& tx, const audit::Actor& actor, int64_t id, const Change& change) {
     const auto rows = tx.exec(kLock, id);
     if (rows.empty()) throw not_found("No such person");
-    if (id == by) {
+    if (id == actor.person_id) {
         throw conflict("own_account",
                        "You cannot change your own role or disable yourself: ask another owner");
     }
@@ -104,11 +124,16 @@ Changed change(Tx& tx, int64_t id, const Change& change, int64_t by) {
     const auto role = change.role.value_or(before.person.role);
     const bool was_disabled = before.disabled_at.has_value();
     const bool disabled = change.disabled.value_or(was_disabled);
-    Changed out{listed_of(tx.exec(kUpdate, id, role_name(role), disabled)[0]), {}};
-    if (role != before.person.role) out.what.push_back("role " + std::string(role_name(role)));
-    if (disabled != was_disabled) out.what.push_back(disabled ? "disabled" : "enabled");
+    auto after = listed_of(tx.exec(kUpdate, id, role_name(role), disabled)[0]);
+    if (role != before.person.role) {
+        audit::record(tx, actor, "person_changed", subject(id),
+                      "role " + std::string(role_name(role)));
+    }
+    if (disabled != was_disabled) {
+        audit::record(tx, actor, "person_changed", subject(id), disabled ? "disabled" : "enabled");
+    }
     if (disabled && !was_disabled) tx.exec(kEndSessions, id);
-    return out;
+    return after;
 }
 
 }  // namespace textus::people

@@ -8,9 +8,17 @@
 #include <string_view>
 #include <vector>
 
+namespace pqxx {
+class row;
+}
+
 namespace textus {
 
 class Tx;
+
+namespace audit {
+struct Actor;
+}
 
 namespace people {
 
@@ -29,19 +37,30 @@ struct Person {
     Role role = Role::agent;
 };
 
+// The person in columns first.. first+3 of `row`: id, email, display_name, role, in that order
+// (kColumns of table alias u), for the statements of sessions and keys that join users.
+Person person_at(const pqxx::row& row, int first);
+inline constexpr std::string_view kColumns = "u.id, u.email, u.display_name, u.role";
+
+// The person who signs in with `email` (any case), disabled or not.
+std::optional<Person> find(Tx& tx, std::string_view email);
+
 struct Created {
     Person person;
     std::string password;  // generated, shown once, stored only as its hash
 };
 
+// Each change below is in the audit log as done by `actor`, in the same unit of work.
+
 // Creates a person with a generated password. 400 invalid_email or invalid_field for a bad
 // email or name (at most 100 characters); 409 user_exists when someone has that email, in any
 // case.
-Created create(Tx& tx, std::string_view email, std::string_view name, Role role);
+Created create(Tx& tx, const audit::Actor& actor, std::string_view email, std::string_view name,
+               Role role);
 
 // Gives the person who signs in with `email` (any case) a new generated password, returned
 // with them, ends their sessions and clears a lock; 404 when nobody does.
-Created reset_password(Tx& tx, std::string_view email);
+Created reset_password(Tx& tx, const audit::Actor& actor, std::string_view email);
 
 struct Listed {
     Person person;
@@ -58,15 +77,11 @@ struct Change {
     std::optional<bool> disabled;
 };
 
-// Applies `change` to person `id` and returns them, with what was different before ("role
-// agent", "disabled"...) for the audit log. Disabling ends their sessions (their keys stop with
-// them). 404 for nobody; 409 own_account when `by` is `id`: an owner does not demote or disable
-// themselves, so there is always one owner who can undo a mistake.
-struct Changed {
-    Listed person;
-    std::vector<std::string> what;  // "role admin", "disabled", "enabled"
-};
-Changed change(Tx& tx, int64_t id, const Change& change, int64_t by);
+// Applies `change` to person `id` and returns them; each thing that differs ("role admin",
+// "disabled", "enabled") is one audit event. Disabling ends their sessions (their keys stop
+// with them). 404 for nobody; 409 own_account when the actor is `id`: an owner does not demote
+// or disable themselves, so there is always one owner who can undo a mistake.
+Listed change(Tx& tx, const audit::Actor& actor, int64_t id, const Change& change);
 
 }  // namespace people
 }  // namespace textus

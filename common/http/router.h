@@ -16,13 +16,14 @@ namespace textus {
 class Db;
 struct Config;
 
-// Who may call a route: anyone; staff (a bearer key, or a signed-in person's session cookie
-// and, on a write, the site's own Origin; 401 or 403 otherwise) of any role, of role admin or
-// owner, or the owner alone (403 forbidden_role otherwise; a key acts as its person, a key of
-// nobody as the owner); or Twilio with a valid X-Twilio-Signature over PUBLIC_BASE_URL + the
-// request URI and the form body (403 otherwise). docs/decisions.md, People and sign-in, has the
-// table of who may do what.
-enum class Auth { none, staff, admin, owner, twilio };
+// Who may call a route: anyone; anyone signing in or out (session); staff (a bearer key or a
+// signed-in person's session cookie; 401 otherwise) of any role, of role admin or owner, or the
+// owner alone (403 forbidden_role otherwise; a key acts as its person, a key of nobody as the
+// owner); or Twilio with a valid X-Twilio-Signature over PUBLIC_BASE_URL + the request URI and
+// the form body (403 otherwise). A write to a session or staff route that carries the session
+// cookie or an Origin must come from the site's own pages (403 cross_origin; CSRF).
+// docs/decisions.md, People and sign-in, has the table of who may do what.
+enum class Auth { none, session, staff, admin, owner, twilio };
 
 // What a route reads as its body: nothing, a JSON object (Context::json) or form fields
 // (Context::form); 415 for another content type.

@@ -58,13 +58,28 @@ void authenticate_staff(Context& context) {
     }
     const auto token = sessions::token_in(request.header("cookie"));
     if (!token) throw unauthorized();
-    if (is_write(request.method)) {
-        sessions::check_origin(request.header("origin"), context.config.public_base_url);
-    }
     auto person = context.db.transact([&](Tx& tx) { return sessions::authenticate(tx, *token); });
     if (!person) throw unauthorized();
     context.staff = person->name;
     context.person = std::move(person);
+}
+
+// Checks who may call a route that needs `auth` (Twilio's signature aside: it covers the form,
+// read after this).
+void authorize(Context& context, Auth auth) {
+    if (auth == Auth::none || auth == Auth::twilio) return;
+    if (is_write(context.request.method)) {
+        sessions::check_origin(context.request, context.config.public_base_url);
+    }
+    if (auth == Auth::session) return;
+    authenticate_staff(context);
+    const auto role = context.person ? context.person->role : people::Role::owner;
+    if (auth == Auth::admin && role == people::Role::agent) {
+        throw HttpError(403, "forbidden_role", "This needs an admin or the owner");
+    }
+    if (auth == Auth::owner && role != people::Role::owner) {
+        throw HttpError(403, "forbidden_role", "This needs the owner");
+    }
 }
 
 // A header built from a bad value must not split the answer: refuse it as our own error.
@@ -262,16 +277,7 @@ Response respond(const Service& service, const Config& config, Db& db, Request& 
         route_label = route.pattern;
         Context context{request, match.params, config, db, {}, {}, {}, {}};
         if (route.body != Body::none) read_body(request, read, route.max_body);
-        if (route.auth == Auth::staff || route.auth == Auth::admin || route.auth == Auth::owner) {
-            authenticate_staff(context);
-        }
-        const auto role = context.person ? context.person->role : people::Role::owner;
-        if (route.auth == Auth::admin && role == people::Role::agent) {
-            throw HttpError(403, "forbidden_role", "This needs an admin or the owner");
-        }
-        if (route.auth == Auth::owner && role != people::Role::owner) {
-            throw HttpError(403, "forbidden_role", "This needs the owner");
-        }
+        authorize(context, route.auth);
         if (route.body == Body::json) context.json = json_body(request);
         if (route.body == Body::form) context.form = form_body(request);
         if (route.auth == Auth::twilio) {

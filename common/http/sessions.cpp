@@ -25,8 +25,10 @@ const Statement kAttempt{
     " FROM (SELECT id, coalesce(locked_until > now(), false) AS was_locked FROM users"
     "  WHERE lower(email) = lower($1) AND disabled_at IS NULL FOR UPDATE) old"
     " WHERE u.id = old.id"
-    " RETURNING u.id, u.email, u.display_name, u.role, u.password_hash, old.was_locked,"
-    " greatest(1, ceil(extract(epoch FROM u.locked_until - now())))::bigint"};
+    " RETURNING " +
+        std::string(people::kColumns) +
+        ", u.password_hash, old.was_locked,"
+        " greatest(1, ceil(extract(epoch FROM u.locked_until - now())))::bigint"};
 const Statement kSucceeded{
     "sessions_succeeded",
     "WITH cleared AS (UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1)"
@@ -34,25 +36,20 @@ const Statement kSucceeded{
 // Marks the session used at most once a minute: a request is not a write.
 const Statement kAuthenticate{
     "sessions_authenticate",
-    "WITH live AS (SELECT s.id, s.last_seen_at, u.id AS user_id, u.email, u.display_name, u.role"
-    "  FROM sessions s JOIN users u ON u.id = s.user_id"
-    "  WHERE s.token_hash = $1 AND s.ended_at IS NULL AND u.disabled_at IS NULL"
-    "  AND s.last_seen_at > now() - make_interval(hours => $2)"
-    "  AND s.created_at > now() - make_interval(days => $3)),"
-    " touched AS (UPDATE sessions SET last_seen_at = now() FROM live"
-    "  WHERE sessions.id = live.id AND live.last_seen_at < now() - interval '1 minute')"
-    " SELECT user_id, email, display_name, role FROM live"};
+    "WITH live AS (SELECT s.id AS session_id, s.last_seen_at, " + std::string(people::kColumns) +
+        "  FROM sessions s JOIN users u ON u.id = s.user_id"
+        "  WHERE s.token_hash = $1 AND s.ended_at IS NULL AND u.disabled_at IS NULL"
+        "  AND s.last_seen_at > now() - make_interval(hours => $2)"
+        "  AND s.created_at > now() - make_interval(days => $3)),"
+        " touched AS (UPDATE sessions SET last_seen_at = now() FROM live"
+        "  WHERE sessions.id = live.session_id AND live.last_seen_at < now() - interval '1 minute')"
+        " SELECT id, email, display_name, role FROM live"};
 const Statement kSignOut{"sessions_sign_out",
                          "UPDATE sessions SET ended_at = now() "
                          "WHERE token_hash = $1 AND ended_at IS NULL"};
 
 HttpError invalid_credentials() {
     return HttpError(401, "invalid_credentials", "The email or the password is wrong");
-}
-
-people::Person person_of(const pqxx::row& row) {
-    return {row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
-            people::parse_role(row[3].as<std::string>())};
 }
 
 }  // namespace
@@ -83,7 +80,7 @@ SignedIn sign_in(Db& db, std::string_view email, std::string_view password, std:
         failed(person, "wrong password");
         throw invalid_credentials();
     }
-    SignedIn out{person_of(row), crypto::base64url(crypto::random_bytes(kTokenBytes))};
+    SignedIn out{people::person_at(row, 0), crypto::base64url(crypto::random_bytes(kTokenBytes))};
     db.transact([&](Tx& tx) {
         tx.exec(kSucceeded, out.person.id, crypto::sha256_hex(out.token));
         audit::record(tx, {person, std::string(ip)}, "sign_in");
@@ -94,7 +91,7 @@ SignedIn sign_in(Db& db, std::string_view email, std::string_view password, std:
 std::optional<people::Person> authenticate(Tx& tx, std::string_view token) {
     const auto rows = tx.exec(kAuthenticate, crypto::sha256_hex(token), kIdleHours, kMaxDays);
     if (rows.empty()) return std::nullopt;
-    return person_of(rows[0]);
+    return people::person_at(rows[0], 0);
 }
 
 void sign_out(Tx& tx, std::string_view token) {
@@ -118,7 +115,9 @@ std::optional<std::string> token_in(std::string_view cookie_header) {
     return std::nullopt;
 }
 
-void check_origin(std::string_view origin, std::string_view public_base_url) {
+void check_origin(const Request& request, std::string_view public_base_url) {
+    const auto& origin = request.header("origin");
+    if (origin.empty() && !token_in(request.header("cookie"))) return;
     const auto authority = public_base_url.find("://");
     const auto site = authority == std::string_view::npos
                           ? std::string_view()

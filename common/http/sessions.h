@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/http/http.h"
 #include "common/http/people.h"
 
 namespace textus {
@@ -45,11 +46,12 @@ void sign_out(Tx& tx, std::string_view token);
 // The session token in a Cookie header, if it holds one.
 std::optional<std::string> token_in(std::string_view cookie_header);
 
-// Throws 403 cross_origin unless `origin` (a request's Origin header) is the site's own: the
-// scheme, host and port of `public_base_url`. A write made with the session cookie must come
-// from the site's own pages (SameSite=Strict aside; a browser sends Origin on every POST, PUT,
-// PATCH and DELETE).
-void check_origin(std::string_view origin, std::string_view public_base_url);
+// Throws 403 cross_origin unless `request` comes from the site's own pages: its Origin header is
+// the scheme, host and port of `public_base_url`, or it has neither an Origin nor the session
+// cookie (curl, a key). For writes: a browser sends Origin on every POST, PUT, PATCH and
+// DELETE, so another site cannot sign a visitor in or out, or write with their cookie
+// (SameSite=Strict aside).
+void check_origin(const Request& request, std::string_view public_base_url);
 
 // Set-Cookie values: the session's (Secure when the site is HTTPS), and one that deletes it.
 std::string cookie(std::string_view token, bool secure);

@@ -5,6 +5,7 @@
 #include "common/contacts/contact_store.h"
 #include "common/core/error.h"
 #include "common/db/db.h"
+#include "common/http/audit.h"
 #include "common/sending/send.h"
 
 namespace textus::campaign {
@@ -256,7 +257,7 @@ std::optional<Campaign> keyed(Tx& tx, const Write& write) {
 
 }  // namespace
 
-Campaign create(Tx& tx, const Write& write, const std::string& staff) {
+Campaign create(Tx& tx, const Write& write, const std::string& staff, const audit::Actor& actor) {
     if (write.idempotency_key) {
         if (auto known = keyed(tx, write)) return *known;
     }
@@ -294,6 +295,7 @@ Campaign create(Tx& tx, const Write& write, const std::string& staff) {
     if (inserted.empty()) return *keyed(tx, write);
     const auto id = inserted[0][0].as<int64_t>();
     tx.exec_params(kInsertRecipients, with(params, param(id)));
+    audit::record(tx, actor, "campaign_created", "campaign " + std::to_string(id));
     return *find_with_progress(tx, id);
 }
 
@@ -308,12 +310,16 @@ std::optional<Campaign> find(Tx& tx, int64_t id) {
     return find_with_progress(tx, id);
 }
 
-Campaign pause(Tx& tx, int64_t id) {
-    return set_status(tx, id, "paused");
+Campaign pause(Tx& tx, int64_t id, const audit::Actor& actor) {
+    auto campaign = set_status(tx, id, "paused");
+    audit::record(tx, actor, "campaign_paused", "campaign " + std::to_string(id));
+    return campaign;
 }
 
-Campaign resume(Tx& tx, int64_t id) {
-    return set_status(tx, id, "active");
+Campaign resume(Tx& tx, int64_t id, const audit::Actor& actor) {
+    auto campaign = set_status(tx, id, "active");
+    audit::record(tx, actor, "campaign_resumed", "campaign " + std::to_string(id));
+    return campaign;
 }
 
 Preview preview(Tx& tx, const PreviewRequest& request, const Config& config) {

@@ -13,7 +13,10 @@
 
 namespace textus {
 class Tx;
+namespace audit {
+struct Actor;
 }
+}  // namespace textus
 
 namespace textus::campaign {
 
@@ -21,8 +24,9 @@ namespace textus::campaign {
 // template_not_found; 400 invalid_field naming ids of no contact (contactIds); 400
 // no_recipients or too_many_recipients (over kMaxRecipients); 400 invalid_field (sendAt) unless
 // it is now or later and at most a year ahead. The same Idempotency-Key answers the same
-// campaign (422 when it was used for another).
-Campaign create(Tx& tx, const Write& write, const std::string& staff);
+// campaign (422 when it was used for another). A new campaign is in the audit log as done by
+// `actor`, under the name `staff`.
+Campaign create(Tx& tx, const Write& write, const std::string& staff, const audit::Actor& actor);
 
 // The list's progress counts are reused for this long after they were computed (a completed
 // campaign's, which move only with late replies and statuses, for longer): counting reads every
@@ -36,9 +40,10 @@ std::vector<Campaign> list(Tx& tx);
 std::optional<Campaign> find(Tx& tx, int64_t id);
 
 // Paused: no more of it goes until it is resumed. Either is idempotent; 404 for no campaign,
-// 409 campaign_completed once every recipient has had its turn.
-Campaign pause(Tx& tx, int64_t id);
-Campaign resume(Tx& tx, int64_t id);
+// 409 campaign_completed once every recipient has had its turn. In the audit log as done by
+// `actor`.
+Campaign pause(Tx& tx, int64_t id, const audit::Actor& actor);
+Campaign resume(Tx& tx, int64_t id, const audit::Actor& actor);
 
 // How many `request`'s audience holds, and what its contact (or its first) would get now:
 // the send decision's text and refusal, as the worker would meet them. 400 invalid_field

@@ -214,6 +214,13 @@ TEST_CASE("a session reads staff routes, and writes only from the site's own Ori
               .status == 403);
     const auto created = with_session("POST", "/api/crm/contacts", token, contact, origin());
     CHECK(created.status == 201);
+    // A key sent from another site's page is refused as well; curl sends no Origin.
+    const auto keyed = stack().request(
+        "DELETE",
+        "/api/crm/contacts/" + std::to_string(created.json()["contact"]["id"].get<int64_t>()), "",
+        stack().staff_key, "", {{"Origin", "https://evil.example"}});
+    CHECK(keyed.status == 403);
+    CHECK(keyed.json()["error"]["code"] == "cross_origin");
     // No cookie and no key: 401.
     CHECK(stack().request("GET", "/api/crm/contacts", "", "").status == 401);
     CHECK(with_session("GET", "/api/crm/contacts", "not-a-session").status == 401);

@@ -20,9 +20,13 @@ TEST_CASE("token_in finds the session cookie among others, and only it") {
 }
 
 TEST_CASE("check_origin takes the site's scheme, host and port, and nothing else") {
-    const auto refused = [](std::string_view origin, std::string_view site) {
+    const auto refused = [](std::string origin, std::string_view site,
+                            std::string cookie = "textus_session=t") {
+        Request request;
+        if (!origin.empty()) request.headers["origin"] = origin;
+        if (!cookie.empty()) request.headers["cookie"] = cookie;
         try {
-            check_origin(origin, site);
+            check_origin(request, site);
             return std::string();
         } catch (const HttpError& error) {
             CHECK(error.status == 403);
@@ -40,6 +44,25 @@ TEST_CASE("check_origin takes the site's scheme, host and port, and nothing else
           "cross_origin");
     CHECK(refused("https://inbox.example.com:8443", "https://inbox.example.com") == "cross_origin");
     CHECK(refused("https://inbox.example.com", "") == "cross_origin");
+}
+
+TEST_CASE("check_origin lets through what no browser sent: no Origin and no session cookie") {
+    const auto refused = [](std::string origin, std::string cookie) {
+        Request request;
+        if (!origin.empty()) request.headers["origin"] = origin;
+        if (!cookie.empty()) request.headers["cookie"] = cookie;
+        try {
+            check_origin(request, "https://inbox.example.com");
+            return std::string();
+        } catch (const HttpError& error) {
+            return error.code;
+        }
+    };
+    CHECK(refused("", "") == "");
+    CHECK(refused("", "theme=dark") == "");
+    CHECK(refused("", "theme=dark; textus_session=t") == "cross_origin");
+    CHECK(refused("https://evil.example", "") == "cross_origin");
+    CHECK(refused("https://inbox.example.com", "") == "");
 }
 
 TEST_CASE("the cookie is HttpOnly, SameSite=Strict, for /api/, Secure over HTTPS") {
