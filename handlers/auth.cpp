@@ -1,5 +1,6 @@
 // /api/auth: a person signs in with email and password for a session cookie, signs out, and
-// asks who they are (issue 27; common/http/sessions); and the owner's /api/crm/people,
+// asks who they are (issue 27; common/http/sessions); staff's /api/crm/team (who may sign in,
+// by name); and the owner's /api/crm/people,
 // /api/crm/keys and /api/crm/audit (common/http/people, auth, audit).
 #include "common/http/auth.h"
 
@@ -75,6 +76,16 @@ Response list_people(Context& c) {
     json items = json::array();
     for (const auto& listed : c.db.transact([](Tx& tx) { return people::list(tx); })) {
         items.push_back(listed_json(listed));
+    }
+    return Response::json(200, {{"success", true}, {"people", items}});
+}
+
+// Everyone who may sign in, by name and role (no email): for assigning and mentions.
+Response list_team(Context& c) {
+    json items = json::array();
+    for (const auto& person : c.db.transact([](Tx& tx) { return people::team(tx); })) {
+        items.push_back(
+            {{"id", person.id}, {"name", person.name}, {"role", people::role_name(person.role)}});
     }
     return Response::json(200, {{"success", true}, {"people", items}});
 }
@@ -171,6 +182,7 @@ const Route kRoutes[] = {
     {"POST", "/api/auth/login", login, Auth::session, Body::json},
     {"POST", "/api/auth/logout", logout, Auth::session},
     {"GET", "/api/auth/me", me, Auth::staff},
+    {"GET", "/api/crm/team", list_team, Auth::staff},
     {"GET", "/api/crm/audit", list_audit, Auth::owner},
     {"GET", "/api/crm/people", list_people, Auth::owner},
     {"POST", "/api/crm/people", add_person, Auth::owner, Body::json},

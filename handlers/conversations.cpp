@@ -1,10 +1,12 @@
-// /api/crm/sms/conversations: the inbox's list, one row per contact with messages, and
+// /api/crm/sms/conversations: the inbox's list, one row per contact with messages, filtered by
+// status and assignee, with counts; GET and PATCH .../{contactId}: one's status and assignee; and
 // /api/crm/live: where the inbox hears what changes (contract.md §4).
 #include "common/core/config.h"
 #include "common/db/db.h"
 #include "common/http/server.h"
 #include "common/live/live.h"
 #include "common/live/publish.h"
+#include "common/live/staff_events.h"
 #include "common/messages/conversation_store.h"
 
 namespace {
@@ -12,9 +14,16 @@ namespace {
 using namespace textus;
 using nlohmann::json;
 
+int64_t me(const Context& c) {
+    return c.person ? c.person->id : 0;
+}
+
+// A page of conversations, with how many there are of each status and assignee.
 Response list(Context& c) {
-    const auto query = conversations::parse_query(c.request.query());
-    const auto page = c.db.transact([&](Tx& tx) { return conversations::list(tx, query); });
+    const auto query = conversations::parse_query(c.request.query(), me(c));
+    const auto [page, counts] = c.db.transact([&](Tx& tx) {
+        return std::pair(conversations::list(tx, query), conversations::counts(tx, me(c)));
+    });
     json items = json::array();
     for (const auto& conversation : page.conversations) {
         items.push_back(conversations::to_json(conversation));
@@ -27,7 +36,28 @@ Response list(Context& c) {
                                   {"limit", query.limit},
                                   {"skip", query.skip},
                                   {"hasMore", shown < page.total},
-                                  {"totalCapped", page.total_capped}}}});
+                                  {"totalCapped", page.total_capped}}},
+                                {"counts", conversations::to_json(counts)}});
+}
+
+// One conversation's status and assignee.
+Response show(Context& c) {
+    const auto contact_id = c.params.id("contactId");
+    const auto state = c.db.transact([&](Tx& tx) { return conversations::find(tx, contact_id); });
+    if (!state) throw not_found("No conversation with contact " + std::to_string(contact_id));
+    return Response::json(200,
+                          {{"success", true}, {"conversation", conversations::to_json(*state)}});
+}
+
+// Assigns, reassigns or unassigns a conversation, closes, snoozes or opens it.
+Response change(Context& c) {
+    const auto contact_id = c.params.id("contactId");
+    const auto change = conversations::parse_change(c.json);
+    const auto state =
+        c.db.transact([&](Tx& tx) { return conversations::change(tx, contact_id, change); });
+    const auto answer = conversations::to_json(state);
+    publish::staff(c.config, staff_events::conversation(answer));
+    return Response::json(200, {{"success", true}, {"conversation", answer}});
 }
 
 // A short-lived signed URL for the staff channel: a browser cannot put the key on each poll, and
@@ -42,6 +72,8 @@ Response live_url(Context& c) {
 
 const Route kRoutes[] = {
     {"GET", "/api/crm/sms/conversations", list, Auth::staff},
+    {"GET", "/api/crm/sms/conversations/{contactId}", show, Auth::staff},
+    {"PATCH", "/api/crm/sms/conversations/{contactId}", change, Auth::staff, Body::json},
     {"GET", "/api/crm/live", live_url, Auth::staff},
 };
 

@@ -15,8 +15,9 @@ namespace {
 using namespace textus;
 
 Response send_message(Context& c) {
-    const auto request =
+    auto request =
         send::parse(c.json, c.request.header("idempotency-key"), c.config.default_region);
+    if (c.person) request.claimant = c.person->id;
     if (const auto send_at = schedule::parse_send_at(c.json)) {
         const auto scheduled = c.db.transact(
             [&](Tx& tx) { return schedule::create(tx, request, *send_at, c.config, c.staff); });

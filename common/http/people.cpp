@@ -15,6 +15,9 @@ constexpr size_t kMaxEmailCharacters = 254;
 
 const Statement kFind{"people_find", "SELECT " + std::string(kColumns) +
                                          " FROM users u WHERE lower(u.email) = lower($1)"};
+const Statement kEnabled{"people_enabled", "SELECT " + std::string(kColumns) +
+                                               " FROM users u WHERE u.id = $1"
+                                               " AND u.disabled_at IS NULL"};
 const Statement kResetPassword{
     "people_reset_password",
     "WITH u AS (UPDATE users SET password_hash = $2, failed_sign_ins = 0, locked_until = NULL"
@@ -26,6 +29,9 @@ const Statement kResetPassword{
 const Statement kList{"people_list", "SELECT " + std::string(kColumns) +
                                          ", rfc3339(u.created_at), rfc3339(u.disabled_at)"
                                          " FROM users u ORDER BY u.id"};
+const Statement kTeam{"people_team", "SELECT " + std::string(kColumns) +
+                                         " FROM users u WHERE u.disabled_at IS NULL"
+                                         " ORDER BY lower(u.display_name), u.id"};
 const Statement kLock{"people_lock", "SELECT " + std::string(kColumns) +
                                          ", rfc3339(u.created_at), rfc3339(u.disabled_at)"
                                          " FROM users u WHERE u.id = $1 FOR UPDATE"};
@@ -84,6 +90,12 @@ std::optional<Person> find(Tx& tx, std::string_view email) {
     return person_at(rows[0], 0);
 }
 
+std::optional<Person> enabled(Tx& tx, int64_t id) {
+    const auto rows = tx.exec(kEnabled, id);
+    if (rows.empty()) return std::nullopt;
+    return person_at(rows[0], 0);
+}
+
 Created create(Tx& tx, const audit::Actor& actor, std::string_view email, std::string_view name,
                Role role) {
     const auto login = fields::text(std::string(email), "email", kMaxEmailCharacters);
@@ -110,6 +122,12 @@ Created reset_password(Tx& tx, const audit::Actor& actor, std::string_view email
 std::vector<Listed> list(Tx& tx) {
     std::vector<Listed> out;
     for (const auto& row : tx.exec(kList)) out.push_back(listed_of(row));
+    return out;
+}
+
+std::vector<Person> team(Tx& tx) {
+    std::vector<Person> out;
+    for (const auto& row : tx.exec(kTeam)) out.push_back(person_at(row, 0));
     return out;
 }
 

@@ -44,6 +44,8 @@ inline constexpr std::string_view kColumns = "u.id, u.email, u.display_name, u.r
 
 // The person who signs in with `email` (any case), disabled or not.
 std::optional<Person> find(Tx& tx, std::string_view email);
+// Person `id`, unless there is none or they are disabled.
+std::optional<Person> enabled(Tx& tx, int64_t id);
 
 struct Created {
     Person person;
@@ -70,6 +72,9 @@ struct Listed {
 
 // Everyone, disabled people too, in the order they were created.
 std::vector<Listed> list(Tx& tx);
+
+// Everyone who may sign in, by name: whom staff assign conversations to and mention.
+std::vector<Person> team(Tx& tx);
 
 // What an owner changes of a person: their role, whether they are disabled, or both.
 struct Change {

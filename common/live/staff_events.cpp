@@ -16,6 +16,10 @@ json contact(const json& contact) {
     return {{"type", "contact"}, {"contact", contact}};
 }
 
+json conversation(const json& state) {
+    return {{"type", "conversation"}, {"conversation", state}};
+}
+
 json contact_deleted(int64_t id) {
     return {{"type", "contact_deleted"}, {"id", id}};
 }

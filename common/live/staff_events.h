@@ -21,6 +21,11 @@ nlohmann::json status(const nlohmann::json& message);
 // A contact was created or changed, its consent included: {"type": "contact", "contact": C}.
 nlohmann::json contact(const nlohmann::json& contact);
 
+// A conversation was assigned, closed, snoozed or opened: {"type": "conversation",
+// "conversation": {contactId, status, snoozedUntil, assignee}}. (A message's event stands for
+// what the message itself changes: a reply's claim, an inbound text's reopening.)
+nlohmann::json conversation(const nlohmann::json& state);
+
 // A contact was deleted: {"type": "contact_deleted", "id": N}.
 nlohmann::json contact_deleted(int64_t id);
 

@@ -4,12 +4,110 @@
 #include <cctype>
 
 #include "common/core/error.h"
+#include "common/core/fields.h"
 #include "common/core/text.h"
 
 namespace textus::conversations {
 
-Query parse_query(const Form& query) {
+std::string_view status_name(Status status) {
+    switch (status) {
+        case Status::open:
+            return "open";
+        case Status::closed:
+            return "closed";
+        case Status::snoozed:
+            return "snoozed";
+    }
+    throw std::logic_error("no such status");
+}
+
+namespace {
+
+std::optional<Status> status_named(std::string_view name) {
+    for (const auto status : kStatuses) {
+        if (status_name(status) == name) return status;
+    }
+    return std::nullopt;
+}
+
+HttpError invalid(const std::string& field, const std::string& message) {
+    return bad_request("invalid_field", field + " " + message, field);
+}
+
+nlohmann::json assignee_json(const std::optional<Assignee>& assignee) {
+    if (!assignee) return nullptr;
+    return {{"id", assignee->id}, {"name", assignee->name}};
+}
+
+}  // namespace
+
+nlohmann::json to_json(const State& state) {
+    return {{"contactId", state.contact_id},
+            {"status", status_name(state.status)},
+            {"snoozedUntil", state.snoozed_until ? nlohmann::json(*state.snoozed_until) : nullptr},
+            {"assignee", assignee_json(state.assignee)}};
+}
+
+nlohmann::json to_json(const Counts& counts) {
+    const auto one = [](const Count& count) {
+        return nlohmann::json{
+            {"mine", count.mine}, {"unassigned", count.unassigned}, {"all", count.all}};
+    };
+    return {{"open", one(counts.open)},
+            {"snoozed", one(counts.snoozed)},
+            {"closed", one(counts.closed)}};
+}
+
+Change parse_change(const nlohmann::json& body) {
+    Change out;
+    if (const auto it = body.find("assigneeId"); it != body.end()) {
+        if (it->is_null()) {
+            out.assignee_id = std::optional<int64_t>();
+        } else if (it->is_number_integer() && it->get<int64_t>() > 0) {
+            out.assignee_id = it->get<int64_t>();
+        } else {
+            throw invalid("assigneeId", "must be a person's id or null");
+        }
+    }
+    if (const auto it = body.find("status"); it != body.end()) {
+        const auto status = it->is_string() ? status_named(it->get<std::string>()) : std::nullopt;
+        if (!status) throw invalid("status", "must be open, closed or snoozed");
+        out.status = status;
+    }
+    if (const auto it = body.find("snoozedUntil"); it != body.end()) {
+        out.snoozed_until = fields::timestamp(*it, "snoozedUntil");
+    }
+    if (out.snoozed_until && out.status != Status::snoozed) {
+        throw invalid("snoozedUntil", "goes with status snoozed");
+    }
+    if (out.status == Status::snoozed && !out.snoozed_until) {
+        throw invalid("snoozedUntil", "is required to snooze: when it opens again");
+    }
+    if (!out.assignee_id && !out.status) {
+        throw bad_request("missing_field", "Send assigneeId, status or both", "status");
+    }
+    return out;
+}
+
+Query parse_query(const Form& query, int64_t me) {
     Query out;
+    if (const auto* status = query.get("status"); status && !status->empty()) {
+        out.status = status_named(*status);
+        if (!out.status) {
+            throw bad_request("invalid_query", "status must be open, closed or snoozed", "status");
+        }
+    }
+    if (const auto* assignee = query.get("assignee"); assignee && !assignee->empty()) {
+        using Kind = AssigneeFilter::Kind;
+        if (*assignee == "me") {
+            out.assignee = {Kind::person, me};
+        } else if (*assignee == "none") {
+            out.assignee = {Kind::nobody, 0};
+        } else {
+            const auto id = query_integer(query, "assignee", 1, INT64_MAX, 0);
+            out.assignee = {Kind::person, id};
+        }
+    }
     if (const auto* search = query.get("search"); search && !search->empty()) {
         if (text::length(*search) > 200) {
             throw bad_request("invalid_query", "search must be at most 200 characters", "search");
@@ -84,12 +182,15 @@ double walk_spans(int64_t hits, int64_t rows) {
 }
 
 nlohmann::json to_json(const Conversation& c) {
-    return {{"contact", contacts::to_json(c.contact)},
-            {"phoneNumber", c.contact.phone},
-            {"lastMessage", messages::to_json(c.last_message)},
-            {"unreadCount", c.unread_count},
-            {"messageCount", c.message_count},
-            {"lastMessageAt", c.last_message.created_at}};
+    auto out = to_json(c.state);
+    out.erase("contactId");
+    out.update({{"contact", contacts::to_json(c.contact)},
+                {"phoneNumber", c.contact.phone},
+                {"lastMessage", messages::to_json(c.last_message)},
+                {"unreadCount", c.unread_count},
+                {"messageCount", c.message_count},
+                {"lastMessageAt", c.last_message.created_at}});
+    return out;
 }
 
 }  // namespace textus::conversations

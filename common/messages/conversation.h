@@ -22,21 +22,79 @@ struct NamePatterns {
     bool operator==(const NamePatterns&) const = default;
 };
 
+// Where a conversation is in the team's work (docs/decisions.md, Working the conversations):
+// open until someone closes it; snoozed until a time, when the worker opens it again; an inbound
+// text opens a closed or snoozed one.
+enum class Status { open, closed, snoozed };
+inline constexpr Status kStatuses[] = {Status::open, Status::snoozed, Status::closed};
+std::string_view status_name(Status status);
+
+struct Assignee {
+    int64_t id = 0;
+    std::string name;
+};
+
+// A conversation's status and assignee: {contactId, status, snoozedUntil, assignee: {id, name}}.
+struct State {
+    int64_t contact_id = 0;
+    Status status = Status::open;
+    std::optional<std::string> snoozed_until;  // RFC 3339, while snoozed
+    std::optional<Assignee> assignee;          // none: unassigned
+};
+nlohmann::json to_json(const State& state);
+
+// Whose conversations a list shows: anyone's, nobody's (unassigned), or one person's.
+struct AssigneeFilter {
+    enum class Kind { anyone, nobody, person } kind = Kind::anyone;
+    int64_t person_id = 0;
+    bool operator==(const AssigneeFilter&) const = default;
+};
+
 struct Query {
     std::optional<std::string> search;  // as typed, trimmed; absent when there is nothing to find
     NamePatterns names;
+    std::optional<Status> status;  // none: every status
+    AssigneeFilter assignee;
     int limit = contacts::kDefaultLimit;
     int64_t skip = 0;
 };
 
-// ?search=&limit=&skip=; 400 invalid_query naming a bad value.
-Query parse_query(const Form& query);
+// ?search=&status=&assignee=&limit=&skip=; status is open, closed or snoozed; assignee is me
+// (`me`, the person asking; 0 when a key of nobody asks, which has no conversations), none, or
+// a person's id. 400 invalid_query naming a bad value.
+Query parse_query(const Form& query, int64_t me);
+
+// What a PATCH changes: the assignee (null: nobody), the status, and with snoozed the time it
+// ends. Each is optional; 400 invalid_field for a bad one, snoozedUntil without snoozed or
+// snoozed without snoozedUntil (its range is checked against the database's clock).
+struct Change {
+    std::optional<std::optional<int64_t>> assignee_id;
+    std::optional<Status> status;
+    std::optional<std::string> snoozed_until;
+};
+Change parse_change(const nlohmann::json& body);
+
+// The longest snooze.
+inline constexpr int kMaxSnoozeDays = 365;
+
+// How many conversations there are of each status: assigned to `me`, unassigned, and in all.
+struct Count {
+    int64_t mine = 0;
+    int64_t unassigned = 0;
+    int64_t all = 0;
+};
+struct Counts {
+    Count open, snoozed, closed;
+};
+// {open: {mine, unassigned, all}, snoozed: {...}, closed: {...}}
+nlohmann::json to_json(const Counts& counts);
 
 struct Conversation {
     contacts::Contact contact;
     messages::Message last_message;
     int64_t unread_count = 0;
     int64_t message_count = 0;
+    State state;
 };
 
 // A search's names side: `pattern` (contacts::search_pattern) anywhere, as the contact list
@@ -70,7 +128,8 @@ struct Page {
 // at (docs/decisions.md).
 inline constexpr int kSearchCap = 500;
 
-// {contact, phoneNumber, lastMessage, unreadCount, messageCount, lastMessageAt}
+// {contact, phoneNumber, lastMessage, unreadCount, messageCount, lastMessageAt, status,
+// snoozedUntil, assignee}
 nlohmann::json to_json(const Conversation& conversation);
 
 }  // namespace textus::conversations

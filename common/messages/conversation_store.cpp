@@ -4,29 +4,57 @@
 #include <utility>
 
 #include "common/contacts/contact_store.h"
+#include "common/core/error.h"
 #include "common/db/db.h"
+#include "common/http/people.h"
 #include "common/messages/message_store.h"
 
 namespace textus::conversations {
 
 namespace {
+// A conversation's state: contact c's columns and its assignee u's.
+const std::string kStateColumns =
+    "c.id, c.conversation_status, rfc3339(c.snoozed_until), u.id, u.display_name";
+const std::string kAssignee = " LEFT JOIN users u ON u.id = c.assignee_id";
+
+State state_at(const pqxx::row& row, int first) {
+    State state{row[first].as<int64_t>(), Status::open, nullable(row[first + 2]), std::nullopt};
+    for (const auto status : kStatuses) {
+        if (status_name(status) == row[first + 1].c_str()) state.status = status;
+    }
+    if (!row[first + 3].is_null()) {
+        state.assignee = Assignee{row[first + 3].as<int64_t>(), row[first + 4].as<std::string>()};
+    }
+    return state;
+}
+
+// Contact c's status and assignee are those asked for in parameters $<status> (text; NULL:
+// any) and $<assignee> (NULL: anyone's; 0: nobody's; else the person's id).
+std::string filtered(int status, int assignee) {
+    const auto s = "$" + std::to_string(status), a = "$" + std::to_string(assignee);
+    return " AND (" + s + "::text IS NULL OR c.conversation_status = " + s + ") AND (" + a +
+           "::bigint IS NULL OR c.assignee_id IS NOT DISTINCT FROM nullif(" + a + "::bigint, 0))";
+}
+
 // Ids and counts first; the contacts and last messages are then read by id, by their own stores.
 // The page (`rows`: id, last_message_id, last_message_at) is chosen first and counted after, so
 // a deep `skip` does not count the messages of every row it skips. `totals` are the fifth and
-// sixth columns: the total, and whether a search stopped at its cap.
+// sixth columns: the total, and whether a search stopped at its cap; the state follows.
 std::string page_of(const std::string& with, const std::string& rows, const std::string& totals) {
     return with +
            "SELECT p.id, p.last_message_id,"
-           " (SELECT count(*) FROM messages u WHERE u.contact_id = p.id"
-           "  AND u.direction = 'inbound' AND u.read_at IS NULL),"
+           " (SELECT count(*) FROM messages n WHERE n.contact_id = p.id"
+           "  AND n.direction = 'inbound' AND n.read_at IS NULL),"
            " (SELECT count(*) FROM messages a WHERE a.contact_id = p.id), " +
-           totals + " FROM (" + rows +
+           totals + ", " + kStateColumns + " FROM (" + rows +
            "  ORDER BY last_message_at DESC, id DESC LIMIT $1 OFFSET $2) p"
-           " ORDER BY p.last_message_at DESC, p.id DESC";
+           " JOIN contacts c ON c.id = p.id" +
+           kAssignee + " ORDER BY p.last_message_at DESC, p.id DESC";
 }
 const std::string kConversations =
     "SELECT c.id, c.last_message_id, c.last_message_at FROM contacts c"
-    " WHERE c.last_message_at IS NOT NULL";
+    " WHERE c.last_message_at IS NOT NULL" +
+    filtered(3, 4);
 // A search looks at the newest kSearchCap conversations whose contact matches and the newest
 // kSearchCap messages whose body matches (docs/decisions.md): an exact answer for a common
 // word reads every message holding it, hundreds of milliseconds at a million messages.
@@ -101,14 +129,61 @@ const std::string kCapped = "(SELECT count(*) FROM names) = " + kCapText +
 const Statement kList{"conversations_list", page_of("", kConversations, "NULL::bigint, false")};
 const Statement kCount{
     "conversations_count",
-    "SELECT count(*), false FROM contacts c WHERE c.last_message_at IS NOT NULL"};
+    "SELECT count(*), false FROM contacts c WHERE c.last_message_at IS NOT NULL" + filtered(1, 2)};
+const std::string kMatchesFiltered = " FROM matches m JOIN contacts c ON c.id = m.id WHERE true";
 const Statement kListSearch{
     "conversations_list_search",
-    page_of(matches(3), "SELECT m.*, count(*) OVER () AS total FROM matches m",
+    page_of(matches(5), "SELECT m.*, count(*) OVER () AS total" + kMatchesFiltered + filtered(3, 4),
             "p.total, " + kCapped)};
 // Only for a page past the end of a search.
-const Statement kCountSearch{"conversations_count_search",
-                             matches(1) + "SELECT count(*), " + kCapped + " FROM matches"};
+const Statement kCountSearch{
+    "conversations_count_search",
+    matches(3) + "SELECT count(*), " + kCapped + kMatchesFiltered + filtered(1, 2)};
+
+// One row per status that has conversations: `me`'s, unassigned, all.
+const Statement kCounts{"conversations_counts",
+                        "SELECT conversation_status, count(*) FILTER (WHERE assignee_id = $1),"
+                        " count(*) FILTER (WHERE assignee_id IS NULL), count(*) FROM contacts"
+                        " WHERE last_message_at IS NOT NULL GROUP BY conversation_status"};
+const Statement kFind{"conversations_find",
+                      "SELECT " + kStateColumns + " FROM contacts c" + kAssignee +
+                          " WHERE c.id = $1 AND c.last_message_at IS NOT NULL"};
+const Statement kLock{"conversations_lock",
+                      "SELECT id FROM contacts WHERE id = $1 AND last_message_at IS NOT NULL"
+                      " FOR UPDATE"};
+// Whether a snooze's end is past, or too far ahead.
+const Statement kSnoozeRange{"conversations_snooze_range",
+                             "SELECT $1::timestamptz <= now(),"
+                             " $1::timestamptz > now() + make_interval(days => $2)"};
+// $2: whether to set the assignee, to $3; $4: the status (NULL: as it is), $5 its snooze.
+const Statement kChange{
+    "conversations_change",
+    "WITH c AS (UPDATE contacts SET"
+    " assignee_id = CASE WHEN $2 THEN $3::bigint ELSE assignee_id END,"
+    " conversation_status = coalesce($4::text, conversation_status),"
+    " snoozed_until = CASE WHEN $4::text IS NULL THEN snoozed_until ELSE $5::timestamptz END"
+    " WHERE id = $1 RETURNING *) SELECT " +
+        kStateColumns + " FROM c" + kAssignee};
+const Statement kClaim{"conversations_claim",
+                       "WITH c AS (UPDATE contacts SET assignee_id = $2"
+                       " WHERE id = $1 AND assignee_id IS NULL RETURNING *) SELECT " +
+                           kStateColumns + " FROM c" + kAssignee};
+const Statement kEndSnoozes{
+    "conversations_end_snoozes",
+    "WITH c AS (UPDATE contacts SET conversation_status = 'open', snoozed_until = NULL"
+    " WHERE conversation_status = 'snoozed' AND snoozed_until <= now() RETURNING *) SELECT " +
+        kStateColumns + " FROM c" + kAssignee + " ORDER BY c.id"};
+
+// The parameters of filtered(): the status and assignee asked for.
+std::vector<Param> filter_params(const Query& q) {
+    using Kind = AssigneeFilter::Kind;
+    std::vector<Param> params;
+    params.push_back(q.status ? Param(std::string(status_name(*q.status))) : std::nullopt);
+    params.push_back(q.assignee.kind == Kind::anyone   ? std::nullopt
+                     : q.assignee.kind == Kind::nobody ? param(int64_t{0})
+                                                       : param(q.assignee.person_id));
+    return params;
+}
 
 // A search's words as PostgreSQL's parser reads them, in order: what word_pairs (sql/020) keeps
 // of a body.
@@ -157,11 +232,14 @@ std::vector<Param> search_params(Tx& tx, const Query& q) {
 
 Page list(Tx& tx, const Query& q) {
     tx.plan_for_values();
-    const auto params = q.search ? search_params(tx, q) : std::vector<Param>();
+    auto params = filter_params(q);
+    if (q.search) {
+        const auto search = search_params(tx, q);
+        params.insert(params.end(), search.begin(), search.end());
+    }
     auto page_params = params;
     page_params.insert(page_params.begin(), {param(q.limit), param(q.skip)});
-    const auto rows =
-        q.search ? tx.exec_params(kListSearch, page_params) : tx.exec(kList, q.limit, q.skip);
+    const auto rows = tx.exec_params(q.search ? kListSearch : kList, page_params);
     std::vector<int64_t> contact_ids, message_ids;
     for (const auto& row : rows) {
         contact_ids.push_back(row[0].as<int64_t>());
@@ -176,7 +254,7 @@ Page list(Tx& tx, const Query& q) {
     for (const auto& row : rows) {
         page.conversations.push_back({contacts_by_id.at(row[0].as<int64_t>()),
                                       messages_by_id.at(row[1].as<int64_t>()), row[2].as<int64_t>(),
-                                      row[3].as<int64_t>()});
+                                      row[3].as<int64_t>(), state_at(row, 6)});
     }
     // A page that is not full, and not past the end, is the last: it tells the total. A
     // search's rows carry it.
@@ -186,11 +264,71 @@ Page list(Tx& tx, const Query& q) {
     } else if (!rows.empty() && !rows[0][4].is_null()) {
         page.total = rows[0][4].as<int64_t>();
     } else {
-        const auto count = q.search ? tx.exec_params(kCountSearch, params) : tx.exec(kCount);
+        const auto count = tx.exec_params(q.search ? kCountSearch : kCount, params);
         page.total = count[0][0].as<int64_t>();
         page.total_capped = count[0][1].as<bool>();
     }
     return page;
+}
+
+Counts counts(Tx& tx, int64_t me) {
+    Counts out;
+    for (const auto& row : tx.exec(kCounts, me)) {
+        const Count count{row[1].as<int64_t>(), row[2].as<int64_t>(), row[3].as<int64_t>()};
+        const std::string_view status = row[0].c_str();
+        (status == "open" ? out.open : status == "snoozed" ? out.snoozed : out.closed) = count;
+    }
+    return out;
+}
+
+std::optional<State> find(Tx& tx, int64_t contact_id) {
+    const auto rows = tx.exec(kFind, contact_id);
+    if (rows.empty()) return std::nullopt;
+    return state_at(rows[0], 0);
+}
+
+State change(Tx& tx, int64_t contact_id, const Change& change) {
+    if (tx.exec(kLock, contact_id).empty()) {
+        throw not_found("No conversation with contact " + std::to_string(contact_id));
+    }
+    std::optional<int64_t> assignee;
+    if (change.assignee_id && *change.assignee_id) {
+        if (!people::enabled(tx, **change.assignee_id)) {
+            throw bad_request("invalid_field", "assigneeId names nobody who may sign in",
+                              "assigneeId");
+        }
+        assignee = **change.assignee_id;
+    }
+    if (change.snoozed_until) {
+        const auto range = tx.exec(kSnoozeRange, *change.snoozed_until, kMaxSnoozeDays)[0];
+        if (range[0].as<bool>()) {
+            throw bad_request("invalid_field", "snoozedUntil must be in the future",
+                              "snoozedUntil");
+        }
+        if (range[1].as<bool>()) {
+            throw bad_request(
+                "invalid_field",
+                "snoozedUntil must be at most " + std::to_string(kMaxSnoozeDays) + " days ahead",
+                "snoozedUntil");
+        }
+    }
+    const auto status =
+        change.status ? Param(std::string(status_name(*change.status))) : std::nullopt;
+    return state_at(tx.exec(kChange, contact_id, change.assignee_id.has_value(), assignee, status,
+                            change.snoozed_until)[0],
+                    0);
+}
+
+std::optional<State> claim(Tx& tx, int64_t contact_id, int64_t person) {
+    const auto rows = tx.exec(kClaim, contact_id, person);
+    if (rows.empty()) return std::nullopt;
+    return state_at(rows[0], 0);
+}
+
+std::vector<State> end_snoozes(Tx& tx) {
+    std::vector<State> out;
+    for (const auto& row : tx.exec(kEndSnoozes)) out.push_back(state_at(row, 0));
+    return out;
 }
 
 }  // namespace textus::conversations

@@ -9,8 +9,28 @@ class Tx;
 
 namespace textus::conversations {
 
-// Newest conversation first; a search matches a contact's name, email or phone digits, or the
-// body of one of its newest matching messages.
+// Newest conversation first, of the status and assignee asked; a search matches a contact's
+// name, email or phone digits, or the body of one of its newest matching messages (the newest
+// kSearchCap of each, then the status and assignee).
 Page list(Tx& tx, const Query& query);
+
+// The conversations of each status, `me`'s (a person's id; 0: none), unassigned and all.
+Counts counts(Tx& tx, int64_t me);
+
+// The state of the conversation of contact `contact_id`; none when it has no messages.
+std::optional<State> find(Tx& tx, int64_t contact_id);
+
+// Applies `change` to the conversation of contact `contact_id` and returns its state. 404 when
+// the contact has no messages; 400 invalid_field when the assignee is nobody who may sign in,
+// or a snooze ends in the past or over kMaxSnoozeDays ahead.
+State change(Tx& tx, int64_t contact_id, const Change& change);
+
+// A reply takes an unassigned conversation: `person` becomes its assignee, unless someone is
+// already (the contact row is locked by the send, so two replies at once claim it in turn: the
+// first wins). The state when it was claimed; none when it was someone's already.
+std::optional<State> claim(Tx& tx, int64_t contact_id, int64_t person);
+
+// Opens every conversation whose snooze has ended; their states (the worker publishes them).
+std::vector<State> end_snoozes(Tx& tx);
 
 }  // namespace textus::conversations

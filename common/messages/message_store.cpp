@@ -18,9 +18,13 @@ const std::string kColumns =
 constexpr int kColumnCount = 19;  // from_row reads these
 
 // Makes the message `m` (a CTE) its contact's latest, unless a later one is there already: two
-// units on one contact may commit out of order, and the latest must never move backwards.
+// units on one contact may commit out of order, and the latest must never move backwards. An
+// inbound one opens the conversation if it was closed or snoozed (sql/028), in the same write.
 const std::string kLatest =
-    "latest AS (UPDATE contacts c SET last_message_at = m.created_at, last_message_id = m.id"
+    "latest AS (UPDATE contacts c SET last_message_at = m.created_at, last_message_id = m.id,"
+    " conversation_status = CASE WHEN m.direction = 'inbound' THEN 'open'"
+    "  ELSE c.conversation_status END,"
+    " snoozed_until = CASE WHEN m.direction = 'inbound' THEN NULL ELSE c.snoozed_until END"
     " FROM m WHERE c.id = m.contact_id AND (c.last_message_at IS NULL"
     " OR (c.last_message_at, coalesce(c.last_message_id, 0)) < (m.created_at, m.id)))";
 
@@ -54,6 +58,9 @@ const Statement kInsertInbound{
         ", EXISTS (SELECT FROM sender), (SELECT count(*) FROM woken),"
         " chat_audience(m.contact_id, m.id, m.chat_id, m.channel)"
         " FROM (VALUES (1)) one LEFT JOIN m ON true"};
+const Statement kMakeLatest{
+    "messages_make_latest",
+    "WITH m AS (SELECT * FROM messages WHERE id = $1), " + kLatest + " SELECT 1"};
 // A new sender's contact, made once its text proved new.
 const Statement kLinkContact{
     "messages_link_contact",
@@ -257,6 +264,10 @@ MessagePage list(Tx& tx, const MessageQuery& q) {
         page.messages.push_back(from_row(row));
     }
     return page;
+}
+
+void make_latest(Tx& tx, int64_t id) {
+    tx.exec(kMakeLatest, id);
 }
 
 std::vector<Message> find_many(Tx& tx, const std::vector<int64_t>& ids) {

@@ -122,6 +122,10 @@ MessagePage list(Tx& tx, const MessageQuery& query);
 // The messages with these ids, in no particular order.
 std::vector<Message> find_many(Tx& tx, const std::vector<int64_t>& ids);
 
+// Makes message `id` its contact's latest, as a new message is made (an inbound one opens the
+// conversation), unless a later one is: for messages that history pulled from Twilio wrote.
+void make_latest(Tx& tx, int64_t id);
+
 // Marks the contact's unread inbound messages read; how many were unread, or nothing when there
 // is no such contact.
 std::optional<int64_t> mark_read(Tx& tx, int64_t contact_id);

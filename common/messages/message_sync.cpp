@@ -62,11 +62,6 @@ const Statement kUpdate{
     "                ELSE delivered_at END,"
     " send_error = CASE WHEN $14 THEN NULL ELSE send_error END"
     " WHERE id = $1"};
-const Statement kLatest{
-    "sync_contact_latest",
-    "UPDATE contacts c SET last_message_at = m.created_at, last_message_id = m.id"
-    " FROM messages m WHERE c.id = $1 AND m.id = $2 AND (c.last_message_at IS NULL"
-    " OR (c.last_message_at, c.last_message_id) < (m.created_at, m.id))"};
 
 HttpError invalid(const std::string& field, const std::string& message) {
     return bad_request("invalid_field", message, field);
@@ -282,7 +277,7 @@ Applied apply(Tx& tx, const std::vector<Imported>& messages, std::optional<int64
             if (!rows.empty()) {
                 applied.ids[i] = rows[0][0].as<int64_t>();
                 ++applied.inserted;
-                if (contact_id) tx.exec(kLatest, *contact_id, applied.ids[i]);
+                if (contact_id) messages::make_latest(tx, applied.ids[i]);
                 continue;
             }
             // Stored meanwhile, by a status callback that brought its SID: refresh that row.
@@ -297,7 +292,7 @@ Applied apply(Tx& tx, const std::vector<Imported>& messages, std::optional<int64
                 next->price_unit, m.created_at, next->has_delivered_at, m.delivered_at,
                 !stored.sid);
         ++applied.updated;
-        if (contact_id && next->contact_id == contact_id) tx.exec(kLatest, *contact_id, next->id);
+        if (contact_id && next->contact_id == contact_id) messages::make_latest(tx, next->id);
     }
     return applied;
 }

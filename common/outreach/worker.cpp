@@ -19,6 +19,7 @@
 #include "common/db/db.h"
 #include "common/live/publish.h"
 #include "common/live/staff_events.h"
+#include "common/messages/conversation_store.h"
 #include "common/outreach/campaign.h"
 #include "common/outreach/campaign_queue.h"
 #include "common/outreach/campaign_store.h"
@@ -343,6 +344,10 @@ void send_due(const Config& config, Run& run, Wake* wake, std::chrono::milliseco
             }
         }
         if (due) {
+            // Snoozes end on time: within a second, or `poll` for an idle worker.
+            for (const auto& opened : db.transact(conversations::end_snoozes)) {
+                publish::staff(config, staff_events::conversation(conversations::to_json(opened)));
+            }
             if (const auto step = scheduled_turn(db, config, client, window); step != Step::none) {
                 run.count(step, false);
                 continue;

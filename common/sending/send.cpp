@@ -13,6 +13,7 @@
 #include "common/db/db.h"
 #include "common/live/publish.h"
 #include "common/live/staff_events.h"
+#include "common/messages/conversation_store.h"
 #include "common/messages/message_store.h"
 #include "common/messages/template_store.h"
 #include "common/sending/chat.h"
@@ -351,6 +352,7 @@ Prepared prepare(Tx& tx, const Request& request, const Config& config, const std
         row.owner_seconds = outbox::kLeaseSeconds;
     }
     if (auto message = messages::insert_outbound(tx, row)) {
+        if (request.claimant) conversations::claim(tx, contact->id, *request.claimant);
         return {.message = *message, .chats = chat::audience(tx, message->id)};
     }
     // The same key committed by a parallel request while this one waited on it.

@@ -52,6 +52,9 @@ struct Request {
     std::optional<std::string> idempotency_key;
     // The writer does not call Twilio: the row is left to the worker, woken when it commits.
     bool worker_delivers = false;
+    // The person replying (a signed-in person, or one whose key it is): an unassigned
+    // conversation becomes theirs (conversations::claim). Not part of what the request asks for.
+    std::optional<int64_t> claimant;
 
     // SHA-256 of what the request asks for: a key reused for another request is refused.
     std::string digest() const;

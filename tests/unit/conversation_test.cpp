@@ -3,24 +3,72 @@
 #include <catch2/catch.hpp>
 
 #include "common/core/error.h"
+#include "refusal.h"
 
 using namespace textus;
 using nlohmann::json;
 
 TEST_CASE("conversations::parse_query reads search and paging") {
-    const auto q = conversations::parse_query(parse_form("search=+Ann+Lee+&limit=10&skip=20"));
+    const auto q = conversations::parse_query(parse_form("search=+Ann+Lee+&limit=10&skip=20"), 7);
     CHECK(q.search == "Ann Lee");
     CHECK(q.names == conversations::NamePatterns{"%Ann Lee%", std::nullopt});
     CHECK(q.limit == 10);
     CHECK(q.skip == 20);
-    CHECK(conversations::parse_query(parse_form("search=hi")).names ==
+    CHECK(conversations::parse_query(parse_form("search=hi"), 7).names ==
           conversations::NamePatterns{"hi%", "% hi%"});
-    CHECK_FALSE(conversations::parse_query(parse_form("search=+++")).search);
-    CHECK_FALSE(conversations::parse_query(parse_form("limit=5")).search);
+    CHECK_FALSE(conversations::parse_query(parse_form("search=+++"), 7).search);
+    CHECK_FALSE(conversations::parse_query(parse_form("limit=5"), 7).search);
     for (const char* bad : {"limit=0", "skip=-1", "search=%ff"}) {
         INFO(bad);
-        CHECK_THROWS_AS(conversations::parse_query(parse_form(bad)), HttpError);
+        CHECK_THROWS_AS(conversations::parse_query(parse_form(bad), 7), HttpError);
     }
+}
+
+TEST_CASE("conversations::parse_query reads the status and whose conversations") {
+    using Kind = conversations::AssigneeFilter::Kind;
+    const auto q = [](const char* form) { return conversations::parse_query(parse_form(form), 7); };
+    CHECK_FALSE(q("").status);
+    CHECK(q("").assignee == conversations::AssigneeFilter{});
+    CHECK(q("status=snoozed").status == conversations::Status::snoozed);
+    CHECK(q("status=").status == std::nullopt);
+    CHECK(q("assignee=me").assignee == conversations::AssigneeFilter{Kind::person, 7});
+    CHECK(q("assignee=none").assignee == conversations::AssigneeFilter{Kind::nobody, 0});
+    CHECK(q("assignee=12").assignee == conversations::AssigneeFilter{Kind::person, 12});
+    for (const char* bad : {"status=Open", "status=done", "assignee=0", "assignee=-3",
+                            "assignee=someone", "assignee=1e3"}) {
+        INFO(bad);
+        CHECK(test::refusal([&] { q(bad); }).starts_with("invalid_query "));
+    }
+}
+
+TEST_CASE("conversations::parse_change takes an assignee, a status, and a snooze's end") {
+    using conversations::parse_change;
+    using conversations::Status;
+    const auto both = parse_change(json{{"assigneeId", 3}, {"status", "closed"}});
+    CHECK(both.assignee_id == std::optional<std::optional<int64_t>>(3));
+    CHECK(both.status == Status::closed);
+    const auto nobody = parse_change(json{{"assigneeId", nullptr}});
+    REQUIRE(nobody.assignee_id);
+    CHECK_FALSE(*nobody.assignee_id);
+    CHECK_FALSE(nobody.status);
+    const auto snooze =
+        parse_change(json{{"status", "snoozed"}, {"snoozedUntil", "2027-01-02T09:00:00+01:00"}});
+    CHECK(snooze.snoozed_until == "2027-01-02T08:00:00Z");
+    CHECK_FALSE(snooze.assignee_id);
+    const auto refused = [](const json& body) {
+        return test::refusal([&] { parse_change(body); });
+    };
+    CHECK(refused(json::object()).starts_with("missing_field "));
+    CHECK(refused({{"assigneeId", 0}}).starts_with("invalid_field assigneeId"));
+    CHECK(refused({{"assigneeId", "3"}}).starts_with("invalid_field assigneeId"));
+    CHECK(refused({{"assigneeId", 1.5}}).starts_with("invalid_field assigneeId"));
+    CHECK(refused({{"status", "resolved"}}).starts_with("invalid_field status"));
+    CHECK(refused({{"status", nullptr}}).starts_with("invalid_field status"));
+    CHECK(refused({{"status", "snoozed"}}).starts_with("invalid_field snoozedUntil"));
+    CHECK(refused({{"status", "closed"}, {"snoozedUntil", "2027-01-02T09:00:00Z"}})
+              .starts_with("invalid_field snoozedUntil"));
+    CHECK(refused({{"status", "snoozed"}, {"snoozedUntil", "tomorrow"}})
+              .starts_with("invalid_field snoozedUntil"));
 }
 
 TEST_CASE("conversations::to_json has contract.md's fields") {
@@ -38,6 +86,17 @@ TEST_CASE("conversations::to_json has contract.md's fields") {
     CHECK(j["unreadCount"] == 2);
     CHECK(j["messageCount"] == 5);
     CHECK(j["lastMessageAt"] == "2026-11-23T09:00:00.000Z");
+    CHECK(j["status"] == "open");
+    CHECK(j["snoozedUntil"] == nullptr);
+    CHECK(j["assignee"] == nullptr);
+    CHECK_FALSE(j.contains("contactId"));
+    c.state = {4, conversations::Status::snoozed, "2026-12-01T08:00:00.000Z",
+               conversations::Assignee{3, "Ann"}};
+    const auto snoozed = conversations::to_json(c);
+    CHECK(snoozed["status"] == "snoozed");
+    CHECK(snoozed["snoozedUntil"] == "2026-12-01T08:00:00.000Z");
+    CHECK(snoozed["assignee"] == json{{"id", 3}, {"name", "Ann"}});
+    CHECK(conversations::to_json(c.state)["contactId"] == 4);
 }
 
 TEST_CASE("conversations::name_patterns finds one or two letters at the start of a word") {

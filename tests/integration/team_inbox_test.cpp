@@ -1,0 +1,301 @@
+// Working the conversations as a team (issue 27) through nginx, textus-send, textus-conversations,
+// the webhook and the worker: a reply claims an unassigned conversation (two at once: one wins,
+// both see it), the list filters by status and assignee with counts, PATCH assigns, closes and
+// snoozes, an inbound text reopens, and a snooze ends on time.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/integration/api.h"
+#include "tests/integration/long_poll.h"
+#include "tests/integration/twilio_post.h"
+
+using nlohmann::json;
+using namespace textus::test;
+
+namespace {
+
+// A person with a key of their own, which acts as them.
+struct Member {
+    int64_t id = 0;
+    std::string name;
+    std::string key;
+};
+
+Member new_member(const std::string& role = "agent") {
+    static int n = 0;
+    const auto name = "Member " + std::to_string(++n);
+    const auto email =
+        "member" + std::to_string(n) + "-" + std::to_string(stack().port) + "@example.com";
+    REQUIRE(stack()
+                .admin("create-user '" + email + "' --role " + role + " --name '" + name + "'")
+                .exit_code == 0);
+    const auto key = stack().admin("create-key 'key of " + email + "' --user '" + email + "'");
+    REQUIRE(key.exit_code == 0);
+    return {std::stoll(q("SELECT id FROM users WHERE email = '" + email + "'")), name,
+            key.output.substr(0, key.output.find('\n'))};
+}
+
+Reply as(const Member& member, const std::string& method, const std::string& path,
+         const json& body = nullptr) {
+    return stack().request(method, path, body.is_null() ? "" : body.dump(), member.key);
+}
+
+// An opted-in contact who has texted us: its id.
+int64_t texted_us(const std::string& body = "Do you have the 2022 reserve?") {
+    const auto phone = new_phone();
+    const auto made =
+        call("POST", "/api/crm/contacts",
+             {{"firstName", "Team"}, {"lastName", "Inbox"}, {"phone", phone}, {"smsOptIn", true}});
+    REQUIRE(made.status == 201);
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, body)).status == 200);
+    return made.json()["contact"]["id"].get<int64_t>();
+}
+
+void text_again(int64_t contact) {
+    const auto phone = q("SELECT phone FROM contacts WHERE id = " + std::to_string(contact));
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "Hello again")).status == 200);
+}
+
+Reply reply_to(const Member& member, int64_t contact, const std::string& body = "Yes, we do.") {
+    return as(member, "POST", "/api/crm/sms/send", {{"contactId", contact}, {"body", body}});
+}
+
+// The conversation of `contact` as `member`'s list shows it with `filters`; null when absent.
+json listed(const Member& member, int64_t contact, const std::string& filters = "") {
+    const auto reply = as(member, "GET", "/api/crm/sms/conversations?limit=100" + filters);
+    INFO(reply.body);
+    REQUIRE(reply.status == 200);
+    for (const auto& c : reply.json()["conversations"]) {
+        if (c["contact"]["id"] == contact) return c;
+    }
+    return nullptr;
+}
+
+json counts(const Member& member) {
+    const auto reply = as(member, "GET", "/api/crm/sms/conversations?limit=1");
+    REQUIRE(reply.status == 200);
+    return reply.json()["counts"];
+}
+
+std::string state_of(int64_t contact) {
+    return q(
+        "SELECT conversation_status || '|' || coalesce(assignee_id::text, '') || '|' ||"
+        " coalesce((snoozed_until > now())::text, '') FROM contacts WHERE id = " +
+        std::to_string(contact));
+}
+
+Reply change(const Member& member, int64_t contact, const json& body) {
+    return as(member, "PATCH", "/api/crm/sms/conversations/" + std::to_string(contact), body);
+}
+
+// An RFC 3339 time `interval` from the database's now.
+std::string from_now(const std::string& interval) {
+    return q("SELECT to_char((now() + interval '" + interval +
+             "') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')");
+}
+
+bool heard(int64_t contact, const std::string& status, const std::string& assignee_name = "") {
+    return poll_until(
+               "/api/poll/staff?" + signed_query(unix_now() + 60, "staff"),
+               [&](const json& e) {
+                   if (e["type"] != "conversation") return false;
+                   const auto& c = e["conversation"];
+                   return c["contactId"] == contact && c["status"] == status &&
+                          (assignee_name.empty() ||
+                           (c["assignee"].is_object() && c["assignee"]["name"] == assignee_name));
+               })
+        .has_value();
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a reply takes an unassigned conversation; the list filters by status and assignee, "
+    "with counts",
+    "[team]") {
+    const auto ann = new_member(), bob = new_member();
+    const auto contact = texted_us();
+    const auto fresh = listed(ann, contact, "&assignee=none&status=open");
+    REQUIRE(fresh.is_object());
+    CHECK(fresh["status"] == "open");
+    CHECK(fresh["assignee"] == nullptr);
+    CHECK(fresh["snoozedUntil"] == nullptr);
+    CHECK(counts(ann)["open"]["mine"] == 0);
+    const auto unassigned_before = counts(ann)["open"]["unassigned"].get<int64_t>();
+
+    const auto sent = reply_to(ann, contact);
+    INFO(sent.body);
+    REQUIRE(sent.status == 201);
+    CHECK(sent.json()["message"]["sentBy"] == ann.name);
+    const auto mine = as(ann, "GET", "/api/crm/sms/conversations?assignee=me");
+    REQUIRE(mine.status == 200);
+    REQUIRE(mine.json()["conversations"].size() == 1);
+    CHECK(mine.json()["conversations"][0]["contact"]["id"] == contact);
+    CHECK(mine.json()["conversations"][0]["assignee"] == json{{"id", ann.id}, {"name", ann.name}});
+    CHECK(mine.json()["pagination"]["total"] == 1);
+    CHECK(mine.json()["counts"]["open"]["mine"] == 1);
+    CHECK(mine.json()["counts"]["open"]["unassigned"] == unassigned_before - 1);
+    CHECK(listed(ann, contact, "&assignee=none").is_null());
+
+    // Someone else's reply leaves it with Ann.
+    REQUIRE(reply_to(bob, contact, "And the 2021.").status == 201);
+    CHECK(listed(bob, contact)["assignee"]["id"] == ann.id);
+    CHECK(as(bob, "GET", "/api/crm/sms/conversations?assignee=me").json()["conversations"].empty());
+    CHECK(listed(bob, contact, "&assignee=" + std::to_string(ann.id)).is_object());
+    CHECK(listed(bob, contact, "&assignee=" + std::to_string(bob.id)).is_null());
+    CHECK(listed(bob, contact, "&status=closed").is_null());
+    // A search keeps to the view.
+    CHECK(listed(ann, contact, "&assignee=me&search=reserve").is_object());
+    CHECK(listed(ann, contact, "&assignee=none&search=reserve").is_null());
+
+    // A key of nobody (an integration's) replies without taking anything.
+    const auto integration = stack().admin("create-key 'integration " + ann.name + "'");
+    REQUIRE(integration.exit_code == 0);
+    const Member nobody{0, "", integration.output.substr(0, integration.output.find('\n'))};
+    const auto other = texted_us();
+    REQUIRE(reply_to(nobody, other).status == 201);
+    CHECK(state_of(other) == "open||");
+    CHECK(counts(nobody)["open"]["mine"] == 0);
+
+    check_error(as(ann, "GET", "/api/crm/sms/conversations?status=resolved"), 400, "invalid_query",
+                "status");
+    check_error(as(ann, "GET", "/api/crm/sms/conversations?assignee=ann"), 400, "invalid_query",
+                "assignee");
+}
+
+TEST_CASE("two agents replying at once to an unassigned conversation: one takes it, both see who",
+          "[team]") {
+    const auto ann = new_member(), bob = new_member();
+    for (int round = 0; round < 3; ++round) {
+        const auto contact = texted_us();
+        Reply a, b;
+        std::thread first([&] { a = reply_to(ann, contact, "I can help."); });
+        std::thread second([&] { b = reply_to(bob, contact, "Happy to help."); });
+        first.join();
+        second.join();
+        // Both texts go; the conversation is one person's.
+        CHECK(a.status == 201);
+        CHECK(b.status == 201);
+        const auto assignee =
+            q("SELECT assignee_id FROM contacts WHERE id = " + std::to_string(contact));
+        CHECK((assignee == std::to_string(ann.id) || assignee == std::to_string(bob.id)));
+        CHECK(listed(ann, contact)["assignee"]["id"].get<int64_t>() == std::stoll(assignee));
+        CHECK(listed(bob, contact)["assignee"]["id"].get<int64_t>() == std::stoll(assignee));
+    }
+}
+
+TEST_CASE("PATCH assigns, closes and snoozes; bad input changes nothing; an inbound text reopens",
+          "[team]") {
+    const auto ann = new_member(), bob = new_member();
+    const auto contact = texted_us();
+    const auto path = "/api/crm/sms/conversations/" + std::to_string(contact);
+
+    const auto assigned = change(ann, contact, {{"assigneeId", bob.id}});
+    INFO(assigned.body);
+    REQUIRE(assigned.status == 200);
+    CHECK(assigned.json()["conversation"] ==
+          json{{"contactId", contact},
+               {"status", "open"},
+               {"snoozedUntil", nullptr},
+               {"assignee", {{"id", bob.id}, {"name", bob.name}}}});
+    CHECK(heard(contact, "open", bob.name));
+    const auto shown = as(bob, "GET", path);
+    REQUIRE(shown.status == 200);
+    CHECK(shown.json()["conversation"] == assigned.json()["conversation"]);
+
+    const auto closed = change(bob, contact, {{"status", "closed"}});
+    REQUIRE(closed.status == 200);
+    CHECK(closed.json()["conversation"]["assignee"]["id"] == bob.id);
+    CHECK(heard(contact, "closed"));
+    CHECK(listed(bob, contact, "&status=closed&assignee=me").is_object());
+    CHECK(listed(bob, contact, "&status=open").is_null());
+    const auto before = state_of(contact);
+    CHECK(before == "closed|" + std::to_string(bob.id) + "|");
+
+    // Refused, and nothing changed.
+    const auto gone = new_member();
+    q("UPDATE users SET disabled_at = now() WHERE id = " + std::to_string(gone.id));
+    check_error(change(ann, contact, {{"assigneeId", gone.id}}), 400, "invalid_field",
+                "assigneeId");
+    // Whom one may assign to: everyone who may sign in, by name, without their email.
+    const auto team = as(ann, "GET", "/api/crm/team");
+    REQUIRE(team.status == 200);
+    std::vector<std::string> names;
+    for (const auto& person : team.json()["people"]) {
+        CHECK_FALSE(person.contains("email"));
+        names.push_back(person["name"]);
+    }
+    CHECK(std::count(names.begin(), names.end(), bob.name) == 1);
+    CHECK(std::count(names.begin(), names.end(), gone.name) == 0);
+    check_error(change(ann, contact, {{"assigneeId", 999999999}}), 400, "invalid_field",
+                "assigneeId");
+    check_error(change(ann, contact, {{"assigneeId", "bob"}}), 400, "invalid_field", "assigneeId");
+    check_error(change(ann, contact, {{"status", "snoozed"}}), 400, "invalid_field",
+                "snoozedUntil");
+    check_error(
+        change(ann, contact, {{"status", "snoozed"}, {"snoozedUntil", from_now("-1 minute")}}), 400,
+        "invalid_field", "snoozedUntil");
+    check_error(
+        change(ann, contact, {{"status", "snoozed"}, {"snoozedUntil", from_now("400 days")}}), 400,
+        "invalid_field", "snoozedUntil");
+    check_error(change(ann, contact, {{"status", "done"}}), 400, "invalid_field", "status");
+    check_error(change(ann, contact, json::object()), 400, "missing_field", "status");
+    check_error(as(ann, "PATCH", path + "x", {{"status", "open"}}), 400, "invalid_id", "contactId");
+    check_error(stack().request("PATCH", path, "{", ann.key), 400, "invalid_json");
+    CHECK(stack().request("PATCH", path, R"({"status":"open"})", "").status == 401);
+    CHECK(state_of(contact) == before);
+    // A contact with no messages has no conversation.
+    const auto quiet = call("POST", "/api/crm/contacts",
+                            {{"firstName", "No"}, {"lastName", "Texts"}, {"phone", new_phone()}});
+    REQUIRE(quiet.status == 201);
+    const auto quiet_id = quiet.json()["contact"]["id"].get<int64_t>();
+    check_error(change(ann, quiet_id, {{"status", "closed"}}), 404, "not_found");
+    check_error(as(ann, "GET", "/api/crm/sms/conversations/" + std::to_string(quiet_id)), 404,
+                "not_found");
+
+    // An inbound text opens a closed conversation, and a snoozed one; its assignee stays.
+    text_again(contact);
+    CHECK(state_of(contact) == "open|" + std::to_string(bob.id) + "|");
+    const auto snoozed =
+        change(ann, contact, {{"status", "snoozed"}, {"snoozedUntil", from_now("1 hour")}});
+    REQUIRE(snoozed.status == 200);
+    CHECK(snoozed.json()["conversation"]["snoozedUntil"].is_string());
+    CHECK(state_of(contact) == "snoozed|" + std::to_string(bob.id) + "|true");
+    CHECK(listed(ann, contact, "&status=snoozed").is_object());
+    // Our own reply does not wake it.
+    REQUIRE(reply_to(ann, contact, "We will call you tomorrow.").status == 201);
+    CHECK(state_of(contact) == "snoozed|" + std::to_string(bob.id) + "|true");
+    text_again(contact);
+    CHECK(state_of(contact) == "open|" + std::to_string(bob.id) + "|");
+
+    // Unassigned again; an admin's and an owner's key may do all this too.
+    const auto unassigned = change(ann, contact, {{"assigneeId", nullptr}});
+    REQUIRE(unassigned.status == 200);
+    CHECK(unassigned.json()["conversation"]["assignee"] == nullptr);
+    CHECK(call("PATCH", path, {{"status", "closed"}}).status == 200);
+    CHECK(state_of(contact) == "closed||");
+}
+
+TEST_CASE("a snooze ends on time: the worker opens the conversation and tells the inboxes",
+          "[team]") {
+    const auto ann = new_member();
+    const auto contact = texted_us();
+    REQUIRE(
+        change(
+            ann, contact,
+            {{"assigneeId", ann.id}, {"status", "snoozed"}, {"snoozedUntil", from_now("1 hour")}})
+            .status == 200);
+    // Not yet: the worker leaves it.
+    REQUIRE(run(run_due_command() + " >/dev/null 2>&1").exit_code == 0);
+    CHECK(state_of(contact) == "snoozed|" + std::to_string(ann.id) + "|true");
+    // Its time has come.
+    q("UPDATE contacts SET snoozed_until = now() - interval '1 second' WHERE id = " +
+      std::to_string(contact));
+    REQUIRE(run(run_due_command() + " >/dev/null 2>&1").exit_code == 0);
+    CHECK(state_of(contact) == "open|" + std::to_string(ann.id) + "|");
+    CHECK(heard(contact, "open", ann.name));
+    CHECK(listed(ann, contact, "&status=open&assignee=me").is_object());
+}
