@@ -989,6 +989,60 @@ test('the owner adds an agent in People; the agent signs in, sees no campaigns a
   await page.getByRole('button', { name: 'Conversations' }).click();
 });
 
+test('an agent takes a conversation by replying; everyone sees it live; closing and a new text move it between views', async () => {
+  const eve = { e164: `+120655501${suffix}` };
+  const added = await staff('POST', '/api/crm/people', { email: `abe-${stamp}@example.com`, name: 'Abe Agent', role: 'agent' });
+  assert.equal(added.status, 201);
+  await simSms(eve.e164, `Can someone help with my order? (${stamp})`);
+  const context = await browser.newContext({ viewport: DESKTOP });
+  try {
+    const tab = await context.newPage();
+    tab.setDefaultTimeout(10000);
+    await tab.goto(new URL('/inbox/', url).href);
+    await tab.getByLabel('Email').fill(`abe-${stamp}@example.com`);
+    await tab.getByLabel('Password').fill(added.data.password);
+    await tab.getByRole('button', { name: 'Sign in' }).click();
+    const list = tab.getByRole('list', { name: 'Conversations' });
+    const row = () => list.getByRole('button', { name: new RegExp(fmt(eve.e164).replace(/[()]/g, '\\$&')) });
+    const views = tab.getByRole('group', { name: 'Whose conversations' });
+    await list.waitFor();
+    await views.getByRole('button', { name: /^Mine 0$/ }).waitFor();
+    // Unassigned: the new text is there; the agent replies, and it is theirs.
+    await views.getByRole('button', { name: /^Unassigned/ }).click();
+    await row().click();
+    const box = tab.getByRole('textbox', { name: 'Message', exact: true });
+    await box.fill(`I can help, Abe here (${stamp})`);
+    await box.press('Enter');
+    await tab.getByRole('list', { name: 'Messages' }).getByRole('listitem').filter({ hasText: 'Abe here' }).filter({ hasText: 'by Abe Agent' }).waitFor();
+    await eventually('the thread to say whose it is', async () =>
+      (await tab.getByLabel('Assigned to').locator('option:checked').textContent()) === 'Abe Agent (you)');
+    await eventually('it to leave Unassigned', async () => (await row().count()) === 0);
+    await views.getByRole('button', { name: /^Mine 1$/ }).click();
+    await row().waitFor();
+    // The owner's inbox hears of it without a reload.
+    await eventually('the owner to see the assignee', async () =>
+      /Abe Agent/.test(await conv(fmt(eve.e164)).textContent()), 8000);
+    await tab.screenshot({ path: path.join(artifacts, 'inbox-team.png') });
+    // Closed: out of the open lists, in both inboxes.
+    await tab.getByRole('button', { name: 'Close', exact: true }).click();
+    await tab.getByRole('button', { name: 'Reopen' }).waitFor();
+    await eventually('it to leave Mine', async () => (await row().count()) === 0);
+    await eventually('the owner to see it closed', async () => (await conv(fmt(eve.e164)).count()) === 0, 8000);
+    const status = tab.getByRole('region', { name: 'Conversation list' }).getByLabel('Status');
+    await status.selectOption('closed');
+    await row().waitFor();
+    // Their next text opens it again, still Abe's.
+    await status.selectOption('open');
+    await simSms(eve.e164, `Thanks! One more thing (${stamp})`);
+    await row().waitFor({ timeout: 8000 });
+    assert.match(await row().textContent(), /Abe Agent/);
+    await conv(fmt(eve.e164)).waitFor({ timeout: 8000 });
+    assert.deepEqual(await unnamed(tab), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('sign out ends the session; signing in again starts afresh', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByLabel('Password').waitFor();

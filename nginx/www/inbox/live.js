@@ -11,6 +11,7 @@ import { closeThread, markRead, upsert, reloadThread, refreshContact, applyConta
 import { updateComposer } from './composer.js';
 import { loadContacts, closeEditor } from './contacts.js';
 import { campaignEvent, refetchCampaign } from './campaigns.js';
+import { applyConversation, refreshWork } from './work.js';
 
 var staffPoll = longPoll({
   status: conn,
@@ -59,6 +60,7 @@ function apply(ev) {
     if (!m) return;
     if (S.contact && m.contactId === S.contact.id) {
       var fresh = upsert(m);
+      if (ev.type === 'message') refreshWork(m.contactId);
       if (fresh && m.direction === 'inbound') {
         updateComposer();
         refreshContact(); // STOP / START change who may be texted
@@ -71,6 +73,8 @@ function apply(ev) {
   } else if (ev.type === 'sync') {
     if (S.contact && S.contact.id === ev.contactId) reloadThread();
     scheduleRefresh();
+  } else if (ev.type === 'conversation' && ev.conversation) {
+    applyConversation(ev.conversation);
   } else if (ev.type === 'campaign' && ev.campaign) {
     campaignEvent(ev.campaign);
   } else if (ev.type === 'contact' && ev.contact) {

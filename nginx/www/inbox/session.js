@@ -6,6 +6,7 @@ import { api, setSignedIn, errorText, OFFLINE } from './api.js';
 import { build, showView } from './views.js';
 import { loadConversations } from './conversations.js';
 import { startLive, stopLive } from './live.js';
+import { loadTeam } from './work.js';
 
 // The sign-in form's submit.
 export function signIn(e) {
@@ -52,6 +53,8 @@ export function signOut(message, ended) {
 function start(user) {
   // A fresh session: nothing from an earlier sign-in in this tab carries over.
   S.role = user.role;
+  S.me = user;
+  S.convAssignee = ''; S.convStatus = 'open'; S.convCounts = null; S.conv = null; S.team = null;
   S.convs = []; S.convSearch = ''; S.contact = null; S.contacts = []; S.editing = null; S.contactsLoaded = false;
   S.camps = []; S.camp = null; S.campSeen = {}; S.templates = null; E.camp = null;
   setSignedIn(true);
@@ -67,6 +70,7 @@ function start(user) {
   build();
   showView('conversations');
   loadConversations(true);
+  loadTeam();
   startLive();
   E.search.focus();
 }

@@ -10,6 +10,7 @@ import { renderConversations, scheduleRefresh } from './conversations.js';
 import { buildComposer, composeInput, updateComposer } from './composer.js';
 import { buildPossibleOptOut, maybeOf } from './possible-opt-out.js';
 import { editContact } from './contacts.js';
+import { buildWork, loadWork } from './work.js';
 
 var RANK = { accepted: 0, scheduled: 0, queued: 1, sending: 2, sent: 3, delivered: 4, undelivered: 4, failed: 4, received: 4, read: 5 };
 var STATUS = {
@@ -37,7 +38,7 @@ export function buildThread() {
   } },
     h('div', { class: 'pane-head thread-head' }, E.back,
       h('div', { class: 'thread-who' }, E.threadTitle, E.threadInfo),
-      h('div', { class: 'row-wrap' }, E.contactBtn, E.syncBtn), E.syncOut),
+      h('div', { class: 'row-wrap' }, E.contactBtn, E.syncBtn), E.syncOut, buildWork()),
     E.thread, E.threadNote, buildPossibleOptOut(), buildComposer());
   E.empty = h('section', { class: 'pane empty-pane' }, h('p', { class: 'muted', text: 'Choose a conversation.' }));
   E.threadPane.hidden = true;
@@ -70,6 +71,7 @@ export function openThread(contact) {
   E.threadPane.hidden = false;
   E.convView.classList.add('show-thread');
   renderThreadHead();
+  loadWork(contact.id);
   updateComposer();
   renderConversations();
   E.threadTitle.focus();
