@@ -53,9 +53,7 @@ nlohmann::json to_json(const Counts& counts) {
         return nlohmann::json{
             {"mine", count.mine}, {"unassigned", count.unassigned}, {"all", count.all}};
     };
-    return {{"open", one(counts.open)},
-            {"snoozed", one(counts.snoozed)},
-            {"closed", one(counts.closed)}};
+    return {{"open", one(counts.open)}, {"snoozed", one(counts.snoozed)}};
 }
 
 Change parse_change(const nlohmann::json& body) {

@@ -77,16 +77,20 @@ Change parse_change(const nlohmann::json& body);
 // The longest snooze.
 inline constexpr int kMaxSnoozeDays = 365;
 
-// How many conversations there are of each status: assigned to `me`, unassigned, and in all.
+// How many open and snoozed conversations there are: assigned to `me`, unassigned, and in
+// all. Each stops at kCountCap (which then means that many or more): a count is read on every
+// list, and the work in hand is what it is for. Closed ones are not counted: they are the
+// history (a closed list's own total is in its pagination).
+inline constexpr int kCountCap = 1000;
 struct Count {
     int64_t mine = 0;
     int64_t unassigned = 0;
     int64_t all = 0;
 };
 struct Counts {
-    Count open, snoozed, closed;
+    Count open, snoozed;
 };
-// {open: {mine, unassigned, all}, snoozed: {...}, closed: {...}}
+// {open: {mine, unassigned, all}, snoozed: {...}}
 nlohmann::json to_json(const Counts& counts);
 
 struct Conversation {
@@ -121,7 +125,9 @@ double walk_spans(int64_t hits, int64_t rows);
 struct Page {
     std::vector<Conversation> conversations;
     int64_t total = 0;
-    bool total_capped = false;  // a search stopped at kSearchCap: there may be more
+    // A search stopped at kSearchCap, or a view's count at kCountCap past the page: there may
+    // be more.
+    bool total_capped = false;
 };
 
 // How many of the newest matching contacts, and of the newest matching messages, a search looks

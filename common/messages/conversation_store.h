@@ -14,7 +14,8 @@ namespace textus::conversations {
 // kSearchCap of each, then the status and assignee).
 Page list(Tx& tx, const Query& query);
 
-// The conversations of each status, `me`'s (a person's id; 0: none), unassigned and all.
+// The open and snoozed conversations, `me`'s (a person's id; 0: none), unassigned and all, each
+// up to kCountCap.
 Counts counts(Tx& tx, int64_t me);
 
 // The state of the conversation of contact `contact_id`; none when it has no messages.

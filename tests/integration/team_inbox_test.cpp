@@ -265,6 +265,9 @@ TEST_CASE("PATCH assigns, closes and snoozes; bad input changes nothing; an inbo
     CHECK(snoozed.json()["conversation"]["snoozedUntil"].is_string());
     CHECK(state_of(contact) == "snoozed|" + std::to_string(bob.id) + "|true");
     CHECK(listed(ann, contact, "&status=snoozed").is_object());
+    CHECK(counts(bob)["snoozed"]["mine"] == 1);
+    CHECK(counts(bob)["open"]["mine"] == 0);
+    CHECK_FALSE(counts(bob).contains("closed"));
     // Our own reply does not wake it.
     REQUIRE(reply_to(ann, contact, "We will call you tomorrow.").status == 201);
     CHECK(state_of(contact) == "snoozed|" + std::to_string(bob.id) + "|true");
@@ -298,4 +301,38 @@ TEST_CASE("a snooze ends on time: the worker opens the conversation and tells th
     CHECK(state_of(contact) == "open|" + std::to_string(ann.id) + "|");
     CHECK(heard(contact, "open", ann.name));
     CHECK(listed(ann, contact, "&status=open&assignee=me").is_object());
+}
+
+TEST_CASE("a count stops at 1000, which then means that many or more; so does a view's total",
+          "[team]") {
+    const auto ann = new_member();
+    texted_us();
+    // 1101 snoozed conversations of long ago, as SQL makes them, gone again at the end.
+    q("INSERT INTO contacts (first_name, last_name, phone, status, source, last_message_at,"
+      " last_message_id, conversation_status, snoozed_until, assignee_id)"
+      " SELECT 'Count', 'Cap', '+1858' || (2000000 + i), 'new', 'staff', '2001-01-01',"
+      " (SELECT max(id) FROM messages),"
+      " 'snoozed', now() + interval '300 days', CASE WHEN i <= 3 THEN " +
+      std::to_string(ann.id) + " END FROM generate_series(1, 1101) i");
+    const auto counted = counts(ann)["snoozed"];
+    const auto first = as(ann, "GET", "/api/crm/sms/conversations?status=snoozed&limit=10");
+    const auto last =
+        as(ann, "GET", "/api/crm/sms/conversations?status=snoozed&limit=10&skip=1095");
+    const auto mine = as(ann, "GET", "/api/crm/sms/conversations?status=snoozed&assignee=me");
+    q("DELETE FROM contacts WHERE first_name = 'Count' AND last_message_at = '2001-01-01'");
+    CHECK(counted["mine"] == 3);
+    CHECK(counted["unassigned"] == 1000);
+    CHECK(counted["all"] == 1000);
+    // The view's total: counted to 1000 past the page, and said to be so.
+    INFO(first.body.substr(0, 300));
+    REQUIRE(first.status == 200);
+    CHECK(first.json()["pagination"]["total"] == 1010);
+    CHECK(first.json()["pagination"]["totalCapped"] == true);
+    CHECK(first.json()["pagination"]["hasMore"] == true);
+    // The last page tells the whole.
+    CHECK(last.json()["conversations"].size() == 6);
+    CHECK(last.json()["pagination"]["total"] == 1101);
+    CHECK(last.json()["pagination"]["totalCapped"] == false);
+    CHECK(last.json()["pagination"]["hasMore"] == false);
+    CHECK(mine.json()["pagination"]["total"] == 3);
 }

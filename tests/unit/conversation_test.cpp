@@ -71,6 +71,13 @@ TEST_CASE("conversations::parse_change takes an assignee, a status, and a snooze
               .starts_with("invalid_field snoozedUntil"));
 }
 
+TEST_CASE("conversations' counts are of the open and the snoozed") {
+    const conversations::Counts counts{{1, 2, 3}, {4, 5, 6}};
+    CHECK(conversations::to_json(counts) ==
+          json{{"open", {{"mine", 1}, {"unassigned", 2}, {"all", 3}}},
+               {"snoozed", {{"mine", 4}, {"unassigned", 5}, {"all", 6}}}});
+}
+
 TEST_CASE("conversations::to_json has contract.md's fields") {
     conversations::Conversation c;
     c.contact.id = 4;

@@ -44,14 +44,16 @@ export function buildConversationList() {
   return E.listPane;
 }
 
-// The view buttons, each with its count in the status shown ("Mine 3").
+// The view buttons, each with its count in the status shown ("Mine 3"); closed ones are not
+// counted, and a count stops at 1000 (docs/decisions.md, Working the conversations).
 function renderViews() {
   var counts = S.convCounts && S.convCounts[S.convStatus];
   E.viewBtns.forEach(function (btn, i) {
     var v = VIEWS[i];
     btn.setAttribute('aria-pressed', String(S.convAssignee === v[0]));
     btn.textContent = v[1];
-    if (counts) btn.append(' ', h('span', { class: 'count', text: String(counts[v[2]]) }));
+    var n = counts && counts[v[2]];
+    if (n != null) btn.append(' ', h('span', { class: 'count', text: n >= 1000 ? '999+' : String(n) }));
   });
 }
 
