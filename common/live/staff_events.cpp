@@ -20,6 +20,10 @@ json conversation(const json& state) {
     return {{"type", "conversation"}, {"conversation", state}};
 }
 
+json note(const json& note) {
+    return {{"type", "note"}, {"note", note}};
+}
+
 json contact_deleted(int64_t id) {
     return {{"type", "contact_deleted"}, {"id", id}};
 }

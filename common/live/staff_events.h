@@ -26,6 +26,10 @@ nlohmann::json contact(const nlohmann::json& contact);
 // what the message itself changes: a reply's claim, an inbound text's reopening.)
 nlohmann::json conversation(const nlohmann::json& state);
 
+// A note was written in a conversation: {"type": "note", "note": N}. An inbox whose person
+// it mentions tells them.
+nlohmann::json note(const nlohmann::json& note);
+
 // A contact was deleted: {"type": "contact_deleted", "id": N}.
 nlohmann::json contact_deleted(int64_t id);
 

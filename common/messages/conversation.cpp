@@ -162,6 +162,10 @@ std::string pairs_query(const std::vector<std::string>& words, std::optional<int
 
 std::optional<std::string> phrase_query(const std::vector<std::string>& words) {
     if (words.size() < 3) return std::nullopt;  // one pair, or a word: the pairs say it all
+    return words_query(words);
+}
+
+std::string words_query(const std::vector<std::string>& words) {
     std::string out;
     for (const auto& word : words) out += (out.empty() ? "" : " <-> ") + as_lexeme(word);
     return out + ":*";

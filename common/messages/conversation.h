@@ -113,6 +113,9 @@ NamePatterns name_patterns(const std::string& pattern);
 // phrase_query, from three words, checks over the body's words that the pairs are in one row.
 std::string pairs_query(const std::vector<std::string>& words, std::optional<int> month);
 std::optional<std::string> phrase_query(const std::vector<std::string>& words);
+// The words in a row, the last as the start of a word: what a note (common/messages/note)
+// must hold to match, over its own words.
+std::string words_query(const std::vector<std::string>& words);
 
 // How many of the newest messages a body search tests first, to choose how it goes on.
 inline constexpr int kSampleRows = 2000;

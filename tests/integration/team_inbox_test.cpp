@@ -336,3 +336,84 @@ TEST_CASE("a count stops at 1000, which then means that many or more; so does a 
     CHECK(last.json()["pagination"]["hasMore"] == false);
     CHECK(mine.json()["pagination"]["total"] == 3);
 }
+
+TEST_CASE("a note is written in the thread and never sent; a mention tells the person named",
+          "[team]") {
+    const auto ann = new_member(), bob = new_member();
+    const auto contact = texted_us();
+    const auto id = std::to_string(contact);
+    const auto phone = q("SELECT phone FROM contacts WHERE id = " + id);
+    const auto messages_before = q("SELECT count(*) FROM messages WHERE contact_id = " + id);
+    const auto latest_before = q("SELECT last_message_id FROM contacts WHERE id = " + id);
+    const auto creates_before = stack().twilio_creates_to(phone).size();
+
+    const auto body = "@" + bob.name + " can you call them about the zinfandelnote" +
+                      std::to_string(stack().port) + "?";
+    const auto written =
+        as(ann, "POST", "/api/crm/sms/notes", {{"contactId", contact}, {"body", body}});
+    INFO(written.body);
+    REQUIRE(written.status == 201);
+    const auto note = written.json()["note"];
+    CHECK(note["author"] == json{{"id", ann.id}, {"name", ann.name}});
+    CHECK(note["body"] == body);
+    CHECK(note["mentions"] == json::array({{{"id", bob.id}, {"name", bob.name}}}));
+    CHECK(
+        poll_until("/api/poll/staff?" + signed_query(unix_now() + 60, "staff"), [&](const json& e) {
+            return e["type"] == "note" && e["note"]["id"] == note["id"];
+        }).has_value());
+    const auto listed_notes = as(bob, "GET", "/api/crm/sms/notes?contactId=" + id);
+    REQUIRE(listed_notes.status == 200);
+    REQUIRE(listed_notes.json()["notes"].size() == 1);
+    CHECK(listed_notes.json()["notes"][0] == note);
+
+    // Never sent, never a message, never the conversation's latest.
+    CHECK(stack().twilio_creates_to(phone).size() == creates_before);
+    CHECK(q("SELECT count(*) FROM messages WHERE contact_id = " + id) == messages_before);
+    CHECK(q("SELECT last_message_id FROM contacts WHERE id = " + id) == latest_before);
+
+    // Bob is told until he has seen it; Ann is not.
+    const auto mentions_of = [](const Member& m) {
+        return as(m, "GET", "/api/crm/mentions").json()["mentions"];
+    };
+    REQUIRE(mentions_of(bob).size() == 1);
+    CHECK(mentions_of(bob)[0]["id"] == note["id"]);
+    CHECK(mentions_of(ann).empty());
+    const auto read = as(bob, "POST", "/api/crm/mentions/read", {{"contactId", contact}});
+    REQUIRE(read.status == 200);
+    CHECK(read.json()["marked"] == 1);
+    CHECK(mentions_of(bob).empty());
+
+    // Refused, and nothing written.
+    const auto notes_before = q("SELECT count(*) FROM notes");
+    check_error(as(ann, "POST", "/api/crm/sms/notes", {{"contactId", contact}, {"body", "  "}}),
+                400, "missing_field", "body");
+    check_error(as(ann, "POST", "/api/crm/sms/notes",
+                   {{"contactId", contact}, {"body", std::string(2001, 'x')}}),
+                400, "invalid_field", "body");
+    check_error(as(ann, "POST", "/api/crm/sms/notes", {{"contactId", 999999999}, {"body", "x"}}),
+                404, "not_found");
+    check_error(stack().request("POST", "/api/crm/sms/notes", "{", ann.key), 400, "invalid_json");
+    CHECK(stack()
+              .request("POST", "/api/crm/sms/notes",
+                       json{{"contactId", contact}, {"body", "x"}}.dump(), "")
+              .status == 401);
+    check_error(as(ann, "GET", "/api/crm/sms/notes"), 400, "invalid_query", "contactId");
+    CHECK(q("SELECT count(*) FROM notes") == notes_before);
+
+    // A key of nobody writes as its name.
+    const auto integration = stack().admin("create-key 'notes " + ann.name + "'");
+    REQUIRE(integration.exit_code == 0);
+    const Member nobody{0, "", integration.output.substr(0, integration.output.find('\n'))};
+    const auto keyed =
+        as(nobody, "POST", "/api/crm/sms/notes", {{"contactId", contact}, {"body", "Synced"}});
+    REQUIRE(keyed.status == 201);
+    CHECK(keyed.json()["note"]["author"] == nullptr);
+    CHECK(keyed.json()["note"]["authorName"] == "notes " + ann.name);
+
+    // A search finds the conversation by its note.
+    CHECK(listed(ann, contact, "&search=zinfandelnote" + std::to_string(stack().port)).is_object());
+
+    // Deleting the contact deletes its notes.
+    REQUIRE(call("DELETE", "/api/crm/contacts/" + id).status == 200);
+    CHECK(q("SELECT count(*) FROM notes WHERE contact_id = " + id) == "0");
+}

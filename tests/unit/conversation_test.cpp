@@ -141,6 +141,8 @@ TEST_CASE("conversations::phrase_query checks three words or more are in one row
     CHECK_FALSE(conversations::phrase_query({"yes", "thank"}));
     CHECK(conversations::phrase_query({"yes", "thank", "you"}) == "'yes' <-> 'thank' <-> 'you':*");
     CHECK(conversations::phrase_query({"it's", "a", "b\\"}) == "'it''s' <-> 'a' <-> 'b\\\\':*");
+    CHECK(conversations::words_query({"wine"}) == "'wine':*");
+    CHECK(conversations::words_query({"yes", "thank"}) == "'yes' <-> 'thank':*");
 }
 
 TEST_CASE("conversations::walk_spans walks common words and leaves rare ones to the index") {
