@@ -991,6 +991,17 @@ test('the owner adds an agent in People; the agent signs in, sees no campaigns a
 
 test('an agent takes a conversation by replying; everyone sees it live; closing and a new text move it between views', async () => {
   const eve = { e164: `+120655501${suffix}` };
+  // The owner's browser has allowed notifications; what it would show is recorded.
+  await page.addInitScript(() => {
+    window.told = [];
+    window.Notification = class {
+      constructor(title) { window.told.push(title); }
+      static get permission() { return 'granted'; }
+      static requestPermission() { return Promise.resolve('granted'); }
+    };
+  });
+  await page.reload();
+  await convList().waitFor();
   const added = await staff('POST', '/api/crm/people', { email: `abe-${stamp}@example.com`, name: 'Abe Agent', role: 'agent' });
   assert.equal(added.status, 201);
   await simSms(eve.e164, `Can someone help with my order? (${stamp})`);
@@ -1022,7 +1033,24 @@ test('an agent takes a conversation by replying; everyone sees it live; closing 
     // The owner's inbox hears of it without a reload.
     await eventually('the owner to see the assignee', async () =>
       /Abe Agent/.test(await conv(fmt(eve.e164)).textContent()), 8000);
+    // A note that mentions the owner: in the thread in its own style, never sent; the owner is
+    // told, and the tab's title counts it until they open the conversation.
+    await tab.getByLabel('Internal note').fill(`@local owner can you check their order? (${stamp})`);
+    await tab.getByRole('button', { name: 'Add note' }).click();
+    const note = tab.getByRole('list', { name: 'Messages' }).getByRole('listitem').filter({ hasText: 'check their order' });
+    await note.waitFor();
+    assert.equal(await note.getAttribute('class'), 'note');
+    assert.match(await note.textContent(), /Note.*by Abe Agent/);
     await tab.screenshot({ path: path.join(artifacts, 'inbox-team.png') });
+    await eventually('the owner to be told', async () =>
+      (await page.evaluate(() => window.told)).includes('Abe Agent mentioned you in a note'), 8000);
+    await eventually('the owner\'s title to count it', async () => /^\(\d+\) Inbox/.test(await page.title()));
+    const sent = await staff('GET', `/api/crm/sms/messages?phoneNumber=${encodeURIComponent(eve.e164)}`);
+    assert.ok(!sent.data.messages.some((m) => m.body.includes('check their order')), 'a note is never sent');
+    await conv(fmt(eve.e164)).click();
+    await bubble('check their order').waitFor();
+    await eventually('the mention to be seen', async () =>
+      (await staff('GET', '/api/crm/mentions')).data.mentions.length === 0);
     // Closed: out of the open lists, in both inboxes.
     await tab.getByRole('button', { name: 'Close', exact: true }).click();
     await tab.getByRole('button', { name: 'Reopen' }).waitFor();

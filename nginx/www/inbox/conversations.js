@@ -9,6 +9,7 @@ import { openThread, renderThreadHead } from './thread.js';
 import { updateComposer } from './composer.js';
 import { maybeOf } from './possible-opt-out.js';
 import { renderWork } from './work.js';
+import { renderTitle } from './notify.js';
 
 var VIEWS = [['me', 'Mine', 'mine'], ['none', 'Unassigned', 'unassigned'], ['', 'All', 'all']];
 var STATUSES = [['open', 'Open'], ['snoozed', 'Snoozed'], ['closed', 'Closed']];
@@ -81,6 +82,7 @@ export function loadConversations(reset, keep) {
     E.convStatus.textContent = S.convs.length ? (capped ? 'These are the newest matches; add a word to find older ones.' : '')
       : (S.convSearch ? 'No conversations match.' : 'No conversations here.');
     renderConversations();
+    renderTitle();
     // The open thread's contact, as the list knows it now (opt-in may have changed).
     if (S.contact) {
       var mine = S.convs.filter(function (c) { return c.contact.id === S.contact.id; })[0];

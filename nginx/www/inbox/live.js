@@ -12,6 +12,8 @@ import { updateComposer } from './composer.js';
 import { loadContacts, closeEditor } from './contacts.js';
 import { campaignEvent, refetchCampaign } from './campaigns.js';
 import { applyConversation, refreshWork } from './work.js';
+import { noteArrived } from './notes.js';
+import { textArrived, noteMentions } from './notify.js';
 
 var staffPoll = longPoll({
   status: conn,
@@ -58,6 +60,7 @@ function apply(ev) {
   if (ev.type === 'message' || ev.type === 'status') {
     var m = ev.message;
     if (!m) return;
+    if (ev.type === 'message') textArrived(m);
     if (S.contact && m.contactId === S.contact.id) {
       var fresh = upsert(m);
       if (ev.type === 'message') refreshWork(m.contactId);
@@ -73,6 +76,9 @@ function apply(ev) {
   } else if (ev.type === 'sync') {
     if (S.contact && S.contact.id === ev.contactId) reloadThread();
     scheduleRefresh();
+  } else if (ev.type === 'note' && ev.note) {
+    noteArrived(ev.note);
+    noteMentions(ev.note);
   } else if (ev.type === 'conversation' && ev.conversation) {
     applyConversation(ev.conversation);
   } else if (ev.type === 'campaign' && ev.campaign) {

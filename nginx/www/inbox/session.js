@@ -7,6 +7,7 @@ import { build, showView } from './views.js';
 import { loadConversations } from './conversations.js';
 import { startLive, stopLive } from './live.js';
 import { loadTeam } from './work.js';
+import { startNotify, stopNotify } from './notify.js';
 
 // The sign-in form's submit.
 export function signIn(e) {
@@ -39,6 +40,7 @@ export function signOut(message, ended) {
   if (!ended) api('POST', '/api/auth/logout');
   setSignedIn(false);
   stopLive();
+  stopNotify();
   app.hidden = true;
   app.textContent = '';
   nav.hidden = true;
@@ -71,6 +73,7 @@ function start(user) {
   showView('conversations');
   loadConversations(true);
   loadTeam();
+  startNotify();
   startLive();
   E.search.focus();
 }

@@ -11,6 +11,7 @@ import { buildComposer, composeInput, updateComposer } from './composer.js';
 import { buildPossibleOptOut, maybeOf } from './possible-opt-out.js';
 import { editContact } from './contacts.js';
 import { buildWork, loadWork } from './work.js';
+import { buildNoteForm, loadNotes } from './notes.js';
 
 var RANK = { accepted: 0, scheduled: 0, queued: 1, sending: 2, sent: 3, delivered: 4, undelivered: 4, failed: 4, received: 4, read: 5 };
 var STATUS = {
@@ -39,7 +40,7 @@ export function buildThread() {
     h('div', { class: 'pane-head thread-head' }, E.back,
       h('div', { class: 'thread-who' }, E.threadTitle, E.threadInfo),
       h('div', { class: 'row-wrap' }, E.contactBtn, E.syncBtn), E.syncOut, buildWork()),
-    E.thread, E.threadNote, buildPossibleOptOut(), buildComposer());
+    E.thread, E.threadNote, buildPossibleOptOut(), buildComposer(), buildNoteForm());
   E.empty = h('section', { class: 'pane empty-pane' }, h('p', { class: 'muted', text: 'Choose a conversation.' }));
   E.threadPane.hidden = true;
   return [E.empty, E.threadPane];
@@ -72,6 +73,7 @@ export function openThread(contact) {
   E.convView.classList.add('show-thread');
   renderThreadHead();
   loadWork(contact.id);
+  loadNotes(contact.id);
   updateComposer();
   renderConversations();
   E.threadTitle.focus();
@@ -178,20 +180,38 @@ export function upsert(m) {
     m = Object.assign({}, m, { status: old.status, deliveredAt: old.deliveredAt, readAt: old.readAt,
       errorCode: old.errorCode, errorMessage: old.errorMessage });
   }
-  S.msgs.set(key, m);
   if (m.direction === 'inbound') S.texted = true;
+  return place(key, m, bubble(m), mine(m)) && !old;
+}
+// A note (notes.js) among the messages, by its time; keyed apart from the messages' ids.
+export function upsertNote(n) {
+  if (!n || n.id == null) return false;
+  var key = 'n' + n.id;
+  var fresh = !S.msgs.has(key);
+  return place(key, n, noteItem(n), n.author && S.me && n.author.id === S.me.id) && fresh;
+}
+function noteItem(n) {
+  return h('li', { class: 'note', 'data-id': 'n' + n.id },
+    h('span', { class: 'sr', text: 'Internal note: ' }),
+    iso(n.body, 'body', 'p'),
+    h('p', { class: 'meta' }, h('span', { class: 'chan chan-note', text: 'Note' }), ' ', when(n.createdAt, true),
+      ' \u00B7 by ', iso(n.authorName), ' \u00B7 only your team sees it'));
+}
+// Puts `li` for `item` (stored under `key`) in time order: false when it replaced one shown.
+function place(key, item, li, ours) {
+  S.msgs.set(key, item);
   var atEnd = E.thread.scrollHeight - E.thread.scrollTop - E.thread.clientHeight < 60;
   // In time order, as the API lists them: a synced old text has a new id but an old time.
-  var li = bubble(m), prev = null, next = null;
+  var prev = null, next = null;
   Array.prototype.forEach.call(E.thread.children, function (el) {
     var id = el.getAttribute('data-id');
     if (id === key) prev = el;
-    else if (id && !next && newer(S.msgs.get(id), m)) next = el;
+    else if (id && !next && newer(S.msgs.get(id), item)) next = el;
   });
   if (prev) { prev.replaceWith(li); return false; }
   E.thread.insertBefore(li, next);
-  if (!next && (atEnd || mine(m))) E.thread.scrollTop = E.thread.scrollHeight;
-  return !old;
+  if (!next && (atEnd || ours)) E.thread.scrollTop = E.thread.scrollHeight;
+  return true;
 }
 function newer(a, b) {
   return !!a && (a.createdAt > b.createdAt || (a.createdAt === b.createdAt && Number(a.id) > Number(b.id)));
