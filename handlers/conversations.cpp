@@ -1,5 +1,6 @@
 // /api/crm/sms/conversations: the inbox's list, one row per contact with messages, filtered by
-// status and assignee, with counts; GET and PATCH .../{contactId}: one's status and assignee; and
+// status and assignee, with counts; GET and PATCH .../{contactId}: one's status and assignee;
+// /api/crm/presence: who looks at which thread; and
 // /api/crm/live: where the inbox hears what changes (contract.md §4).
 #include "common/core/config.h"
 #include "common/db/db.h"
@@ -60,6 +61,30 @@ Response change(Context& c) {
     return Response::json(200, {{"success", true}, {"conversation", answer}});
 }
 
+// The caller looks at a thread ({contactId}) or at none ({contactId: null}); every inbox hears
+// who looks at it, and at the one they left. A key of nobody looks at nothing.
+Response look(Context& c) {
+    std::optional<int64_t> contact_id;
+    const auto it = c.json.find("contactId");
+    if (it == c.json.end() ||
+        !(it->is_null() || (it->is_number_integer() && it->get<int64_t>() > 0))) {
+        throw bad_request("invalid_field", "contactId must be a contact's id or null", "contactId");
+    }
+    if (!it->is_null()) contact_id = it->get<int64_t>();
+    if (!c.person) return Response::json(200, {{"success", true}, {"viewers", json::array()}});
+    const auto looked =
+        c.db.transact([&](Tx& tx) { return conversations::look(tx, c.person->id, contact_id); });
+    json others = json::array();
+    for (const auto& presence : looked) {
+        publish::staff(c.config, staff_events::presence(conversations::to_json(presence)));
+        if (presence.contact_id != contact_id) continue;
+        for (const auto& v : presence.viewers) {
+            if (v.id != c.person->id) others.push_back({{"id", v.id}, {"name", v.name}});
+        }
+    }
+    return Response::json(200, {{"success", true}, {"viewers", others}});
+}
+
 // A short-lived signed URL for the staff channel: a browser cannot put the key on each poll, and
 // the key must never be in a URL (contract.md §4, §8). The page asks again before it expires.
 Response live_url(Context& c) {
@@ -74,6 +99,7 @@ const Route kRoutes[] = {
     {"GET", "/api/crm/sms/conversations", list, Auth::staff},
     {"GET", "/api/crm/sms/conversations/{contactId}", show, Auth::staff},
     {"PATCH", "/api/crm/sms/conversations/{contactId}", change, Auth::staff, Body::json},
+    {"POST", "/api/crm/presence", look, Auth::staff, Body::json},
     {"GET", "/api/crm/live", live_url, Auth::staff},
 };
 

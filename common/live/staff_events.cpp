@@ -24,6 +24,10 @@ json note(const json& note) {
     return {{"type", "note"}, {"note", note}};
 }
 
+json presence(const json& presence) {
+    return {{"type", "presence"}, {"presence", presence}};
+}
+
 json contact_deleted(int64_t id) {
     return {{"type", "contact_deleted"}, {"id", id}};
 }

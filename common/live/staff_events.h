@@ -30,6 +30,11 @@ nlohmann::json conversation(const nlohmann::json& state);
 // it mentions tells them.
 nlohmann::json note(const nlohmann::json& note);
 
+// Who looks at a conversation now, everyone: {"type": "presence", "presence": {contactId,
+// viewers: [{id, name}]}}; sent at each inbox's look (every kPresenceBeatSeconds), so an inbox
+// forgets one not heard of again within kPresenceSeconds.
+nlohmann::json presence(const nlohmann::json& presence);
+
 // A contact was deleted: {"type": "contact_deleted", "id": N}.
 nlohmann::json contact_deleted(int64_t id);
 

@@ -198,6 +198,22 @@ const Statement kEndSnoozes{
     " WHERE conversation_status = 'snoozed' AND snoozed_until <= now() RETURNING *) SELECT " +
         kStateColumns + " FROM c" + kAssignee + " ORDER BY c.id"};
 
+// The look, and the thread the person looked at before it (a look that still counted).
+const Statement kLook{"conversations_look",
+                      "WITH before AS (SELECT contact_id FROM presence WHERE user_id = $1"
+                      "  AND seen_at > now() - make_interval(secs => $3) FOR UPDATE),"
+                      " looked AS (INSERT INTO presence (user_id, contact_id) VALUES ($1, $2)"
+                      "  ON CONFLICT (user_id) DO UPDATE SET contact_id = $2, seen_at = now())"
+                      " SELECT (SELECT contact_id FROM before)"};
+const Statement kViewers{
+    "conversations_viewers",
+    "SELECT u.id, u.display_name FROM presence p JOIN users u ON u.id = p.user_id"
+    " WHERE p.contact_id = $1 AND u.disabled_at IS NULL"
+    " AND p.seen_at > now() - make_interval(secs => $2)"
+    " ORDER BY lower(u.display_name), u.id"};
+const Statement kContactExists{"conversations_contact_exists",
+                               "SELECT 1 FROM contacts WHERE id = $1"};
+
 // The parameters of filtered(): the status and assignee asked for.
 std::vector<Param> filter_params(const Query& q) {
     using Kind = AssigneeFilter::Kind;
@@ -348,6 +364,30 @@ std::optional<State> claim(Tx& tx, int64_t contact_id, int64_t person) {
     const auto rows = tx.exec(kClaim, contact_id, person);
     if (rows.empty()) return std::nullopt;
     return state_at(rows[0], 0);
+}
+
+nlohmann::json to_json(const Presence& presence) {
+    auto viewers = nlohmann::json::array();
+    for (const auto& v : presence.viewers) viewers.push_back({{"id", v.id}, {"name", v.name}});
+    return {{"contactId", presence.contact_id}, {"viewers", viewers}};
+}
+
+std::vector<Presence> look(Tx& tx, int64_t person, std::optional<int64_t> contact_id) {
+    if (contact_id && tx.exec(kContactExists, *contact_id).empty()) {
+        throw not_found("No contact with id " + std::to_string(*contact_id));
+    }
+    const auto before =
+        nullable<int64_t>(tx.exec(kLook, person, contact_id, kPresenceSeconds)[0][0]);
+    std::vector<Presence> out;
+    for (const auto& id : {contact_id, before != contact_id ? before : std::nullopt}) {
+        if (!id) continue;
+        Presence presence{*id, {}};
+        for (const auto& row : tx.exec(kViewers, *id, kPresenceSeconds)) {
+            presence.viewers.push_back({row[0].as<int64_t>(), row[1].as<std::string>()});
+        }
+        out.push_back(std::move(presence));
+    }
+    return out;
 }
 
 std::vector<State> end_snoozes(Tx& tx) {

@@ -31,6 +31,21 @@ State change(Tx& tx, int64_t contact_id, const Change& change);
 // first wins). The state when it was claimed; none when it was someone's already.
 std::optional<State> claim(Tx& tx, int64_t contact_id, int64_t person);
 
+// How long a look at a thread counts (the inbox says it looks every kPresenceBeatSeconds).
+inline constexpr int kPresenceSeconds = 45;
+inline constexpr int kPresenceBeatSeconds = 20;
+
+// Who looks at the conversation of contact `contact_id` now.
+struct Presence {
+    int64_t contact_id = 0;
+    std::vector<Assignee> viewers;
+};
+nlohmann::json to_json(const Presence& presence);  // {contactId, viewers: [{id, name}]}
+
+// Person `person` looks at the conversation of contact `contact_id` now (none: at no thread):
+// who looks at it now, and at the one they left, if another. 404 for no such contact.
+std::vector<Presence> look(Tx& tx, int64_t person, std::optional<int64_t> contact_id);
+
 // Opens every conversation whose snooze has ended; their states (the worker publishes them).
 std::vector<State> end_snoozes(Tx& tx);
 

@@ -1051,6 +1051,21 @@ test('an agent takes a conversation by replying; everyone sees it live; closing 
     await bubble('check their order').waitFor();
     await eventually('the mention to be seen', async () =>
       (await staff('GET', '/api/crm/mentions')).data.mentions.length === 0);
+    // Both look at it now: each sees the other there.
+    await tab.getByText('Local owner is also looking at this conversation').waitFor({ timeout: 8000 });
+    await page.getByText('Abe Agent is also looking at this conversation').waitFor({ timeout: 8000 });
+    // A reply that lands while Abe writes his is shown to him before his goes.
+    const abeThread = tab.getByRole('list', { name: 'Messages' }).getByRole('listitem');
+    await box.fill(`We will ship it Monday (${stamp})`);
+    await composer().fill(`Owner here: it shipped today (${stamp})`);
+    await composer().press('Enter');
+    await abeThread.filter({ hasText: 'it shipped today' }).waitFor();
+    await box.press('Enter');
+    await tab.getByRole('alert').filter({ hasText: 'A new message came in while you were writing' }).waitFor();
+    assert.equal(await box.inputValue(), `We will ship it Monday (${stamp})`);
+    assert.equal(await abeThread.filter({ hasText: 'ship it Monday' }).count(), 0);
+    await box.press('Enter');
+    await abeThread.filter({ hasText: 'ship it Monday' }).waitFor();
     // Closed: out of the open lists, in both inboxes.
     await tab.getByRole('button', { name: 'Close', exact: true }).click();
     await tab.getByRole('button', { name: 'Reopen' }).waitFor();

@@ -417,3 +417,54 @@ TEST_CASE("a note is written in the thread and never sent; a mention tells the p
     REQUIRE(call("DELETE", "/api/crm/contacts/" + id).status == 200);
     CHECK(q("SELECT count(*) FROM notes WHERE contact_id = " + id) == "0");
 }
+
+TEST_CASE("two people in one thread each hear that the other looks at it, until they leave",
+          "[team]") {
+    const auto ann = new_member(), bob = new_member();
+    const auto contact = texted_us();
+    const auto look = [&](const Member& m, const json& at) {
+        return as(m, "POST", "/api/crm/presence", {{"contactId", at}});
+    };
+    const auto heard_viewers = [&](const std::vector<std::string>& names) {
+        return poll_until("/api/poll/staff?" + signed_query(unix_now() + 60, "staff"),
+                          [&](const json& e) {
+                              if (e["type"] != "presence") return false;
+                              if (e["presence"]["contactId"] != contact) return false;
+                              std::vector<std::string> seen;
+                              for (const auto& v : e["presence"]["viewers"])
+                                  seen.push_back(v["name"]);
+                              return seen == names;
+                          })
+            .has_value();
+    };
+    const auto first = look(ann, contact);
+    INFO(first.body);
+    REQUIRE(first.status == 200);
+    CHECK(first.json()["viewers"].empty());
+    const auto second = look(bob, contact);
+    REQUIRE(second.status == 200);
+    CHECK(second.json()["viewers"] == json::array({{{"id", ann.id}, {"name", ann.name}}}));
+    CHECK(heard_viewers({ann.name, bob.name}));
+    // Ann leaves: the thread she left hears it.
+    REQUIRE(look(ann, nullptr).status == 200);
+    CHECK(heard_viewers({bob.name}));
+    CHECK(look(bob, contact).json()["viewers"].empty());
+    // A look half a minute old no longer counts.
+    REQUIRE(look(ann, contact).status == 200);
+    q("UPDATE presence SET seen_at = now() - interval '46 seconds' WHERE user_id = " +
+      std::to_string(ann.id));
+    CHECK(look(bob, contact).json()["viewers"].empty());
+
+    check_error(look(ann, "x"), 400, "invalid_field", "contactId");
+    check_error(look(ann, 0), 400, "invalid_field", "contactId");
+    check_error(as(ann, "POST", "/api/crm/presence", json::object()), 400, "invalid_field",
+                "contactId");
+    check_error(look(ann, 999999999), 404, "not_found");
+    // A key of nobody is nobody to see.
+    const auto integration = stack().admin("create-key 'presence " + ann.name + "'");
+    REQUIRE(integration.exit_code == 0);
+    const Member nobody{0, "", integration.output.substr(0, integration.output.find('\n'))};
+    const auto before = q("SELECT count(*) FROM presence");
+    CHECK(look(nobody, contact).status == 200);
+    CHECK(q("SELECT count(*) FROM presence") == before);
+}

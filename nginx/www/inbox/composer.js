@@ -56,6 +56,12 @@ function send(retry) {
   if (S.sending || !S.contact) return;
   var body = retry && S.pending ? S.pending.body : E.box.value.trim();
   if (!body) { E.sendErr.textContent = 'Please write a message.'; return; }
+  if (S.arrivedWhileTyping) {
+    S.arrivedWhileTyping = false;
+    E.thread.scrollTop = E.thread.scrollHeight;
+    E.sendErr.textContent = 'A new message came in while you were writing (shown above). Read it, then press Send again to send yours.';
+    return;
+  }
   if (!S.pending || S.pending.body !== body) S.pending = { body: body, key: newKey() };
   S.pending.retry = !!retry;
   post({ contactId: S.contact.id, body: body }, S.pending.key, function () {

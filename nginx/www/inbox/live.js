@@ -14,6 +14,7 @@ import { campaignEvent, refetchCampaign } from './campaigns.js';
 import { applyConversation, refreshWork } from './work.js';
 import { noteArrived } from './notes.js';
 import { textArrived, noteMentions } from './notify.js';
+import { presenceEvent } from './presence.js';
 
 var staffPoll = longPoll({
   status: conn,
@@ -76,6 +77,8 @@ function apply(ev) {
   } else if (ev.type === 'sync') {
     if (S.contact && S.contact.id === ev.contactId) reloadThread();
     scheduleRefresh();
+  } else if (ev.type === 'presence' && ev.presence) {
+    presenceEvent(ev.presence);
   } else if (ev.type === 'note' && ev.note) {
     noteArrived(ev.note);
     noteMentions(ev.note);

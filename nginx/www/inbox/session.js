@@ -8,6 +8,7 @@ import { loadConversations } from './conversations.js';
 import { startLive, stopLive } from './live.js';
 import { loadTeam } from './work.js';
 import { startNotify, stopNotify } from './notify.js';
+import { stopLooking } from './presence.js';
 
 // The sign-in form's submit.
 export function signIn(e) {
@@ -41,6 +42,7 @@ export function signOut(message, ended) {
   setSignedIn(false);
   stopLive();
   stopNotify();
+  stopLooking();
   app.hidden = true;
   app.textContent = '';
   nav.hidden = true;

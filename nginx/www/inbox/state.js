@@ -11,7 +11,7 @@ export var S = {
   convAssignee: '', convStatus: 'open', convCounts: null,  // the list's view: '' all, 'me', 'none'
   conv: null, team: null,  // the open thread's status and assignee; who may be assigned
   contact: null, msgs: new Map(), nextBefore: null, olderLoading: false, texted: false, threadSeq: 0,
-  pending: null, sending: false,
+  pending: null, sending: false, arrivedWhileTyping: false,
   threadLoaded: false, maybeText: null, maybeFetch: null, maybeShown: null, maybeNote: null, deciding: false,
   refreshTimer: 0,
   contacts: [], contactsMore: false, editing: null,

@@ -12,6 +12,7 @@ import { buildPossibleOptOut, maybeOf } from './possible-opt-out.js';
 import { editContact } from './contacts.js';
 import { buildWork, loadWork } from './work.js';
 import { buildNoteForm, loadNotes } from './notes.js';
+import { buildViewers, lookAt } from './presence.js';
 
 var RANK = { accepted: 0, scheduled: 0, queued: 1, sending: 2, sent: 3, delivered: 4, undelivered: 4, failed: 4, received: 4, read: 5 };
 var STATUS = {
@@ -38,7 +39,7 @@ export function buildThread() {
     if (e.key === 'Escape' && E.back.offsetParent !== null) { e.preventDefault(); closeThread(); }
   } },
     h('div', { class: 'pane-head thread-head' }, E.back,
-      h('div', { class: 'thread-who' }, E.threadTitle, E.threadInfo),
+      h('div', { class: 'thread-who' }, E.threadTitle, E.threadInfo, buildViewers()),
       h('div', { class: 'row-wrap' }, E.contactBtn, E.syncBtn), E.syncOut, buildWork()),
     E.thread, E.threadNote, buildPossibleOptOut(), buildComposer(), buildNoteForm());
   E.empty = h('section', { class: 'pane empty-pane' }, h('p', { class: 'muted', text: 'Choose a conversation.' }));
@@ -54,6 +55,7 @@ export function openThread(contact) {
   S.nextBefore = null;
   S.texted = false;
   S.pending = null;
+  S.arrivedWhileTyping = false;
   S.threadLoaded = false;
   S.maybeText = null;
   S.maybeFetch = null;
@@ -74,6 +76,7 @@ export function openThread(contact) {
   renderThreadHead();
   loadWork(contact.id);
   loadNotes(contact.id);
+  lookAt(contact.id);
   updateComposer();
   renderConversations();
   E.threadTitle.focus();
@@ -97,6 +100,7 @@ export function openThread(contact) {
 export function closeThread() {
   S.threadSeq++;
   S.contact = null;
+  lookAt(null);
   E.threadPane.hidden = true;
   E.empty.hidden = false;
   E.convView.classList.remove('show-thread');
@@ -181,7 +185,12 @@ export function upsert(m) {
       errorCode: old.errorCode, errorMessage: old.errorMessage });
   }
   if (m.direction === 'inbound') S.texted = true;
-  return place(key, m, bubble(m), mine(m)) && !old;
+  var fresh = place(key, m, bubble(m), mine(m)) && !old;
+  // Someone else's message while a reply is being written: it is shown before that reply goes.
+  if (fresh && S.threadLoaded && E.box.value.trim() && (m.direction === 'inbound' || !S.me || m.sentBy !== S.me.name)) {
+    S.arrivedWhileTyping = true;
+  }
+  return fresh;
 }
 // A note (notes.js) among the messages, by its time; keyed apart from the messages' ids.
 export function upsertNote(n) {
