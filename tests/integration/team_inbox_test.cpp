@@ -413,6 +413,10 @@ TEST_CASE("a note is written in the thread and never sent; a mention tells the p
     // A search finds the conversation by its note.
     CHECK(listed(ann, contact, "&search=zinfandelnote" + std::to_string(stack().port)).is_object());
 
+    // What staff write to each other is not in the logs.
+    CHECK(run("cat " + stack().state_dir + "/log/*.log").output.find("can you call them about") ==
+          std::string::npos);
+
     // Deleting the contact deletes its notes.
     REQUIRE(call("DELETE", "/api/crm/contacts/" + id).status == 200);
     CHECK(q("SELECT count(*) FROM notes WHERE contact_id = " + id) == "0");
