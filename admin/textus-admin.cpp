@@ -137,7 +137,9 @@ int run_due(const Config& config, const SyncOptions& options) {
               << run.campaign_failed << ", skipped " << run.campaign_skipped
               << "; outbox: auto-replies decided " << run.auto_replies_decided << ", sent "
               << run.outbox_sent << ", failed " << run.outbox_failed << ", found at Twilio "
-              << run.outbox_settled << ", refreshed " << run.outbox_refreshed << "\n";
+              << run.outbox_settled << ", refreshed " << run.outbox_refreshed
+              << "; email alerts: sent " << run.emails_sent << ", failed " << run.emails_failed
+              << "\n";
     return 0;
 }
 

@@ -64,6 +64,29 @@ Response me(Context& c) {
     return Response::json(200, {{"success", true}, {"user", nullptr}, {"key", c.staff}});
 }
 
+// The caller's email for texts that wait; a key of nobody has none to set.
+const people::Person& person_of(const Context& c) {
+    if (!c.person) {
+        throw bad_request("not_a_person",
+                          "Only a person has notifications: sign in, or use a key of theirs");
+    }
+    return *c.person;
+}
+
+Response email_alerts(Context& c) {
+    const auto& person = person_of(c);
+    const auto alerts = c.db.transact([&](Tx& tx) { return people::email_alerts(tx, person.id); });
+    return Response::json(200, {{"success", true}, {"notifications", people::to_json(alerts)}});
+}
+
+Response set_email_alerts(Context& c) {
+    const auto& person = person_of(c);
+    const auto wanted = people::parse_email_alerts(c.json);
+    const auto alerts =
+        c.db.transact([&](Tx& tx) { return people::set_email_alerts(tx, person.id, wanted); });
+    return Response::json(200, {{"success", true}, {"notifications", people::to_json(alerts)}});
+}
+
 json listed_json(const people::Listed& listed) {
     auto out = person_json(listed.person);
     out["createdAt"] = listed.created_at;
@@ -182,6 +205,8 @@ const Route kRoutes[] = {
     {"POST", "/api/auth/login", login, Auth::session, Body::json},
     {"POST", "/api/auth/logout", logout, Auth::session},
     {"GET", "/api/auth/me", me, Auth::staff},
+    {"GET", "/api/auth/notifications", email_alerts, Auth::staff},
+    {"PUT", "/api/auth/notifications", set_email_alerts, Auth::staff, Body::json},
     {"GET", "/api/crm/team", list_team, Auth::staff},
     {"GET", "/api/crm/audit", list_audit, Auth::owner},
     {"GET", "/api/crm/people", list_people, Auth::owner},

@@ -50,6 +50,8 @@ constexpr Setting kSettings[] = {
     {"TOKEN_SECRET", &Config::token_secret, nullptr},
     {"TEXTUS_IDLE_EXIT", &Config::idle_exit, "0"},
     {"LOG_LEVEL", &Config::log_level, "info"},
+    {"SMTP_URL", &Config::smtp_url, nullptr},
+    {"SMTP_FROM", &Config::smtp_from, nullptr},
 };
 
 bool is_url(std::string_view value) {
@@ -124,6 +126,17 @@ Config Config::load(const std::function<const char*(const char*)>& getenv,
                 std::find_if(std::begin(kSettings), std::end(kSettings),
                              [&](const Setting& s) { return &(config.*s.field) == url; });
             problems.push_back(std::string(it->name) + " must start with http:// or https://");
+        }
+    }
+    if (!config.smtp_url.empty()) {
+        if (!config.smtp_url.starts_with("smtp://") && !config.smtp_url.starts_with("smtps://")) {
+            problems.push_back("SMTP_URL must start with smtp:// or smtps://");
+        }
+        const auto& from = config.smtp_from;
+        const auto at = from.find('@');
+        if (at == std::string::npos || at == 0 || at + 1 == from.size() ||
+            from.find_first_of(" <>\r\n,") != std::string::npos) {
+            problems.push_back("SMTP_FROM must be the sender's address, e.g. inbox@example.com");
         }
     }
     // nginx's configuration holds it too, unquoted in secure_link_md5; 16 characters at least.

@@ -41,6 +41,10 @@ struct Config {
     std::string token_secret;           // signs long-poll URLs; nginx's secure_link checks them
     std::string idle_exit;  // TEXTUS_IDLE_EXIT: seconds, 0 never (common/core/idle_exit.h)
     std::string log_level;
+    // Email for texts that wait (docs/decisions.md, Notifications): smtp:// or smtps://, with
+    // user:password@ when the relay asks; none: no email. SMTP_FROM is the sender's address.
+    std::string smtp_url;
+    std::string smtp_from;
 
     // Reads every variable through `getenv` (nullptr or "" = unset) and applies defaults.
     // Throws ConfigError naming every variable in `required` that is unset and every value that

@@ -44,6 +44,13 @@ const Statement kUpdate{
 const Statement kEndSessions{"people_end_sessions",
                              "UPDATE sessions SET ended_at = now()"
                              " WHERE user_id = $1 AND ended_at IS NULL"};
+const Statement kEmailAlerts{"people_email_alerts",
+                             "SELECT email_after_minutes, email_scope, email_with_body FROM users"
+                             " WHERE id = $1"};
+const Statement kSetEmailAlerts{
+    "people_set_email_alerts",
+    "UPDATE users SET email_after_minutes = $2, email_scope = $3, email_with_body = $4"
+    " WHERE id = $1 RETURNING email_after_minutes, email_scope, email_with_body"};
 const Statement kInsert{
     "people_insert",
     "INSERT INTO users (email, display_name, role, password_hash) VALUES ($1, $2, $3, $4) "
@@ -152,6 +159,63 @@ Listed change(Tx& tx, const audit::Actor& actor, int64_t id, const Change& chang
     }
     if (disabled && !was_disabled) tx.exec(kEndSessions, id);
     return after;
+}
+
+namespace {
+
+EmailAlerts alerts_of(const pqxx::result& rows) {
+    if (rows.empty()) throw not_found("No such person");
+    return {nullable<int>(rows[0][0]), rows[0][1].as<std::string>() == "mine_and_unassigned",
+            rows[0][2].as<bool>()};
+}
+
+}  // namespace
+
+EmailAlerts parse_email_alerts(const nlohmann::json& body) {
+    EmailAlerts out;
+    const auto minutes = body.find("emailAfterMinutes");
+    if (minutes != body.end() && !minutes->is_null()) {
+        if (!minutes->is_number_integer() || minutes->get<int64_t>() < 1 ||
+            minutes->get<int64_t>() > kMaxEmailAfterMinutes) {
+            throw bad_request("invalid_field",
+                              "emailAfterMinutes must be 1 to " +
+                                  std::to_string(kMaxEmailAfterMinutes) + ", or null for none",
+                              "emailAfterMinutes");
+        }
+        out.after_minutes = minutes->get<int>();
+    }
+    if (const auto scope = body.find("scope"); scope != body.end()) {
+        if (*scope == "mine_and_unassigned") {
+            out.unassigned_too = true;
+        } else if (*scope != "mine") {
+            throw bad_request("invalid_field", "scope must be mine or mine_and_unassigned",
+                              "scope");
+        }
+    }
+    if (const auto with_body = body.find("includeBody"); with_body != body.end()) {
+        if (!with_body->is_boolean()) {
+            throw bad_request("invalid_field", "includeBody must be true or false", "includeBody");
+        }
+        out.with_body = with_body->get<bool>();
+    }
+    return out;
+}
+
+nlohmann::json to_json(const EmailAlerts& alerts) {
+    return {{"emailAfterMinutes",
+             alerts.after_minutes ? nlohmann::json(*alerts.after_minutes) : nlohmann::json()},
+            {"scope", alerts.unassigned_too ? "mine_and_unassigned" : "mine"},
+            {"includeBody", alerts.with_body}};
+}
+
+EmailAlerts email_alerts(Tx& tx, int64_t person) {
+    return alerts_of(tx.exec(kEmailAlerts, person));
+}
+
+EmailAlerts set_email_alerts(Tx& tx, int64_t person, const EmailAlerts& alerts) {
+    return alerts_of(tx.exec(kSetEmailAlerts, person, alerts.after_minutes,
+                             alerts.unassigned_too ? "mine_and_unassigned" : "mine",
+                             alerts.with_body));
 }
 
 }  // namespace textus::people

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -87,6 +88,25 @@ struct Change {
 // with them). 404 for nobody; 409 own_account when the actor is `id`: an owner does not demote
 // or disable themselves, so there is always one owner who can undo a mistake.
 Listed change(Tx& tx, const audit::Actor& actor, int64_t id, const Change& change);
+
+// A person's email for texts that wait (docs/decisions.md, Notifications): after how many
+// minutes unanswered (none: no email), in their conversations or unassigned ones too, and with
+// the text itself or not.
+struct EmailAlerts {
+    std::optional<int> after_minutes;
+    bool unassigned_too = false;
+    bool with_body = false;
+    bool operator==(const EmailAlerts&) const = default;
+};
+inline constexpr int kMaxEmailAfterMinutes = 720;
+
+// {emailAfterMinutes: 1..720 | null, scope: "mine" | "mine_and_unassigned", includeBody};
+// 400 invalid_field naming the field at fault.
+EmailAlerts parse_email_alerts(const nlohmann::json& body);
+nlohmann::json to_json(const EmailAlerts& alerts);
+
+EmailAlerts email_alerts(Tx& tx, int64_t person);
+EmailAlerts set_email_alerts(Tx& tx, int64_t person, const EmailAlerts& alerts);
 
 }  // namespace people
 }  // namespace textus

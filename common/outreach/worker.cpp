@@ -27,6 +27,7 @@
 #include "common/outreach/pace_store.h"
 #include "common/outreach/quiet_hours_store.h"
 #include "common/outreach/schedule_store.h"
+#include "common/outreach/wait_alert.h"
 #include "common/sending/outbox.h"
 #include "common/sending/send.h"
 
@@ -414,7 +415,11 @@ RunResult run_due(const Config& config, int limit, int senders) {
     run_senders(config, run, senders, nullptr, {}, never);
     Db db(config.database_url);
     run.final_progress(db);
-    return run.result();
+    auto result = run.result();
+    const auto emailed = wait_alert::email_waiting(db, config);
+    result.emails_sent = emailed.sent;
+    result.emails_failed = emailed.failed;
+    return result;
 }
 
 void work(const Config& config, int senders, std::chrono::seconds poll,
@@ -460,6 +465,23 @@ void work(const Config& config, int senders, std::chrono::seconds poll,
             std::this_thread::sleep_for(std::chrono::milliseconds(200));
         }
     });
+    // Email for texts that wait: its own thread, as a slow relay must not hold a text back.
+    std::thread mailer([&] {
+        if (config.smtp_url.empty()) return;
+        Db db(config.database_url);
+        auto next = Clock::now();
+        while (!stopping) {
+            if (Clock::now() >= next) {
+                try {
+                    wait_alert::email_waiting(db, config);
+                } catch (const std::exception& error) {
+                    spdlog::warn("worker: email alerts stopped ({})", log_code(error));
+                }
+                next = Clock::now() + std::chrono::seconds(kWaitAlertSeconds);
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+    });
     while (!stopping) {
         Run run(config, INT32_MAX);
         try {
@@ -476,6 +498,7 @@ void work(const Config& config, int senders, std::chrono::seconds poll,
     }
     listener.join();
     mirror.join();
+    mailer.join();
 }
 
 }  // namespace textus::worker

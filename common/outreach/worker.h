@@ -21,6 +21,8 @@ inline constexpr int kMaxSenders = 32;
 // many at a time (commerce7::sync_pending).
 inline constexpr int kCommerce7RetrySeconds = 60;
 inline constexpr int kCommerce7Batch = 50;
+// The resident worker looks for texts that have waited long enough to email about this often.
+inline constexpr int kWaitAlertSeconds = 30;
 
 struct RunResult {
     int sent = 0;
@@ -38,6 +40,9 @@ struct RunResult {
     int outbox_failed = 0;
     int outbox_settled = 0;
     int outbox_refreshed = 0;  // not final a day on: fetched from Twilio
+    // Email for texts that wait (common/outreach/wait_alert), with SMTP_URL.
+    int emails_sent = 0;
+    int emails_failed = 0;
 };
 
 // Sends what is due, up to `limit` sends, each through the send path: scheduled sends first,

@@ -4,11 +4,15 @@
 // snoozes, an inbound text reopens, and a snooze ends on time.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "tests/integration/api.h"
+#include "tests/integration/child.h"
 #include "tests/integration/long_poll.h"
 #include "tests/integration/twilio_post.h"
 
@@ -471,4 +475,155 @@ TEST_CASE("two people in one thread each hear that the other looks at it, until 
     const auto before = q("SELECT count(*) FROM presence");
     CHECK(look(nobody, contact).status == 200);
     CHECK(q("SELECT count(*) FROM presence") == before);
+}
+
+namespace {
+
+// The fake SMTP relay (tests/fakes/smtp-sink.mjs), for one test case.
+class SmtpSink {
+  public:
+    SmtpSink()
+        : record_(stack().state_dir + "/smtp-" + std::to_string(++made_) + ".jsonl"),
+          child_({"/usr/bin/env", "node", TEXTUS_SOURCE_DIR "/tests/fakes/smtp-sink.mjs", record_},
+                 own_environment()) {
+        const auto line = child_.first_line(std::chrono::seconds(10));
+        REQUIRE(line.starts_with("port "));
+        port_ = line.substr(5);
+    }
+    const std::string& record() const { return record_; }
+    void stop() { child_.stop(); }
+    // `textus-admin run-due` with this relay; its output.
+    std::string run_due() const {
+        return run_worker_once("QUIET_HOURS=off SMTP_URL=smtp://127.0.0.1:" + port_ +
+                               " SMTP_FROM=inbox@textus.test");
+    }
+    // The messages taken about contact `contact`.
+    std::vector<json> about(int64_t contact) const {
+        std::vector<json> out;
+        std::istringstream lines(read(record_));
+        for (std::string line; std::getline(lines, line);) {
+            auto mail = json::parse(line);
+            if (mail["data"].get<std::string>().find("/inbox/#contact=" + std::to_string(contact) +
+                                                     "\r\n") != std::string::npos) {
+                out.push_back(std::move(mail));
+            }
+        }
+        return out;
+    }
+
+  private:
+    static std::string read(const std::string& path) {
+        std::ifstream in(path);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    }
+    static inline int made_ = 0;
+    std::string record_;
+    Child child_;
+    std::string port_;
+};
+
+// Every message of `contact` as if it came `minutes` earlier, in the same order.
+void backdate(int64_t contact, int minutes) {
+    q("UPDATE messages SET created_at = created_at - interval '" + std::to_string(minutes) +
+      " minutes' WHERE contact_id = " + std::to_string(contact));
+}
+
+}  // namespace
+
+TEST_CASE("a text that waits is emailed once per wait to whoever asked, through SMTP_URL",
+          "[team]") {
+    const auto ann = new_member(), bob = new_member();
+    const auto ann_email = q("SELECT email FROM users WHERE id = " + std::to_string(ann.id));
+    const auto bob_email = q("SELECT email FROM users WHERE id = " + std::to_string(bob.id));
+    const auto set = [](const Member& m, const json& body) {
+        return as(m, "PUT", "/api/auth/notifications", body);
+    };
+    const auto mine =
+        set(ann, {{"emailAfterMinutes", 10}, {"scope", "mine"}, {"includeBody", false}});
+    INFO(mine.body);
+    REQUIRE(mine.status == 200);
+    REQUIRE(set(bob,
+                {{"emailAfterMinutes", 5}, {"scope", "mine_and_unassigned"}, {"includeBody", true}})
+                .status == 200);
+    CHECK(as(bob, "GET", "/api/auth/notifications").json()["notifications"] ==
+          json{{"emailAfterMinutes", 5}, {"scope", "mine_and_unassigned"}, {"includeBody", true}});
+    check_error(set(ann, {{"emailAfterMinutes", 0}}), 400, "invalid_field", "emailAfterMinutes");
+    check_error(set(ann, {{"emailAfterMinutes", 721}}), 400, "invalid_field", "emailAfterMinutes");
+    check_error(set(ann, {{"emailAfterMinutes", "10"}}), 400, "invalid_field", "emailAfterMinutes");
+    check_error(set(ann, {{"scope", "all"}}), 400, "invalid_field", "scope");
+    CHECK(as(ann, "GET", "/api/auth/notifications").json()["notifications"]["emailAfterMinutes"] ==
+          10);
+
+    SmtpSink sink;
+    const auto ann_s = texted_us("Is my order ready?");
+    REQUIRE(change(ann, ann_s, {{"assigneeId", ann.id}}).status == 200);
+    const auto nobodys = texted_us("Is the 2019 reserve in stock?");
+    // Not yet waited long enough.
+    sink.run_due();
+    CHECK(sink.about(ann_s).empty());
+    CHECK(sink.about(nobodys).empty());
+
+    backdate(ann_s, 11);
+    backdate(nobodys, 11);
+    const auto output = sink.run_due();
+    CHECK(output.find("email alerts: sent ") != std::string::npos);
+    const auto to_ann = sink.about(ann_s);
+    REQUIRE(to_ann.size() == 1);
+    CHECK(to_ann[0]["to"] == json::array({"<" + ann_email + ">"}));
+    CHECK(to_ann[0]["from"] == "<inbox@textus.test>");
+    const std::string text = to_ann[0]["data"];
+    CHECK(text.find("Subject: A text has waited 10 minutes: Team Inbox\r\n") != std::string::npos);
+    CHECK(text.find("Is my order ready?") == std::string::npos);  // she did not ask for bodies
+    CHECK(text.find("\r\n\r\nTeam Inbox (+1") != std::string::npos);
+    const auto to_bob = sink.about(nobodys);
+    REQUIRE(to_bob.size() == 1);
+    CHECK(to_bob[0]["to"] == json::array({"<" + bob_email + ">"}));
+    CHECK(to_bob[0]["data"].get<std::string>().find(
+              "They wrote:\r\nIs the 2019 reserve in stock?") != std::string::npos);
+    CHECK(to_bob[0]["data"].get<std::string>().find("nobody has the conversation yet") !=
+          std::string::npos);
+
+    // One email a wait, however often the worker looks.
+    sink.run_due();
+    CHECK(sink.about(ann_s).size() == 1);
+    CHECK(sink.about(nobodys).size() == 1);
+    // An answer ends the wait; the next text begins another.
+    REQUIRE(reply_to(ann, ann_s, "Yes, ready at noon.").status == 201);
+    text_again(ann_s);
+    backdate(ann_s, 20);
+    sink.run_due();
+    CHECK(sink.about(ann_s).size() == 2);
+
+    // The relay unreachable: nothing is claimed, and it goes once the relay is back.
+    const auto later = texted_us("Do you deliver?");
+    REQUIRE(change(ann, later, {{"assigneeId", ann.id}}).status == 200);
+    backdate(later, 11);
+    const auto down = run_worker_once(
+        "QUIET_HOURS=off SMTP_URL=smtp://127.0.0.1:9"
+        " SMTP_FROM=inbox@textus.test");
+    CHECK(down.find("email alerts: sent 0, failed 0") != std::string::npos);
+    CHECK(q("SELECT count(*) FROM email_alerts WHERE contact_id = " + std::to_string(later)) ==
+          "0");
+    sink.run_due();
+    CHECK(sink.about(later).size() == 1);
+
+    // The relay refuses: it failed, and does not go again.
+    const auto refused = texted_us("Any tastings on Friday?");
+    REQUIRE(change(ann, refused, {{"assigneeId", ann.id}}).status == 200);
+    backdate(refused, 11);
+    { std::ofstream(sink.record() + ".refuse") << "451"; }
+    sink.run_due();
+    CHECK(q("SELECT failed IS NOT NULL AND sent_at IS NULL FROM email_alerts WHERE contact_id = " +
+            std::to_string(refused)) == "t");
+    std::filesystem::remove(sink.record() + ".refuse");
+    sink.run_due();
+    CHECK(sink.about(refused).empty());
+
+    // The logs hold neither the text nor where it was emailed.
+    const auto logs = run("cat " + stack().state_dir + "/log/*.log").output;
+    CHECK(logs.find("2019 reserve") == std::string::npos);
+    CHECK(logs.find(ann_email) == std::string::npos);
+    // Emails off again, for the test cases after this one.
+    REQUIRE(set(bob, {{"emailAfterMinutes", nullptr}}).status == 200);
+    REQUIRE(set(ann, {{"emailAfterMinutes", nullptr}}).status == 200);
 }
