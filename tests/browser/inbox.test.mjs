@@ -93,7 +93,7 @@ const composer = () => page.getByRole('textbox', { name: 'Message', exact: true 
 
 // The sign-in form, filled with the local owner's email and `password`, submitted.
 async function signInAs(p, password) {
-  await p.getByLabel('Email').fill(stack.owner.email);
+  await p.getByLabel('Email', { exact: true }).fill(stack.owner.email);
   await p.getByLabel('Password').fill(password);
   await p.getByRole('button', { name: 'Sign in' }).click();
 }
@@ -955,7 +955,7 @@ test('the owner adds an agent in People; the agent signs in, sees no campaigns a
   const email = `agent-${stamp}@example.com`;
   await page.getByRole('button', { name: 'People' }).click();
   const form = page.getByRole('form', { name: 'Add a person' });
-  await form.getByLabel('Email').fill(email);
+  await form.getByLabel('Email', { exact: true }).fill(email);
   await form.getByLabel('Name').fill('Agnes Agent');
   await form.getByLabel('Role').selectOption('agent');
   await form.getByRole('button', { name: 'Add person' }).click();
@@ -967,7 +967,7 @@ test('the owner adds an agent in People; the agent signs in, sees no campaigns a
     const tab = await context.newPage();
     tab.setDefaultTimeout(10000);
     await tab.goto(new URL('/inbox/', url).href);
-    await tab.getByLabel('Email').fill(email);
+    await tab.getByLabel('Email', { exact: true }).fill(email);
     await tab.getByLabel('Password').fill(password);
     await tab.getByRole('button', { name: 'Sign in' }).click();
     await tab.getByRole('list', { name: 'Conversations' }).waitFor();
@@ -1010,7 +1010,7 @@ test('an agent takes a conversation by replying; everyone sees it live; closing 
     const tab = await context.newPage();
     tab.setDefaultTimeout(10000);
     await tab.goto(new URL('/inbox/', url).href);
-    await tab.getByLabel('Email').fill(`abe-${stamp}@example.com`);
+    await tab.getByLabel('Email', { exact: true }).fill(`abe-${stamp}@example.com`);
     await tab.getByLabel('Password').fill(added.data.password);
     await tab.getByRole('button', { name: 'Sign in' }).click();
     const list = tab.getByRole('list', { name: 'Conversations' });
@@ -1084,6 +1084,30 @@ test('an agent takes a conversation by replying; everyone sees it live; closing 
   } finally {
     await context.close();
   }
+});
+
+test('email alerts are chosen in the bar; an alert\'s link opens its conversation', async () => {
+  await page.getByRole('button', { name: 'Email alerts', exact: true }).click();
+  const panel = page.getByRole('region', { name: 'Email alerts' });
+  await panel.getByLabel('Email me when a text has waited').selectOption('10');
+  await panel.getByLabel('Which texts').selectOption('mine_and_unassigned');
+  await panel.getByLabel('Put the text in the email').check();
+  await panel.getByRole('button', { name: 'Save email alerts' }).click();
+  await panel.getByText('Saved.').waitFor();
+  const saved = await staff('GET', '/api/auth/notifications');
+  assert.deepEqual(saved.data.notifications, { emailAfterMinutes: 10, scope: 'mine_and_unassigned', includeBody: true });
+  await panel.getByLabel('Email me when a text has waited').selectOption('');
+  await panel.getByRole('button', { name: 'Save email alerts' }).click();
+  await eventually('email alerts off', async () =>
+    (await staff('GET', '/api/auth/notifications')).data.notifications.emailAfterMinutes === null);
+  await page.getByRole('button', { name: 'Email alerts', exact: true }).click();
+  assert.equal(await panel.isVisible(), false);
+  // /inbox/#contact=ID, as an alert links it, opened afresh.
+  const bobs = (await staff('GET', `/api/crm/sms/messages?phoneNumber=${encodeURIComponent(bob.e164)}&limit=1`)).data.messages[0];
+  await page.goto('about:blank');
+  await page.goto(new URL(`/inbox/#contact=${bobs.contactId}`, url).href);
+  await bubble('please call me').waitFor();
+  assert.equal(await page.locator('#thread-title').textContent(), fmt(bob.e164));
 });
 
 test('sign out ends the session; signing in again starts afresh', async () => {

@@ -551,6 +551,10 @@ TEST_CASE("a text that waits is emailed once per wait to whoever asked, through 
     check_error(set(ann, {{"emailAfterMinutes", 721}}), 400, "invalid_field", "emailAfterMinutes");
     check_error(set(ann, {{"emailAfterMinutes", "10"}}), 400, "invalid_field", "emailAfterMinutes");
     check_error(set(ann, {{"scope", "all"}}), 400, "invalid_field", "scope");
+    const auto integration = stack().admin("create-key 'alerts " + ann.name + "'");
+    REQUIRE(integration.exit_code == 0);
+    const Member nobody{0, "", integration.output.substr(0, integration.output.find('\n'))};
+    check_error(set(nobody, {{"emailAfterMinutes", 5}}), 400, "not_a_person");
     CHECK(as(ann, "GET", "/api/auth/notifications").json()["notifications"]["emailAfterMinutes"] ==
           10);
 

@@ -7,3 +7,4 @@ export var signin = $('signin'), signinForm = $('signin-form'), emailBox = $('si
 export var nav = document.querySelector('.nav'), signOutBtn = $('sign-out'), conn = $('conn'), app = $('app');
 export var navButtons = { conversations: $('nav-conversations'), contacts: $('nav-contacts'), campaigns: $('nav-campaigns'), people: $('nav-people') };
 export var notifyBar = $('notify'), allowBtn = $('notify-allow'), soundBox = $('notify-sound');
+export var emailBtn = $('notify-email'), emailPanel = $('email-alerts');

@@ -9,6 +9,8 @@ import { startLive, stopLive } from './live.js';
 import { loadTeam } from './work.js';
 import { startNotify, stopNotify } from './notify.js';
 import { stopLooking } from './presence.js';
+import { closeEmailAlerts } from './email-alerts.js';
+import { openThread } from './thread.js';
 
 // The sign-in form's submit.
 export function signIn(e) {
@@ -43,6 +45,7 @@ export function signOut(message, ended) {
   stopLive();
   stopNotify();
   stopLooking();
+  closeEmailAlerts();
   app.hidden = true;
   app.textContent = '';
   nav.hidden = true;
@@ -78,4 +81,16 @@ function start(user) {
   startNotify();
   startLive();
   E.search.focus();
+  openLinked();
+}
+
+// A link to a conversation (an email alert's, /inbox/#contact=ID) opens it, on loading the
+// page or in a page already open.
+window.addEventListener('hashchange', function () { if (!app.hidden) openLinked(); });
+function openLinked() {
+  var linked = /^#contact=(\d+)$/.exec(location.hash);
+  if (!linked) return;
+  api('GET', '/api/crm/contacts/' + linked[1]).then(function (r) {
+    if (r.status === 200 && r.data.contact) openThread(r.data.contact);
+  }, function () {});
 }
