@@ -64,6 +64,31 @@ TEST_CASE("Config::load checks the campaign rate") {
     }
 }
 
+TEST_CASE("Config::load checks SMTP_URL and SMTP_FROM, never quoting them") {
+    const auto problems = [](std::map<std::string, std::string> values) {
+        values.emplace("DATABASE_URL", "x");
+        try {
+            Config::load(env_of(std::move(values)), kNeedsDb);
+            return std::vector<std::string>();
+        } catch (const ConfigError& e) {
+            return e.problems;
+        }
+    };
+    CHECK(problems({}).empty());
+    CHECK(problems({{"SMTP_URL", "smtps://u:secretpw@relay.example.com"},
+                    {"SMTP_FROM", "inbox@example.com"}})
+              .empty());
+    CHECK(problems({{"SMTP_URL", "http://u:secretpw@relay"}, {"SMTP_FROM", "inbox@example.com"}}) ==
+          std::vector<std::string>{"SMTP_URL must start with smtp:// or smtps://"});
+    for (const char* from : {"", "inbox", "@example.com", "inbox@", "Inbox <inbox@example.com>",
+                             "a@example.com\r\nBcc: b@example.com"}) {
+        INFO(from);
+        CHECK(problems({{"SMTP_URL", "smtp://relay"}, {"SMTP_FROM", from}}) ==
+              std::vector<std::string>{
+                  "SMTP_FROM must be the sender's address, e.g. inbox@example.com"});
+    }
+}
+
 TEST_CASE("Config::load checks the idle exit") {
     CHECK(Config::load(env_of({{"DATABASE_URL", "x"}}), kNeedsDb).idle_exit == "0");
     CHECK(Config::load(env_of({{"DATABASE_URL", "x"}, {"TEXTUS_IDLE_EXIT", "300"}}), kNeedsDb)
