@@ -4,6 +4,7 @@
 // could ever send it twice.
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -51,9 +52,12 @@ std::string queued_row(const std::string& contact, const std::string& phone,
 }
 
 // The worker's summary of its outbox duties, from run-due's last line.
+// The outbox's part of run-due's line: from "outbox: " to the next part or the line's end.
 std::string outbox_summary(const std::string& output) {
     const auto at = output.find("; outbox: ");
-    return at == std::string::npos ? output : output.substr(at + 2, output.find('\n', at) - at - 2);
+    if (at == std::string::npos) return output;
+    const auto end = std::min(output.find("; ", at + 2), output.find('\n', at));
+    return output.substr(at + 2, end - at - 2);
 }
 
 }  // namespace
