@@ -9,6 +9,7 @@
 
 #include "common/core/crypto.h"
 #include "tests/integration/stack.h"
+#include "tests/integration/twilio_post.h"
 
 using namespace textus::test;
 using nlohmann::json;
@@ -200,10 +201,8 @@ TEST_CASE("sign-in refuses what is not an email and a password", "[auth]") {
 TEST_CASE("a session reads staff routes, and writes only from the site's own Origin", "[auth]") {
     const auto token = signed_in(new_person());
     CHECK(with_session("GET", "/api/crm/contacts?limit=1", token).status == 200);
-    const auto contact = json{{"firstName", "Ses"},
-                              {"lastName", "Sion"},
-                              {"phone", "+1760555" + std::to_string(1000 + stack().port % 9000)}}
-                             .dump();
+    const auto contact =
+        json{{"firstName", "Ses"}, {"lastName", "Sion"}, {"phone", new_phone()}}.dump();
     const auto no_origin = with_session("POST", "/api/crm/contacts", token, contact);
     CHECK(no_origin.status == 403);
     CHECK(no_origin.json()["error"]["code"] == "cross_origin");
@@ -422,7 +421,7 @@ TEST_CASE(
     CHECK(login("nobody-" + admin.email, "a wrong password!", ip).status == 401);
     const auto token = signed_in(admin);
     // As the admin: a contact made opted in, then deleted; a campaign made and paused.
-    const auto phone = "+1760555" + std::to_string(2000 + stack().port % 7000);
+    const auto phone = new_phone();
     const auto made = with_session(
         "POST", "/api/crm/contacts", token,
         json{{"firstName", "Aud"}, {"lastName", "It"}, {"phone", phone}, {"smsOptIn", true}}.dump(),
