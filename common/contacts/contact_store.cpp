@@ -42,6 +42,7 @@ const Statement kListAll{"contacts_list_all", kSelect + " WHERE true" + filters(
                                                   " ORDER BY c.id DESC LIMIT $3 OFFSET $4"};
 const Statement kCountAll{"contacts_count_all",
                           "SELECT count(*) FROM contacts c WHERE true" + filters(1)};
+const Statement kExists{"contacts_exists", "SELECT 1 FROM contacts WHERE id = $1"};
 const Statement kFind{"contacts_find", kSelect + " WHERE c.id = $1"};
 const Statement kFindMany{"contacts_find_many", kSelect + " WHERE c.id = ANY($1::bigint[])"};
 const Statement kLock{"contacts_lock", kSelect + " WHERE c.id = $1 FOR UPDATE OF c"};
@@ -182,6 +183,10 @@ std::optional<Contact> find(Tx& tx, int64_t id) {
     const auto rows = tx.exec(kFind, id);
     if (rows.empty()) return std::nullopt;
     return from_row(rows[0]);
+}
+
+bool exists(Tx& tx, int64_t id) {
+    return !tx.exec(kExists, id).empty();
 }
 
 std::vector<Contact> find_many(Tx& tx, const std::vector<int64_t>& ids) {

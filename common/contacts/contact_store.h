@@ -36,6 +36,8 @@ struct Actor {
 // Newest first.
 Page list(Tx& tx, const ListQuery& query);
 std::optional<Contact> find(Tx& tx, int64_t id);
+// Whether contact `id` exists, without reading it.
+bool exists(Tx& tx, int64_t id);
 // The contacts with these ids, in no particular order.
 std::vector<Contact> find_many(Tx& tx, const std::vector<int64_t>& ids);
 

@@ -211,8 +211,6 @@ const Statement kViewers{
     " WHERE p.contact_id = $1 AND u.disabled_at IS NULL"
     " AND p.seen_at > now() - make_interval(secs => $2)"
     " ORDER BY lower(u.display_name), u.id"};
-const Statement kContactExists{"conversations_contact_exists",
-                               "SELECT 1 FROM contacts WHERE id = $1"};
 
 // The parameters of filtered(): the status and assignee asked for.
 std::vector<Param> filter_params(const Query& q) {
@@ -373,7 +371,7 @@ nlohmann::json to_json(const Presence& presence) {
 }
 
 std::vector<Presence> look(Tx& tx, int64_t person, std::optional<int64_t> contact_id) {
-    if (contact_id && tx.exec(kContactExists, *contact_id).empty()) {
+    if (contact_id && !contacts::exists(tx, *contact_id)) {
         throw not_found("No contact with id " + std::to_string(*contact_id));
     }
     const auto before =

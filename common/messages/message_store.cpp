@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/contacts/contact_store.h"
 #include "common/db/db.h"
 #include "common/messages/message_status.h"
 
@@ -134,7 +135,6 @@ const Statement kList{"messages_list",
                           " ORDER BY m.created_at DESC, m.id DESC LIMIT $5"};
 const Statement kFindMany{"messages_find_many",
                           "SELECT " + kColumns + " FROM messages WHERE id = ANY($1::bigint[])"};
-const Statement kContactExists{"messages_contact_exists", "SELECT 1 FROM contacts WHERE id = $1"};
 const Statement kMarkRead{"messages_mark_read",
                           "UPDATE messages SET read_at = now() WHERE contact_id = $1"
                           " AND direction = 'inbound' AND read_at IS NULL"};
@@ -277,7 +277,7 @@ std::vector<Message> find_many(Tx& tx, const std::vector<int64_t>& ids) {
 }
 
 std::optional<int64_t> mark_read(Tx& tx, int64_t contact_id) {
-    if (tx.exec(kContactExists, contact_id).empty()) return std::nullopt;
+    if (!contacts::exists(tx, contact_id)) return std::nullopt;
     return tx.exec(kMarkRead, contact_id).affected_rows();
 }
 

@@ -1,5 +1,6 @@
 #include "common/messages/note_store.h"
 
+#include "common/contacts/contact_store.h"
 #include "common/core/error.h"
 #include "common/db/db.h"
 
@@ -17,7 +18,6 @@ const std::string kColumns =
     "m.user_id"
     "  WHERE m.note_id = n.id)";
 
-const Statement kContact{"notes_contact", "SELECT 1 FROM contacts WHERE id = $1"};
 const Statement kInsert{"notes_insert",
                         "INSERT INTO notes (contact_id, author_id, author_name, body)"
                         " VALUES ($1, $2, $3, $4) RETURNING id, rfc3339(created_at)"};
@@ -58,7 +58,7 @@ std::vector<Note> notes_of(const pqxx::result& rows) {
 
 Note create(Tx& tx, const Write& write, std::optional<int64_t> author_id,
             const std::string& author_name) {
-    if (tx.exec(kContact, write.contact_id).empty()) {
+    if (!contacts::exists(tx, write.contact_id)) {
         throw not_found("No contact with id " + std::to_string(write.contact_id));
     }
     const auto mentioned = mentions_in(write.body, people::team(tx));
