@@ -19,26 +19,30 @@ int64_t me(const Context& c) {
     return c.person ? c.person->id : 0;
 }
 
-// A page of conversations, with how many there are of each status and assignee.
+// A page of conversations; the first page of a list (no search, no skip) also says how many
+// there are of each status and assignee, which the other pages and searches do not change.
 Response list(Context& c) {
     const auto query = conversations::parse_query(c.request.query(), me(c));
+    const bool counted = !query.search && query.skip == 0;
     const auto [page, counts] = c.db.transact([&](Tx& tx) {
-        return std::pair(conversations::list(tx, query), conversations::counts(tx, me(c)));
+        return std::pair(conversations::list(tx, query),
+                         counted ? std::optional(conversations::counts(tx, me(c))) : std::nullopt);
     });
     json items = json::array();
     for (const auto& conversation : page.conversations) {
         items.push_back(conversations::to_json(conversation));
     }
     const auto shown = query.skip + static_cast<int64_t>(page.conversations.size());
-    return Response::json(200, {{"success", true},
-                                {"conversations", items},
-                                {"pagination",
-                                 {{"total", page.total},
-                                  {"limit", query.limit},
-                                  {"skip", query.skip},
-                                  {"hasMore", shown < page.total},
-                                  {"totalCapped", page.total_capped}}},
-                                {"counts", conversations::to_json(counts)}});
+    return Response::json(200,
+                          {{"success", true},
+                           {"conversations", items},
+                           {"pagination",
+                            {{"total", page.total},
+                             {"limit", query.limit},
+                             {"skip", query.skip},
+                             {"hasMore", shown < page.total},
+                             {"totalCapped", page.total_capped}}},
+                           {"counts", counts ? conversations::to_json(*counts) : json(nullptr)}});
 }
 
 // One conversation's status and assignee.

@@ -151,6 +151,9 @@ TEST_CASE(
     CHECK(listed(bob, contact, "&assignee=" + std::to_string(ann.id)).is_object());
     CHECK(listed(bob, contact, "&assignee=" + std::to_string(bob.id)).is_null());
     CHECK(listed(bob, contact, "&status=closed").is_null());
+    // Counts come with a first page, not with a search or a later page.
+    CHECK(as(ann, "GET", "/api/crm/sms/conversations?search=reserve").json()["counts"].is_null());
+    CHECK(as(ann, "GET", "/api/crm/sms/conversations?skip=1").json()["counts"].is_null());
     // A search keeps to the view.
     CHECK(listed(ann, contact, "&assignee=me&search=reserve").is_object());
     CHECK(listed(ann, contact, "&assignee=none&search=reserve").is_null());
