@@ -3,6 +3,7 @@
 // /api/crm/presence: who looks at which thread; and
 // /api/crm/live: where the inbox hears what changes (contract.md §4).
 #include "common/core/config.h"
+#include "common/core/fields.h"
 #include "common/db/db.h"
 #include "common/http/server.h"
 #include "common/live/live.h"
@@ -68,13 +69,13 @@ Response change(Context& c) {
 // The caller looks at a thread ({contactId}) or at none ({contactId: null}); every inbox hears
 // who looks at it, and at the one they left. A key of nobody looks at nothing.
 Response look(Context& c) {
-    std::optional<int64_t> contact_id;
+    // Required, and null for none.
     const auto it = c.json.find("contactId");
-    if (it == c.json.end() ||
-        !(it->is_null() || (it->is_number_integer() && it->get<int64_t>() > 0))) {
-        throw bad_request("invalid_field", "contactId must be a contact's id or null", "contactId");
+    std::optional<int64_t> contact_id;
+    if (it == c.json.end() || !it->is_null()) {
+        contact_id =
+            fields::id(it == c.json.end() ? json() : *it, "contactId", "a contact's id or null");
     }
-    if (!it->is_null()) contact_id = it->get<int64_t>();
     if (!c.person) return Response::json(200, {{"success", true}, {"viewers", json::array()}});
     const auto looked =
         c.db.transact([&](Tx& tx) { return conversations::look(tx, c.person->id, contact_id); });

@@ -2,6 +2,7 @@
 // /api/crm/sms/notes: the thread's internal notes; /api/crm/mentions: the notes that name the
 // signed-in person, unseen (docs/decisions.md, Notes and mentions).
 #include "common/core/config.h"
+#include "common/core/fields.h"
 #include "common/db/db.h"
 #include "common/http/server.h"
 #include "common/live/publish.h"
@@ -27,11 +28,7 @@ Response list(Context& c) {
 }
 
 Response mark_read(Context& c) {
-    const auto it = c.json.find("contactId");
-    if (it == c.json.end() || !it->is_number_integer() || it->get<int64_t>() <= 0) {
-        throw bad_request("invalid_field", "contactId must be a contact's id", "contactId");
-    }
-    const auto id = it->get<int64_t>();
+    const auto id = fields::id(c.json.value("contactId", json()), "contactId", "a contact's id");
     const auto updated = c.db.transact([&](Tx& tx) { return messages::mark_read(tx, id); });
     if (!updated) throw not_found("No contact with id " + std::to_string(id));
     return Response::json(200, {{"success", true}, {"contactId", id}, {"marked", *updated}});
@@ -71,11 +68,7 @@ Response list_mentions(Context& c) {
 }
 
 Response mark_mentions_read(Context& c) {
-    const auto it = c.json.find("contactId");
-    if (it == c.json.end() || !it->is_number_integer() || it->get<int64_t>() <= 0) {
-        throw bad_request("invalid_field", "contactId must be a contact's id", "contactId");
-    }
-    const auto id = it->get<int64_t>();
+    const auto id = fields::id(c.json.value("contactId", json()), "contactId", "a contact's id");
     const auto marked =
         c.person
             ? c.db.transact([&](Tx& tx) { return notes::mark_mentions_read(tx, c.person->id, id); })

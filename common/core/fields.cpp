@@ -52,6 +52,14 @@ std::string required_text(const nlohmann::json& body, std::string_view name, siz
     return out;
 }
 
+int64_t id(const nlohmann::json& value, std::string_view name, std::string_view what) {
+    if (!value.is_number_integer() || value.get<int64_t>() <= 0) {
+        throw bad_request("invalid_field", std::string(name) + " must be " + std::string(what),
+                          std::string(name));
+    }
+    return value.get<int64_t>();
+}
+
 std::optional<std::string> timestamp(const nlohmann::json& value, std::string_view name) {
     if (value.is_null()) return std::nullopt;
     auto at = text(value, name, 40);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -28,6 +29,10 @@ std::string required_text(const nlohmann::json& body, std::string_view name, siz
 // Earth has one) and years outside 0001-9999, before or after conversion, are refused (400
 // invalid_field): what GET returns must PUT back.
 std::optional<std::string> timestamp(const nlohmann::json& value, std::string_view name);
+
+// `value` as a record's id, a whole number above 0 (a JSON number, never a string); 400
+// invalid_field "<name> must be <what>" otherwise, null and absent (a null json) included.
+int64_t id(const nlohmann::json& value, std::string_view name, std::string_view what);
 
 // Whether `address` looks like an email address, name@domain.tld (a contact's, a person's
 // login): 400 invalid_email naming `name` otherwise.

@@ -21,14 +21,14 @@ std::string_view status_name(Status status) {
     throw std::logic_error("no such status");
 }
 
-namespace {
-
 std::optional<Status> status_named(std::string_view name) {
     for (const auto status : kStatuses) {
         if (status_name(status) == name) return status;
     }
     return std::nullopt;
 }
+
+namespace {
 
 HttpError invalid(const std::string& field, const std::string& message) {
     return bad_request("invalid_field", field + " " + message, field);
@@ -59,13 +59,9 @@ nlohmann::json to_json(const Counts& counts) {
 Change parse_change(const nlohmann::json& body) {
     Change out;
     if (const auto it = body.find("assigneeId"); it != body.end()) {
-        if (it->is_null()) {
-            out.assignee_id = std::optional<int64_t>();
-        } else if (it->is_number_integer() && it->get<int64_t>() > 0) {
-            out.assignee_id = it->get<int64_t>();
-        } else {
-            throw invalid("assigneeId", "must be a person's id or null");
-        }
+        out.assignee_id =
+            it->is_null() ? std::nullopt
+                          : std::optional(fields::id(*it, "assigneeId", "a person's id or null"));
     }
     if (const auto it = body.find("status"); it != body.end()) {
         const auto status = it->is_string() ? status_named(it->get<std::string>()) : std::nullopt;

@@ -28,6 +28,8 @@ struct NamePatterns {
 enum class Status { open, closed, snoozed };
 inline constexpr Status kStatuses[] = {Status::open, Status::snoozed, Status::closed};
 std::string_view status_name(Status status);
+// The status called `name`, if one is.
+std::optional<Status> status_named(std::string_view name);
 
 struct Assignee {
     int64_t id = 0;

@@ -18,10 +18,9 @@ const std::string kStateColumns =
 const std::string kAssignee = " LEFT JOIN users u ON u.id = c.assignee_id";
 
 State state_at(const pqxx::row& row, int first) {
-    State state{row[first].as<int64_t>(), Status::open, nullable(row[first + 2]), std::nullopt};
-    for (const auto status : kStatuses) {
-        if (status_name(status) == row[first + 1].c_str()) state.status = status;
-    }
+    // The table's CHECK allows only these names.
+    State state{row[first].as<int64_t>(), *status_named(row[first + 1].c_str()),
+                nullable(row[first + 2]), std::nullopt};
     if (!row[first + 3].is_null()) {
         state.assignee = Assignee{row[first + 3].as<int64_t>(), row[first + 4].as<std::string>()};
     }

@@ -9,6 +9,7 @@
 #include "common/contacts/contact_store.h"
 #include "common/core/config.h"
 #include "common/core/error.h"
+#include "common/core/fields.h"
 #include "common/core/phone.h"
 #include "common/core/text.h"
 #include "common/db/db.h"
@@ -123,10 +124,7 @@ Request parse_request(const json& body, std::string_view default_region) {
     }
     Request r;
     if (const auto* v = given("contactId")) {
-        if (!v->is_number_integer() || v->get<int64_t>() <= 0) {
-            throw invalid("contactId", "contactId must be a contact's id");
-        }
-        r.contact_id = v->get<int64_t>();
+        r.contact_id = fields::id(*v, "contactId", "a contact's id");
     }
     if (const auto* v = given("phoneNumber")) {
         if (!v->is_string()) throw invalid("phoneNumber", "phoneNumber must be a string");

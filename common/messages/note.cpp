@@ -41,11 +41,7 @@ json to_json(const Note& note) {
 }
 
 Write parse_write(const json& body) {
-    const auto id = body.find("contactId");
-    if (id == body.end() || !id->is_number_integer() || id->get<int64_t>() <= 0) {
-        throw bad_request("invalid_field", "contactId must be a contact's id", "contactId");
-    }
-    return {id->get<int64_t>(),
+    return {fields::id(body.value("contactId", json()), "contactId", "a contact's id"),
             fields::required_text(body, "body", kMaxBodyCharacters, fields::Lines::many)};
 }
 

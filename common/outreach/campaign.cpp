@@ -35,11 +35,7 @@ Text parse_text(const json& body) {
             fields::required_text(body, "body", send::kMaxBodyCharacters, fields::Lines::many);
         templates::variables(text.body);
     } else {
-        const auto& id = body["templateId"];
-        if (!id.is_number_integer() || id.get<int64_t>() <= 0) {
-            throw invalid("templateId", "must be a template's id");
-        }
-        text.template_id = id.get<int64_t>();
+        text.template_id = fields::id(body["templateId"], "templateId", "a template's id");
     }
     return text;
 }
@@ -131,10 +127,7 @@ PreviewRequest parse_preview(const json& body) {
     request.text = parse_text(body);
     request.audience = parse_audience(body);
     if (const auto it = body.find("contactId"); it != body.end() && !it->is_null()) {
-        if (!it->is_number_integer() || it->get<int64_t>() <= 0) {
-            throw invalid("contactId", "must be a contact's id");
-        }
-        request.contact_id = it->get<int64_t>();
+        request.contact_id = fields::id(*it, "contactId", "a contact's id");
     }
     return request;
 }

@@ -7,6 +7,7 @@
 #include "common/consent/consent_store.h"
 #include "common/contacts/contact_store.h"
 #include "common/core/crypto.h"
+#include "common/core/fields.h"
 #include "common/core/phone.h"
 #include "common/core/segments.h"
 #include "common/core/text.h"
@@ -107,10 +108,7 @@ Request parse(const json& body, std::string_view idempotency_key, std::string_vi
         if (!parsed.e164) throw bad_request("invalid_phone", parsed.problem, "to");
         request.to = parsed.e164;
     } else {
-        if (!contact_id->is_number_integer() || contact_id->get<int64_t>() <= 0) {
-            throw bad_request("invalid_field", "contactId must be a contact's id", "contactId");
-        }
-        request.contact_id = contact_id->get<int64_t>();
+        request.contact_id = fields::id(*contact_id, "contactId", "a contact's id");
     }
 
     if (const auto it = body.find("optInRequest"); it != body.end() && !it->is_null()) {
@@ -136,16 +134,14 @@ Request parse(const json& body, std::string_view idempotency_key, std::string_vi
         request.body = it->get<std::string>();
     }
     if (const auto it = body.find("templateId"); it != body.end() && !it->is_null()) {
-        if (!it->is_number_integer() || it->get<int64_t>() <= 0) {
-            throw bad_request("invalid_field", "templateId must be a template's id", "templateId");
-        }
+        const auto template_id = fields::id(*it, "templateId", "a template's id");
         if (!request.body.empty() || request.opt_in_request) {
             throw bad_request("invalid_field",
                               "Give either body or templateId, and no templateId with an opt-in "
                               "request",
                               "templateId");
         }
-        request.template_id = it->get<int64_t>();
+        request.template_id = template_id;
     }
 
     if (request.opt_in_request && (!request.body.empty() || !request.media_urls.empty())) {

@@ -50,3 +50,21 @@ TEST_CASE("fields: timestamp normalises RFC 3339 to UTC and refuses what is not 
         CHECK(refusal([&] { timestamp(json(bad), "sendAt"); }).starts_with("invalid_field sendAt"));
     }
 }
+
+TEST_CASE("fields: id takes a whole number above 0 and nothing else", "[fields]") {
+    CHECK(id(json(7), "contactId", "a contact's id") == 7);
+    CHECK(id(json(INT64_MAX), "contactId", "a contact's id") == INT64_MAX);
+    for (const auto& bad : {json(0), json(-1), json(1.5), json("7"), json(nullptr), json(),
+                            json::array({1}), json(true)}) {
+        INFO(bad.dump());
+        try {
+            id(bad, "contactId", "a contact's id");
+            FAIL("no error");
+        } catch (const textus::HttpError& e) {
+            CHECK(e.status == 400);
+            CHECK(e.code == "invalid_field");
+            CHECK(e.field == "contactId");
+            CHECK(std::string(e.what()) == "contactId must be a contact's id");
+        }
+    }
+}
