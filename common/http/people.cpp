@@ -13,6 +13,12 @@ namespace {
 constexpr size_t kMaxNameCharacters = 100;
 constexpr size_t kMaxEmailCharacters = 254;
 
+// A Listed's columns (listed_of).
+const std::string kListedColumns =
+    std::string(kColumns) + ", rfc3339(u.created_at), rfc3339(u.disabled_at)";
+// EmailAlerts' columns (alerts_of).
+constexpr std::string_view kAlertColumns = "email_after_minutes, email_scope, email_with_body";
+
 const Statement kFind{"people_find", "SELECT " + std::string(kColumns) +
                                          " FROM users u WHERE lower(u.email) = lower($1)"};
 const Statement kEnabled{"people_enabled", "SELECT " + std::string(kColumns) +
@@ -26,31 +32,28 @@ const Statement kResetPassword{
     "  WHERE sessions.user_id = u.id AND sessions.ended_at IS NULL)"
     " SELECT " +
         std::string(kColumns) + " FROM u"};
-const Statement kList{"people_list", "SELECT " + std::string(kColumns) +
-                                         ", rfc3339(u.created_at), rfc3339(u.disabled_at)"
-                                         " FROM users u ORDER BY u.id"};
+const Statement kList{"people_list", "SELECT " + kListedColumns + " FROM users u ORDER BY u.id"};
 const Statement kTeam{"people_team", "SELECT " + std::string(kColumns) +
                                          " FROM users u WHERE u.disabled_at IS NULL"
                                          " ORDER BY lower(u.display_name), u.id"};
-const Statement kLock{"people_lock", "SELECT " + std::string(kColumns) +
-                                         ", rfc3339(u.created_at), rfc3339(u.disabled_at)"
-                                         " FROM users u WHERE u.id = $1 FOR UPDATE"};
+const Statement kLock{"people_lock",
+                      "SELECT " + kListedColumns + " FROM users u WHERE u.id = $1 FOR UPDATE"};
 const Statement kUpdate{
     "people_update",
     "UPDATE users u SET role = $2,"
     " disabled_at = CASE WHEN $3 THEN coalesce(disabled_at, now()) END WHERE id = $1"
     " RETURNING " +
-        std::string(kColumns) + ", rfc3339(u.created_at), rfc3339(u.disabled_at)"};
+        kListedColumns};
 const Statement kEndSessions{"people_end_sessions",
                              "UPDATE sessions SET ended_at = now()"
                              " WHERE user_id = $1 AND ended_at IS NULL"};
 const Statement kEmailAlerts{"people_email_alerts",
-                             "SELECT email_after_minutes, email_scope, email_with_body FROM users"
-                             " WHERE id = $1"};
+                             "SELECT " + std::string(kAlertColumns) + " FROM users WHERE id = $1"};
 const Statement kSetEmailAlerts{
     "people_set_email_alerts",
     "UPDATE users SET email_after_minutes = $2, email_scope = $3, email_with_body = $4"
-    " WHERE id = $1 RETURNING email_after_minutes, email_scope, email_with_body"};
+    " WHERE id = $1 RETURNING " +
+        std::string(kAlertColumns)};
 const Statement kInsert{
     "people_insert",
     "INSERT INTO users (email, display_name, role, password_hash) VALUES ($1, $2, $3, $4) "
