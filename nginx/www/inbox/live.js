@@ -61,10 +61,14 @@ function apply(ev) {
   if (ev.type === 'message' || ev.type === 'status') {
     var m = ev.message;
     if (!m) return;
-    if (ev.type === 'message') textArrived(m);
+    // A new message may have changed its conversation (a reply takes it, a text reopens it):
+    // one read of its state serves the open thread's head and the notification.
+    var open = S.contact && m.contactId === S.contact.id;
+    if (ev.type === 'message' && m.contactId && (open || m.direction === 'inbound')) {
+      refreshWork(m.contactId).then(function (conversation) { if (conversation) textArrived(m, conversation); });
+    }
     if (S.contact && m.contactId === S.contact.id) {
       var fresh = upsert(m);
-      if (ev.type === 'message') refreshWork(m.contactId);
       if (fresh && m.direction === 'inbound') {
         updateComposer();
         refreshContact(); // STOP / START change who may be texted

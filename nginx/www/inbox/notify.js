@@ -47,16 +47,14 @@ export function mentionSeen(contactId) {
   renderTitle();
 }
 
-// A new inbound text: told when its conversation is the person's or nobody's.
-export function textArrived(m) {
-  if (!m || m.direction !== 'inbound' || !m.contactId) return;
-  api('GET', '/api/crm/sms/conversations/' + m.contactId).then(function (r) {
-    if (r.status !== 200 || !r.data.success) return;
-    var a = r.data.conversation.assignee;
-    if (a && (!S.me || a.id !== S.me.id)) return;
-    var row = S.convs.filter(function (c) { return c.contact.id === m.contactId; })[0];
-    tell('New text from ' + (row ? nameOf(row.contact) : 'a contact'), 'text-' + m.id);
-  }, function () {});
+// A new inbound text, and its conversation's state: told when the conversation is the
+// person's or nobody's.
+export function textArrived(m, conversation) {
+  if (m.direction !== 'inbound') return;
+  var a = conversation.assignee;
+  if (a && (!S.me || a.id !== S.me.id)) return;
+  var row = S.convs.filter(function (c) { return c.contact.id === m.contactId; })[0];
+  tell('New text from ' + (row ? nameOf(row.contact) : 'a contact'), 'text-' + m.id);
 }
 
 // A note: told when it mentions the person (and someone else wrote it).

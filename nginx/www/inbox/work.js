@@ -54,11 +54,13 @@ export function loadWork(contactId) {
   renderWork();
   refreshWork(contactId);
 }
+// Resolves to the conversation's state (null when it cannot be read), shown if it is open.
 export function refreshWork(contactId) {
-  api('GET', '/api/crm/sms/conversations/' + contactId).then(function (r) {
-    if (!S.contact || S.contact.id !== contactId) return;
-    if (r.status === 200 && r.data.success) { S.conv = r.data.conversation; renderWork(); }
-  }, function () {});
+  return api('GET', '/api/crm/sms/conversations/' + contactId).then(function (r) {
+    if (r.status !== 200 || !r.data.success) return null;
+    if (S.contact && S.contact.id === contactId) { S.conv = r.data.conversation; renderWork(); }
+    return r.data.conversation;
+  }, function () { return null; });
 }
 
 export function renderWork() {
