@@ -42,6 +42,13 @@ Member new_member(const std::string& role = "agent") {
             key.output.substr(0, key.output.find('\n'))};
 }
 
+// A key of nobody (an integration's) named `name`: it acts as the owner, and is no person.
+Member key_of_nobody(const std::string& name) {
+    const auto key = stack().admin("create-key '" + name + "'");
+    REQUIRE(key.exit_code == 0);
+    return {0, name, key.output.substr(0, key.output.find('\n'))};
+}
+
 Reply as(const Member& member, const std::string& method, const std::string& path,
          const json& body = nullptr) {
     return stack().request(method, path, body.is_null() ? "" : body.dump(), member.key);
@@ -159,9 +166,7 @@ TEST_CASE(
     CHECK(listed(ann, contact, "&assignee=none&search=reserve").is_null());
 
     // A key of nobody (an integration's) replies without taking anything.
-    const auto integration = stack().admin("create-key 'integration " + ann.name + "'");
-    REQUIRE(integration.exit_code == 0);
-    const Member nobody{0, "", integration.output.substr(0, integration.output.find('\n'))};
+    const auto nobody = key_of_nobody("integration " + ann.name);
     const auto other = texted_us();
     REQUIRE(reply_to(nobody, other).status == 201);
     CHECK(state_of(other) == "open||");
@@ -408,14 +413,12 @@ TEST_CASE("a note is written in the thread and never sent; a mention tells the p
     CHECK(q("SELECT count(*) FROM notes") == notes_before);
 
     // A key of nobody writes as its name.
-    const auto integration = stack().admin("create-key 'notes " + ann.name + "'");
-    REQUIRE(integration.exit_code == 0);
-    const Member nobody{0, "", integration.output.substr(0, integration.output.find('\n'))};
+    const auto nobody = key_of_nobody("notes " + ann.name);
     const auto keyed =
         as(nobody, "POST", "/api/crm/sms/notes", {{"contactId", contact}, {"body", "Synced"}});
     REQUIRE(keyed.status == 201);
     CHECK(keyed.json()["note"]["author"] == nullptr);
-    CHECK(keyed.json()["note"]["authorName"] == "notes " + ann.name);
+    CHECK(keyed.json()["note"]["authorName"] == nobody.name);
 
     // A search finds the conversation by its note.
     CHECK(listed(ann, contact, "&search=zinfandelnote" + std::to_string(stack().port)).is_object());
@@ -472,9 +475,7 @@ TEST_CASE("two people in one thread each hear that the other looks at it, until 
                 "contactId");
     check_error(look(ann, 999999999), 404, "not_found");
     // A key of nobody is nobody to see.
-    const auto integration = stack().admin("create-key 'presence " + ann.name + "'");
-    REQUIRE(integration.exit_code == 0);
-    const Member nobody{0, "", integration.output.substr(0, integration.output.find('\n'))};
+    const auto nobody = key_of_nobody("presence " + ann.name);
     const auto before = q("SELECT count(*) FROM presence");
     CHECK(look(nobody, contact).status == 200);
     CHECK(q("SELECT count(*) FROM presence") == before);
@@ -554,9 +555,7 @@ TEST_CASE("a text that waits is emailed once per wait to whoever asked, through 
     check_error(set(ann, {{"emailAfterMinutes", 721}}), 400, "invalid_field", "emailAfterMinutes");
     check_error(set(ann, {{"emailAfterMinutes", "10"}}), 400, "invalid_field", "emailAfterMinutes");
     check_error(set(ann, {{"scope", "all"}}), 400, "invalid_field", "scope");
-    const auto integration = stack().admin("create-key 'alerts " + ann.name + "'");
-    REQUIRE(integration.exit_code == 0);
-    const Member nobody{0, "", integration.output.substr(0, integration.output.find('\n'))};
+    const auto nobody = key_of_nobody("alerts " + ann.name);
     check_error(set(nobody, {{"emailAfterMinutes", 5}}), 400, "not_a_person");
     CHECK(as(ann, "GET", "/api/auth/notifications").json()["notifications"]["emailAfterMinutes"] ==
           10);
