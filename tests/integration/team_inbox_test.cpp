@@ -255,6 +255,12 @@ TEST_CASE("PATCH assigns, closes and snoozes; bad input changes nothing; an inbo
         "invalid_field", "snoozedUntil");
     check_error(change(ann, contact, {{"status", "done"}}), 400, "invalid_field", "status");
     check_error(change(ann, contact, json::object()), 400, "missing_field", "status");
+    check_error(stack().request("PATCH", path, R"({"assigneeId": 18446744073709551615})", ann.key),
+                400, "invalid_field", "assigneeId");
+    check_error(change(ann, contact,
+                       {{"status", "snoozed"}, {"snoozedUntil", "2027-01-02T09:00:00+15:00"}}),
+                400, "invalid_field", "snoozedUntil");
+    check_error(as(ann, "DELETE", path), 405, "method_not_allowed");
     check_error(as(ann, "PATCH", path + "x", {{"status", "open"}}), 400, "invalid_id", "contactId");
     check_error(stack().request("PATCH", path, "{", ann.key), 400, "invalid_json");
     CHECK(stack().request("PATCH", path, R"({"status":"open"})", "").status == 401);
@@ -410,6 +416,17 @@ TEST_CASE("a note is written in the thread and never sent; a mention tells the p
                        json{{"contactId", contact}, {"body", "x"}}.dump(), "")
               .status == 401);
     check_error(as(ann, "GET", "/api/crm/sms/notes"), 400, "invalid_query", "contactId");
+    // A body that is not UTF-8, a NUL, an id past 64 bits, and a method the route lacks.
+    check_error(stack().request("POST", "/api/crm/sms/notes",
+                                "{\"contactId\": " + id + ", \"body\": \"caf\xe9\"}", ann.key),
+                400, "invalid_json");
+    check_error(as(ann, "POST", "/api/crm/sms/notes",
+                   {{"contactId", contact}, {"body", std::string("a\0b", 3)}}),
+                400, "invalid_field", "body");
+    check_error(stack().request("POST", "/api/crm/sms/notes",
+                                R"({"contactId": 18446744073709551615, "body": "x"})", ann.key),
+                400, "invalid_field", "contactId");
+    check_error(as(ann, "DELETE", "/api/crm/sms/notes"), 405, "method_not_allowed");
     CHECK(q("SELECT count(*) FROM notes") == notes_before);
 
     // A key of nobody writes as its name.
