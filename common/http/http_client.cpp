@@ -132,7 +132,18 @@ Result send(const std::string& origin, const Request& request, const Timing& tim
     http.set_connection_timeout(timing.connect_timeout);
     http.set_read_timeout(timing.read_timeout);
     http.set_write_timeout(timing.read_timeout);
+    std::string limited;  // the body, when its size is limited
+    bool too_large = false;
+    if (request.max_body > 0) {
+        req.content_receiver = [&](const char* data, size_t size, uint64_t, uint64_t) {
+            too_large = limited.size() + size > request.max_body;
+            if (!too_large) limited.append(data, size);
+            return !too_large;
+        };
+    }
     for (int attempt = 1;; ++attempt) {
+        limited.clear();
+        too_large = false;
         if (request.safety == Safety::unsafe &&
             Clock::now() - connection.last_used > timing.max_idle_before_unsafe) {
             http.stop();  // closes the kept connection, if any: the request opens a fresh one
@@ -141,9 +152,25 @@ Result send(const std::string& origin, const Request& request, const Timing& tim
         connection.last_used = Clock::now();
         const bool attempts_left = attempt < timing.attempts;
         std::string retry_after;
+        if (too_large) {
+            return {Outcome::unanswered,
+                    0,
+                    {},
+                    "more than " + std::to_string(request.max_body) + " bytes",
+                    {},
+                    {},
+                    true};
+        }
         if (result) {
             const auto outcome = after_answer(request.safety, result->status, attempts_left);
-            if (outcome) return {*outcome, result->status, result->body};
+            if (outcome) {
+                return {*outcome,
+                        result->status,
+                        request.max_body > 0 ? std::move(limited) : result->body,
+                        {},
+                        result->get_header_value("Content-Type"),
+                        result->get_header_value("Location")};
+            }
             retry_after = result->get_header_value("Retry-After");
         } else {
             const auto outcome =

@@ -99,13 +99,19 @@ struct Request {
     std::string content_type{};  // of the body
     // Names the call in log lines: never a body, a token or a whole phone number.
     std::string what{};
+    // The most of an answer's body read (0: no limit): a longer one ends the call unanswered,
+    // with Result::too_large, once that much has come.
+    size_t max_body = 0;
 };
 
 struct Result {
     Outcome outcome;
     int status = 0;  // the answer's; 0 when there was none
     std::string body{};
-    std::string error{};  // httplib's words for a failure with no answer
+    std::string error{};         // httplib's words for a failure with no answer
+    std::string content_type{};  // the answer's headers a caller may need
+    std::string location{};
+    bool too_large = false;  // the body outgrew Request::max_body
 };
 
 // Sends `request` to `origin` (scheme, host and optional port) as the rule allows, logging

@@ -104,9 +104,12 @@ void log_request(const Request& request, std::string_view route, int status,
     }
 }
 
-// Every answer of this API is private and current; a HEAD's is GET's without the body.
+// Every answer of this API is private and current unless its route says how it may be kept (a
+// stored picture never changes); a HEAD's is GET's without the body.
 void finish(const Request& request, Response& response) {
-    response.headers.emplace_back("Cache-Control", "no-store");
+    const bool kept = std::any_of(response.headers.begin(), response.headers.end(),
+                                  [](const auto& h) { return h.first == "Cache-Control"; });
+    if (!kept) response.headers.emplace_back("Cache-Control", "no-store");
     if (request.method == "HEAD") response.body.clear();
 }
 

@@ -57,6 +57,14 @@ std::string message_sid(const Form& form) {
 }  // namespace
 
 json to_json(const Message& m) {
+    // Our copies stand for Twilio's URLs, which ask for the account's credentials.
+    auto urls = json::array();
+    auto media = json::array();
+    for (const auto& item : m.media) {
+        urls.push_back(media::staff_url(item.id));
+        media.push_back(media::to_json(item));
+    }
+    if (m.media.empty()) urls = m.media_urls;
     return {{"id", m.id},
             {"sid", nullable(m.sid)},
             {"contactId", m.contact_id ? json(*m.contact_id) : json(nullptr)},
@@ -65,7 +73,8 @@ json to_json(const Message& m) {
             {"from", m.from},
             {"to", m.to},
             {"body", m.body},
-            {"mediaUrls", m.media_urls},
+            {"mediaUrls", urls},
+            {"media", media},
             {"status", m.status},
             {"errorCode", m.error_code ? json(*m.error_code) : json(nullptr)},
             {"errorMessage", nullable(m.error_message)},

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/http/http.h"
+#include "common/media/media.h"
 
 namespace textus::messages {
 
@@ -24,7 +25,10 @@ struct Message {
     std::string from;
     std::string to;
     std::string body;
+    // As stored: Twilio's URLs for a message from Twilio, the sender's for one we send. A page
+    // is shown `media`, our copies, when there are any (to_json).
     std::vector<std::string> media_urls;
+    std::vector<media::Item> media;
     std::string status;
     std::optional<int> error_code;
     std::optional<std::string> error_message;

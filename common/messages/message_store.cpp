@@ -4,6 +4,7 @@
 
 #include "common/contacts/contact_store.h"
 #include "common/db/db.h"
+#include "common/media/media_store.h"
 #include "common/messages/message_status.h"
 
 namespace textus::messages {
@@ -12,11 +13,16 @@ namespace {
 
 using nlohmann::json;
 
+// The message's columns, its media (message_media(), as JSON text; NULL for none) last.
+std::string columns(const std::string& media) {
+    return "id, sid, contact_id, direction, channel, from_number, to_number, body,"
+           " media_urls::text, status, error_code, error_message, segments, price, price_unit,"
+           " sent_by, rfc3339(created_at), rfc3339(delivered_at), rfc3339(read_at), " +
+           media;
+}
 const std::string kColumns =
-    "id, sid, contact_id, direction, channel, from_number, to_number, body, media_urls::text,"
-    " status, error_code, error_message, segments, price, price_unit, sent_by,"
-    " rfc3339(created_at), rfc3339(delivered_at), rfc3339(read_at)";
-constexpr int kColumnCount = 19;  // from_row reads these
+    columns("CASE WHEN media_urls = '[]' THEN NULL ELSE message_media(id)::text END");
+constexpr int kColumnCount = 20;  // from_row reads these
 
 // Makes the message `m` (a CTE) its contact's latest, unless a later one is there already: two
 // units on one contact may commit out of order, and the latest must never move backwards. An
@@ -53,10 +59,17 @@ const Statement kInsertInbound{
     "  WHERE sender.id IS NOT NULL OR NOT $10::boolean"
     "  ON CONFLICT (sid) DO NOTHING RETURNING *), " +
         kLatest +
-        ", woken AS (SELECT pg_notify($11::text, '') FROM m WHERE m.auto_reply_pending)"
+        ", woken AS (SELECT pg_notify($11::text, '') FROM m WHERE m.auto_reply_pending),"
+        // Its media, pending for the worker's fetcher (common/media), which is woken too.
+        " md AS (" +
+        media::queue_from("m") +
+        "), fetching AS (SELECT pg_notify($12::text, '') FROM (SELECT FROM md LIMIT 1) one)"
         " SELECT " +
-        kColumns +
-        ", EXISTS (SELECT FROM sender), (SELECT count(*) FROM woken),"
+        columns("(SELECT jsonb_agg(jsonb_build_object('id', id, 'name', name, 'contentType',"
+                " content_type, 'state', state, 'bytes', bytes, 'error', error)"
+                " ORDER BY position) FROM md)::text") +
+        ", EXISTS (SELECT FROM sender), (SELECT count(*) FROM woken) + (SELECT count(*) FROM "
+        "fetching),"
         " chat_audience(m.contact_id, m.id, m.chat_id, m.channel)"
         " FROM (VALUES (1)) one LEFT JOIN m ON true"};
 const Statement kMakeLatest{
@@ -160,6 +173,8 @@ Message from_row(const pqxx::row& row) {
     m.created_at = row[16].as<std::string>();
     m.delivered_at = nullable(row[17]);
     m.read_at = nullable(row[18]);
+    if (!row[19].is_null())
+        m.media = media::items_from_json(json::parse(row[19].as<std::string>()));
     return m;
 }
 
@@ -167,9 +182,10 @@ Message from_row(const pqxx::row& row) {
 
 StoredInbound insert_inbound(Tx& tx, const Inbound& in, bool may_reply, bool known_sender_only,
                              std::string_view wake) {
-    const auto row = tx.exec(kInsertInbound, in.sid, in.from, in.to, in.body,
-                             json(in.media_urls).dump(), json(in.media_types).dump(), in.segments,
-                             in.media_problem, may_reply, known_sender_only, wake)[0];
+    const auto row =
+        tx.exec(kInsertInbound, in.sid, in.from, in.to, in.body, json(in.media_urls).dump(),
+                json(in.media_types).dump(), in.segments, in.media_problem, may_reply,
+                known_sender_only, wake, media::kChannel)[0];
     const auto at = kColumnCount;
     StoredInbound out{.sender_known = row[at].as<bool>()};
     if (row[0].is_null()) return out;

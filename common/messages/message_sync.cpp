@@ -13,6 +13,7 @@
 #include "common/core/phone.h"
 #include "common/core/text.h"
 #include "common/db/db.h"
+#include "common/media/media_store.h"
 #include "common/messages/message_status.h"
 #include "common/messages/message_store.h"
 
@@ -275,6 +276,8 @@ Applied apply(Tx& tx, const std::vector<Imported>& messages, std::optional<int64
             if (!rows.empty()) {
                 applied.ids[i] = rows[0][0].as<int64_t>();
                 ++applied.inserted;
+                // Twilio's media ask for the account's credentials: the worker fetches copies.
+                if (!m.media_urls.empty()) media::queue(tx, applied.ids[i]);
                 if (contact_id) messages::make_latest(tx, applied.ids[i]);
                 continue;
             }

@@ -19,10 +19,12 @@
 #include "common/db/db.h"
 #include "common/live/publish.h"
 #include "common/live/staff_events.h"
+#include "common/media/media_store.h"
 #include "common/messages/conversation_store.h"
 #include "common/outreach/campaign.h"
 #include "common/outreach/campaign_queue.h"
 #include "common/outreach/campaign_store.h"
+#include "common/outreach/media_fetch.h"
 #include "common/outreach/outbox_worker.h"
 #include "common/outreach/pace_store.h"
 #include "common/outreach/quiet_hours_store.h"
@@ -419,6 +421,9 @@ RunResult run_due(const Config& config, int limit, int senders) {
     const auto emailed = wait_alert::email_waiting(db, config);
     result.emails_sent = emailed.sent;
     result.emails_failed = emailed.failed;
+    const auto fetched = media::fetch_due(db, config, limit);
+    result.media_stored = fetched.stored;
+    result.media_failed = fetched.failed;
     return result;
 }
 
@@ -482,6 +487,22 @@ void work(const Config& config, int senders, std::chrono::seconds poll,
             std::this_thread::sleep_for(std::chrono::milliseconds(200));
         }
     });
+    // Inbound media: their own thread and connection, as a slow download must not hold a text
+    // back. A NOTIFY wakes it for a new item; `poll` for one whose retry came due.
+    std::thread fetcher([&] {
+        Db db(config.database_url);
+        twilio::Client client(config);
+        while (!stopping) {
+            try {
+                while (!stopping && media::fetch_next(db, config, client) != media::Fetched::none) {
+                }
+                db.await_notification(std::string(media::kChannel), poll);
+            } catch (const std::exception& error) {
+                spdlog::warn("worker: media fetch stopped ({}); again in 1 s", log_code(error));
+                std::this_thread::sleep_for(std::chrono::seconds(1));
+            }
+        }
+    });
     while (!stopping) {
         Run run(config, INT32_MAX);
         try {
@@ -499,6 +520,7 @@ void work(const Config& config, int senders, std::chrono::seconds poll,
     listener.join();
     mirror.join();
     mailer.join();
+    fetcher.join();
 }
 
 }  // namespace textus::worker

@@ -43,6 +43,9 @@ struct RunResult {
     // Email for texts that wait (common/outreach/wait_alert), with SMTP_URL.
     int emails_sent = 0;
     int emails_failed = 0;
+    // Inbound media fetched from Twilio (common/outreach/media_fetch): kept, or failed for good.
+    int media_stored = 0;
+    int media_failed = 0;
 };
 
 // Sends what is due, up to `limit` sends, each through the send path: scheduled sends first,
@@ -55,7 +58,8 @@ struct RunResult {
 // completes. A sender's failure (the database unreachable) is thrown once all have stopped.
 RunResult run_due(const Config& config, int limit, int senders);
 
-// The resident worker (`textus-admin work`): run_due's duties for ever, the outbox first. Idle
+// The resident worker (`textus-admin work`): run_due's duties for ever, the outbox first.
+// Inbound media are fetched by a thread of their own, woken by NOTIFY on media::kChannel. Idle
 // senders wait for PostgreSQL's NOTIFY on outbox::kChannel (an auto-reply to decide, a row to
 // deliver) or `poll` (scheduled sends come due, leases run out), whichever is first. Returns
 // once `stopping` is set and every sender has finished its step. The database failing restarts

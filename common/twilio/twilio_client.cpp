@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <regex>
@@ -316,6 +317,73 @@ std::vector<Media> Client::media(const Message& message) {
             media.push_back({api_base_ + uri, string_field(item, "content_type")});
     }
     return media;
+}
+
+bool media_origin(std::string_view origin, std::string_view api_base) {
+    static constexpr std::string_view kMediaHosts[] = {"https://mms.twiliocdn.com",
+                                                       "https://media.twiliocdn.com",
+                                                       "https://s3-external-1.amazonaws.com"};
+    const auto lower = [](std::string_view s) {
+        std::string out(s);
+        std::transform(out.begin(), out.end(), out.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        return out;
+    };
+    const auto o = lower(origin);
+    if (o == lower(api_base)) return true;
+    return std::any_of(std::begin(kMediaHosts), std::end(kMediaHosts), [&](std::string_view host) {
+        return o == host || o == std::string(host) + ":443";
+    });
+}
+
+Download Client::download_media(const std::string& url, size_t max_bytes) {
+    static const std::regex kUrl(R"((https?://[^/?#]+)(/[^#]*)?)");
+    constexpr int kMaxRedirects = 3;
+    auto next = url;
+    for (int hop = 0; hop <= kMaxRedirects; ++hop) {
+        std::smatch parts;
+        if (!std::regex_match(next, parts, kUrl) || !media_origin(parts[1].str(), api_base_)) {
+            // The host alone: a URL's path and query may hold a token.
+            const auto host = parts.size() > 1 ? parts[1].str() : std::string("(not a URL)");
+            throw TwilioError(422, "media_host_refused",
+                              "Not one of Twilio's media hosts: " + host.substr(0, 100));
+        }
+        const auto origin = parts[1].str();
+        const bool own =
+            origin.size() == api_base_.size() &&
+            std::equal(origin.begin(), origin.end(), api_base_.begin(),
+                       [](char a, char b) { return std::tolower(a) == std::tolower(b); });
+        http_client::Headers headers;
+        if (own) headers.push_back(http_client::basic_auth(account_sid_, auth_token_));
+        auto result = http_client::send(origin,
+                                        {.method = "GET",
+                                         .path = parts[2].length() ? parts[2].str() : "/",
+                                         .safety = http_client::Safety::safe,
+                                         .headers = headers,
+                                         .what = "twilio: media",
+                                         .max_body = max_bytes},
+                                        timing_);
+        if (result.too_large) {
+            throw TwilioError(422, "media_too_large",
+                              "The medium is larger than " + std::to_string(max_bytes) + " bytes");
+        }
+        if (result.outcome == http_client::Outcome::unanswered) {
+            throw TwilioError(502, "twilio_unavailable",
+                              "Twilio could not be reached (" + result.error + "); try again");
+        }
+        if (result.status >= 300 && result.status < 400 && !result.location.empty()) {
+            // A relative Location stays on the origin that gave it.
+            next = result.location.starts_with("/") ? origin + result.location : result.location;
+            continue;
+        }
+        if (result.status < 200 || result.status >= 300) {
+            throw error_from_answer(result.status, result.body);
+        }
+        auto type = result.content_type.substr(0, result.content_type.find(';'));
+        while (!type.empty() && type.back() == ' ') type.pop_back();
+        return {std::move(type), std::move(result.body)};
+    }
+    throw TwilioError(502, "twilio_error", "Twilio's media redirected more than 3 times");
 }
 
 nlohmann::json Client::call(bool create, const std::string& path, const std::string& form,

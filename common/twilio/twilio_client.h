@@ -122,6 +122,17 @@ struct Media {
     std::string content_type;
 };
 
+// The content behind a media URL.
+struct Download {
+    std::string content_type;  // as the last answer declared it, parameters dropped
+    std::string bytes;
+};
+
+// Whether Twilio keeps media at `origin` ("https://host[:port]"): the API's own origin
+// `api_base`, or the hosts its media URLs redirect to (mms.twiliocdn.com with media
+// authentication on, s3-external-1.amazonaws.com without), over HTTPS.
+bool media_origin(std::string_view origin, std::string_view api_base);
+
 // A client for one account, built per request (the connection, kept by the outbound client per
 // thread, outlives it). Every call throws TwilioError; a Config lacking what a call needs is a
 // 503 configuration_incomplete naming it.
@@ -140,6 +151,11 @@ class Client {
     // them to the webhook: MediaUrlN, the media resource's URI without ".json", and
     // MediaContentTypeN.
     std::vector<Media> media(const Message& message);
+    // The content at an inbound medium's URL, read with the account's credentials (Twilio asks
+    // for them when media authentication is on), following up to 3 redirects. Only Twilio's
+    // origins are asked (media_origin), and the credentials go to the API's alone: 422
+    // media_host_refused for any other, 422 media_too_large past `max_bytes`; else as a GET.
+    Download download_media(const std::string& url, size_t max_bytes);
 
   private:
     // One request (a create POSTs `form`, anything else is a GET), retried as the outbound

@@ -183,6 +183,19 @@ test('an inbound SMS appears live in the open thread and in the list', async () 
   assert.equal(reloaded, false);
 });
 
+test('a picture texted in shows in the open thread from our copy, once the worker has it', async () => {
+  const text = `Our table on the terrace (${stamp})`;
+  // deploy/sim-sms hands the file to the Twilio simulator, which asks for the account's
+  // credentials on its media URL, as Twilio does.
+  await run(path.join(repo, 'deploy', 'sim-sms'), [ann.e164, text, path.join(repo, 'docs', 'inbox.png')],
+    { env, cwd: repo, timeout: 20000 });
+  await bubble(text).waitFor({ timeout: 5000 });
+  const img = bubble(text).getByRole('img', { name: /^Picture 1/ });
+  await eventually('the picture, loaded', async () => (await img.count()) === 1 &&
+    img.evaluate((i) => i.complete && i.naturalWidth > 0), 15000);
+  assert.match(await img.getAttribute('src'), /^\/api\/crm\/sms\/media\/\d+$/);
+});
+
 test('sync history from Twilio shows fetched, inserted and updated', async () => {
   // An old text Twilio has and we do not.
   const sim = `http://127.0.0.1:${port + 2}/sim/messages`;

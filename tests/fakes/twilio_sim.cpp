@@ -25,6 +25,15 @@
 //                          status, date_created, sid, media_urls, ...]}: history to list
 //   POST   /sim/callbacks  {"enabled": bool, "delayMs": D}: off, created messages stay as they
 //                          are and nothing is posted (tests then post callbacks themselves)
+//   POST   /sim/media      a medium's bytes, with its Content-Type, as a customer's phone sends
+//                          it (?messageSid=MM... adds it to that inbound message, ?from= names
+//                          the sender): {"messageSid", "mediaSid", "url"}, the MediaUrl Twilio
+//                          would post to the webhook
+//   GET    /sim/cdn/{token} the content a media URL redirects to, without credentials, as
+//                          Twilio's short-lived media host serves it
+//
+// Every API path asks for the account's credentials, media URLs included: Twilio's "Enforce
+// HTTP Auth on Media URLs", which this product requires (contract.md §8).
 //
 // Configured by flags or the environment (--help); prints "listening on http://HOST:PORT" when
 // it accepts connections. Not a textus-* program: deploy/up starts those as handlers.
@@ -200,6 +209,8 @@ class Sim {
     // The fault of an act-then-fail rule, in place of the answer the handler gave.
     void fail_after(const Rule& rule, httplib::Response& res);
     void seed(const httplib::Request& req, httplib::Response& res);
+    void upload(const httplib::Request& req, httplib::Response& res);
+    void cdn(const httplib::Request& req, httplib::Response& res);
     void callbacks(const httplib::Request& req, httplib::Response& res);
     void run_callbacks();
     void advance(const Job& job);
@@ -216,6 +227,10 @@ class Sim {
     std::vector<Stored> messages_;
     uint64_t seq_ = 0;
     std::map<std::string, NumberRule> number_rules_;
+    // Media content the simulator holds, by media SID: {type, bytes}; and the short-lived
+    // tokens of its CDN URLs, to media SIDs.
+    std::map<std::string, std::pair<std::string, std::string>> content_;
+    std::map<std::string, std::string> cdn_tokens_;
     bool callbacks_on_ = true;
     std::chrono::milliseconds callback_delay_;
     std::multimap<Clock::time_point, Job> jobs_;
@@ -254,8 +269,10 @@ std::string Sim::media_uri(const Stored& m, size_t i) const {
 }
 
 json Sim::media_json(const Stored& m, size_t i) const {
+    const auto held = content_.find(m.media_sids[i]);
     return {{"account_sid", o_.account_sid},
-            {"content_type", content_type_of(m.media_urls[i])},
+            {"content_type",
+             held == content_.end() ? content_type_of(m.media_urls[i]) : held->second.first},
             {"date_created", m.resource["date_created"]},
             {"date_updated", m.resource["date_created"]},
             {"parent_sid", m.resource["sid"]},
@@ -279,8 +296,7 @@ bool Sim::admit(const httplib::Request& req, httplib::Response& res, std::option
         twilio_error(res, 400, 0, e.what());
         return false;
     }
-    // Media content is public, as Twilio's is by default; everything else needs the account.
-    const bool needs_auth = req.path.ends_with(".json");
+    const bool needs_auth = true;
     const bool auth_ok = sim::basic_auth_ok(req, o_.account_sid, o_.auth_token);
     const bool is_create = req.method == "POST" && req.path.ends_with("/Messages.json");
     const auto rule = recorder_.record(
@@ -462,9 +478,16 @@ void Sim::media(const httplib::Request& req, httplib::Response& res) {
     const auto* m = find(req.matches[2].str());
     if (!m) return twilio_error(res, 404, 20404);
     if (req.matches.size() > 3 && req.matches[3].matched) {
-        // A media URL: Twilio redirects to the stored content; here, the URL it came from.
-        const auto it = std::find(m->media_sids.begin(), m->media_sids.end(), req.matches[3].str());
+        // A media URL: Twilio redirects to the content on its media host, for a short while;
+        // here, to the simulator's own /sim/cdn/ for content it holds, else the URL it came from.
+        const auto sid = req.matches[3].str();
+        const auto it = std::find(m->media_sids.begin(), m->media_sids.end(), sid);
         if (it == m->media_sids.end()) return twilio_error(res, 404, 20404);
+        if (content_.contains(sid)) {
+            const auto token = sim::random_hex(32);
+            cdn_tokens_[token] = sid;
+            return res.set_redirect("/sim/cdn/" + token, 307);
+        }
         return res.set_redirect(m->media_urls[it - m->media_sids.begin()], 307);
     }
     json list = json::array();
@@ -653,6 +676,53 @@ void Sim::advance(const Job& job) {
     }
 }
 
+void Sim::upload(const httplib::Request& req, httplib::Response& res) {
+    const auto type = req.get_header_value("Content-Type");
+    if (type.empty() || req.body.empty())
+        throw std::invalid_argument("a body and its Content-Type");
+    std::lock_guard lock(mu_);
+    const auto wanted = req.get_param_value("messageSid");
+    auto* m = wanted.empty() ? nullptr : find(wanted);
+    if (!wanted.empty() && !m) throw std::invalid_argument("no message " + wanted);
+    if (!m) {
+        const auto from = req.get_param_value("from");
+        m = &store(json{{"account_sid", o_.account_sid},
+                        {"api_version", "2010-04-01"},
+                        {"body", ""},
+                        {"date_created", rfc2822_now()},
+                        {"date_sent", rfc2822_now()},
+                        {"date_updated", rfc2822_now()},
+                        {"direction", "inbound"},
+                        {"from", from.empty() ? "+15005550000" : from},
+                        {"to", o_.phone_number},
+                        {"sid", random_sid("MM")},
+                        {"status", "received"},
+                        {"num_segments", "1"}},
+                   {});
+    }
+    const auto sid = random_sid("ME");
+    m->media_urls.push_back("sim:" + sid);
+    m->media_sids.push_back(sid);
+    m->resource["num_media"] = std::to_string(m->media_sids.size());
+    content_[sid] = {type, req.body};
+    const auto uri = m->resource["uri"].get<std::string>();
+    sim::send_json(res, json{{"messageSid", m->resource["sid"]},
+                             {"mediaSid", sid},
+                             {"url", "http://" + req.get_header_value("Host") +
+                                         uri.substr(0, uri.size() - 5) + "/Media/" + sid}});
+}
+
+void Sim::cdn(const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(mu_);
+    const auto token = cdn_tokens_.find(req.matches[1].str());
+    if (token == cdn_tokens_.end()) {
+        res.status = 403;  // as an expired or forged signed URL at the media host
+        return;
+    }
+    const auto& [type, bytes] = content_.at(token->second);
+    res.set_content(bytes, type);
+}
+
 void Sim::install(httplib::Server& server) {
     // API routes pass admit() first (not in a pre-routing handler: that runs before the body is
     // read, and could not record the form); hooks do not.
@@ -686,6 +756,8 @@ void Sim::install(httplib::Server& server) {
     server.Delete("/sim/fail", sim::handler(this, &Sim::fail));
     server.Post("/sim/messages", sim::handler(this, &Sim::seed));
     server.Post("/sim/callbacks", sim::handler(this, &Sim::callbacks));
+    server.Post("/sim/media", sim::handler(this, &Sim::upload));
+    server.Get("/sim/cdn/([0-9a-f]{32})", sim::handler(this, &Sim::cdn));
     sim::answer_errors(
         server,
         {.exception =

@@ -398,7 +398,7 @@ TEST_CASE("deploy/sim-sms plays the customer: its text shows up as a conversatio
     const auto out =
         run("TEXTUS_STATE='" + stack().state_dir + "' TEXTUS_PORT=" + std::to_string(stack().port) +
             " TEXTUS_BIN_DIR='" + stack().bin_dir + "' " TEXTUS_SOURCE_DIR "/deploy/sim-sms '" +
-            from + "' 'Do you have the 2019 Zinfandel?' https://example.com/cellar.jpg");
+            from + "' 'Do you have the 2019 Zinfandel?' " TEXTUS_SOURCE_DIR "/docs/inbox.png");
     INFO(out.output);
     REQUIRE(out.exit_code == 0);
     CHECK(out.output.ends_with(" 200\n"));
@@ -407,7 +407,12 @@ TEST_CASE("deploy/sim-sms plays the customer: its text shows up as a conversatio
     const auto& conversation = found["conversations"][0];
     CHECK(conversation["phoneNumber"] == from);
     CHECK(conversation["unreadCount"] == 1);
-    CHECK(conversation["lastMessage"]["mediaUrls"] == json{"https://example.com/cellar.jpg"});
+    // The picture went to the Twilio simulator, which holds it behind the account's
+    // credentials: the page is given our copy's URL, never the simulator's.
+    const auto& picture = conversation["lastMessage"]["media"][0];
+    CHECK(picture["contentType"] == "image/png");
+    CHECK(conversation["lastMessage"]["mediaUrls"] ==
+          json{"/api/crm/sms/media/" + picture["id"].dump()});
     // Without the stack's token it is refused.
     const auto forged = run("TWILIO_AUTH_TOKEN=wrong " + stack().bin_dir +
                             "/sim-sms http://127.0.0.1:" + std::to_string(stack().port) +

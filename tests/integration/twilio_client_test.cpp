@@ -165,12 +165,21 @@ TEST_CASE("fetch a message and its media; an unknown SID is 404", "[twilio]") {
     const auto media_prefix = sim.base_url + "/2010-04-01/Accounts/" + sim.account_sid +
                               "/Messages/" + created.sid + "/Media/ME";
     CHECK(urls[0].starts_with(media_prefix));
-    // The media URL itself leads to the content, without credentials, as Twilio's does.
+    // The media URL asks for the account's credentials, as Twilio's do with media
+    // authentication on; with them it leads to the content.
     httplib::Client http(sim.base_url);
+    const auto bare = http.Get(urls[0].substr(sim.base_url.size()));
+    REQUIRE(bare);
+    CHECK(bare->status == 401);
+    http.set_basic_auth(sim.account_sid, sim.auth_token);
     const auto content = http.Get(urls[0].substr(sim.base_url.size()));
     REQUIRE(content);
     CHECK(content->status == 307);
     CHECK(content->get_header_value("Location") == "https://example.com/a.jpg");
+    // download_media follows it only to Twilio's hosts: example.com is refused, unasked.
+    const auto refused = error_of([&] { client.download_media(urls[0], 1000); });
+    CHECK(refused.status == 422);
+    CHECK(refused.code == "media_host_refused");
     // No media, no call.
     const auto before = sim.requests().size();
     CHECK(client.media(client.create_message({.to = kTo, .body = "plain"})).empty());

@@ -13,6 +13,7 @@ import { editContact } from './contacts.js';
 import { buildWork, loadWork } from './work.js';
 import { buildNoteForm, loadNotes } from './notes.js';
 import { buildViewers, lookAt } from './presence.js';
+import { mediaRow } from './media.js';
 
 var RANK = { accepted: 0, scheduled: 0, queued: 1, sending: 2, sent: 3, delivered: 4, undelivered: 4, failed: 4, received: 4, read: 5 };
 var STATUS = {
@@ -163,15 +164,8 @@ function bubble(m) {
     (S.contact && maybeOf(S.contact) === m.id ? ' maybe' : ''), 'data-id': m.id },
     h('span', { class: 'sr', text: me ? 'Sent: ' : 'Received: ' }),
     m.body ? iso(m.body, 'body', 'p') : null);
-  var media = (m.mediaUrls || []).filter(function (u) { return /^https?:/i.test(u); });
-  if (media.length) {
-    var row = h('div', { class: 'media' });
-    media.forEach(function (url, i) {
-      row.append(h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' },
-        h('img', { src: url, alt: 'Picture ' + (i + 1) + ' (opens in a new tab)', loading: 'lazy', referrerpolicy: 'no-referrer' })));
-    });
-    li.append(row);
-  }
+  var media = mediaRow(m);
+  if (media) li.append(media);
   li.append(meta);
   return li;
 }
