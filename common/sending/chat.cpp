@@ -87,6 +87,7 @@ Initiate parse_initiate(const json& body, std::string_view default_region) {
                  .message = message_text(body, "message")};
     if (const auto language = body.find("language");
         language != body.end() && !language->is_null()) {
+        // Anything but text is refused as a malformed tag is ("-" is one).
         out.language = language::requested(
             language->is_string() ? language->get_ref<const std::string&>() : "-", "language");
     }
