@@ -6,6 +6,8 @@
 #include "common/contacts/commerce7_sync.h"
 #include "common/contacts/contact.h"
 #include "common/core/config.h"
+#include "common/core/initiate_settings.h"
+#include "common/core/language.h"
 #include "common/db/db.h"
 #include "common/http/server.h"
 #include "common/live/live.h"
@@ -26,10 +28,20 @@ std::string subscribe_url(const Config& config, const std::string& hash) {
         .url;
 }
 
+// What the widget shows before anything is sent: in the language the page asks for (?lang=, a
+// tag such as es-MX) when we word its consent, else English, said in `language`; and the age
+// gate, when there is one, which the widget asks first.
 Response consent_text(Context& c) {
-    return Response::json(200, {{"success", true},
-                                {"businessName", c.config.business_name},
-                                {"consentText", c.config.consent_text}});
+    const auto* wanted = c.request.query().get("lang");
+    const auto language =
+        language::served(language::requested(wanted ? *wanted : "", "lang"), c.config);
+    const auto age_gate = initiate_policy::age_gate_years(c.config);
+    return Response::json(200,
+                          {{"success", true},
+                           {"businessName", c.config.business_name},
+                           {"language", language::code(language)},
+                           {"consentText", language::consent_text(c.config, language)},
+                           {"ageGate", age_gate ? json{{"years", *age_gate}} : json(nullptr)}});
 }
 
 Response initiate(Context& c) {
@@ -43,6 +55,7 @@ Response initiate(Context& c) {
     const auto message = send::deliver(c.db, c.config, client, opened.message, opened.message_chats,
                                        send::Unavailable::fails);
     return Response::json(201, {{"success", true},
+                                {"language", opened.language},
                                 {"phoneNumber", opened.contact.phone},
                                 {"contactId", opened.contact.id},
                                 {"messageSid", message.sid ? json(*message.sid) : json(nullptr)},

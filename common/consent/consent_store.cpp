@@ -14,6 +14,8 @@ const Statement kSetOptIn{"consent_set_opt_in",
                           "UPDATE contacts SET sms_opt_in = $2, possible_opt_out_id = NULL,"
                           " opted_out_at = CASE WHEN $2 THEN NULL ELSE now() END,"
                           " updated_at = now() WHERE id = $1"};
+const Statement kSetLanguage{"consent_set_language",
+                             "UPDATE contacts SET language = $2 WHERE id = $1"};
 const Statement kSettlePossibleOptOut{
     "consent_settle_possible_opt_out",
     "UPDATE contacts SET possible_opt_out_id = NULL, updated_at = now() WHERE id = $1"};
@@ -46,6 +48,7 @@ void settle_possible_opt_out(Tx& tx, int64_t id) {
 
 Contact record_web_consent(Tx& tx, const Contact& locked, const Actor& actor) {
     tx.exec(kSetOptIn, locked.id, true);
+    if (!actor.language.empty()) tx.exec(kSetLanguage, locked.id, actor.language);
     auto verified = actor;
     verified.verified_by = "code";
     contacts::log_consent_event(tx, locked.id, locked.phone, "opt_in", verified);

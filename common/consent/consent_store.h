@@ -20,8 +20,9 @@ std::optional<contacts::Contact> apply_keyword(Tx& tx, const contacts::Contact& 
                                                const keywords::Match& keyword);
 
 // `locked` opted in by a web form whose code was confirmed from the phone: the opt_in event by
-// `actor` (source "web", the consent text the form showed, the confirming client's IP),
-// verified by "code". The caller refuses an opted-out number first.
+// `actor` (source "web", the consent text the form showed, its language, the birthdate it gave,
+// the confirming client's IP), verified by "code". The contact takes the form's language: the
+// phone's holder chose it. The caller refuses an opted-out number first.
 contacts::Contact record_web_consent(Tx& tx, const contacts::Contact& locked,
                                      const contacts::Actor& actor);
 

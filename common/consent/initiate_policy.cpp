@@ -95,8 +95,9 @@ std::string name_for_text(std::string_view first_name) {
     return std::string(first_name);
 }
 
-std::string first_text(std::string_view first_name, std::string_view code, const Config& config) {
-    return templates::render(with_code(config.initiate_text, code),
+std::string first_text(std::string_view first_name, std::string_view code,
+                       language::Language language, const Config& config) {
+    return templates::render(with_code(language::initiate_text(config, language), code),
                              {.first_name = name_for_text(first_name),
                               .last_name = {},
                               .business_name = config.business_name,

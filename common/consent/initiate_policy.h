@@ -13,6 +13,7 @@
 
 #include "common/core/config.h"
 #include "common/core/initiate_settings.h"
+#include "common/core/language.h"
 
 namespace textus {
 class Tx;
@@ -47,8 +48,9 @@ void check_allowed(Tx& tx, int64_t contact_id, const Config& config);
 // `first_name` when it reads as a name in a text (kMaxNameInText), else "".
 std::string name_for_text(std::string_view first_name);
 
-// The first SMS's words: INITIATE_TEXT with {code}, {businessName} and {firstName}
-// (name_for_text; left out when it does not read as a name).
-std::string first_text(std::string_view first_name, std::string_view code, const Config& config);
+// The first SMS's words: INITIATE_TEXT of `language` (language::initiate_text) with {code},
+// {businessName} and {firstName} (name_for_text; left out when it does not read as a name).
+std::string first_text(std::string_view first_name, std::string_view code,
+                       language::Language language, const Config& config);
 
 }  // namespace textus::initiate_policy

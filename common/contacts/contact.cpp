@@ -309,7 +309,8 @@ json to_json(const Contact& c) {
                    {"ip", nullable(c.consent->ip)},
                    {"text", nullable(c.consent->text)},
                    {"source", c.consent->source},
-                   {"verifiedBy", nullable(c.consent->verified_by)}};
+                   {"verifiedBy", nullable(c.consent->verified_by)},
+                   {"language", nullable(c.consent->language)}};
     }
     return {{"id", c.id},
             {"firstName", c.first_name},
@@ -317,6 +318,7 @@ json to_json(const Contact& c) {
             {"email", nullable(c.email)},
             {"phone", c.phone},
             {"birthdate", nullable(c.birthdate)},
+            {"language", nullable(c.language)},
             {"status", c.status},
             {"tags", c.tags},
             {"notes", c.notes},

@@ -20,6 +20,7 @@ struct Consent {
     std::optional<std::string> text;
     std::string source;
     std::optional<std::string> verified_by{};  // "code": a web form's, confirmed from the phone
+    std::optional<std::string> language{};     // the consent text's, a web form's ("en", "es")
 };
 
 struct Contact {
@@ -29,6 +30,9 @@ struct Contact {
     std::optional<std::string> email;
     std::string phone;                     // E.164
     std::optional<std::string> birthdate;  // YYYY-MM-DD
+    // The language the number's holder chose on a web form ("en", "es"; read-only): our texts to
+    // them speak it (common/core/language). None: not known, English.
+    std::optional<std::string> language;
     std::string status = "new";
     std::vector<std::string> tags;
     std::string notes;

@@ -17,9 +17,10 @@ const std::string kSelect =
     " c.preferred_contact_method, c.interests::text, c.assigned_agent,"
     " rfc3339(c.last_contact_at), c.last_contact_method, rfc3339(c.created_at),"
     " rfc3339(c.updated_at), rfc3339(consent.created_at), consent.ip, consent.detail,"
-    " consent.source, consent.verified_by, c.possible_opt_out_id"
+    " consent.source, consent.verified_by, c.possible_opt_out_id, consent.language, c.language"
     " FROM contacts c LEFT JOIN LATERAL ("
-    "  SELECT e.created_at, e.ip, e.detail, e.source, e.verified_by FROM consent_events e"
+    "  SELECT e.created_at, e.ip, e.detail, e.source, e.verified_by, e.language"
+    "  FROM consent_events e"
     "  WHERE e.contact_id = c.id AND e.phone = c.phone AND e.kind = 'opt_in'"
     "  ORDER BY e.created_at DESC, e.id DESC LIMIT 1) consent ON true";
 
@@ -98,8 +99,8 @@ const Statement kFillWebLead{
 const Statement kDelete{"contacts_delete", "DELETE FROM contacts WHERE id = $1 RETURNING id"};
 const Statement kConsentEvent{
     "contacts_consent_event",
-    "INSERT INTO consent_events (contact_id, phone, kind, source, detail, ip, verified_by)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7)"};
+    "INSERT INTO consent_events (contact_id, phone, kind, source, detail, ip, verified_by,"
+    " language, birthdate) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::date)"};
 
 Contact from_row(const pqxx::row& row) {
     Contact c;
@@ -128,9 +129,10 @@ Contact from_row(const pqxx::row& row) {
     c.updated_at = row[22].as<std::string>();
     if (!row[23].is_null()) {
         c.consent = Consent{row[23].as<std::string>(), nullable(row[24]), nullable(row[25]),
-                            row[26].as<std::string>(), nullable(row[27])};
+                            row[26].as<std::string>(), nullable(row[27]), nullable(row[29])};
     }
     if (!row[28].is_null()) c.possible_opt_out_id = row[28].as<int64_t>();
+    c.language = nullable(row[30]);
     return c;
 }
 
@@ -254,7 +256,7 @@ void log_consent_event(Tx& tx, int64_t id, const std::string& phone, std::string
         return value.empty() ? std::nullopt : Param(value);
     };
     tx.exec(kConsentEvent, id, phone, kind, actor.source, actor.detail, or_null(actor.ip),
-            or_null(actor.verified_by));
+            or_null(actor.verified_by), or_null(actor.language), or_null(actor.birthdate));
     // Staff's consent changes are in the audit log too, with every staff change an owner answers
     // for.
     if (actor.source == "staff") {

@@ -31,6 +31,8 @@ struct Actor {
     std::string detail;  // e.g. "staff key front-desk", or the consent text shown
     std::string ip;
     std::string verified_by{};  // "code": the phone confirmed a web form's opt-in; "": not asked
+    std::string language{};     // a web form's ("en", "es"); "": not known
+    std::string birthdate{};    // the date of birth a web form gave (YYYY-MM-DD); "": none
 };
 
 // Newest first.

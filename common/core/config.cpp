@@ -34,16 +34,26 @@ constexpr Setting kSettings[] = {
     {"PUBLISH_URL", &Config::publish_url, nullptr},
     {"BUSINESS_NAME", &Config::business_name, nullptr},
     {"CONSENT_TEXT", &Config::consent_text, nullptr},
+    {"CONSENT_TEXT_ES", &Config::consent_text_es, nullptr},
     {"OPT_IN_REQUEST_TEXT", &Config::opt_in_request_text, nullptr},
     {"OPT_OUT_NOTICE", &Config::opt_out_notice, "Reply STOP to opt out."},
+    // STOP and START stay English: they are the keywords carriers and Twilio act on.
+    {"OPT_OUT_NOTICE_ES", &Config::opt_out_notice_es, "Responde STOP para darte de baja."},
     {"OPT_OUT_CONFIRMATION", &Config::opt_out_confirmation,
      "You're unsubscribed from {businessName} texts and will get no more. Reply START to text "
      "with us again."},
+    {"OPT_OUT_CONFIRMATION_ES", &Config::opt_out_confirmation_es,
+     "Te diste de baja de los mensajes de {businessName} y no recibirás más. Responde START para "
+     "volver a escribirnos."},
     {"DEFAULT_REGION", &Config::default_region, "US"},
     {"ALLOWED_COUNTRIES", &Config::allowed_countries, nullptr},
     {"INITIATE_TEXT", &Config::initiate_text,
      "Hi {firstName}, thanks for texting {businessName}. Your code is {code}. We'll reply here."},
+    {"INITIATE_TEXT_ES", &Config::initiate_text_es,
+     "Hola {firstName}, gracias por escribir a {businessName}. Tu código es {code}. Te "
+     "responderemos aquí."},
     {"INITIATE_HOURLY_LIMIT", &Config::initiate_hourly_limit, "60"},
+    {"AGE_GATE_YEARS", &Config::age_gate_years, nullptr},
     {"DEFAULT_TIME_ZONE", &Config::default_time_zone, "America/New_York"},
     {"QUIET_HOURS", &Config::quiet_hours, "21:00-08:00"},
     {"CAMPAIGN_RATE", &Config::campaign_rate, "1"},

@@ -25,16 +25,22 @@ struct Config {
     std::string publish_url;
     std::string business_name;
     std::string consent_text;
+    // Spanish's consent text: unset, the widget is offered in English only (common/core/language).
+    std::string consent_text_es;
     std::string opt_in_request_text;
     std::string opt_out_notice;
+    std::string opt_out_notice_es;
     // Our one text to a number that opted out in its own words (common/consent/opt_out): Twilio
     // confirms only its own keywords. A template body ({businessName}, {firstName}).
     std::string opt_out_confirmation;
+    std::string opt_out_confirmation_es;
     std::string default_region;
     // Web-to-text (common/consent/initiate_policy): where the form may text, how often, and what.
     std::string allowed_countries;      // "US,CA"; default: DEFAULT_REGION
     std::string initiate_text;          // the first SMS: {firstName}, {businessName}, {code}
+    std::string initiate_text_es;       // the same in Spanish
     std::string initiate_hourly_limit;  // web-initiated texts an hour, all numbers together
+    std::string age_gate_years;         // the form's minimum age; "": no age gate
     std::string default_time_zone;      // the business's: auto-replies' business hours
     std::string quiet_hours;            // "21:00-08:00" or "off" (common/core/quiet_hours.h)
     std::string campaign_rate;          // messages a second, or "unlimited" (common/core/pace.h)

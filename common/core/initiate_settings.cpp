@@ -8,12 +8,43 @@
 
 namespace textus::initiate_policy {
 
+namespace {
+
+// A whole decimal number, nothing around it; none otherwise.
+std::optional<int64_t> whole_number(const std::string& text) {
+    int64_t value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+// What is wrong with an INITIATE_TEXT, after its variable's name: none when it is fine.
+std::optional<std::string> initiate_text_problem(const std::string& text) {
+    if (text.find(kCode) == std::string::npos) {
+        return " must hold {code}: the visitor types it in the page";
+    }
+    bool known = true;
+    try {
+        for (const auto& name : templates::variables(with_code(text, ""))) {
+            known = known && (name == "firstName" || name == "businessName");
+        }
+    } catch (const HttpError&) {
+        known = false;
+    }
+    if (!known) return " may use only {firstName}, {businessName} and {code}";
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<int> age_gate_years(const Config& config) {
+    const auto years = whole_number(config.age_gate_years);
+    if (!years || *years < 1 || *years > kMaxAgeGateYears) return std::nullopt;
+    return static_cast<int>(*years);
+}
+
 int64_t hourly_limit(const Config& config) {
-    int64_t limit = 0;
-    const auto& text = config.initiate_hourly_limit;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), limit);
-    if (error != std::errc() || end != text.data() + text.size()) return 0;
-    return limit;
+    return whole_number(config.initiate_hourly_limit).value_or(0);
 }
 
 std::string with_code(std::string text, std::string_view code) {
@@ -32,25 +63,20 @@ std::vector<std::string> config_problems(const Config& config) {
             break;
         }
     }
-    if (config.initiate_text.find(kCode) == std::string::npos) {
-        problems.push_back("INITIATE_TEXT must hold {code}: the visitor types it in the page");
-    } else {
-        bool known = true;
-        try {
-            for (const auto& name : templates::variables(with_code(config.initiate_text, ""))) {
-                known = known && (name == "firstName" || name == "businessName");
-            }
-        } catch (const HttpError&) {
-            known = false;
-        }
-        if (!known) {
-            problems.push_back("INITIATE_TEXT may use only {firstName}, {businessName} and {code}");
+    for (const auto& [name, text] : {std::pair{"INITIATE_TEXT", &config.initiate_text},
+                                     std::pair{"INITIATE_TEXT_ES", &config.initiate_text_es}}) {
+        if (const auto problem = initiate_text_problem(*text)) {
+            problems.push_back(std::string(name) + *problem);
         }
     }
     const auto limit = hourly_limit(config);
     if (limit < 1 || limit > kMaxHourlyLimit) {
         problems.push_back("INITIATE_HOURLY_LIMIT must be a whole number from 1 to " +
                            std::to_string(kMaxHourlyLimit));
+    }
+    if (!config.age_gate_years.empty() && !age_gate_years(config)) {
+        problems.push_back("AGE_GATE_YEARS must be a whole number of years from 1 to " +
+                           std::to_string(kMaxAgeGateYears) + ", or unset for no age gate");
     }
     return problems;
 }

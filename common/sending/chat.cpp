@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "common/consent/age_gate.h"
 #include "common/consent/consent_store.h"
 #include "common/consent/initiate_policy.h"
 #include "common/core/crypto.h"
@@ -28,8 +29,9 @@ const Statement kCloseUnconfirmed{"chat_close_unconfirmed",
                                   " AND closed_at IS NULL AND verified_at IS NULL"};
 const Statement kInsert{
     "chat_insert",
-    "INSERT INTO chats (contact_id, channel_hash, code_hash, code_expires_at, consent_text)"
-    " VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5)"
+    "INSERT INTO chats (contact_id, channel_hash, code_hash, code_expires_at, consent_text,"
+    " language, birthdate)"
+    " VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5, $6, $7::date)"
     " RETURNING id, rfc3339(code_expires_at)"};
 const Statement kSetFirst{"chat_set_first", "UPDATE chats SET since_message_id = $2 WHERE id = $1"};
 const Statement kFind{"chat_find",
@@ -39,7 +41,8 @@ const Statement kFind{"chat_find",
                       " WHERE ch.channel_hash = $1 AND ch.closed_at IS NULL"};
 const Statement kLockCode{"chat_lock_code",
                           "SELECT code_hash, code_expires_at < now(), code_tries,"
-                          " verified_at IS NOT NULL, consent_text FROM chats"
+                          " verified_at IS NOT NULL, consent_text, language, birthdate::text"
+                          " FROM chats"
                           " WHERE id = $1 AND closed_at IS NULL FOR UPDATE"};
 const Statement kWrongTry{"chat_wrong_try",
                           "UPDATE chats SET code_tries = code_tries + 1 WHERE id = $1"};
@@ -82,6 +85,12 @@ std::string message_text(const json& body, const char* field) {
 Initiate parse_initiate(const json& body, std::string_view default_region) {
     Initiate out{.lead = contacts::parse_web_lead(body, default_region),
                  .message = message_text(body, "message")};
+    if (const auto language = body.find("language");
+        language != body.end() && !language->is_null()) {
+        // Anything but text is refused as a malformed tag is ("-" is one).
+        out.language = language::requested(
+            language->is_string() ? language->get_ref<const std::string&>() : "-", "language");
+    }
     const auto consent = body.find("consent");
     if (consent == body.end() || *consent != true) {
         throw bad_request("consent_required",
@@ -111,13 +120,16 @@ std::string channel_hash(std::string_view channel) {
 
 Opened open(Tx& tx, const Initiate& initiate, const Config& config) {
     const auto& lead = initiate.lead;
+    age_gate::check(tx, lead.birthdate, config);
     initiate_policy::check_number(lead.phone, config);
     auto contact = contacts::lock_or_create_by_phone(tx, lead.phone, "web");
     const auto code = new_code();
+    const auto language = language::served(initiate.language, config);
     send::Request request;
     request.to = contact.phone;
     request.code = true;
-    request.body = initiate_policy::first_text(lead.first_name, code, config);
+    request.language = language;
+    request.body = initiate_policy::first_text(lead.first_name, code, language, config);
     const auto decision = send::decide(tx, request, contact, config);
     if (decision.refusal && decision.refusal->code == "opted_out") {
         throw conflict("opted_out",
@@ -135,8 +147,10 @@ Opened open(Tx& tx, const Initiate& initiate, const Config& config) {
     tx.exec(kCloseUnconfirmed, contact.id);
     Opened out{.contact = contact, .channel = new_channel()};
     out.hash = channel_hash(out.channel);
+    out.language = language::code(language);
     const auto chat = tx.exec(kInsert, contact.id, out.hash, code_hash(out.hash, code),
-                              kCodeSeconds, config.consent_text)[0];
+                              kCodeSeconds, language::consent_text(config, language),
+                              language::code(language), lead.birthdate)[0];
     const auto chat_id = chat[0].as<int64_t>();
     out.code_expires_at = chat[1].as<std::string>();
     out.visitor = messages::insert_web(tx, contact.id, chat_id, contact.phone, send::sender(config),
@@ -223,8 +237,12 @@ Verification verify(Tx& tx, const Channel& channel, std::string_view code, const
     tx.exec(kConfirm, channel.id);
     tx.exec(kCloseOthers, channel.contact_id, channel.id);
     return {.outcome = Outcome::confirmed,
-            .opted_in = consent::record_web_consent(
-                tx, *contact, {.source = "web", .detail = chat[4].as<std::string>(), .ip = ip})};
+            .opted_in = consent::record_web_consent(tx, *contact,
+                                                    {.source = "web",
+                                                     .detail = chat[4].as<std::string>(),
+                                                     .ip = ip,
+                                                     .language = chat[5].as<std::string>(),
+                                                     .birthdate = nullable(chat[6]).value_or("")})};
 }
 
 void refuse(const Verification& verification) {

@@ -16,6 +16,7 @@
 #include "common/contacts/contact.h"
 #include "common/contacts/contact_store.h"
 #include "common/core/config.h"
+#include "common/core/language.h"
 #include "common/messages/message.h"
 
 namespace textus {
@@ -35,10 +36,13 @@ inline constexpr int kCodeTries = 5;
 struct Initiate {
     contacts::WebLead lead;
     std::string message;
+    language::Language language = language::Language::en;  // as asked; open() serves it
 };
 
 // 400 naming the field: the lead's fields (contacts::parse_web_lead), message required (at most
-// kMaxMessageCharacters, no control characters but line breaks), consent exactly true.
+// kMaxMessageCharacters, no control characters but line breaks), consent exactly true, and
+// language optional (language::requested: absent or one we have no texts in is English; not a
+// language tag, 400 invalid_language).
 Initiate parse_initiate(const nlohmann::json& body, std::string_view default_region);
 
 // POST /api/chat/{channel}/messages's body: {body}, as initiate's message.
@@ -59,14 +63,18 @@ struct Opened {
     messages::Message message{};  // the first SMS with the code, queued, not yet sent to Twilio
     std::vector<std::string> message_chats{};  // the open chats that see the first SMS
     std::string code_expires_at{};             // RFC 3339
+    std::string language{};                    // the served language: its texts went ("en", "es")
 };
 
-// The unit of work before any outside call: the number checked (initiate_policy::check_number),
-// its contact locked or created (source "web"), 409 opted_out when the number's last word was
-// STOP, 429 past the initiate limits (initiate_policy::check_allowed), the lead's fields
-// filled, the number's older unconfirmed chats closed, a new chat opened with a fresh code, the
-// visitor's message stored in it, and the first SMS (initiate_policy::first_text and
-// OPT_OUT_NOTICE) written as queued, sent by "web". The opt-in waits for the code (verify).
+// The unit of work before any outside call: the age gate (age_gate::check: 400 without a
+// birthdate, 403 under_age, before anything is written), the number checked
+// (initiate_policy::check_number), its contact locked or created (source "web"), 409 opted_out
+// when the number's last word was STOP, 429 past the initiate limits
+// (initiate_policy::check_allowed), the lead's fields filled, the number's older unconfirmed
+// chats closed, a new chat opened with a fresh code and what its form showed (the served
+// language's consent text, the language, the birthdate given), the visitor's message stored in
+// it, and the first SMS (initiate_policy::first_text and the opt-out notice, in the served
+// language) written as queued, sent by "web". The opt-in waits for the code (verify).
 Opened open(Tx& tx, const Initiate& initiate, const Config& config);
 
 // An open chat.
@@ -105,8 +113,9 @@ struct Verification {
 
 // One try of `code` for `channel` (locks its contact, then the chat; a wrong try counts, so the
 // caller commits before it throws: refuse()). Right and in time: the chat is verified, the
-// number's other open chats close, and the form's consent is recorded as an opt_in verified by
-// "code" from `ip` (409 opted_out when the number opted out meanwhile). Codes are compared in
+// number's other open chats close, the form's consent is recorded as an opt_in verified by
+// "code" from `ip`, with the chat's consent text, language and birthdate, and the contact takes
+// the chat's language (409 opted_out when the number opted out meanwhile). Codes are compared in
 // constant time, as hashes; a chat confirmed already is confirmed again.
 Verification verify(Tx& tx, const Channel& channel, std::string_view code, const std::string& ip);
 

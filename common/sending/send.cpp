@@ -244,8 +244,10 @@ std::string outgoing_body(const Request& request, const NumberRecord& number,
                         "OPT_IN_REQUEST_TEXT is not set: opt-in requests cannot be sent");
     }
     auto body = request.opt_in_request ? config.opt_in_request_text : request.body;
-    if ((!number.reached || request.code) && !config.opt_out_notice.empty()) {
-        body += (body.empty() ? "" : "\n\n") + config.opt_out_notice;
+    const auto& notice =
+        language::opt_out_notice(config, request.language.value_or(language::Language::en));
+    if ((!number.reached || request.code) && !notice.empty()) {
+        body += (body.empty() ? "" : "\n\n") + notice;
     }
     if (text::length(body) > kMaxBodyCharacters) {
         throw bad_request("body_too_long",
@@ -309,6 +311,7 @@ Decision decide(Tx& tx, const Request& request, const contacts::Contact& contact
         out.refusal = refusal;
     }
     auto resolved = request;
+    if (!resolved.language) resolved.language = language::of_stored(contact.language);
     if (request.template_id) {
         resolved.body = render_template(tx, *request.template_id, contact, config);
     } else if (request.template_body) {
@@ -451,8 +454,9 @@ void record_status(Db& db, const Config& config, const messages::StatusUpdate& u
 
 messages::Message queue_opt_out_confirmation(Tx& tx, const contacts::Contact& contact,
                                              const Config& config) {
-    auto row =
-        outbound(contact, render(config.opt_out_confirmation, contact, config), config, "opt-out");
+    const auto& confirmation =
+        language::opt_out_confirmation(config, language::of_stored(contact.language));
+    auto row = outbound(contact, render(confirmation, contact, config), config, "opt-out");
     outbox::wake(tx);
     return *messages::insert_outbound(tx, row);
 }

@@ -13,6 +13,7 @@
 
 #include "common/contacts/contact.h"
 #include "common/core/config.h"
+#include "common/core/language.h"
 #include "common/core/segments.h"
 #include "common/messages/message.h"
 #include "common/messages/message_store.h"
@@ -46,6 +47,9 @@ struct Request {
     // form, so it needs no consent yet, only that the number has not opted out; it always
     // carries OPT_OUT_NOTICE.
     bool code = false;
+    // The language of what we add to the text (the opt-out notice): the web form's for its first
+    // SMS; none, the contact's (common/core/language).
+    std::optional<language::Language> language;
     // A campaign's or a scheduled send: no person looks at the conversation as it goes, so a
     // contact with a possible opt-out (common/sending/opt_out_review) is skipped.
     bool automated = false;
@@ -88,8 +92,9 @@ NumberRecord number_record(Tx& tx, const contacts::Contact& contact);
 void check_allowed(const Request& request, const NumberRecord& number);
 
 // The text that goes out: the body, or OPT_IN_REQUEST_TEXT for an opt-in request (503
-// configuration_incomplete when it is unset), followed by "\n\n" + OPT_OUT_NOTICE when the
-// number has never been reached, and always after a code. 400 body_too_long past Twilio's 1,600
+// configuration_incomplete when it is unset), followed by "\n\n" + the opt-out notice in the
+// request's language (English when it has none) when the number has never been reached, and
+// always after a code. 400 body_too_long past Twilio's 1,600
 // characters.
 std::string outgoing_body(const Request& request, const NumberRecord& number, const Config& config);
 
@@ -196,9 +201,9 @@ messages::Message deliver(Db& db, const Config& config, twilio::Client& client,
 void record_status(Db& db, const Config& config, const messages::StatusUpdate& update);
 
 // Inside the unit of work that opted `contact` out in its own words (common/consent/opt_out): the
-// one confirmation, OPT_OUT_CONFIRMATION rendered for it, written for the worker to deliver (it
-// goes although the number is now opted out: it was decided after the opt-out). Twilio
-// confirms its own exact keywords; those get none from us.
+// one confirmation, OPT_OUT_CONFIRMATION (in the contact's language) rendered for it, written for
+// the worker to deliver (it goes although the number is now opted out: it was decided after the
+// opt-out). Twilio confirms its own exact keywords; those get none from us.
 messages::Message queue_opt_out_confirmation(Tx& tx, const contacts::Contact& contact,
                                              const Config& config);
 

@@ -6,8 +6,8 @@
 (function () {
   'use strict';
 
-  // options: status, the element that says 'Reconnecting…' while the loop waits after a
-  // failure and options.connectedText once polls are answered again; onEvent(event), for each
+  // options: status, the element that says options.reconnectingText (default 'Reconnecting…')
+  // while the loop waits after a failure and options.connectedText once polls are answered again; onEvent(event), for each
   // event (null when it is not JSON); onRefused(), when nchan refuses the signed URL (403, or
   // 410 once it expired): the caller gets a fresh one and starts again.
   // Returns the loop: start(url, headers), stop(), later(gen, fn), and what the caller may read:
@@ -34,7 +34,7 @@
     // most 30 s.
     function later(gen, fn) {
       var ms = Math.min(30000, 1000 * Math.pow(2, Math.min(loop.failures++, 5)));
-      options.status.textContent = 'Reconnecting\u2026';
+      options.status.textContent = options.reconnectingText || 'Reconnecting\u2026';
       clearTimeout(timer);
       timer = setTimeout(function () { if (gen === loop.gen) fn(); }, ms);
     }

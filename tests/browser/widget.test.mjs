@@ -286,6 +286,164 @@ test('at 360 px wide the code step causes no horizontal scroll, and a reload ask
   }
 });
 
+// ---- the widget in Spanish, and the age gate ----
+
+// A page of the stack's site that embeds the widget as `head` says (served by the browser's
+// router: the widget loads from nginx as on any page).
+async function pageWith(context, name, htmlAttrs, scriptAttrs = '') {
+  const fresh = await context.newPage();
+  fresh.setDefaultTimeout(10000);
+  fresh.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
+  const address = new URL(name, url).href;
+  await fresh.route(address, (route) => route.fulfill({
+    contentType: 'text/html; charset=utf-8',
+    body: `<!doctype html><html ${htmlAttrs}><head><meta charset="utf-8"><title>${name}</title>` +
+      `<script src="/widget.js" ${scriptAttrs} defer></script></head><body><p>Bodega</p></body></html>`,
+  }));
+  await fresh.goto(address);
+  return fresh;
+}
+
+// Everything the Twilio simulator was asked to text `to`, oldest first.
+async function textsTo(to) {
+  const r = await fetch(`http://127.0.0.1:${stack.port + 2}/sim/requests`);
+  const { requests } = await r.json();
+  return requests.filter((q) => q.method === 'POST' && q.path.endsWith('/Messages.json') && q.form.To?.[0] === to)
+    .map((q) => q.form.Body[0]);
+}
+
+// The contact with this E.164 phone, as staff read it.
+async function contactOf(e164Phone) {
+  const r = await fetch(new URL(`/api/crm/contacts?search=${encodeURIComponent(e164Phone)}`, url),
+    { headers: { Authorization: `Bearer ${staffKey}` } });
+  const { contacts } = await r.json();
+  return contacts.find((c) => c.phone === e164Phone);
+}
+
+// deploy/handler restarts textus-initiate with these settings (none: the stack's own).
+async function restartInitiate(...settings) {
+  await run(path.join(repo, 'deploy', 'handler'), ['start', 'initiate', ...settings], { env, cwd: repo, timeout: 30000 });
+  await eventually('textus-initiate back', async () =>
+    (await fetch(new URL('/api/health/initiate', url))).status === 200, 15000);
+}
+
+test('a page in Spanish gets the widget, its consent and its first text in Spanish', async () => {
+  const spanish = await (await fetch(new URL('/api/twilio/initiate?lang=es', url))).json();
+  assert.equal(spanish.language, 'es');
+  assert.notEqual(spanish.consentText, server.consentText);
+  const context = await browser.newContext({ viewport: PHONE_VIEW });
+  try {
+    const es = await pageWith(context, 'pagina.html', 'lang="es-MX"');
+    await es.getByRole('button', { name: /^Escríbenos/ }).click();
+    await es.getByRole('heading', { name: `Escribe a ${server.businessName}` }).waitFor();
+    await es.getByRole('checkbox', { name: spanish.consentText, exact: true }).waitFor();
+    // The browser's own checks speak Spanish too.
+    await es.getByRole('button', { name: 'Enviar' }).click();
+    assert.equal(await fieldError(es.getByRole('textbox', { name: 'Nombre' })).then((e) => e.message), 'Escribe tu nombre.');
+    const digits = String(Math.floor(Math.random() * 10000)).padStart(4, '0');
+    const ana = `+1619555${digits}`;
+    await es.getByRole('textbox', { name: 'Nombre' }).fill('Ana');
+    await es.getByRole('textbox', { name: 'Apellido' }).fill('Ruiz');
+    await es.getByRole('textbox', { name: 'Teléfono móvil' }).fill(`+1 619 555 ${digits}`);
+    await es.getByRole('textbox', { name: 'Mensaje', exact: true }).fill(`¿Abren el domingo? (${stamp})`);
+    await es.getByRole('checkbox', { name: spanish.consentText, exact: true }).check();
+    await es.getByRole('button', { name: 'Enviar' }).click();
+    const code = es.getByRole('textbox', { name: 'Código de nuestro mensaje' });
+    await code.waitFor();
+    await es.screenshot({ path: path.join(artifacts, 'widget-es-code-360.png') });
+    const [sms] = await textsTo(ana);
+    assert.match(sms, /^Hola Ana, gracias por escribir a .+\. Tu código es (\d{6})\. Te responderemos aquí\.\n\nResponde STOP para darte de baja\.$/);
+    await code.fill(/código es (\d{6})/.exec(sms)[1]);
+    await es.getByRole('button', { name: 'Confirmar' }).click();
+    await es.getByRole('list', { name: 'Conversación' }).getByRole('listitem').filter({ hasText: 'Hola Ana' }).waitFor();
+    // The consent event holds the Spanish text the page showed, and its language.
+    const contact = await contactOf(ana);
+    assert.equal(contact.language, 'es');
+    assert.equal(contact.consent.text, spanish.consentText);
+    assert.equal(contact.consent.language, 'es');
+  } finally {
+    await context.close();
+  }
+});
+
+test('data-lang on the script tag wins over the page\'s lang', async () => {
+  const context = await browser.newContext();
+  try {
+    const es = await pageWith(context, 'data-lang-es.html', 'lang="en"', 'data-lang="es"');
+    await es.getByRole('button', { name: /^Escríbenos/ }).waitFor({ state: 'attached' });
+    const en = await pageWith(context, 'data-lang-en.html', 'lang="es"', 'data-lang="en"');
+    await en.getByRole('button', { name: /^Text us/ }).waitFor({ state: 'attached' });
+    const unknown = await pageWith(context, 'lang-fr.html', 'lang="fr"');
+    await unknown.getByRole('button', { name: /^Text us/ }).waitFor({ state: 'attached' });
+  } finally {
+    await context.close();
+  }
+});
+
+test('the age gate: the date of birth first; under 21 refused, exactly 21 today let through', async () => {
+  // A consent text with markup: the widget shows it as text, never as HTML.
+  const marked = 'I agree <b>to texts</b><img src=x onerror="window.pwned=1">. Reply STOP to opt out.';
+  await restartInitiate('AGE_GATE_YEARS=21', `CONSENT_TEXT=${marked}`);
+  // The gate counts in the business's time zone (DEFAULT_TIME_ZONE, the stack's default), and
+  // so does this browser.
+  const timezoneId = 'America/New_York';
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: timezoneId }).format(new Date());
+  const shift = (days) => {
+    const d = new Date(`${today}T12:00:00Z`);
+    d.setUTCFullYear(d.getUTCFullYear() - 21);
+    d.setUTCDate(d.getUTCDate() + days);
+    return d.toISOString().slice(0, 10);
+  };
+  const context = await browser.newContext({ viewport: PHONE_VIEW, timezoneId });
+  try {
+    const before = (await (await fetch(`http://127.0.0.1:${stack.port + 2}/sim/requests`)).json()).requests.length;
+    const minor = await context.newPage();
+    await minor.goto(new URL('demo.html', url).href);
+    await minor.getByRole('button', { name: /^Text us/ }).click();
+    const dob = minor.getByLabel('Date of birth');
+    await dob.waitFor();
+    assert.equal(await minor.getByRole('textbox', { name: 'First name' }).isVisible(), false);
+    await minor.getByText('You must be 21 or older to text with us.').waitFor();
+    await minor.getByRole('button', { name: 'Continue' }).click();
+    assert.equal(await minor.locator('#textus-dob-err').textContent(), 'Please enter your full date of birth.');
+    await dob.fill(shift(1)); // 21 tomorrow
+    await minor.getByRole('button', { name: 'Continue' }).click();
+    await minor.getByRole('alert').filter({ hasText: 'Sorry, you must be 21 or older to text with us.' }).waitFor();
+    assert.equal(await minor.getByRole('textbox', { name: 'First name' }).isVisible(), false);
+    await minor.screenshot({ path: path.join(artifacts, 'widget-age-refused-360.png') });
+    const after = (await (await fetch(`http://127.0.0.1:${stack.port + 2}/sim/requests`)).json()).requests.length;
+    assert.equal(after, before, 'nothing went to Twilio');
+
+    const adult = await context.newPage();
+    await adult.goto(new URL('demo.html', url).href);
+    await adult.getByRole('button', { name: /^Text us/ }).click();
+    await adult.getByLabel('Date of birth').fill(shift(0)); // 21 today
+    await adult.getByRole('button', { name: 'Continue' }).click();
+    await adult.getByRole('textbox', { name: 'First name' }).fill('Cam');
+    // Asked once: the form's own birthdate field is not shown.
+    assert.equal(await adult.getByLabel('Birthdate').isVisible(), false);
+    const consent = adult.getByRole('checkbox', { name: marked, exact: true });
+    await consent.waitFor();
+    const markup = await adult.locator('label[for="textus-f-consent"]').evaluate((el) => ({
+      elements: el.children.length, pwned: window.pwned === 1,
+    }));
+    assert.deepEqual(markup, { elements: 0, pwned: false });
+    const digits = String(Math.floor(Math.random() * 10000)).padStart(4, '0');
+    const cam = `+1619555${digits}`;
+    await adult.getByRole('textbox', { name: 'Last name' }).fill('Diaz');
+    await adult.getByRole('textbox', { name: 'Mobile phone' }).fill(`+1 619 555 ${digits}`);
+    await adult.getByRole('textbox', { name: 'Message', exact: true }).fill(`A case of the Zinfandel? (${stamp})`);
+    await consent.check();
+    await adult.getByRole('button', { name: 'Send' }).click();
+    await adult.getByRole('textbox', { name: 'Code from our text' }).waitFor();
+    assert.equal((await textsTo(cam)).length, 1);
+    assert.equal((await contactOf(cam)).birthdate, shift(0));
+  } finally {
+    await context.close();
+    await restartInitiate();
+  }
+});
+
 test('the pages keep to the Content-Security-Policy', () => {
   assert.deepEqual(cspViolations, []);
 });

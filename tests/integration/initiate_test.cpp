@@ -55,7 +55,9 @@ std::string code_texted_to(const std::string& phone) {
     for (auto create = creates.rbegin(); create != creates.rend(); ++create) {
         std::smatch found;
         const std::string body = (*create)["form"]["Body"][0];
-        if (std::regex_search(body, found, std::regex("code is ([0-9]{6})"))) return found[1];
+        if (std::regex_search(body, found, std::regex("(?:code is|código es) ([0-9]{6})"))) {
+            return found[1];
+        }
     }
     FAIL("no code texted to " << phone);
     return "";
@@ -423,6 +425,145 @@ TEST_CASE("initiate refuses bad input and changes nothing", "[initiate]") {
     CHECK(contacts_with(phone) == "0");
     CHECK(q("SELECT count(*) FROM consent_events WHERE phone = '" + phone + "'") == "0");
     CHECK(stack().twilio_creates_to(phone).empty());
+}
+
+TEST_CASE("the widget in Spanish: consent, first text and consent event in the visitor's language",
+          "[initiate][language]") {
+    const auto english = visitor("GET", "/api/twilio/initiate").json();
+    CHECK(english["language"] == "en");
+    CHECK(english["ageGate"].is_null());
+    for (const auto* lang : {"es", "es-MX", "ES_mx"}) {
+        INFO(lang);
+        const auto reply = visitor("GET", std::string("/api/twilio/initiate?lang=") + lang);
+        REQUIRE(reply.status == 200);
+        CHECK(reply.json()["language"] == "es");
+        CHECK(reply.json()["consentText"].get<std::string>().starts_with("Acepto recibir"));
+    }
+    // A language we have no texts in is English; something that is no language tag, a 400.
+    CHECK(visitor("GET", "/api/twilio/initiate?lang=fr-CA").json()["consentText"] ==
+          english["consentText"]);
+    check_error(visitor("GET", "/api/twilio/initiate?lang=es%3Cscript%3E"), 400, "invalid_language",
+                "lang");
+    const auto spanish = visitor("GET", "/api/twilio/initiate?lang=es").json();
+
+    const auto phone = new_phone();
+    auto body = lead(phone, "¿Tienen mesa para cuatro?");
+    body["firstName"] = "Ana";
+    body["language"] = "es";
+    const auto reply = initiate(body);
+    REQUIRE(reply.status == 201);
+    CHECK(reply.json()["language"] == "es");
+    const auto creates = stack().twilio_creates_to(phone);
+    REQUIRE(creates.size() == 1);
+    CHECK(
+        std::regex_match(creates[0]["form"]["Body"][0].get<std::string>(),
+                         std::regex("Hola Ana, gracias por escribir a Textus Demo\\. Tu código es "
+                                    "[0-9]{6}\\. Te responderemos aquí\\.\n\nResponde STOP para "
+                                    "darte de baja\\.")));
+    const auto contact_id = std::to_string(reply.json()["contactId"].get<int64_t>());
+    // Not the contact's language until the phone's holder confirms the code.
+    CHECK(q("SELECT coalesce(language, 'none') FROM contacts WHERE id = " + contact_id) == "none");
+    const auto ip = next_ip();
+    REQUIRE(verify(reply.json()["channel"], code_texted_to(phone), ip).status == 200);
+    CHECK(q("SELECT detail FROM consent_events WHERE contact_id = " + contact_id) ==
+          spanish["consentText"]);
+    CHECK(q("SELECT language || ' ' || birthdate || ' ' || verified_by FROM consent_events"
+            " WHERE contact_id = " +
+            contact_id) == "es 1990-04-01 code");
+    const auto contact = call("GET", "/api/crm/contacts/" + contact_id).json()["contact"];
+    CHECK(contact["language"] == "es");
+    CHECK(contact["consent"]["language"] == "es");
+    CHECK(contact["consent"]["text"] == spanish["consentText"]);
+
+    // Her opt-out in her own words is confirmed in Spanish, STOP's keyword kept in English.
+    REQUIRE(post("/api/twilio/webhook", inbound(new_sid(), phone, "alto por favor")).status == 200);
+    CHECK(q("SELECT sms_opt_in FROM contacts WHERE id = " + contact_id) == "f");
+    run_worker_once();
+    const auto after = stack().twilio_creates_to(phone);
+    REQUIRE(after.size() == 2);
+    CHECK(after[1]["form"]["Body"][0] ==
+          "Te diste de baja de los mensajes de Textus Demo y no recibirás más. Responde START "
+          "para volver a escribirnos.");
+}
+
+TEST_CASE("initiate's language: absent or unknown is English, a non-tag changes nothing",
+          "[initiate][language]") {
+    const auto english = new_phone();
+    auto body = lead(english);
+    body["language"] = "fr";
+    const auto reply = initiate(body);
+    REQUIRE(reply.status == 201);
+    CHECK(reply.json()["language"] == "en");
+    const std::string sms = stack().twilio_creates_to(english)[0]["form"]["Body"][0];
+    CHECK(sms.starts_with("Hi Ann, thanks for texting"));
+    CHECK(sms.ends_with("\n\nReply STOP to opt out."));
+
+    const auto phone = new_phone();
+    for (const json& language : {json("es<script>"), json(5), json(true), json("-"),
+                                 json(std::string(40, 'e')), json::array({"es"})}) {
+        body = lead(phone);
+        body["language"] = language;
+        const auto refused = initiate(body);
+        INFO(language.dump() << " -> " << refused.body);
+        check_error(refused, 400, "invalid_language", "language");
+    }
+    CHECK(contacts_with(phone) == "0");
+    CHECK(stack().twilio_creates_to(phone).empty());
+}
+
+TEST_CASE("the age gate: a date of birth required, the under-age refused with nothing kept",
+          "[initiate][age_gate]") {
+    stack().restart_handler("initiate", "AGE_GATE_YEARS=21");
+    const auto form = visitor("GET", "/api/twilio/initiate").json();
+    CHECK(form["ageGate"] == json{{"years", 21}});
+    // Today in the business's time zone (DEFAULT_TIME_ZONE, the stack's default).
+    const auto years_ago = [](const std::string& shift) {
+        return q("SELECT ((now() AT TIME ZONE 'America/New_York')::date - interval '21 years' " +
+                 shift + ")::date::text");
+    };
+    const auto exactly = years_ago("");
+    const auto a_day_short = years_ago("+ interval '1 day'");
+
+    const auto minor = new_phone();
+    auto body = lead(minor);
+    body["birthdate"] = a_day_short;
+    const auto refused = initiate(body);
+    INFO(refused.body);
+    check_error(refused, 403, "under_age", "birthdate");
+    CHECK(refused.json()["error"]["message"] == "You must be 21 or older to text with us");
+    body.erase("birthdate");
+    check_error(initiate(body), 400, "missing_field", "birthdate");
+    body["birthdate"] = nullptr;
+    check_error(initiate(body), 400, "missing_field", "birthdate");
+    for (const auto* bad : {"2005-02-30", "tomorrow", "2999-01-01", "20050101", ""}) {
+        INFO(bad);
+        body["birthdate"] = bad;
+        const auto reply = initiate(body);
+        CHECK(reply.status == 400);
+        CHECK(reply.json()["error"]["field"] == "birthdate");
+    }
+    // A refused minor leaves nothing behind: no contact, no chat, no consent, no text.
+    CHECK(contacts_with(minor) == "0");
+    CHECK(q("SELECT count(*) FROM consent_events WHERE phone = '" + minor + "'") == "0");
+    CHECK(stack().twilio_creates_to(minor).empty());
+
+    // Born exactly 21 years ago today: of age.
+    const auto adult = new_phone();
+    body = lead(adult);
+    body["birthdate"] = exactly;
+    const auto accepted = initiate(body);
+    INFO(accepted.body);
+    REQUIRE(accepted.status == 201);
+    CHECK(stack().twilio_creates_to(adult).size() == 1);
+    const auto contact_id = std::to_string(accepted.json()["contactId"].get<int64_t>());
+    REQUIRE(verify(accepted.json()["channel"], code_texted_to(adult)).status == 200);
+    CHECK(q("SELECT birthdate FROM consent_events WHERE contact_id = " + contact_id) == exactly);
+
+    stack().restart_handler("initiate");
+    CHECK(visitor("GET", "/api/twilio/initiate").json()["ageGate"].is_null());
+    body = lead(new_phone());
+    body.erase("birthdate");
+    CHECK(initiate(body).status == 201);
 }
 
 TEST_CASE("an opted-out number is told how to opt back in", "[initiate]") {

@@ -64,6 +64,34 @@ TEST_CASE("Config::load checks the campaign rate") {
     }
 }
 
+TEST_CASE("Config::load: Spanish texts beside English ones, and the age gate") {
+    const auto c = Config::load(env_of({{"DATABASE_URL", "x"}}), kNeedsDb);
+    CHECK(c.consent_text_es.empty());  // the business words it: no default
+    CHECK(c.opt_out_notice_es == "Responde STOP para darte de baja.");
+    CHECK(c.initiate_text_es.find("{code}") != std::string::npos);
+    CHECK(c.opt_out_confirmation_es.find("{businessName}") != std::string::npos);
+    CHECK(c.age_gate_years.empty());  // no gate
+    CHECK(Config::load(env_of({{"DATABASE_URL", "x"},
+                               {"AGE_GATE_YEARS", "21"},
+                               {"CONSENT_TEXT_ES", "Acepto."}}),
+                       kNeedsDb)
+              .consent_text_es == "Acepto.");
+    try {
+        Config::load(env_of({{"DATABASE_URL", "x"},
+                             {"AGE_GATE_YEARS", "twenty-one"},
+                             {"INITIATE_TEXT_ES", "Hola {firstName}"}}),
+                     kNeedsDb);
+        FAIL("no error");
+    } catch (const ConfigError& e) {
+        CHECK(e.problems ==
+              std::vector<std::string>{
+                  "INITIATE_TEXT_ES must hold {code}: the visitor types it in the page",
+                  "AGE_GATE_YEARS must be a whole number of years from 1 to 150, or unset for no "
+                  "age gate"});
+        CHECK(std::string(e.what()).find("twenty") == std::string::npos);
+    }
+}
+
 TEST_CASE("Config::load checks SMTP_URL and SMTP_FROM, never quoting them") {
     const auto problems = [](std::map<std::string, std::string> values) {
         values.emplace("DATABASE_URL", "x");

@@ -266,6 +266,7 @@ TEST_CASE("to_json renders every field of contract.md's contact") {
                             "email",
                             "phone",
                             "birthdate",
+                            "language",
                             "status",
                             "tags",
                             "notes",
@@ -291,7 +292,15 @@ TEST_CASE("to_json renders every field of contract.md's contact") {
                                {"ip", "203.0.113.9"},
                                {"text", "I agree"},
                                {"source", "web"},
-                               {"verifiedBy", nullptr}});
+                               {"verifiedBy", nullptr},
+                               {"language", nullptr}});
+    CHECK(j["language"].is_null());  // not known: English
+    c.language = "es";
+    c.consent->language = "es";
+    CHECK(to_json(c)["language"] == "es");
+    CHECK(to_json(c)["consent"]["language"] == "es");
+    // Read-only: a write's language changes nothing.
+    CHECK(!apply_json(with(kValid, "language", "es"), {}, "US").language);
     CHECK(j["preferences"] ==
           json{{"emailOptIn", false}, {"callOptIn", false}, {"preferredContactMethod", nullptr}});
 }

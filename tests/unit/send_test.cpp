@@ -128,6 +128,13 @@ TEST_CASE("the first message to a number carries the opt-out notice", "[send]") 
     const auto opt_in_request = parse({{"contactId", 1}, {"optInRequest", true}});
     CHECK(send::outgoing_body(opt_in_request, {.reached = true}, config) ==
           "Acme: may we text you? Reply START.");
+    // In the request's language (decide gives it the contact's when it has none).
+    config.opt_out_notice_es = "Responde STOP para darte de baja.";
+    auto spanish = message;
+    spanish.language = language::Language::es;
+    CHECK(send::outgoing_body(spanish, {}, config) == "Hi\n\nResponde STOP para darte de baja.");
+    spanish.language = language::Language::en;
+    CHECK(send::outgoing_body(spanish, {}, config) == "Hi\n\nReply STOP to opt out.");
 
     // A body that fits alone but not with the notice is told how much room it has.
     const auto full = parse({{"contactId", 1}, {"body", std::string(1590, 'a')}});
