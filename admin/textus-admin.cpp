@@ -139,7 +139,8 @@ int run_due(const Config& config, const SyncOptions& options) {
               << run.outbox_sent << ", failed " << run.outbox_failed << ", found at Twilio "
               << run.outbox_settled << ", refreshed " << run.outbox_refreshed
               << "; email alerts: sent " << run.emails_sent << ", failed " << run.emails_failed
-              << "; media: stored " << run.media_stored << ", failed " << run.media_failed << "\n";
+              << "; media: stored " << run.media_stored << ", failed " << run.media_failed
+              << ", deleted " << run.media_deleted << "\n";
     return 0;
 }
 

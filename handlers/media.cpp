@@ -1,5 +1,6 @@
-// /api/crm/sms/media/{id}: staff read our copy of a message's picture or other medium, and ask
-// again for one Twilio's media URL did not give (docs/decisions.md, Media).
+// /api/crm/sms/media: staff upload a picture to send, read our copy of a message's picture or
+// other medium, and ask again for one Twilio's media URL did not give; /media/{name}: Twilio
+// fetches a picture we send, on a URL nginx has checked (docs/decisions.md, Media).
 #include "common/media/media.h"
 
 #include <string>
@@ -63,9 +64,30 @@ Response retry(Context& c) {
     return Response::json(202, {{"success", true}, {"message", answer}});
 }
 
+// A picture to send, its bytes as the body: kept until a send takes it (mediaIds) or a day.
+Response upload(Context& c) {
+    const auto type = media::check_upload(c.request.body);
+    const auto person = c.person ? std::optional(c.person->id) : std::nullopt;
+    const auto item =
+        c.db.transact([&](Tx& tx) { return media::save_upload(tx, c.request.body, type, person); });
+    return Response::json(201, {{"success", true}, {"media", media::to_json(item)}});
+}
+
+// Twilio's fetch of a picture we send. nginx let it through only with a valid, unexpired
+// signature of its name (secure_link); the name is 128 random bits besides.
+Response fetch(Context& c) {
+    std::string bytes;
+    const auto type = c.db.transact(
+        [&](Tx& tx) { return media::upload_content(tx, c.params.get("name"), bytes); });
+    if (!type) throw not_found("No such picture");
+    return Response::text(200, *type, std::move(bytes));
+}
+
 const Route kRoutes[] = {
+    {"POST", "/api/crm/sms/media", upload, Auth::staff, Body::bytes, media::kMaxBytes},
     {"GET", "/api/crm/sms/media/{id}", show, Auth::staff},
     {"POST", "/api/crm/sms/media/{id}/retry", retry, Auth::staff},
+    {"GET", "/media/{name}", fetch, Auth::none},
 };
 
 }  // namespace

@@ -35,7 +35,8 @@ CREATE INDEX media_age_idx ON media (created_at) WHERE state <> 'deleted';
 CREATE FUNCTION message_media(message bigint) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'name', name,
-        'contentType', content_type, 'state', state, 'bytes', bytes, 'error', error)
+        'contentType', content_type, 'state', state, 'bytes', bytes, 'error', error,
+        'fetched', source_url IS NOT NULL)
         ORDER BY position), '[]')
     FROM media WHERE message_id = message
 $$;

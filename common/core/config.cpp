@@ -8,6 +8,7 @@
 #include "common/core/pace.h"
 #include "common/core/phone.h"
 #include "common/core/quiet_hours.h"
+#include "common/core/text.h"
 
 namespace textus {
 
@@ -62,6 +63,7 @@ constexpr Setting kSettings[] = {
     {"LOG_LEVEL", &Config::log_level, "info"},
     {"SMTP_URL", &Config::smtp_url, nullptr},
     {"SMTP_FROM", &Config::smtp_from, nullptr},
+    {"MEDIA_RETENTION_DAYS", &Config::media_retention_days, "400"},
 };
 
 bool is_url(std::string_view value) {
@@ -148,6 +150,9 @@ Config Config::load(const std::function<const char*(const char*)>& getenv,
             from.find_first_of(" <>\r\n,") != std::string::npos) {
             problems.push_back("SMTP_FROM must be the sender's address, e.g. inbox@example.com");
         }
+    }
+    if (!text::whole_number(config.media_retention_days, 1, kMaxMediaRetentionDays)) {
+        problems.push_back("MEDIA_RETENTION_DAYS must be whole days, 1 to 36500");
     }
     // nginx's configuration holds it too, unquoted in secure_link_md5; 16 characters at least.
     const auto& secret = config.token_secret;

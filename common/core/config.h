@@ -1,6 +1,7 @@
 // Configuration: read once from the environment (contract.md §6), validated, with defaults.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <span>
 #include <stdexcept>
@@ -9,6 +10,8 @@
 #include <vector>
 
 namespace textus {
+
+inline constexpr int64_t kMaxMediaRetentionDays = 36500;
 
 struct Config {
     std::string database_url;
@@ -51,6 +54,9 @@ struct Config {
     // user:password@ when the relay asks; none: no email. SMTP_FROM is the sender's address.
     std::string smtp_url;
     std::string smtp_from;
+    // Days a message's media are kept (common/media): the worker deletes older ones. 1 to
+    // kMaxMediaRetentionDays.
+    std::string media_retention_days;
 
     // Reads every variable through `getenv` (nullptr or "" = unset) and applies defaults.
     // Throws ConfigError naming every variable in `required` that is unset and every value that

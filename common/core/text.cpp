@@ -1,5 +1,6 @@
 #include "common/core/text.h"
 
+#include <charconv>
 #include <cstdint>
 
 namespace textus::text {
@@ -107,6 +108,22 @@ bool has_control(std::string_view s, bool multiline) {
         if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F)) return true;
     }
     return false;
+}
+
+}  // namespace textus::text
+
+namespace textus::text {
+
+std::optional<int64_t> whole_number(std::string_view s, int64_t min, int64_t max) {
+    int64_t value = 0;
+    const auto* end = s.data() + s.size();
+    const auto [stop, error] = std::from_chars(s.data(), end, value);
+    // from_chars takes a leading '-': digits only.
+    if (s.empty() || s.front() == '-' || error != std::errc() || stop != end || value < min ||
+        value > max) {
+        return std::nullopt;
+    }
+    return value;
 }
 
 }  // namespace textus::text

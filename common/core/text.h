@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,5 +25,9 @@ std::string trim(std::string_view s);
 // True when `s` holds a control character: C0 (but tab, CR and LF when `multiline`), DEL or
 // C1. NUL always counts: PostgreSQL text cannot hold one.
 bool has_control(std::string_view s, bool multiline);
+
+// `s` as a whole number from `min` to `max` (min >= 0): decimal digits alone, no sign, no
+// space. Nothing when it is not one.
+std::optional<int64_t> whole_number(std::string_view s, int64_t min, int64_t max);
 
 }  // namespace textus::text

@@ -25,9 +25,10 @@ struct Config;
 // docs/decisions.md, People and sign-in, has the table of who may do what.
 enum class Auth { none, session, staff, admin, owner, twilio };
 
-// What a route reads as its body: nothing, a JSON object (Context::json) or form fields
-// (Context::form); 415 for another content type.
-enum class Body { none, json, form };
+// What a route reads as its body: nothing, a JSON object (Context::json), form fields
+// (Context::form; 415 for another content type for either), or its bytes as sent
+// (Request::body: an upload, whose route checks what they are).
+enum class Body { none, json, form, bytes };
 
 // Values captured by "{name}" segments of a route pattern.
 class RouteParams {

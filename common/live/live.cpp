@@ -21,9 +21,12 @@ std::string subscribe_url(std::string_view channel, int64_t expires, std::string
     const auto path = channel.starts_with(kChatPrefix)
                           ? "/api/poll/chat/" + std::string(channel.substr(kChatPrefix.size()))
                           : "/api/poll/" + std::string(channel);
-    const auto e = std::to_string(expires);
-    return path + "?e=" + e + "&s=" +
-           crypto::base64url(crypto::md5(e + std::string(channel) + " " + std::string(secret)));
+    return path + "?e=" + std::to_string(expires) + "&s=" + signature(channel, expires, secret);
+}
+
+std::string signature(std::string_view resource, int64_t expires, std::string_view secret) {
+    return crypto::base64url(
+        crypto::md5(std::to_string(expires) + std::string(resource) + " " + std::string(secret)));
 }
 
 Subscription subscribe(std::string_view channel, int64_t seconds, std::string_view secret) {

@@ -19,6 +19,11 @@ inline constexpr int64_t kStaffSubscribeSeconds = 10 * 60;
 // the visitor's secret and is never published or logged.
 std::string chat_channel(std::string_view channel_hash);
 
+// base64url(md5("<expires><resource> <secret>")), unpadded: what nginx's secure_link_md5
+// computes for a location whose expression is "$secure_link_expires<resource> <secret>". The
+// long-poll channels' resource is the channel; a picture's Twilio fetches, "media-<name>".
+std::string signature(std::string_view resource, int64_t expires, std::string_view secret);
+
 // The signed path and query for `channel` ("staff" or chat_channel(...)), valid until
 // `expires` (Unix seconds): "/api/poll/staff?e=...&s=..." or "/api/poll/chat/<hash>?e=...".
 std::string subscribe_url(std::string_view channel, int64_t expires, std::string_view secret);

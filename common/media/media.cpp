@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <array>
 
+#include "common/core/error.h"
+#include "common/live/live.h"
+
 namespace textus::media {
 
 namespace {
@@ -30,6 +33,7 @@ std::vector<Item> items_from_json(const json& array) {
         if (j.contains("bytes") && j["bytes"].is_number()) item.bytes = j["bytes"].get<int64_t>();
         if (j.contains("error") && j["error"].is_string())
             item.error = j["error"].get<std::string>();
+        item.fetched = j.value("fetched", false);
         items.push_back(std::move(item));
     }
     return items;
@@ -46,6 +50,14 @@ json to_json(const Item& item) {
             {"state", item.state},
             {"bytes", item.bytes ? json(*item.bytes) : json(nullptr)},
             {"error", item.error ? json(*item.error) : json(nullptr)}};
+}
+
+std::string public_url(std::string_view base, std::string_view name, int64_t expires,
+                       std::string_view secret) {
+    if (base.ends_with('/')) base.remove_suffix(1);
+    const auto resource = "media-" + std::string(name);
+    return std::string(base) + "/media/" + std::string(name) + "?e=" + std::to_string(expires) +
+           "&s=" + live::signature(resource, expires, secret);
 }
 
 std::optional<std::string> sniff_picture(std::string_view b) {
@@ -74,6 +86,19 @@ Checked check_inbound(std::string_view declared, std::string_view bytes) {
     });
     if ((family || listed) && token) return {type, std::nullopt};
     return {type, "type not kept: " + (token ? type : std::string("(malformed)"))};
+}
+
+std::string check_upload(std::string_view bytes) {
+    if (bytes.empty()) throw bad_request("missing_body", "Send the picture's bytes as the body");
+    if (bytes.size() > kMaxBytes) {
+        throw HttpError(413, "payload_too_large", "A picture may be at most 5 MB");
+    }
+    const auto type = sniff_picture(bytes);
+    if (!type || *type == "image/webp") {
+        throw HttpError(415, "unsupported_media",
+                        "Send a JPEG, PNG or GIF picture: its bytes are none of them");
+    }
+    return *type;
 }
 
 bool shown_inline(std::string_view content_type) {

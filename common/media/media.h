@@ -24,6 +24,11 @@ inline constexpr size_t kMaxItems = 10;
 inline constexpr int kMaxAttempts = 5;
 // A worker fetching an item holds it this long; past it, another takes it over.
 inline constexpr int kClaimSeconds = 120;
+// How long the URL Twilio fetches a picture we send from works: Twilio may hold a message in
+// its queue for hours before it fetches.
+inline constexpr int64_t kPublicUrlSeconds = 24 * 60 * 60;
+// An upload no send took within this long is deleted.
+inline constexpr int kAbandonedUploadHours = 24;
 
 // A message's item as its JSON shows it (message_media() in sql/032_media.sql).
 struct Item {
@@ -33,6 +38,7 @@ struct Item {
     std::string state;  // pending, stored, failed, deleted
     std::optional<int64_t> bytes;
     std::optional<std::string> error;
+    bool fetched = false;  // from Twilio (inbound, or history); else an upload of ours
 };
 std::vector<Item> items_from_json(const nlohmann::json& array);
 
@@ -41,6 +47,12 @@ std::string staff_url(int64_t id);
 // {id, url, contentType, state, bytes, error}: the item in a message's JSON, without its name
 // (the name is the capability of the public URL).
 nlohmann::json to_json(const Item& item);
+
+// PUBLIC_BASE_URL + "/media/{name}?e={expires}&s={signature}": where Twilio fetches a picture
+// we send, until `expires` (Unix seconds); nginx checks the signature (live::signature of
+// "media-{name}" with TOKEN_SECRET) and answers 403 or 410 itself.
+std::string public_url(std::string_view base, std::string_view name, int64_t expires,
+                       std::string_view secret);
 
 // A picture's type found from its first bytes: image/jpeg, image/png, image/gif or image/webp;
 // nullopt for anything else.
@@ -55,6 +67,10 @@ struct Checked {
 // vCards, calendars, PDF and plain text are kept as declared, and served as downloads; any
 // other type (HTML, SVG, scripts: what a browser would run) is not kept.
 Checked check_inbound(std::string_view declared, std::string_view bytes);
+
+// What a picture staff upload to send is, by its bytes: JPEG, PNG or GIF (what Twilio formats
+// for every phone); 415 unsupported_media for anything else, 400 for none, 413 past kMaxBytes.
+std::string check_upload(std::string_view bytes);
 
 // Whether staff see the type in the page (a picture) rather than as a download.
 bool shown_inline(std::string_view content_type);

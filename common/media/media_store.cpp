@@ -1,6 +1,7 @@
 #include "common/media/media_store.h"
 
 #include "common/core/crypto.h"
+#include "common/core/error.h"
 #include "common/db/db.h"
 
 namespace textus::media {
@@ -40,6 +41,35 @@ const Statement kRetry{
     "  error = NULL WHERE id = $1 AND state = 'failed' AND source_url IS NOT NULL"
     "  RETURNING message_id)"
     " SELECT r.message_id, pg_notify($2, '') FROM r"};
+const Statement kSaveUpload{
+    "media_save_upload",
+    "INSERT INTO media (name, content_type, state, content, bytes, uploaded_by, stored_at)"
+    " VALUES ($1, $2, 'stored', decode($3, 'hex'), length(decode($3, 'hex')), $4, now())"
+    " RETURNING id, bytes"};
+// The uploads in the order given, taken only when every one is free, and their bytes together
+// within the limit: else nothing is changed.
+const Statement kAttach{
+    "media_attach",
+    "WITH wanted AS (SELECT u.id, u.ordinality - 1 AS position"
+    "  FROM unnest($2::bigint[]) WITH ORDINALITY AS u (id, ordinality)),"
+    " free AS (SELECT d.id, w.position, d.bytes FROM media d JOIN wanted w ON w.id = d.id"
+    "  WHERE d.message_id IS NULL AND d.source_url IS NULL AND d.state = 'stored' FOR UPDATE OF d),"
+    " ok AS (SELECT count(*) = cardinality($2::bigint[]) AND sum(bytes) <= $3 AS ok FROM free)"
+    " UPDATE media d SET message_id = $1, position = f.position FROM free f, ok"
+    " WHERE d.id = f.id AND ok.ok"
+    " RETURNING d.id, d.name, d.content_type, d.bytes, d.position"};
+const Statement kUploadContent{"media_upload_content",
+                               "SELECT content_type, content FROM media WHERE name = $1"
+                               " AND source_url IS NULL AND state = 'stored'"};
+const Statement kExpire{
+    "media_expire",
+    "UPDATE media SET state = 'deleted', content = NULL, claimed_until = NULL WHERE id IN ("
+    " SELECT id FROM media WHERE state <> 'deleted' AND message_id IS NOT NULL"
+    " AND created_at < now() - make_interval(days => $1) ORDER BY created_at LIMIT $2)"};
+const Statement kDropAbandoned{
+    "media_drop_abandoned",
+    "DELETE FROM media WHERE id IN (SELECT id FROM media WHERE message_id IS NULL"
+    " AND created_at < now() - make_interval(hours => $1) ORDER BY created_at LIMIT $2)"};
 const Statement kFind{"media_find",
                       "SELECT content_type, state, error, content FROM media WHERE id = $1"};
 
@@ -89,6 +119,52 @@ std::optional<int64_t> retry(Tx& tx, int64_t id) {
     const auto rows = tx.exec(kRetry, id, kChannel);
     if (rows.empty()) return std::nullopt;
     return rows[0][0].as<int64_t>();
+}
+
+Item save_upload(Tx& tx, std::string_view bytes, std::string_view content_type,
+                 std::optional<int64_t> uploaded_by) {
+    // 128 random bits: the name is what lets Twilio, and nobody else, fetch it.
+    const auto name = crypto::hex(crypto::random_bytes(16));
+    const auto row = tx.exec(kSaveUpload, name, content_type, crypto::hex(bytes), uploaded_by)[0];
+    return {.id = row[0].as<int64_t>(),
+            .name = name,
+            .content_type = std::string(content_type),
+            .state = "stored",
+            .bytes = row[1].as<int64_t>(),
+            .error = std::nullopt};
+}
+
+std::vector<Item> attach(Tx& tx, int64_t message_id, const std::vector<int64_t>& ids) {
+    std::vector<Item> items(ids.size());
+    const auto rows = tx.exec(kAttach, message_id, ids, static_cast<int64_t>(kMaxBytes));
+    if (rows.size() != ids.size()) {
+        throw HttpError(422, "invalid_media",
+                        "mediaIds must name pictures uploaded for this send, at most 5 MB "
+                        "together, that no other send took",
+                        "mediaIds");
+    }
+    for (const auto& row : rows) {
+        items[row[4].as<size_t>()] = {.id = row[0].as<int64_t>(),
+                                      .name = row[1].as<std::string>(),
+                                      .content_type = row[2].as<std::string>(),
+                                      .state = "stored",
+                                      .bytes = row[3].as<int64_t>(),
+                                      .error = std::nullopt};
+    }
+    return items;
+}
+
+std::optional<std::string> upload_content(Tx& tx, std::string_view name, std::string& bytes) {
+    const auto rows = tx.exec(kUploadContent, name);
+    if (rows.empty()) return std::nullopt;
+    bytes = pqxx::binarystring(rows[0][1]).str();
+    return rows[0][0].as<std::string>();
+}
+
+Expired expire(Tx& tx, int64_t days, int batch) {
+    const auto deleted = tx.exec(kExpire, days, batch).affected_rows();
+    const auto abandoned = tx.exec(kDropAbandoned, kAbandonedUploadHours, batch).affected_rows();
+    return {static_cast<int64_t>(deleted), static_cast<int64_t>(abandoned)};
 }
 
 std::optional<Content> find(Tx& tx, int64_t id) {

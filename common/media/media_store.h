@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/media/media.h"
 
@@ -50,6 +51,28 @@ void fail(Tx& tx, int64_t id, std::string_view error);
 // A failed inbound item pending again, at once, its attempts counted afresh; the message it
 // belongs to, or nullopt when there is no such failed item. Wakes the fetcher on commit.
 std::optional<int64_t> retry(Tx& tx, int64_t id);
+
+// A picture staff uploaded to send, of `content_type` (check_upload): stored, with no message
+// yet, under a new unguessable name. `uploaded_by`: the person, if any.
+Item save_upload(Tx& tx, std::string_view bytes, std::string_view content_type,
+                 std::optional<int64_t> uploaded_by);
+
+// The uploads `ids` made message `message_id`'s media, in that order. 422 invalid_media naming
+// mediaIds when one is not an upload that no message has taken (a send took it, it was deleted,
+// or it never was), or when they come to more than kMaxBytes together.
+std::vector<Item> attach(Tx& tx, int64_t message_id, const std::vector<int64_t>& ids);
+
+// The content Twilio fetches from a signed URL: an upload by its name, stored.
+std::optional<std::string> upload_content(Tx& tx, std::string_view name, std::string& bytes);
+
+// Retention: the content of items older than `days` deleted (kept as `deleted`, so that the
+// thread says so), and uploads no send took within kAbandonedUploadHours removed; at most
+// `batch` of each. How many of each.
+struct Expired {
+    int64_t deleted = 0;
+    int64_t abandoned = 0;
+};
+Expired expire(Tx& tx, int64_t days, int batch);
 
 // An item's content as staff read it.
 struct Content {

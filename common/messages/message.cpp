@@ -57,14 +57,17 @@ std::string message_sid(const Form& form) {
 }  // namespace
 
 json to_json(const Message& m) {
-    // Our copies stand for Twilio's URLs, which ask for the account's credentials.
+    // Our copies stand for Twilio's URLs, which ask for the account's credentials; a message we
+    // sent keeps its own list, where our uploads are by their staff URL already.
     auto urls = json::array();
     auto media = json::array();
+    bool fetched = false;
     for (const auto& item : m.media) {
         urls.push_back(media::staff_url(item.id));
         media.push_back(media::to_json(item));
+        fetched = fetched || item.fetched;
     }
-    if (m.media.empty()) urls = m.media_urls;
+    if (!fetched) urls = m.media_urls;
     return {{"id", m.id},
             {"sid", nullable(m.sid)},
             {"contactId", m.contact_id ? json(*m.contact_id) : json(nullptr)},

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/core/text.h"
 #include "common/db/db.h"
 #include "common/live/publish.h"
 #include "common/live/staff_events.h"
@@ -63,6 +64,24 @@ Fetched fetch_next(Db& db, const Config& config, twilio::Client& client) {
     }
     if (fetched != Fetched::retry_later) publish_change(db, config, claimed->message_id);
     return fetched;
+}
+
+Expired apply_retention(Db& db, const Config& config) {
+    constexpr int kBatch = 100;
+    // Config::load checked it.
+    const auto days = *text::whole_number(config.media_retention_days, 1, kMaxMediaRetentionDays);
+    Expired all;
+    for (;;) {
+        const auto some = db.transact([&](Tx& tx) { return expire(tx, days, kBatch); });
+        all.deleted += some.deleted;
+        all.abandoned += some.abandoned;
+        if (some.deleted < kBatch && some.abandoned < kBatch) break;
+    }
+    if (all.deleted + all.abandoned > 0) {
+        spdlog::info("media: {} deleted after {} days, {} uploads no send took removed",
+                     all.deleted, days, all.abandoned);
+    }
+    return all;
 }
 
 FetchRun fetch_due(Db& db, const Config& config, int limit) {

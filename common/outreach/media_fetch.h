@@ -7,6 +7,7 @@
 #pragma once
 
 #include "common/core/config.h"
+#include "common/media/media_store.h"
 #include "common/twilio/twilio_client.h"
 
 namespace textus {
@@ -27,5 +28,11 @@ struct FetchRun {
 };
 // Every item due now, up to `limit` (run-due).
 FetchRun fetch_due(Db& db, const Config& config, int limit);
+
+// How often the resident worker applies the retention.
+inline constexpr int kRetentionSeconds = 60 * 60;
+// Media older than MEDIA_RETENTION_DAYS lose their content, and uploads no send took within a
+// day go, a batch per unit of work until none is left; how many of each.
+Expired apply_retention(Db& db, const Config& config);
 
 }  // namespace textus::media

@@ -87,6 +87,14 @@ Scheduled create(Tx& tx, const send::Request& request, const std::string& send_a
         throw bad_request("invalid_field", "An opt-in request goes at once: leave sendAt out",
                           "sendAt");
     }
+    // An upload is kept a day unless a send takes it (common/media): a send due later would
+    // find it gone.
+    if (!request.media_ids.empty()) {
+        throw bad_request("invalid_field",
+                          "Uploaded pictures go at once: leave sendAt out, or schedule a "
+                          "picture by its URL (mediaUrls)",
+                          "mediaIds");
+    }
     const auto when = tx.exec(kWhen, send_at)[0];
     if (when[0].as<bool>()) throw invalid_send_at("must be in the future");
     if (when[1].as<bool>()) throw invalid_send_at("must be at most a year ahead");

@@ -424,6 +424,7 @@ RunResult run_due(const Config& config, int limit, int senders) {
     const auto fetched = media::fetch_due(db, config, limit);
     result.media_stored = fetched.stored;
     result.media_failed = fetched.failed;
+    result.media_deleted = media::apply_retention(db, config).deleted;
     return result;
 }
 
@@ -492,8 +493,13 @@ void work(const Config& config, int senders, std::chrono::seconds poll,
     std::thread fetcher([&] {
         Db db(config.database_url);
         twilio::Client client(config);
+        auto retention = Clock::now();
         while (!stopping) {
             try {
+                if (Clock::now() >= retention) {
+                    media::apply_retention(db, config);
+                    retention = Clock::now() + std::chrono::seconds(media::kRetentionSeconds);
+                }
                 while (!stopping && media::fetch_next(db, config, client) != media::Fetched::none) {
                 }
                 db.await_notification(std::string(media::kChannel), poll);

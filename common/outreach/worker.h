@@ -46,6 +46,7 @@ struct RunResult {
     // Inbound media fetched from Twilio (common/outreach/media_fetch): kept, or failed for good.
     int media_stored = 0;
     int media_failed = 0;
+    int64_t media_deleted = 0;  // past MEDIA_RETENTION_DAYS
 };
 
 // Sends what is due, up to `limit` sends, each through the send path: scheduled sends first,

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <ctime>
 
 #include "common/consent/consent_store.h"
 #include "common/contacts/contact_store.h"
@@ -14,6 +15,7 @@
 #include "common/db/db.h"
 #include "common/live/publish.h"
 #include "common/live/staff_events.h"
+#include "common/media/media_store.h"
 #include "common/messages/conversation_store.h"
 #include "common/messages/message_store.h"
 #include "common/messages/template_store.h"
@@ -85,8 +87,9 @@ std::string Request::digest() const {
                       {"templateId", template_id ? json(*template_id) : json(nullptr)},
                       {"mediaUrls", media_urls},
                       {"optInRequest", opt_in_request}};
-    // Only when set: keys stored before campaigns existed keep their digests.
+    // Only when set: keys stored before campaigns (pictures) existed keep their digests.
     if (template_body) canonical["templateBody"] = *template_body;
+    if (!media_ids.empty()) canonical["mediaIds"] = media_ids;
     return crypto::sha256_hex(canonical.dump());
 }
 
@@ -129,6 +132,23 @@ Request parse(const json& body, std::string_view idempotency_key, std::string_vi
         }
         for (const auto& url : *it) request.media_urls.push_back(media_url(url));
     }
+    if (const auto it = body.find("mediaIds"); it != body.end() && !it->is_null()) {
+        if (!it->is_array() || it->empty() || it->size() + request.media_urls.size() > kMaxMedia) {
+            throw bad_request("invalid_field",
+                              "mediaIds must list 1 to " + std::to_string(kMaxMedia) +
+                                  " uploaded pictures, with mediaUrls at most " +
+                                  std::to_string(kMaxMedia) + " in all",
+                              "mediaIds");
+        }
+        for (const auto& id : *it) {
+            const auto media_id = fields::id(id, "mediaIds", "an uploaded picture's id");
+            if (std::find(request.media_ids.begin(), request.media_ids.end(), media_id) !=
+                request.media_ids.end()) {
+                throw bad_request("invalid_field", "mediaIds names a picture twice", "mediaIds");
+            }
+            request.media_ids.push_back(media_id);
+        }
+    }
     if (const auto it = body.find("body"); it != body.end() && !it->is_null()) {
         if (!it->is_string()) throw bad_request("invalid_field", "body must be text", "body");
         request.body = it->get<std::string>();
@@ -144,15 +164,18 @@ Request parse(const json& body, std::string_view idempotency_key, std::string_vi
         request.template_id = template_id;
     }
 
-    if (request.opt_in_request && (!request.body.empty() || !request.media_urls.empty())) {
+    const bool media = !request.media_urls.empty() || !request.media_ids.empty();
+    if (request.opt_in_request && (!request.body.empty() || media)) {
         throw bad_request("invalid_field",
-                          "An opt-in request sends the configured text: leave body and "
-                          "mediaUrls out",
-                          request.body.empty() ? "mediaUrls" : "body");
+                          "An opt-in request sends the configured text: leave body, mediaUrls "
+                          "and mediaIds out",
+                          !request.body.empty()         ? "body"
+                          : !request.media_urls.empty() ? "mediaUrls"
+                                                        : "mediaIds");
     }
-    if (!request.opt_in_request && !request.template_id && request.media_urls.empty() &&
+    if (!request.opt_in_request && !request.template_id && !media &&
         text::trim(request.body).empty()) {
-        throw bad_request("missing_field", "body is required (or mediaUrls)", "body");
+        throw bad_request("missing_field", "body is required (or mediaUrls or mediaIds)", "body");
     }
     if (text::has_control(request.body, true)) {
         throw bad_request("invalid_field", "body must not hold control characters", "body");
@@ -340,8 +363,17 @@ Prepared prepare(Tx& tx, const Request& request, const Config& config, const std
 
     const auto decision = decide(tx, request, *contact, config);
     if (decision.refusal) throw *decision.refusal;
+    // Twilio fetches our pictures from URLs signed with it: refused before a row is written.
+    if (!request.media_ids.empty() && config.token_secret.empty()) {
+        throw HttpError(503, "configuration_incomplete", "Missing: TOKEN_SECRET");
+    }
     auto row = outbound(*contact, decision.body, config, staff);
-    row.media_urls = request.media_urls;
+    // Our pictures by their staff URL, the sender's own after them; deliver signs ours.
+    for (const auto id : request.media_ids) row.media_urls.push_back(media::staff_url(id));
+    row.media_urls.insert(row.media_urls.end(), request.media_urls.begin(),
+                          request.media_urls.end());
+    // An MMS is one message, however long its text.
+    if (!row.media_urls.empty()) row.segments = 1;
     row.idempotency_key = request.idempotency_key;
     row.request_digest = request.idempotency_key ? std::optional(request.digest()) : std::nullopt;
     row.opt_in_request = request.opt_in_request;
@@ -351,6 +383,9 @@ Prepared prepare(Tx& tx, const Request& request, const Config& config, const std
         row.owner_seconds = outbox::kLeaseSeconds;
     }
     if (auto message = messages::insert_outbound(tx, row)) {
+        if (!request.media_ids.empty()) {
+            message->media = media::attach(tx, message->id, request.media_ids);
+        }
         if (request.claimant) conversations::claim(tx, contact->id, *request.claimant);
         return {.message = *message, .chats = chat::audience(tx, message->id)};
     }
@@ -391,6 +426,26 @@ Refusal record_refused(Tx& tx, int64_t message_id, const twilio::TwilioError& er
     return out;
 }
 
+std::vector<std::string> twilio_media_urls(const messages::Message& message, const Config& config) {
+    std::vector<std::string> urls;
+    const auto expires = std::time(nullptr) + media::kPublicUrlSeconds;
+    for (const auto& url : message.media_urls) {
+        const auto ours = std::find_if(
+            message.media.begin(), message.media.end(),
+            [&](const auto& m) { return !m.fetched && media::staff_url(m.id) == url; });
+        if (ours == message.media.end()) {
+            urls.push_back(url);
+            continue;
+        }
+        if (config.token_secret.empty()) {
+            throw HttpError(503, "configuration_incomplete", "Missing: TOKEN_SECRET");
+        }
+        urls.push_back(
+            media::public_url(config.public_base_url, ours->name, expires, config.token_secret));
+    }
+    return urls;
+}
+
 messages::Message deliver(Db& db, const Config& config, twilio::Client& client,
                           const messages::Message& queued, const std::vector<std::string>& chats,
                           Unavailable unavailable) {
@@ -403,7 +458,7 @@ messages::Message deliver(Db& db, const Config& config, twilio::Client& client,
         sent = client.create_message(
             {.to = queued.to,
              .body = queued.body,
-             .media_urls = queued.media_urls,
+             .media_urls = twilio_media_urls(queued, config),
              .status_callback = twilio::status_callback_url(config.public_base_url) +
                                 "?id=" + std::to_string(id)});
     } catch (const twilio::TwilioError& error) {

@@ -42,6 +42,9 @@ struct Request {
     std::optional<int64_t> template_id;        // instead of body: rendered for the recipient
     std::optional<std::string> template_body;  // instead of body: a campaign's, rendered so too
     std::vector<std::string> media_urls;
+    // Pictures uploaded to send (POST /api/crm/sms/media), before media_urls: Twilio fetches
+    // each from a signed URL of ours (common/media).
+    std::vector<int64_t> media_ids;
     bool opt_in_request = false;
     // Web-to-text's first SMS with its code (common/sending/chat): the visitor asked for it on the
     // form, so it needs no consent yet, only that the number has not opted out; it always
@@ -183,6 +186,10 @@ enum class Unavailable {
 };
 Refusal record_refused(Tx& tx, int64_t message_id, const twilio::TwilioError& error,
                        Unavailable unavailable);
+
+// The MediaUrl list Twilio is given for `message`: its list in order, our uploads by a signed
+// URL that works for media::kPublicUrlSeconds (media::public_url).
+std::vector<std::string> twilio_media_urls(const messages::Message& message, const Config& config);
 
 // Hands `queued` (committed, without a SID) to Twilio and records what came of it, each outcome
 // in its own unit of work, then publishes the message's new state to the staff inbox and to the

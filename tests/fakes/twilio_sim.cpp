@@ -354,6 +354,29 @@ void Sim::create(const httplib::Request& req, httplib::Response& res) {
     }
     const auto segments = textus::segments::count(body);
     const auto now = rfc2822_now();
+    // Twilio fetches a message's media as it sends it, and fails the message (11200, HTTP
+    // retrieval failure) when a URL answers with an error. A host that does not answer at all
+    // is let pass: the simulator has no internet, and tests name example.com.
+    std::vector<std::optional<std::pair<std::string, std::string>>> fetched;
+    bool unretrievable = false;
+    for (const auto& url : media) {
+        static const std::regex kUrl(R"((https?://[^/?#]+)(/[^#]*)?)");
+        std::smatch parts;
+        fetched.emplace_back();
+        if (!std::regex_match(url, parts, kUrl)) continue;
+        httplib::Client client(parts[1].str());
+        client.set_connection_timeout(std::chrono::seconds(2));
+        client.set_read_timeout(std::chrono::seconds(5));
+        client.set_follow_location(true);
+        const auto got = client.Get(parts[2].length() ? parts[2].str() : "/");
+        if (!got) continue;
+        if (got->status < 200 || got->status >= 300) {
+            spdlog::info("create: a MediaUrl answered HTTP {}: the message fails", got->status);
+            unretrievable = true;
+            continue;
+        }
+        fetched.back() = std::pair(got->get_header_value("Content-Type"), got->body);
+    }
     std::lock_guard lock(mu_);
     if (const auto rule = number_rules_.find(to); rule != number_rules_.end()) {
         return twilio_error(res, rule->second.status, rule->second.code);
@@ -377,11 +400,16 @@ void Sim::create(const httplib::Request& req, httplib::Response& res) {
                   {"status", from.empty() ? "accepted" : "queued"},
                   {"to", to}};
     auto& m = store(std::move(resource), std::move(media));
+    for (size_t i = 0; i < fetched.size(); ++i) {
+        if (fetched[i]) content_[m.media_sids[i]] = *fetched[i];
+    }
     if (callbacks_on_) {
         const auto callback = first(form, "StatusCallback");
         const auto sid = m.resource["sid"].get<std::string>();
         auto at = Clock::now();
-        for (const char* status : {"queued", "sent", "delivered"}) {
+        const auto steps = unretrievable ? std::vector<const char*>{"queued", "failed"}
+                                         : std::vector<const char*>{"queued", "sent", "delivered"};
+        for (const char* status : steps) {
             at += callback_delay_;
             jobs_.emplace(at, Job{sid, status, callback});
         }
@@ -639,8 +667,13 @@ void Sim::advance(const Job& job) {
                           0.0079 * std::stoi(r["num_segments"].get<std::string>()));
             r["price"] = price;
         }
+        if (job.status == "failed") {
+            r["error_code"] = 11200;
+            r["error_message"] = "HTTP retrieval failure";
+        }
         if (job.callback.empty()) return;
         fields.add("AccountSid", o_.account_sid);
+        if (job.status == "failed") fields.add("ErrorCode", "11200");
         fields.add("ApiVersion", "2010-04-01");
         fields.add("From", r["from"].is_null() ? "" : r["from"].get<std::string>());
         fields.add("MessageSid", job.sid);

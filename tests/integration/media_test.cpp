@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "tests/integration/api.h"
+#include "tests/integration/long_poll.h"
 #include "tests/integration/twilio_post.h"
 
 using nlohmann::json;
@@ -226,4 +227,190 @@ TEST_CASE(
     out = run_worker_once();
     CHECK(out.find("media: stored 1, failed 0") != std::string::npos);
     CHECK(stack().request("GET", message_with(held.message_sid)["mediaUrls"][0]).body == kPng);
+}
+
+namespace {
+
+// A picture uploaded to send, as the inbox uploads it: its id.
+int64_t upload(const std::string& bytes, const std::string& key = "<staff>") {
+    const auto reply = stack().request("POST", "/api/crm/sms/media", bytes, key, "image/png");
+    INFO(reply.body);
+    REQUIRE(reply.status == 201);
+    return reply.json()["media"]["id"].get<int64_t>();
+}
+
+// An opted-in contact: its id and phone.
+std::pair<int64_t, std::string> opted_in() {
+    const auto phone = new_phone();
+    const auto made =
+        call("POST", "/api/crm/contacts",
+             {{"firstName", "Pia"}, {"lastName", "Media"}, {"phone", phone}, {"smsOptIn", true}});
+    REQUIRE(made.status == 201);
+    return {made.json()["contact"]["id"].get<int64_t>(), phone};
+}
+
+std::string name_of(int64_t media_id) {
+    return q("SELECT name FROM media WHERE id = " + std::to_string(media_id));
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a picture staff send is checked by its bytes, fetched by Twilio from a signed URL "
+    "nginx checks, and taken by one send only",
+    "[media]") {
+    // Uploads: a picture by its bytes, whatever the Content-Type says.
+    check_error(stack().request("POST", "/api/crm/sms/media", "", "<staff>", "image/png"), 400,
+                "missing_body");
+    check_error(stack().request("POST", "/api/crm/sms/media", "<svg onload=alert(1)/>", "<staff>",
+                                "image/png"),
+                415, "unsupported_media");
+    check_error(stack().request("POST", "/api/crm/sms/media", std::string(5 * 1024 * 1024 + 1, 'x'),
+                                "<staff>", "image/jpeg"),
+                413, "payload_too_large");
+    check_error(stack().request("POST", "/api/crm/sms/media", kPng, "", "image/png"), 401,
+                "unauthorized");
+    const auto before = q("SELECT count(*) FROM media");
+    const auto picture = upload(kPng);
+    CHECK(std::stoll(q("SELECT count(*) FROM media")) == std::stoll(before) + 1);
+    CHECK(name_of(picture).size() == 32);
+
+    const auto [contact, phone] = opted_in();
+    stack().twilio_sim("DELETE", "/sim/requests");
+    const auto sent =
+        call("POST", "/api/crm/sms/send",
+             {{"contactId", contact}, {"body", "Our new label"}, {"mediaIds", {picture}}});
+    INFO(sent.body);
+    REQUIRE(sent.status == 201);
+    const auto& message = sent.json()["message"];
+    CHECK(message["mediaUrls"] == json{"/api/crm/sms/media/" + std::to_string(picture)});
+    CHECK(message["media"][0]["state"] == "stored");
+    CHECK(sent.json()["segments"] == 1);
+    // Twilio was given our signed URL, which it fetched through nginx.
+    const auto creates = stack().twilio_creates_to(phone);
+    REQUIRE(creates.size() == 1);
+    const auto given = creates[0]["form"]["MediaUrl"][0].get<std::string>();
+    const auto base =
+        "http://127.0.0.1:" + std::to_string(stack().port) + "/media/" + name_of(picture);
+    CHECK(given.starts_with(base + "?e="));
+    CHECK(given.find("&s=") != std::string::npos);
+    // What Twilio fetched is the picture: the simulator serves its copy on the message's
+    // media URL, with the account's credentials.
+    const auto account = "AC" + read_file(stack().state_dir + "/twilio-account");
+    httplib::Client sim("127.0.0.1", stack().sim_port);
+    sim.set_basic_auth(account, auth_token());
+    sim.set_follow_location(true);
+    const auto list = sim.Get("/2010-04-01/Accounts/" + account + "/Messages/" +
+                              message["sid"].get<std::string>() + "/Media.json");
+    REQUIRE(list);
+    const auto media_uri = json::parse(list->body)["media_list"][0]["uri"].get<std::string>();
+    const auto copy = sim.Get(media_uri.substr(0, media_uri.size() - 5));
+    REQUIRE(copy);
+    CHECK(copy->body == kPng);
+    CHECK(run_worker_once().find("media: stored 0, failed 0") != std::string::npos);
+
+    // The signed URL: nginx refuses it unsigned, forged or expired, before any handler.
+    const auto path = given.substr(given.find("/media/"));
+    const auto bare = path.substr(0, path.find('?'));
+    check_error(stack().request("GET", bare, "", ""), 403, "forbidden");
+    check_error(stack().request("GET", bare + "?e=9999999999&s=AAAAAAAAAAAAAAAAAAAAAA", "", ""),
+                403, "forbidden");
+    check_error(
+        stack().request(
+            "GET", bare + "?" + signed_query(unix_now() - 1, "media-" + name_of(picture)), "", ""),
+        410, "link_expired");
+    check_error(stack().request("POST", path, "", ""), 405, "method_not_allowed");
+    const auto fetched = stack().request("GET", path, "", "");
+    CHECK(fetched.status == 200);
+    CHECK(fetched.body == kPng);
+    CHECK(fetched.headers.at("Content-Type") == "image/png");
+    // A validly signed name that is no upload of ours (an inbound copy's) is not served.
+    q("INSERT INTO media (name, source_url, content_type, state, content, bytes)"
+      " VALUES ('00000000000000000000000000000001', 'https://api.twilio.com/x', 'image/png',"
+      " 'stored', '\\x00', 1) RETURNING 1");
+    check_error(
+        stack().request("GET",
+                        "/media/00000000000000000000000000000001?" +
+                            signed_query(unix_now() + 60, "media-00000000000000000000000000000001"),
+                        "", ""),
+        404, "not_found");
+
+    // Taken once: another send naming it is refused and sends nothing.
+    const auto [other, other_phone] = opted_in();
+    check_error(call("POST", "/api/crm/sms/send",
+                     {{"contactId", other}, {"body", "Again"}, {"mediaIds", {picture}}}),
+                422, "invalid_media", "mediaIds");
+    CHECK(stack().twilio_creates_to(other_phone).empty());
+    CHECK(q("SELECT count(*) FROM messages WHERE contact_id = " + std::to_string(other)) == "0");
+    // Bad lists, and an upload with sendAt.
+    check_error(
+        call("POST", "/api/crm/sms/send", {{"contactId", other}, {"mediaIds", json::array()}}), 400,
+        "invalid_field", "mediaIds");
+    check_error(call("POST", "/api/crm/sms/send", {{"contactId", other}, {"mediaIds", {"1"}}}), 400,
+                "invalid_field", "mediaIds");
+    const auto twice = upload(kPng);
+    check_error(
+        call("POST", "/api/crm/sms/send", {{"contactId", other}, {"mediaIds", {twice, twice}}}),
+        400, "invalid_field", "mediaIds");
+    check_error(
+        call("POST", "/api/crm/sms/send",
+             {{"contactId", other}, {"mediaIds", {twice}}, {"sendAt", "2099-01-01T10:00:00Z"}}),
+        400, "invalid_field", "mediaIds");
+    check_error(call("POST", "/api/crm/sms/send",
+                     {{"contactId", other}, {"mediaIds", {twice}}, {"optInRequest", true}}),
+                400, "invalid_field", "mediaIds");
+}
+
+TEST_CASE("two sends of one picture at once: one takes it", "[media]") {
+    for (int round = 0; round < 3; ++round) {
+        const auto picture = upload(kPng);
+        const auto a = opted_in();
+        const auto b = opted_in();
+        int statuses[2] = {0, 0};
+        std::thread first([&] {
+            statuses[0] =
+                call("POST", "/api/crm/sms/send", {{"contactId", a.first}, {"mediaIds", {picture}}})
+                    .status;
+        });
+        statuses[1] =
+            call("POST", "/api/crm/sms/send", {{"contactId", b.first}, {"mediaIds", {picture}}})
+                .status;
+        first.join();
+        INFO("round " << round << ": " << statuses[0] << " " << statuses[1]);
+        CHECK(((statuses[0] == 201 && statuses[1] == 422) ||
+               (statuses[0] == 422 && statuses[1] == 201)));
+        CHECK(q("SELECT count(*) FROM messages m JOIN media d ON d.message_id = m.id"
+                " WHERE d.id = " +
+                std::to_string(picture)) == "1");
+        CHECK(stack().twilio_creates_to(a.second).size() +
+                  stack().twilio_creates_to(b.second).size() ==
+              1);
+    }
+}
+
+TEST_CASE("media past MEDIA_RETENTION_DAYS lose their content, and uploads no send took go",
+          "[media]") {
+    const auto from = new_phone();
+    const auto held = hold(kPng, "image/png");
+    text_media(held.message_sid, from, {{held.url, "image/png"}});
+    run_worker_once();
+    const auto url = message_with(held.message_sid)["mediaUrls"][0].get<std::string>();
+    REQUIRE(stack().request("GET", url).status == 200);
+    const auto abandoned = upload(kPng);
+    const auto fresh = upload(kPng);
+    q("UPDATE media d SET created_at = now() - interval '31 days' FROM messages m"
+      " WHERE m.id = d.message_id AND m.sid = '" +
+      held.message_sid + "' RETURNING 1");
+    q("UPDATE media SET created_at = now() - interval '25 hours' WHERE id = " +
+      std::to_string(abandoned) + " RETURNING 1");
+    const auto out = run_worker_once("QUIET_HOURS=off MEDIA_RETENTION_DAYS=30");
+    INFO(out);
+    CHECK(out.find("deleted 1") != std::string::npos);
+    check_error(stack().request("GET", url), 410, "media_deleted");
+    CHECK(message_with(held.message_sid)["media"][0]["state"] == "deleted");
+    CHECK(q("SELECT count(*) FROM media WHERE id = " + std::to_string(abandoned)) == "0");
+    CHECK(q("SELECT count(*) FROM media WHERE id = " + std::to_string(fresh)) == "1");
+    const auto refused = run(run_due_command("QUIET_HOURS=off MEDIA_RETENTION_DAYS=0") + " 2>&1");
+    CHECK(refused.exit_code != 0);
+    CHECK(refused.output.find("MEDIA_RETENTION_DAYS must be whole days") != std::string::npos);
 }
