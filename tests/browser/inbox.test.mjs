@@ -196,6 +196,52 @@ test('a picture texted in shows in the open thread from our copy, once the worke
   assert.match(await img.getAttribute('src'), /^\/api\/crm\/sms\/media\/\d+$/);
 });
 
+test('pictures attached by picker, drop and paste are checked, shown from our copy and sent as one MMS', async () => {
+  const png = fs.readFileSync(path.join(repo, 'docs', 'inbox.png'));
+  // The picker: a file that is no picture is refused here, before any upload.
+  await page.locator('#compose-files').setInputFiles([
+    { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture') },
+    { name: 'table.png', mimeType: 'image/png', buffer: png },
+  ]);
+  await page.getByText('notes.txt is not a JPEG, PNG or GIF picture.').waitFor({ timeout: 5000 });
+  const previews = page.getByRole('list', { name: 'Pictures to send' });
+  await eventually('the first preview', async () => (await previews.getByRole('img').count()) === 1, 10000);
+  // Drop and paste: the same files as a browser gives them.
+  const dropped = (kind) => page.evaluate(async ({ kind, bytes }) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(bytes)], kind + '.png', { type: 'image/png' }));
+    if (kind === 'drop') {
+      const form = document.querySelector('form.composer');
+      form.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      form.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    } else {
+      document.getElementById('compose').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    }
+  }, { kind, bytes: Array.from(png) });
+  await dropped('drop');
+  await dropped('paste');
+  await eventually('three previews, from our copies', async () => (await previews.getByRole('img').count()) === 3, 10000);
+  for (const src of await previews.getByRole('img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('src')))) {
+    assert.match(src, /^\/api\/crm\/sms\/media\/\d+$/);
+  }
+  assert.match(await page.locator('#compose-count').textContent(), /Picture message \(MMS\): 3 pictures; billed as one MMS/);
+  // One removed; the text and two pictures go as one message.
+  await page.getByRole('button', { name: 'Remove picture 2' }).click();
+  const text = `The terrace tonight (${stamp})`;
+  await composer().fill(text);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await bubble(text).waitFor({ timeout: 10000 });
+  await eventually('two pictures in the sent message', async () => (await bubble(text).getByRole('img').count()) === 2 &&
+    bubble(text).getByRole('img').first().evaluate((i) => i.complete && i.naturalWidth > 0), 10000);
+  assert.equal(await previews.getByRole('img').count(), 0);
+  await eventually('delivered', async () => /Delivered/i.test(await bubble(text).textContent()), 10000);
+  // Twilio was given two signed URLs of ours, and fetched them.
+  const sent = await staff('GET', `/api/crm/sms/messages?phoneNumber=${encodeURIComponent(ann.e164)}&limit=5`);
+  const mine = sent.data.messages.find((m) => m.body.startsWith(text));
+  assert.equal(mine.media.length, 2);
+  assert.equal(mine.status, 'delivered');
+});
+
 test('sync history from Twilio shows fetched, inserted and updated', async () => {
   // An old text Twilio has and we do not.
   const sim = `http://127.0.0.1:${port + 2}/sim/messages`;

@@ -18,6 +18,17 @@ export function api(method, path, body, headers) {
     });
   });
 }
+// A file as the body, with its own type ({status, data} as api()).
+export function upload(path, file) {
+  return fetch(path, { method: 'POST', body: file, cache: 'no-store', credentials: 'same-origin',
+    headers: { Accept: 'application/json', 'Content-Type': file.type || 'application/octet-stream' } })
+    .then(function (res) {
+      return res.json().catch(function () { return {}; }).then(function (data) {
+        if (res.status === 401 && signedIn) expired();
+        return { status: res.status, data: data || {} };
+      });
+    });
+}
 export function errorText(r) {
   var err = (r.data && r.data.error) || {};
   return err.message || 'Something went wrong (' + r.status + ').';

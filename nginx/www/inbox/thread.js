@@ -7,7 +7,7 @@ import { api, errorText, OFFLINE, qs } from './api.js';
 import { formatPhone, nameOf, iso, optState, OPT_LABEL, when } from './format.js';
 import { showView } from './views.js';
 import { renderConversations, scheduleRefresh } from './conversations.js';
-import { buildComposer, composeInput, updateComposer } from './composer.js';
+import { buildComposer, clearAttachments, composeInput, updateComposer } from './composer.js';
 import { buildPossibleOptOut, maybeOf } from './possible-opt-out.js';
 import { editContact } from './contacts.js';
 import { buildWork, loadWork } from './work.js';
@@ -69,6 +69,7 @@ export function openThread(contact) {
   E.sendErr.textContent = '';
   E.retry.hidden = true;
   E.box.value = '';
+  clearAttachments();
   composeInput();
   E.threadNote.textContent = 'Loading\u2026';
   E.empty.hidden = true;
