@@ -36,8 +36,8 @@ cy.e164 = `+185855501${suffix}`;
 const fmt = (e164) => `(${e164.slice(2, 5)}) ${e164.slice(5, 8)}-${e164.slice(8)}`;
 const stamp = Date.now().toString(36);
 
-async function simSms(from, body) {
-  await run(path.join(repo, 'deploy', 'sim-sms'), [from, body], { env, cwd: repo, timeout: 20000 });
+async function simSms(from, body, ...media) {
+  await run(path.join(repo, 'deploy', 'sim-sms'), [from, body, ...media], { env, cwd: repo, timeout: 20000 });
 }
 async function staff(method, p, body) {
   const r = await fetch(new URL(p, url), {
@@ -194,6 +194,20 @@ test('a picture texted in shows in the open thread from our copy, once the worke
   await eventually('the picture, loaded', async () => (await img.count()) === 1 &&
     img.evaluate((i) => i.complete && i.naturalWidth > 0), 15000);
   assert.match(await img.getAttribute('src'), /^\/api\/crm\/sms\/media\/\d+$/);
+});
+
+test('a picture Twilio did not give says why, and Try again asks once more', async () => {
+  const text = `A picture from elsewhere (${stamp})`;
+  // A signed post may still name a host that is not Twilio's: the worker never asks it.
+  await simSms(ann.e164, text, 'http://127.0.0.1:9/cellar.jpg');
+  await bubble(text).waitFor({ timeout: 5000 });
+  const failed = bubble(text).getByText(/Picture 1 could not be fetched: Not one of Twilio's media hosts: http:\/\/127\.0\.0\.1:9/);
+  await failed.waitFor({ timeout: 15000 });
+  await bubble(text).getByRole('button', { name: 'Try again' }).click();
+  // Pending again (live), then failed again by the worker, with the button back.
+  await eventually('failed again', async () => (await bubble(text).getByRole('button', { name: 'Try again' }).isEnabled()) &&
+    (await failed.count()) === 1, 15000);
+  assert.equal(await bubble(text).getByRole('img').count(), 0);
 });
 
 test('pictures attached by picker, drop and paste are checked, shown from our copy and sent as one MMS', async () => {
