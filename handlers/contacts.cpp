@@ -1,7 +1,12 @@
-// /api/crm/contacts: staff manage contacts (contract.md §4).
+// /api/crm/contacts: staff manage contacts (contract.md §4); admins import and export them as
+// CSV (docs/decisions.md, Contact import and export).
+#include <ctime>
+
 #include "common/contacts/contact.h"
+#include "common/contacts/contact_import.h"
 #include "common/contacts/contact_store.h"
 #include "common/core/config.h"
+#include "common/core/fields.h"
 #include "common/db/db.h"
 #include "common/http/audit.h"
 #include "common/http/server.h"
@@ -104,7 +109,61 @@ Response review_possible_opt_out(Context& c) {
     return changed(c, 200, reviewed.contact);
 }
 
+// A CSV file as the body: ?commit=true imports it, else it is a preview (the same unit of work,
+// rolled back); ?columns= maps the file's columns, ?update= names what existing contacts take.
+Response import_contacts(Context& c) {
+    const auto query = c.request.query();
+    const auto* commit = query.get("commit");
+    if (commit && *commit != "true" && *commit != "false") {
+        throw bad_request("invalid_query", "commit must be true or false", "commit");
+    }
+    const auto* columns = query.get("columns");
+    const auto* update = query.get("update");
+    const auto file = contacts::read_import(
+        c.request.body, columns ? std::optional(*columns) : std::nullopt, c.config.default_region);
+    const contacts::Options options{contacts::parse_update(update ? *update : "")};
+    const auto unit = [&](Tx& tx) {
+        return contacts::apply_import(tx, file, options, c.staff, audit::actor_of(c),
+                                      c.config.default_region);
+    };
+    const bool committing = commit && *commit == "true";
+    const auto outcome = committing ? c.db.transact(unit) : c.db.rehearse(unit);
+    return Response::json(200, contacts::to_json(file, outcome, committing));
+}
+
+// The contacts a list query selects, as CSV, streamed page by page (by id: none twice, none
+// skipped, whatever changes meanwhile); in the audit log before the first byte.
+Response export_contacts(Context& c) {
+    const auto query = contacts::parse_list_query(c.request.query());
+    c.db.transact([&](Tx& tx) {
+        audit::record(tx, audit::actor_of(c), "contacts_exported", "",
+                      c.request.query_string.substr(0, 200));
+    });
+    const auto day = fields::utc_rfc3339(std::time(nullptr)).substr(0, 10);
+    auto response = Response::text(200, "text/csv; charset=utf-8", "");
+    response.headers = {
+        {"Content-Disposition", "attachment; filename=\"contacts-" + day + ".csv\""}};
+    response.stream = [&db = c.db, query](const BodyWriter& write) {
+        constexpr int kPage = 1000;
+        // The byte order mark: spreadsheets then read the file as UTF-8.
+        if (!write("\xEF\xBB\xBF" + contacts::export_header())) return;
+        db.transact([&](Tx& tx) {
+            for (int64_t after = 0;;) {
+                const auto page = contacts::export_page(tx, query, after, kPage);
+                std::string lines;
+                for (const auto& contact : page) lines += contacts::export_line(contact);
+                if (page.empty() || !write(lines)) return;
+                after = page.back().id;
+            }
+        });
+    };
+    return response;
+}
+
 const Route kRoutes[] = {
+    {"POST", "/api/crm/contacts/import", import_contacts, Auth::admin, Body::bytes,
+     contacts::kMaxImportBytes},
+    {"GET", "/api/crm/contacts/export", export_contacts, Auth::admin},
     {"GET", "/api/crm/contacts", list, Auth::staff},
     {"POST", "/api/crm/contacts", create, Auth::staff, Body::json},
     {"GET", "/api/crm/contacts/{id}", show, Auth::staff},

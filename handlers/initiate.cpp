@@ -32,7 +32,8 @@ std::string subscribe_url(const Config& config, const std::string& hash) {
 // tag such as es-MX) when we word its consent, else English, said in `language`; and the age
 // gate, when there is one, which the widget asks first.
 Response consent_text(Context& c) {
-    const auto* wanted = c.request.query().get("lang");
+    const auto query = c.request.query();  // kept: get() points into it
+    const auto* wanted = query.get("lang");
     const auto language =
         language::served(language::requested(wanted ? *wanted : "", "lang"), c.config);
     const auto age_gate = initiate_policy::age_gate_years(c.config);

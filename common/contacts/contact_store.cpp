@@ -1,5 +1,7 @@
 #include "common/contacts/contact_store.h"
 
+#include <unordered_map>
+
 #include "common/core/error.h"
 #include "common/db/db.h"
 #include "common/http/audit.h"
@@ -43,16 +45,21 @@ const Statement kListAll{"contacts_list_all", kSelect + " WHERE true" + filters(
                                                   " ORDER BY c.id DESC LIMIT $3 OFFSET $4"};
 const Statement kCountAll{"contacts_count_all",
                           "SELECT count(*) FROM contacts c WHERE true" + filters(1)};
+const Statement kExportSearch{"contacts_export_search",
+                              kSelect + " WHERE c.search_text LIKE lower($1)" + filters(2) +
+                                  " AND c.id > $4 ORDER BY c.id LIMIT $5"};
+const Statement kExportAll{"contacts_export_all", kSelect + " WHERE true" + filters(1) +
+                                                      " AND c.id > $3 ORDER BY c.id LIMIT $4"};
 const Statement kExists{"contacts_exists", "SELECT 1 FROM contacts WHERE id = $1"};
 const Statement kFind{"contacts_find", kSelect + " WHERE c.id = $1"};
 const Statement kFindMany{"contacts_find_many", kSelect + " WHERE c.id = ANY($1::bigint[])"};
 const Statement kLock{"contacts_lock", kSelect + " WHERE c.id = $1 FOR UPDATE OF c"};
 // When a number is not being opted in, it is opted out if its latest opt-in or opt-out on
 // record, under any contact, is an opt-out: consent belongs to the number.
-std::string number_opted_out_at(int phone_parameter) {
+std::string number_opted_out_at(const std::string& phone) {
     return "(SELECT CASE WHEN e.kind = 'opt_out' THEN e.created_at END FROM consent_events e"
-           " WHERE e.phone = $" +
-           std::to_string(phone_parameter) +
+           " WHERE e.phone = " +
+           phone +
            " AND e.kind IN ('opt_in', 'opt_out') ORDER BY e.created_at DESC, e.id DESC LIMIT 1)";
 }
 const Statement kPhoneOwner{"contacts_phone_owner",
@@ -64,7 +71,7 @@ const Statement kInsert{
     " preferred_contact_method, interests, assigned_agent, last_contact_at, last_contact_method)"
     " VALUES ($1, $2, $3, $4, $5::date, $6, $7::jsonb, $8, $9, $10,"
     " CASE WHEN $10 THEN NULL ELSE " +
-        number_opted_out_at(4) +
+        number_opted_out_at("$4") +
         " END, $11::jsonb, $12, $13, $14, $15::jsonb, $16, $17::timestamptz, $18)"
         " ON CONFLICT (phone) DO NOTHING RETURNING id"};
 const Statement kUpdate{
@@ -75,7 +82,7 @@ const Statement kUpdate{
     " possible_opt_out_id = CASE WHEN sms_opt_in = $11 THEN possible_opt_out_id END,"
     " opted_out_at = CASE WHEN $11 THEN NULL"
     "                     WHEN phone <> $5 THEN " +
-        number_opted_out_at(5) +
+        number_opted_out_at("$5") +
         "                     WHEN sms_opt_in THEN now() ELSE opted_out_at END,"
         " address = $12::jsonb, email_opt_in = $13, call_opt_in = $14,"
         " preferred_contact_method = $15, interests = $16::jsonb, assigned_agent = $17,"
@@ -87,7 +94,7 @@ const Statement kInsertByPhone{
     "contacts_insert_by_phone",
     "INSERT INTO contacts (first_name, last_name, phone, source, opted_out_at)"
     " VALUES ('', '', $1, $2, " +
-        number_opted_out_at(1) + ") ON CONFLICT (phone) DO NOTHING"};
+        number_opted_out_at("$1") + ") ON CONFLICT (phone) DO NOTHING"};
 // A web lead fills only what the contact lacks: whoever types a number must not rename its
 // contact or change its email.
 const Statement kFillWebLead{
@@ -101,6 +108,35 @@ const Statement kConsentEvent{
     "contacts_consent_event",
     "INSERT INTO consent_events (contact_id, phone, kind, source, detail, ip, verified_by,"
     " language, birthdate) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::date)"};
+
+// Many contacts in one statement (an import): the columns as arrays, "" for NULL.
+const Statement kInsertMany{
+    "contacts_insert_many",
+    "INSERT INTO contacts (first_name, last_name, email, phone, birthdate, status, tags, notes,"
+    " source, sms_opt_in, opted_out_at)"
+    " SELECT v.first_name, v.last_name, nullif(v.email, ''), v.phone, nullif(v.birthdate, "
+    "'')::date,"
+    " v.status, v.tags::jsonb, v.notes, v.source, v.opt_in::boolean,"
+    " CASE WHEN v.opt_in::boolean THEN NULL WHEN v.opt_out::boolean THEN now() ELSE " +
+        number_opted_out_at("v.phone") +
+        " END FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],"
+        " $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])"
+        " AS v (first_name, last_name, email, phone, birthdate, status, tags, notes, source, "
+        "opt_in,"
+        " opt_out)"
+        " ON CONFLICT (phone) DO NOTHING RETURNING id, phone"};
+const Statement kLockByPhones{"contacts_lock_by_phones",
+                              kSelect + " WHERE c.phone = ANY($1::text[]) FOR UPDATE OF c"};
+// The numbers among $1 whose latest opt-in or opt-out, under any contact, is an opt-out.
+const Statement kOptedOutNumbers{"contacts_opted_out_numbers",
+                                 "SELECT p.phone FROM unnest($1::text[]) AS p (phone) WHERE " +
+                                     number_opted_out_at("p.phone") + " IS NOT NULL"};
+const Statement kConsentEvents{
+    "contacts_consent_events",
+    "INSERT INTO consent_events (contact_id, phone, kind, source, detail, ip)"
+    " SELECT v.id::bigint, v.phone, v.kind, v.source, v.detail, nullif(v.ip, '')"
+    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])"
+    " AS v (id, phone, kind, source, detail, ip)"};
 
 Contact from_row(const pqxx::row& row) {
     Contact c;
@@ -263,6 +299,71 @@ void log_consent_event(Tx& tx, int64_t id, const std::string& phone, std::string
         audit::record(tx, {actor.detail, actor.ip}, "consent_changed",
                       "contact " + std::to_string(id), std::string(kind));
     }
+}
+
+std::vector<Contact> export_page(Tx& tx, const ListQuery& q, int64_t after, int limit) {
+    std::vector<Contact> out;
+    const auto rows = q.search_pattern ? tx.exec(kExportSearch, *q.search_pattern, q.status,
+                                                 q.sms_opt_in, after, limit)
+                                       : tx.exec(kExportAll, q.status, q.sms_opt_in, after, limit);
+    for (const auto& row : rows) out.push_back(from_row(row));
+    return out;
+}
+
+std::vector<Contact> lock_by_phones(Tx& tx, const std::vector<std::string>& phones) {
+    std::vector<Contact> out;
+    for (const auto& row : tx.exec(kLockByPhones, phones)) out.push_back(from_row(row));
+    return out;
+}
+
+std::set<std::string> opted_out_numbers(Tx& tx, const std::vector<std::string>& phones) {
+    std::set<std::string> out;
+    for (const auto& row : tx.exec(kOptedOutNumbers, phones)) out.insert(row[0].as<std::string>());
+    return out;
+}
+
+std::vector<int64_t> create_many(Tx& tx, const std::vector<Contact>& contacts) {
+    std::vector<std::string> columns[11];
+    for (const auto& c : contacts) {
+        const std::string values[11] = {c.first_name,
+                                        c.last_name,
+                                        c.email.value_or(""),
+                                        c.phone,
+                                        c.birthdate.value_or(""),
+                                        c.status,
+                                        json(c.tags).dump(),
+                                        c.notes,
+                                        c.source,
+                                        c.sms_opt_in ? "true" : "false",
+                                        c.opted_out_at ? "true" : "false"};
+        for (int i = 0; i < 11; ++i) columns[i].push_back(values[i]);
+    }
+    std::unordered_map<std::string, int64_t> id_of;
+    for (const auto& row :
+         tx.exec(kInsertMany, columns[0], columns[1], columns[2], columns[3], columns[4],
+                 columns[5], columns[6], columns[7], columns[8], columns[9], columns[10])) {
+        id_of[row[1].as<std::string>()] = row[0].as<int64_t>();
+    }
+    std::vector<int64_t> ids;
+    for (const auto& c : contacts) {
+        const auto it = id_of.find(c.phone);
+        ids.push_back(it == id_of.end() ? 0 : it->second);
+    }
+    return ids;
+}
+
+void log_consent_events(Tx& tx, const std::vector<ConsentEvent>& events) {
+    std::vector<std::string> columns[6];
+    for (const auto& e : events) {
+        const std::string values[6] = {std::to_string(e.contact_id),
+                                       e.phone,
+                                       e.kind,
+                                       e.actor.source,
+                                       e.actor.detail,
+                                       e.actor.ip};
+        for (int i = 0; i < 6; ++i) columns[i].push_back(values[i]);
+    }
+    tx.exec(kConsentEvents, columns[0], columns[1], columns[2], columns[3], columns[4], columns[5]);
 }
 
 bool remove(Tx& tx, int64_t id, const audit::Actor& actor) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,9 @@ struct Actor {
 
 // Newest first.
 Page list(Tx& tx, const ListQuery& query);
+// What `query` selects (its limit and skip aside), oldest first, from the contact after id
+// `after`: `limit` of them. An export reads them page by page.
+std::vector<Contact> export_page(Tx& tx, const ListQuery& query, int64_t after, int limit);
 std::optional<Contact> find(Tx& tx, int64_t id);
 // Whether contact `id` exists, without reading it.
 bool exists(Tx& tx, int64_t id);
@@ -69,6 +73,23 @@ Contact fill_web_lead(Tx& tx, const Contact& locked, const WebLead& lead);
 // common/consent/consent_store.
 void log_consent_event(Tx& tx, int64_t id, const std::string& phone, std::string_view kind,
                        const Actor& actor);
+
+// Many at once, for an import: the contacts with these E.164 phones, locked until the unit of
+// work ends; the numbers among them whose last word was an opt-out (under any contact);
+// contacts created in one statement, each starting opted out if its number's last word was an
+// opt-out (as create) or its opted_out_at is set (an import's "opted out"), their ids in order (0
+// for a phone another contact took meanwhile); and consent events written in one statement, with no
+// audit record each (the import has one).
+std::vector<Contact> lock_by_phones(Tx& tx, const std::vector<std::string>& phones);
+std::set<std::string> opted_out_numbers(Tx& tx, const std::vector<std::string>& phones);
+std::vector<int64_t> create_many(Tx& tx, const std::vector<Contact>& contacts);
+struct ConsentEvent {
+    int64_t contact_id = 0;
+    std::string phone;
+    std::string kind;  // opt_in, opt_out
+    Actor actor;
+};
+void log_consent_events(Tx& tx, const std::vector<ConsentEvent>& events);
 
 // False when there was no such contact; else in the audit log as done by `actor`. The consent
 // log keeps its events (by phone).

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <regex>
 
 #include "common/core/error.h"
@@ -105,6 +106,18 @@ void check_email(std::string_view address, std::string_view name) {
                           std::string(name) + " must be an address like jane@example.com",
                           std::string(name));
     }
+}
+
+}  // namespace textus::fields
+
+namespace textus::fields {
+
+std::string utc_rfc3339(std::time_t at) {
+    std::tm utc{};
+    gmtime_r(&at, &utc);
+    char text[21];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return text;
 }
 
 }  // namespace textus::fields

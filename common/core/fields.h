@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <ctime>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -29,6 +30,8 @@ std::string required_text(const nlohmann::json& body, std::string_view name, siz
 // Earth has one) and years outside 0001-9999, before or after conversion, are refused (400
 // invalid_field): what GET returns must PUT back.
 std::optional<std::string> timestamp(const nlohmann::json& value, std::string_view name);
+// `at` (Unix seconds) as timestamp() writes one: "2026-11-23T09:30:00Z".
+std::string utc_rfc3339(std::time_t at);
 
 // `value` as a record's id, a whole number above 0 (a JSON number, never a string); 400
 // invalid_field "<name> must be <what>" otherwise, null and absent (a null json) included.

@@ -140,6 +140,13 @@ class Db {
         return run<pqxx::work>(unit);
     }
 
+    // Runs `unit(Tx&)` as transact does, then rolls it back: a preview that is exactly what the
+    // unit would do, counted, with nothing kept (an import's preview).
+    template <typename Unit>
+    auto rehearse(Unit&& unit) -> std::invoke_result_t<Unit&, Tx&> {
+        return run<pqxx::work, Unit, false>(unit);
+    }
+
     // Runs `unit(Tx&)`, which executes exactly one statement, as that statement's own
     // transaction: without BEGIN and COMMIT, a third of the round trips of a hot path whose work
     // fits one statement (the webhook's inbound text). A second statement throws logic_error.
@@ -160,7 +167,7 @@ class Db {
   private:
     friend class Tx;
 
-    template <typename Transaction, typename Unit>
+    template <typename Transaction, typename Unit, bool kCommit = true>
     auto run(Unit& unit) -> std::invoke_result_t<Unit&, Tx&> {
         for (int attempt = 1;; ++attempt) {
             const bool reused = connection_ != nullptr;
@@ -170,13 +177,20 @@ class Db {
             try {
                 Transaction work(connection());
                 Tx tx(*this, work, executed, single);
+                const auto end = [&] {
+                    if constexpr (kCommit) {
+                        work.commit();
+                    } else {
+                        work.abort();
+                    }
+                };
                 if constexpr (std::is_void_v<std::invoke_result_t<Unit&, Tx&>>) {
                     unit(tx);
-                    work.commit();
+                    end();
                     return;
                 } else {
                     auto result = unit(tx);
-                    work.commit();
+                    end();
                     return result;
                 }
             } catch (const pqxx::in_doubt_error&) {

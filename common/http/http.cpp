@@ -76,7 +76,7 @@ void Form::add(std::string name, std::string value) {
     pairs_.emplace_back(std::move(name), std::move(value));
 }
 
-const std::string* Form::get(std::string_view name) const {
+const std::string* Form::get(std::string_view name) const& {
     for (const auto& [n, v] : pairs_) {
         if (n == name) return &v;
     }

@@ -19,8 +19,10 @@ namespace textus {
 class Form {
   public:
     void add(std::string name, std::string value);
-    // The first value of `name`, or nullptr.
-    const std::string* get(std::string_view name) const;
+    // The first value of `name`, or nullptr. Not of a temporary (request.query().get(...)):
+    // the pointer would outlive what it points into.
+    const std::string* get(std::string_view name) const&;
+    const std::string* get(std::string_view name) const&& = delete;
     const std::vector<std::pair<std::string, std::string>>& pairs() const { return pairs_; }
 
   private:
@@ -50,11 +52,18 @@ struct Request {
 int64_t query_integer(const Form& query, const char* name, int64_t min, int64_t max,
                       int64_t fallback);
 
+// Writes a piece of a streamed body; false once the client is gone (stop writing).
+using BodyWriter = std::function<bool(std::string_view)>;
+
 struct Response {
     int status = 200;
     std::string content_type = "application/json; charset=utf-8";  // "" sends none (204)
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    // A body too large to hold (an export): written after the headers, piece by piece, by the
+    // serve loop's call of this, instead of `body`. The status and headers are sent before it
+    // runs, so a failure midway can only cut the body short (and is logged).
+    std::function<void(const BodyWriter&)> stream;
 
     static Response json(int status, const nlohmann::json& body);
     // A non-JSON answer, e.g. TwiML as "text/xml".

@@ -65,7 +65,13 @@ RouteMatch match_route(std::span<const Route> routes, std::string_view method,
     const auto allow_method = [&](std::string_view m) {
         if (std::find(methods.begin(), methods.end(), m) == methods.end()) methods.push_back(m);
     };
+    // A path a literal pattern names is that pattern's alone: /contacts/export is no contact id.
+    const bool literal = std::any_of(routes.begin(), routes.end(), [&](const Route& route) {
+        return route.pattern.find('{') == std::string_view::npos &&
+               match_pattern(route.pattern, path).has_value();
+    });
     for (const auto& route : routes) {
+        if (literal && route.pattern.find('{') != std::string_view::npos) continue;
         auto params = match_pattern(route.pattern, path);
         if (!params) continue;
         if (route.method == wanted) return {&route, std::move(*params)};

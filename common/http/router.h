@@ -71,7 +71,8 @@ struct RouteMatch {
     RouteParams params;
 };
 
-// The route for this method and path, a GET route for HEAD. Throws 404 when no pattern matches
+// The route for this method and path, a GET route for HEAD; a path that a pattern without
+// "{name}" matches exactly is matched by such patterns alone. Throws 404 when no pattern matches
 // the path and 405, with an Allow header (HEAD wherever GET), when patterns match but none for
 // this method.
 RouteMatch match_route(std::span<const Route> routes, std::string_view method,

@@ -113,6 +113,23 @@ void finish(const Request& request, Response& response) {
     if (request.method == "HEAD") response.body.clear();
 }
 
+// A streamed body after the headers (Response::stream), unless the client is gone already or
+// asked with HEAD; whether the client is still there. A failure midway cuts the body short:
+// the status went with the headers, so the log says so.
+bool write_stream(const Request& request, const Response& response, bool delivered,
+                  const BodyWriter& write) {
+    if (!response.stream || !delivered || request.method == "HEAD") return delivered;
+    bool open = true;
+    try {
+        response.stream([&](std::string_view piece) { return open = open && write(piece); });
+    } catch (const std::exception& error) {
+        spdlog::error("{} {}: the body was cut short ({})", request.method, request.path,
+                      log_code(error));
+        return false;
+    }
+    return open;
+}
+
 int serve_cgi(const Responder& respond_to) {
     const auto start = std::chrono::steady_clock::now();
     auto request = read_request(environ);
@@ -121,8 +138,11 @@ int serve_cgi(const Responder& respond_to) {
         request, [](char* buffer, size_t n) { return std::fread(buffer, 1, n, stdin); }, route);
     finish(request, response);
     const auto out = serialize(response);
-    const bool delivered =
-        std::fwrite(out.data(), 1, out.size(), stdout) == out.size() && std::fflush(stdout) == 0;
+    bool delivered = std::fwrite(out.data(), 1, out.size(), stdout) == out.size();
+    delivered = write_stream(request, response, delivered, [](std::string_view piece) {
+        return std::fwrite(piece.data(), 1, piece.size(), stdout) == piece.size();
+    });
+    delivered = delivered && std::fflush(stdout) == 0;
     log_request(request, route, response.status, start, delivered);
     return 0;
 }
@@ -223,9 +243,13 @@ void answer(FCGX_Request& raw, const Responder& respond_to) {
         route);
     finish(request, response);
     const auto out = serialize(response);
-    const bool delivered = FCGX_PutStr(out.data(), static_cast<int>(out.size()), raw.out) ==
-                               static_cast<int>(out.size()) &&
-                           FCGX_FFlush(raw.out) == 0;
+    const auto put = [&](std::string_view piece) {
+        return FCGX_PutStr(piece.data(), static_cast<int>(piece.size()), raw.out) ==
+               static_cast<int>(piece.size());
+    };
+    bool delivered = put(out);
+    delivered = write_stream(request, response, delivered, put);
+    delivered = delivered && FCGX_FFlush(raw.out) == 0;
     FCGX_Finish_r(&raw);
     log_request(request, route, response.status, start, delivered);
 }

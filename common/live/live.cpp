@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "common/core/crypto.h"
+#include "common/core/fields.h"
 
 namespace textus::live {
 
@@ -31,11 +32,7 @@ std::string signature(std::string_view resource, int64_t expires, std::string_vi
 
 Subscription subscribe(std::string_view channel, int64_t seconds, std::string_view secret) {
     const auto expires = std::time(nullptr) + seconds;
-    std::tm utc{};
-    gmtime_r(&expires, &utc);
-    char text[21];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return {subscribe_url(channel, expires, secret), text};
+    return {subscribe_url(channel, expires, secret), fields::utc_rfc3339(expires)};
 }
 
 }  // namespace textus::live
