@@ -5,6 +5,9 @@
 -- takes it. After MEDIA_RETENTION_DAYS the worker drops the content (`deleted`). The bytes live
 -- in the row: PostgreSQL is the only state, so a backup, a second host and a handler that may
 -- write nothing all need nothing more.
+-- Each change of an item's state takes the next number: two publishers (the retry's handler and
+-- the worker that fetched it) may reach the inbox in either order, and the higher one is newer.
+CREATE SEQUENCE media_versions;
 CREATE TABLE media (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     message_id      bigint REFERENCES messages (id) ON DELETE CASCADE,
@@ -24,6 +27,7 @@ CREATE TABLE media (
     uploaded_by     bigint REFERENCES users (id) ON DELETE SET NULL,
     created_at      timestamptz NOT NULL DEFAULT now(),
     stored_at       timestamptz,
+    version         bigint NOT NULL DEFAULT nextval('media_versions'),
     CHECK ((state = 'stored') = (content IS NOT NULL))
 );
 CREATE UNIQUE INDEX media_message_idx ON media (message_id, position);
@@ -36,7 +40,7 @@ CREATE FUNCTION message_media(message bigint) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'name', name,
         'contentType', content_type, 'state', state, 'bytes', bytes, 'error', error,
-        'fetched', source_url IS NOT NULL)
+        'fetched', source_url IS NOT NULL, 'version', version)
         ORDER BY position), '[]')
     FROM media WHERE message_id = message
 $$;
@@ -49,3 +53,4 @@ FROM messages m CROSS JOIN LATERAL jsonb_array_elements_text(m.media_urls) WITH 
 WHERE m.direction = 'inbound';
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON media TO textus_app;
+GRANT USAGE ON SEQUENCE media_versions TO textus_app;

@@ -34,6 +34,7 @@ std::vector<Item> items_from_json(const json& array) {
         if (j.contains("error") && j["error"].is_string())
             item.error = j["error"].get<std::string>();
         item.fetched = j.value("fetched", false);
+        item.version = j.value("version", int64_t{0});
         items.push_back(std::move(item));
     }
     return items;
@@ -49,7 +50,8 @@ json to_json(const Item& item) {
             {"contentType", item.content_type},
             {"state", item.state},
             {"bytes", item.bytes ? json(*item.bytes) : json(nullptr)},
-            {"error", item.error ? json(*item.error) : json(nullptr)}};
+            {"error", item.error ? json(*item.error) : json(nullptr)},
+            {"version", item.version}};
 }
 
 std::string public_url(std::string_view base, std::string_view name, int64_t expires,

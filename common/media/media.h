@@ -39,13 +39,14 @@ struct Item {
     std::optional<int64_t> bytes;
     std::optional<std::string> error;
     bool fetched = false;  // from Twilio (inbound, or history); else an upload of ours
+    int64_t version = 0;   // higher for each change of state: the newer of two reports
 };
 std::vector<Item> items_from_json(const nlohmann::json& array);
 
 // "/api/crm/sms/media/{id}": where staff read an item (relative: the inbox's own origin).
 std::string staff_url(int64_t id);
-// {id, url, contentType, state, bytes, error}: the item in a message's JSON, without its name
-// (the name is the capability of the public URL).
+// {id, url, contentType, state, bytes, error, version}: the item in a message's JSON, without its
+// name (the name is the capability of the public URL).
 nlohmann::json to_json(const Item& item);
 
 // PUBLIC_BASE_URL + "/media/{name}?e={expires}&s={signature}": where Twilio fetches a picture

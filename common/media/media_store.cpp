@@ -26,26 +26,29 @@ const Statement kClaim{
 const Statement kStore{"media_store",
                        "UPDATE media SET state = 'stored', content = decode($2, 'hex'),"
                        " content_type = $3, bytes = length(decode($2, 'hex')),"
-                       " stored_at = now(), claimed_until = NULL, error = NULL"
+                       " stored_at = now(), claimed_until = NULL, error = NULL,"
+                       " version = nextval('media_versions')"
                        " WHERE id = $1 AND state = 'pending'"};
 const Statement kRetryLater{"media_retry_later",
                             "UPDATE media SET claimed_until = NULL, error = $3,"
                             " next_attempt_at = now() + make_interval(secs => $2)"
                             " WHERE id = $1 AND state = 'pending'"};
 const Statement kFail{"media_fail",
-                      "UPDATE media SET state = 'failed', claimed_until = NULL, error = $2"
+                      "UPDATE media SET state = 'failed', claimed_until = NULL, error = $2,"
+                      " version = nextval('media_versions')"
                       " WHERE id = $1 AND state = 'pending'"};
 const Statement kRetry{
     "media_retry",
     "WITH r AS (UPDATE media SET state = 'pending', attempts = 0, next_attempt_at = now(),"
-    "  error = NULL WHERE id = $1 AND state = 'failed' AND source_url IS NOT NULL"
+    "  error = NULL, version = nextval('media_versions') WHERE id = $1 AND state = 'failed' AND "
+    "source_url IS NOT NULL"
     "  RETURNING message_id)"
     " SELECT r.message_id, pg_notify($2, '') FROM r"};
 const Statement kSaveUpload{
     "media_save_upload",
     "INSERT INTO media (name, content_type, state, content, bytes, uploaded_by, stored_at)"
     " VALUES ($1, $2, 'stored', decode($3, 'hex'), length(decode($3, 'hex')), $4, now())"
-    " RETURNING id, bytes"};
+    " RETURNING id, bytes, version"};
 // The uploads in the order given, taken only when every one is free, and their bytes together
 // within the limit: else nothing is changed.
 const Statement kAttach{
@@ -57,13 +60,14 @@ const Statement kAttach{
     " ok AS (SELECT count(*) = cardinality($2::bigint[]) AND sum(bytes) <= $3 AS ok FROM free)"
     " UPDATE media d SET message_id = $1, position = f.position FROM free f, ok"
     " WHERE d.id = f.id AND ok.ok"
-    " RETURNING d.id, d.name, d.content_type, d.bytes, d.position"};
+    " RETURNING d.id, d.name, d.content_type, d.bytes, d.position, d.version"};
 const Statement kUploadContent{"media_upload_content",
                                "SELECT content_type, content FROM media WHERE name = $1"
                                " AND source_url IS NULL AND state = 'stored'"};
 const Statement kExpire{
     "media_expire",
-    "UPDATE media SET state = 'deleted', content = NULL, claimed_until = NULL WHERE id IN ("
+    "UPDATE media SET state = 'deleted', content = NULL, claimed_until = NULL,"
+    " version = nextval('media_versions') WHERE id IN ("
     " SELECT id FROM media WHERE state <> 'deleted' AND message_id IS NOT NULL"
     " AND created_at < now() - make_interval(days => $1) ORDER BY created_at LIMIT $2)"};
 const Statement kDropAbandoned{
@@ -88,7 +92,7 @@ std::string queue_from(std::string_view messages) {
            m + " CROSS JOIN LATERAL jsonb_array_elements_text(" + m +
            ".media_urls)"
            " WITH ORDINALITY AS u (value, ordinality)"
-           " RETURNING id, position, name, content_type, state, bytes, error";
+           " RETURNING id, position, name, content_type, state, bytes, error, version";
 }
 
 void queue(Tx& tx, int64_t id) {
@@ -131,7 +135,9 @@ Item save_upload(Tx& tx, std::string_view bytes, std::string_view content_type,
             .content_type = std::string(content_type),
             .state = "stored",
             .bytes = row[1].as<int64_t>(),
-            .error = std::nullopt};
+            .error = std::nullopt,
+            .fetched = false,
+            .version = row[2].as<int64_t>()};
 }
 
 std::vector<Item> attach(Tx& tx, int64_t message_id, const std::vector<int64_t>& ids) {
@@ -149,7 +155,9 @@ std::vector<Item> attach(Tx& tx, int64_t message_id, const std::vector<int64_t>&
                                       .content_type = row[2].as<std::string>(),
                                       .state = "stored",
                                       .bytes = row[3].as<int64_t>(),
-                                      .error = std::nullopt};
+                                      .error = std::nullopt,
+                                      .fetched = false,
+                                      .version = row[5].as<int64_t>()};
     }
     return items;
 }

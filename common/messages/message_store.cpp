@@ -66,7 +66,8 @@ const Statement kInsertInbound{
         "), fetching AS (SELECT pg_notify($12::text, '') FROM (SELECT FROM md LIMIT 1) one)"
         " SELECT " +
         columns("(SELECT jsonb_agg(jsonb_build_object('id', id, 'name', name, 'contentType',"
-                " content_type, 'state', state, 'bytes', bytes, 'error', error, 'fetched', true)"
+                " content_type, 'state', state, 'bytes', bytes, 'error', error, 'fetched', true,"
+                " 'version', version)"
                 " ORDER BY position) FROM md)::text") +
         ", EXISTS (SELECT FROM sender), (SELECT count(*) FROM woken) + (SELECT count(*) FROM "
         "fetching),"

@@ -417,6 +417,43 @@ test('contacts: add, edit, start a conversation, delete', async () => {
   await page.getByRole('button', { name: 'Conversations' }).click();
 });
 
+test('the owner imports a CSV: columns guessed and changed, problems by line, then imported and exported', async () => {
+  await page.getByRole('button', { name: 'Contacts' }).click();
+  await page.getByRole('button', { name: 'Import CSV' }).click();
+  const last = `Import${stamp}`;
+  const iris = `+185855602${suffix}`, ida = `+185855603${suffix}`;
+  const csv = '\uFEFFFirst Name;Last Name;Mobile;E-mail;Favourite\r\n' +
+    `Iris;${last};${iris};iris@example.com;Zin\r\n` +
+    `Ivo;${last};not a phone;;\r\n` +
+    `Ida;${last};${ida};=cmd|' /C calc'!A0;\r\n` +
+    `Iris again;${last};${iris};;\r\n`;
+  await page.locator('#import-file').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByText('4 rows: 1 new contact,').waitFor();
+  assert.equal(await page.getByLabel('Mobile').inputValue(), 'phone');
+  assert.equal(await page.getByLabel('Favourite').inputValue(), '');
+  await page.getByText(/^Line 3: /).waitFor();                          // no phone
+  await page.getByText(/^Line 4: email must be an address/).waitFor();   // Ida's email
+  await page.getByText(`Line 5: the same phone as line 2 (${iris})`).waitFor();
+  // Emails left out: asked again, Ida has nothing wrong now.
+  await page.getByLabel('E-mail').selectOption('');
+  await page.getByText('4 rows: 2 new contacts,').waitFor();
+  await page.getByRole('button', { name: 'Import 2 contacts' }).click();
+  await page.getByText('Imported: 2 new contacts, 0 contacts updated').waitFor();
+  const found = await staff('GET', `/api/crm/contacts?search=${last}`);
+  assert.deepEqual(found.data.contacts.map((c) => [c.firstName, c.email, c.smsOptIn]).sort(),
+    [['Ida', null, false], ['Iris', null, false]]);
+  // The export of what the list shows, as a download.
+  await page.getByLabel('Search contacts').fill(last);
+  const [download] = await Promise.all([page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Export CSV' }).click()]);
+  const exported = fs.readFileSync(await download.path(), 'utf8');
+  assert.match(exported, /^\uFEFFfirstName,lastName,phone,/);
+  assert.equal(exported.trim().split('\r\n').length, 3);
+  assert.ok(exported.includes(`Iris,${last},'${iris},`));
+  await page.getByLabel('Search contacts').fill('');
+  await page.getByRole('button', { name: 'Conversations' }).click();
+});
+
 test('older messages load on scrolling up', async () => {
   // 45 old texts Twilio has for a new number; a sync stores them (and the contact).
   const dee = `+194955501${suffix}`;
@@ -1051,6 +1088,8 @@ test('the owner adds an agent in People; the agent signs in, sees no campaigns a
     await tab.getByRole('list', { name: 'Contacts' }).getByRole('button').first().click();
     await tab.getByRole('button', { name: 'Save' }).waitFor();
     assert.equal(await tab.getByRole('button', { name: 'Delete' }).count(), 0);
+    assert.equal(await tab.getByRole('button', { name: 'Import CSV' }).isVisible(), false);
+    assert.equal(await tab.getByRole('link', { name: 'Export CSV' }).isVisible(), false);
   } finally {
     await context.close();
   }

@@ -7,6 +7,7 @@ import { debounce } from './timing.js';
 import { formatPhone, iso, nameEl, optState, OPT_LABEL, when } from './format.js';
 import { openThread, closeThread, renderThreadHead } from './thread.js';
 import { updateComposer } from './composer.js';
+import { importExportButtons, showImportExport } from './import-export.js';
 
 export var STATUSES = ['new', 'contacted', 'qualified', 'nurturing', 'client', 'inactive'];
 
@@ -28,13 +29,16 @@ export function buildContacts() {
         h('div', { class: 'row-wrap' },
           h('div', { class: 'field' }, h('label', { for: 'contact-status', text: 'Status' }), E.cStatus),
           h('div', { class: 'field' }, h('label', { for: 'contact-optin', text: 'SMS opt-in' }), E.cOpt)),
-        h('button', { type: 'button', class: 'btn', onclick: function () { editContact(null); } }, 'Add contact')),
+        h('div', { class: 'row-wrap' },
+          h('button', { type: 'button', class: 'btn', onclick: function () { editContact(null); } }, 'Add contact'),
+          importExportButtons())),
       h('div', { class: 'scroll' }, E.cList, E.cNote, E.cMore)),
     E.editor);
   return E.contactsView;
 }
 
 export function loadContacts(reset, keep) {
+  showImportExport();
   var seq = S.cSeq = (S.cSeq || 0) + 1;
   var limit = reset ? (keep ? Math.min(200, Math.max(PAGE, S.contacts.length)) : PAGE) : PAGE;
   var q = { search: E.cSearch.value.trim(), status: E.cStatus.value, optIn: E.cOpt.value, limit: limit, skip: reset ? 0 : S.contacts.length };

@@ -179,6 +179,13 @@ export function upsert(m) {
     m = Object.assign({}, m, { status: old.status, deliveredAt: old.deliveredAt, readAt: old.readAt,
       errorCode: old.errorCode, errorMessage: old.errorMessage });
   }
+  // Each picture as its newest report says (the worker's and a retry's may cross).
+  if (old && old.media && m.media) {
+    m = Object.assign({}, m, { media: m.media.map(function (it) {
+      var was = old.media.find(function (o) { return o.id === it.id; });
+      return was && was.version > it.version ? was : it;
+    }) });
+  }
   if (m.direction === 'inbound') S.texted = true;
   var fresh = place(key, m, bubble(m), mine(m)) && !old;
   // Someone else's message while a reply is being written: it is shown before that reply goes.
