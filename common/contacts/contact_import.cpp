@@ -330,6 +330,7 @@ Outcome apply_import(Tx& tx, const File& file, const Options& options, const std
                     continue;
                 }
                 const auto& stored = found->second;
+                out.existing.emplace_back(row.line, stored.id);
                 json chosen = json::object();
                 for (const auto& [name, value] : row.fields.items()) {
                     const auto column = column_named(name);
@@ -398,6 +399,11 @@ json to_json(const File& file, const Outcome& outcome, bool committed) {
         const auto& d = file.duplicates[i];
         duplicates.push_back({{"line", d.line}, {"phone", d.phone}, {"firstLine", d.first_line}});
     }
+    json existing = json::array();
+    for (size_t i = 0; i < outcome.existing.size() && i < kMaxListed; ++i) {
+        existing.push_back(
+            {{"line", outcome.existing[i].first}, {"contactId", outcome.existing[i].second}});
+    }
     json sample = json::array();
     for (size_t i = 0; i < file.valid.size() && i < 5; ++i) {
         sample.push_back({{"line", file.valid[i].line}, {"contact", file.valid[i].fields}});
@@ -417,6 +423,8 @@ json to_json(const File& file, const Outcome& outcome, bool committed) {
             {"warnings", problems(outcome.warnings)},
             {"duplicateCount", file.duplicates.size()},
             {"duplicates", duplicates},
+            {"existingCount", outcome.existing.size()},
+            {"existing", existing},
             {"sample", sample}};
 }
 

@@ -108,6 +108,8 @@ struct Outcome {
     int64_t opted_out = 0;
     std::vector<Problem> errors;    // the file's, and those found against the database
     std::vector<Problem> warnings;  // imported, but not as the file says (consent)
+    // Rows whose phone is an existing contact's: line, and that contact's id.
+    std::vector<std::pair<size_t, int64_t>> existing;
 };
 
 // The import of `file` in this unit of work, by `actor` (the consent log's source is "import",

@@ -99,6 +99,11 @@ TEST_CASE(
     CHECK(p["errors"][2]["line"] == 6);
     CHECK(p["errors"][2]["field"] == "birthdate");
     CHECK(p["duplicates"] == json::parse(R"([{"line":8,"phone":")" + a + R"(","firstLine":2}])"));
+    // Against the database: Known's row, with its contact.
+    CHECK(p["existingCount"] == 1);
+    CHECK(p["existing"][0]["line"] == 9);
+    CHECK(p["existing"][0]["contactId"].dump() ==
+          q("SELECT id FROM contacts WHERE phone = '" + known + "'"));
     CHECK(q("SELECT count(*) FROM contacts") == before);
     CHECK(q("SELECT count(*) FROM audit_events WHERE action = 'contacts_imported'") == audited);
 

@@ -21,8 +21,8 @@ int status_of(const std::function<void()>& f) {
 }  // namespace
 
 TEST_CASE("columns are guessed from other programs' headers, each field once", "[import]") {
-    CHECK(contacts::guess_columns({"First Name", "SURNAME", "Mobile Phone", "E-mail", "DOB",
-                                   "Opt-in", "Favourite"}) ==
+    CHECK(contacts::guess_columns(
+              {"First Name", "SURNAME", "Mobile Phone", "E-mail", "DOB", "Opt-in", "Favourite"}) ==
           std::vector<Column>{Column::first_name, Column::last_name, Column::phone, Column::email,
                               Column::birthdate, Column::sms_consent, Column::ignore});
     // An export's own names win over look-alikes; a second phone column is left out.
@@ -91,10 +91,10 @@ TEST_CASE("an exported line is read back as it was written", "[import]") {
         .at = "2025-01-02T00:00:00Z", .ip = std::nullopt, .text = std::nullopt, .source = "staff"};
     c.created_at = "2025-01-01T00:00:00Z";
     const auto line = contacts::export_line(c);
-    CHECK(line.starts_with("'=cmd|' /C calc'!A0,Lee,'+17605550142,,,new,\"club; -vip\",,"
-                           "opted_in,2025-01-02T00:00:00Z,staff,7,"));
-    const auto file =
-        contacts::read_import(contacts::export_header() + line, std::nullopt, "US");
+    CHECK(
+        line.starts_with("'=cmd|' /C calc'!A0,Lee,'+17605550142,,,new,\"club; -vip\",,"
+                         "opted_in,2025-01-02T00:00:00Z,staff,7,"));
+    const auto file = contacts::read_import(contacts::export_header() + line, std::nullopt, "US");
     REQUIRE(file.valid.size() == 1);
     CHECK(file.valid[0].fields["firstName"] == c.first_name);
     CHECK(file.valid[0].fields["tags"] == nlohmann::json{"club", "-vip"});

@@ -26,7 +26,10 @@ int status_of(std::string_view text, size_t max_rows = 10) {
 }  // namespace
 
 TEST_CASE("CSV as spreadsheets write it: BOM, commas or semicolons, quotes, CRLF", "[csv]") {
-    const auto rows = csv::parse("\xEF\xBB\xBF" "a,b,c\r\n1,\"x, \"\"y\"\"\",3\r\n\r\n4,,\n", 10);
+    const auto rows = csv::parse(
+        "\xEF\xBB\xBF"
+        "a,b,c\r\n1,\"x, \"\"y\"\"\",3\r\n\r\n4,,\n",
+        10);
     CHECK(cells(rows) == std::vector<std::vector<std::string>>{
                              {"a", "b", "c"}, {"1", "x, \"y\"", "3"}, {"4", "", ""}});
     CHECK(rows[2].line == 4);  // the blank line 3 is skipped, its number kept

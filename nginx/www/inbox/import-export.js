@@ -114,6 +114,9 @@ function render(d) {
   P.body.append(map, update, summary,
     problems('Rows that will not be imported', d.errors, d.errorCount),
     problems('Duplicates in the file (the first row counts)', d.duplicates, d.duplicateCount),
+    problems('Already contacts (the same phone)', d.existing.map(function (e) {
+      return { line: e.line, message: 'contact ' + e.contactId + ' has this phone' };
+    }), d.existingCount),
     problems('Imported, but not opted in', d.warnings, d.warningCount), go);
 }
 
