@@ -20,6 +20,7 @@
 #include "common/messages/message_store.h"
 #include "common/messages/template_store.h"
 #include "common/sending/chat.h"
+#include "common/sending/link_store.h"
 #include "common/sending/outbox.h"
 
 namespace textus::send {
@@ -341,7 +342,9 @@ Decision decide(Tx& tx, const Request& request, const contacts::Contact& contact
         resolved.body = render_nonempty(*request.template_body, contact, config, "body");
     }
     out.body = outgoing_body(resolved, out.number, config);
-    out.count = segments::count(out.body).value_or(segments::Count{});
+    // Counted as sent: each {link:...} as its short link.
+    out.count = segments::count(links::as_counted(out.body, config.public_base_url))
+                    .value_or(segments::Count{});
     return out;
 }
 
@@ -367,7 +370,9 @@ Prepared prepare(Tx& tx, const Request& request, const Config& config, const std
     if (!request.media_ids.empty() && config.token_secret.empty()) {
         throw HttpError(503, "configuration_incomplete", "Missing: TOKEN_SECRET");
     }
-    auto row = outbound(*contact, decision.body, config, staff);
+    // Each {link:...} a short link of this recipient's, saved with the message.
+    const auto shortened = links::shorten(decision.body, config.public_base_url);
+    auto row = outbound(*contact, shortened.body, config, staff);
     // Our pictures by their staff URL, the sender's own after them; deliver signs ours.
     for (const auto id : request.media_ids) row.media_urls.push_back(media::staff_url(id));
     row.media_urls.insert(row.media_urls.end(), request.media_urls.begin(),
@@ -383,6 +388,7 @@ Prepared prepare(Tx& tx, const Request& request, const Config& config, const std
         row.owner_seconds = outbox::kLeaseSeconds;
     }
     if (auto message = messages::insert_outbound(tx, row)) {
+        links::save(tx, message->id, contact->id, shortened.links);
         if (!request.media_ids.empty()) {
             message->media = media::attach(tx, message->id, request.media_ids);
         }

@@ -152,6 +152,12 @@ test('the segment counter agrees with the shared cases', async () => {
     if (c.segments > 1) assert.match(warn, new RegExp(`${c.segments} parts`));
     else assert.equal(warn, '');
   }
+  // A tracked link is counted as the short link it becomes on this site, not the long one.
+  const body = `Our club: {link:https://example.com/${'a'.repeat(300)}}`;
+  const sent = `Our club: ${new URL(url).origin}/l/xxxxxxxxxx`;
+  await composer().fill(body);
+  const want = `${sent.length} characters \u00B7 1 segment (GSM-7)`;
+  await eventually(`"${want}"`, async () => (await page.locator('#compose-count').textContent()) === want);
   await composer().fill('');
 });
 
