@@ -460,6 +460,43 @@ test('the owner imports a CSV: columns guessed and changed, problems by line, th
   await page.getByRole('button', { name: 'Conversations' }).click();
 });
 
+test('Reports: texts per day and per person for a period in a time zone, as counted by hand', async () => {
+  // Seven texts in March 2021, around midnight in Los Angeles and its change to summer time.
+  const sql = `INSERT INTO messages (direction, channel, from_number, to_number, body, status, sent_by, created_at) VALUES
+    ('inbound', 'sms', '+16195550001', '+17605550100', 'a', 'received', NULL, '2021-03-13T07:30:00Z'),
+    ('inbound', 'sms', '+16195550001', '+17605550100', 'b', 'received', NULL, '2021-03-13T08:30:00Z'),
+    ('inbound', 'web', '+16195550001', '+17605550100', 'c', 'received', NULL, '2021-03-14T09:30:00Z'),
+    ('outbound', 'sms', '+17605550100', '+16195550001', 'd', 'delivered', 'Ann Owner', '2021-03-14T12:00:00Z'),
+    ('outbound', 'sms', '+17605550100', '+16195550001', 'e', 'delivered', 'Ann Owner', '2021-03-15T06:59:59Z'),
+    ('outbound', 'sms', '+17605550100', '+16195550001', 'f', 'delivered', 'auto', '2021-03-15T07:00:00Z'),
+    ('outbound', 'sms', '+17605550100', '+16195550001', 'g', 'delivered', 'auto', '2021-03-16T07:00:00Z')`;
+  await run('psql', [`postgresql:///textus?host=${stack.state}/pgsock&user=textus_owner`, '-qc', sql]);
+  await page.getByRole('button', { name: 'Reports' }).click();
+  await page.getByLabel('From').fill('2021-03-12');
+  await page.getByLabel('To', { exact: true }).fill('2021-03-15');
+  await page.getByLabel('Time zone').fill('America/Los_Angeles');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await page.getByText('Texts in: 3 (SMS 2, web 1). Texts out: 3 (SMS 3, web 0).').waitFor();
+  const days = page.getByRole('table', { name: /Texts per day/ });
+  const rows = await days.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((c) => c.textContent)));
+  assert.deepEqual(rows, [['2021-03-12', '1', '0', '0', '0'], ['2021-03-13', '1', '0', '0', '0'],
+    ['2021-03-14', '0', '1', '2', '0'], ['2021-03-15', '0', '0', '1', '0']]);
+  const people = await page.getByRole('table', { name: /sent by each person/ }).locator('tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((c) => c.textContent)));
+  assert.deepEqual(people, [['Ann Owner', '2'], ['auto', '1']]);
+  // The chart: a bar for each day's kind of text, drawn by the page.
+  assert.equal(await page.locator('svg.report-chart rect.bar').count(), 5);
+  const csv = await days.getByRole('link', { name: 'CSV' }).getAttribute('href');
+  const got = await page.evaluate((href) => fetch(href).then((r) => r.text()), csv);
+  assert.equal(got, 'day,sms in,web in,sms out,web out\r\n2021-03-12,1,0,0,0\r\n2021-03-13,1,0,0,0\r\n' +
+    '2021-03-14,0,1,2,0\r\n2021-03-15,0,0,1,0\r\n');
+  // A zone nobody has is said so.
+  await page.getByLabel('Time zone').fill('Mars/Olympus');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await page.getByText('timeZone must be an IANA time zone').waitFor();
+  await page.getByRole('button', { name: 'Conversations' }).click();
+});
+
 test('older messages load on scrolling up', async () => {
   // 45 old texts Twilio has for a new number; a sync stores them (and the contact).
   const dee = `+194955501${suffix}`;
@@ -1090,6 +1127,7 @@ test('the owner adds an agent in People; the agent signs in, sees no campaigns a
     assert.match(await tab.getByRole('button', { name: 'Sign out' }).textContent(), /Agnes Agent/);
     assert.equal(await tab.getByRole('button', { name: 'Campaigns' }).isVisible(), false);
     assert.equal(await tab.getByRole('button', { name: 'People' }).isVisible(), false);
+    assert.equal(await tab.getByRole('button', { name: 'Reports' }).isVisible(), false);
     await tab.getByRole('button', { name: 'Contacts' }).click();
     await tab.getByRole('list', { name: 'Contacts' }).getByRole('button').first().click();
     await tab.getByRole('button', { name: 'Save' }).waitFor();

@@ -358,6 +358,7 @@ TEST_CASE("each role reaches the routes of its row in decisions.md's table, and 
         {"GET", "/api/crm/sms/media/999999999", "", true},
         {"GET", "/api/crm/contacts/export?search=nobody-at-all", "", false},
         {"POST", "/api/crm/contacts/import", "", false},
+        {"GET", "/api/crm/reports/messages?from=2021-01-01&to=2021-01-02", "", false},
         {"DELETE", "/api/crm/contacts/999999999", "", false},
         {"POST", "/api/crm/sms/templates", "{}", false},
         {"DELETE", "/api/crm/sms/templates/999999999", "", false},

@@ -72,6 +72,7 @@ function start(user) {
   // Campaigns are an admin's or the owner's (docs/decisions.md, People and sign-in).
   navButtons.campaigns.hidden = user.role === 'agent';
   navButtons.people.hidden = user.role !== 'owner';
+  navButtons.reports.hidden = user.role === 'agent';
   signOutBtn.hidden = false;
   signOutBtn.textContent = 'Sign out ' + user.name;
   build();

@@ -9,6 +9,7 @@ import { composeInput } from './composer.js';
 import { buildContacts, loadContacts } from './contacts.js';
 import { buildCampaigns, loadCampaigns, loadRecipients } from './campaigns.js';
 import { buildPeople, loadPeople } from './people.js';
+import { buildReports, loadReports } from './reports.js';
 
 export function build() {
   app.textContent = '';
@@ -17,11 +18,12 @@ export function build() {
   E.contactsView = buildContacts();
   E.campView = buildCampaigns();
   E.peopleView = buildPeople();
-  app.append(E.convView, E.contactsView, E.campView, E.peopleView);
+  E.reportsView = buildReports();
+  app.append(E.convView, E.contactsView, E.campView, E.peopleView, E.reportsView);
   composeInput();
 }
 
-// v: 'conversations', 'contacts', 'campaigns' or 'people'.
+// v: 'conversations', 'contacts', 'campaigns', 'people' or 'reports'.
 export function showView(v) {
   S.view = v;
   Object.keys(navButtons).forEach(function (name) { navButtons[name].setAttribute('aria-pressed', String(v === name)); });
@@ -29,7 +31,9 @@ export function showView(v) {
   E.contactsView.hidden = v !== 'contacts';
   E.campView.hidden = v !== 'campaigns';
   E.peopleView.hidden = v !== 'people';
+  E.reportsView.hidden = v !== 'reports';
   if (v === 'people') loadPeople();
+  if (v === 'reports') loadReports();
   if (v === 'contacts' && !S.contactsLoaded) { S.contactsLoaded = true; loadContacts(true); }
   if (v === 'conversations') loadConversations(true, true);
   // Campaign events are applied while the view is away; the open campaign's recipients and
